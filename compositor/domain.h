@@ -1,0 +1,61 @@
+#ifndef CORDON_DOMAIN_H
+#define CORDON_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <wayland-server-core.h>
+#include "config/config.h"
+
+struct cordon_server;
+
+enum domain_type {
+	DOMAIN_HOST = 0,   /* the WAYLAND_DISPLAY socket: trusted */
+	DOMAIN_CONFIG,     /* a [domain NAME] with its own socket */
+	DOMAIN_SANDBOX,    /* arrived through wp_security_context_v1 */
+};
+
+/* An isolated environment and everything cordon knows of it. */
+struct cordon_domain {
+	struct wl_list link;         /* cordon_server.domains */
+	struct cordon_server *server;
+	enum domain_type type;
+	char *name;                  /* "host", config name, or "flatpak:app.id" */
+	uint32_t color;              /* 0xRRGGBB */
+	const struct config_domain *config; /* NULL for host and sandboxes */
+
+	char *socket_path;           /* NULL for host and sandboxes */
+	char *socket_dir;            /* directory cordon created, or NULL */
+	int listen_fd;
+	struct wl_event_source *listen_source;
+
+	struct wl_list clients;      /* domain_client.link */
+	int n_clients;
+	struct wl_list views;        /* cordon_view.domain_link */
+	int n_views;
+};
+
+/* Per-wl_client record, hung on the client's user data: O(1) lookup. */
+struct domain_client {
+	struct wl_list link;         /* cordon_domain.clients */
+	struct cordon_domain *domain;
+	struct wl_client *client;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+bool domain_init(struct cordon_server *server);
+/* Binds each configured domain's socket; false (and logs the path) on error. */
+bool domain_listen_all(struct cordon_server *server);
+void domain_finish(struct cordon_server *server);
+
+/* The domain of a client: its record's, or the host's when it has none. */
+struct cordon_domain *domain_of_client(struct cordon_server *server,
+	struct wl_client *client);
+struct cordon_domain *domain_find(struct cordon_server *server, const char *name);
+static inline bool domain_is_host(const struct cordon_domain *domain) {
+	return domain->type == DOMAIN_HOST;
+}
+
+#endif

@@ -1,0 +1,125 @@
+#ifndef CORDON_SERVER_H
+#define CORDON_SERVER_H
+
+#include <stdbool.h>
+#include <wayland-server-core.h>
+#include <wlr/backend.h>
+#include <wlr/render/allocator.h>
+#include <wlr/render/wlr_renderer.h>
+#include <wlr/types/wlr_cursor.h>
+#include <wlr/types/wlr_output_layout.h>
+#include <wlr/types/wlr_scene.h>
+#include <wlr/types/wlr_seat.h>
+#include <wlr/types/wlr_xcursor_manager.h>
+#include <wlr/types/wlr_xdg_shell.h>
+#include "config/config.h"
+
+#define SERVER_WORKSPACES 9
+
+struct cordon_policy;
+struct cordon_ipc;
+struct cordon_view;
+struct cordon_domain;
+
+/* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
+enum server_layer {
+	LAYER_BACKGROUND = 0,
+	LAYER_BOTTOM,
+	LAYER_VIEWS,
+	LAYER_FULLSCREEN,
+	LAYER_TOP,
+	LAYER_OVERLAY,
+	LAYER_PROMPT,
+	LAYER_COUNT,
+};
+
+enum cursor_mode {
+	CURSOR_PASSTHROUGH = 0,
+	CURSOR_MOVE,
+	CURSOR_RESIZE,
+};
+
+struct cordon_server {
+	struct wl_display *display;
+	struct wl_event_loop *loop;
+	struct cordon_config *config;
+
+	struct wlr_backend *backend;
+	struct wlr_session *session;
+	struct wlr_renderer *renderer;
+	struct wlr_allocator *allocator;
+	struct wlr_compositor *compositor;
+
+	struct wlr_scene *scene;
+	struct wlr_scene_output_layout *scene_layout;
+	struct wlr_scene_tree *layers[LAYER_COUNT];
+	/* One tree per workspace under LAYER_VIEWS; only the current is enabled. */
+	struct wlr_scene_tree *workspace_trees[SERVER_WORKSPACES];
+	int workspace;          /* 0-based current workspace */
+
+	struct wlr_output_layout *output_layout;
+	struct wl_list outputs; /* cordon_output.link */
+
+	struct wlr_xdg_shell *xdg_shell;
+	struct wl_list views;   /* cordon_view.link, most recently focused first */
+	uint32_t next_view_id;
+	struct cordon_view *focused_view;
+
+	struct wlr_seat *seat;
+	struct wlr_cursor *cursor;
+	struct wlr_xcursor_manager *cursor_mgr;
+	struct wl_list keyboards; /* cordon_keyboard.link */
+	enum cursor_mode cursor_mode;
+	struct cordon_view *grabbed_view;
+	double grab_x, grab_y;
+	struct wlr_box grab_geobox;
+	uint32_t resize_edges;
+	/* Alt+Tab cycling in progress: released when the modifier goes up. */
+	bool cycling;
+
+	struct cordon_policy *policy;
+	struct cordon_ipc *ipc;
+
+	/* Domains: the host domain, config domains, sandbox domains. */
+	struct wl_list domains; /* cordon_domain.link */
+	struct cordon_domain *host_domain;
+
+	char *runtime_dir;      /* $XDG_RUNTIME_DIR/cordon */
+	const char *socket_name; /* host WAYLAND_DISPLAY */
+	int ready_fd;
+	int exit_code;
+
+	struct wl_listener new_output;
+	struct wl_listener new_input;
+	struct wl_listener new_xdg_toplevel;
+	struct wl_listener new_xdg_popup;
+	struct wl_listener cursor_motion;
+	struct wl_listener cursor_motion_absolute;
+	struct wl_listener cursor_button;
+	struct wl_listener cursor_axis;
+	struct wl_listener cursor_frame;
+	struct wl_listener request_cursor;
+	struct wl_listener request_set_selection;
+	struct wl_listener request_set_primary_selection;
+	struct wl_listener layout_change;
+};
+
+struct server_options {
+	int ready_fd;           /* -1: none */
+	const char *startup_cmd; /* -s CMD, or NULL */
+};
+
+/* Takes ownership of config. Returns NULL (and logs why) on failure. */
+struct cordon_server *server_create(struct cordon_config *config);
+/* Binds every socket, starts the backend, reports readiness. */
+bool server_start(struct cordon_server *server,
+	const struct server_options *options);
+/* Runs until quit; returns the exit code. */
+int server_run(struct cordon_server *server);
+void server_terminate(struct cordon_server *server);
+void server_destroy(struct cordon_server *server);
+
+/* Spawns a command with sh -c, detached, environment pointing at cordon. */
+bool server_spawn(struct cordon_server *server, const char *command);
+
+#endif

@@ -1,0 +1,73 @@
+#ifndef CORDON_VIEW_H
+#define CORDON_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wayland-server-core.h>
+#include <wlr/types/wlr_scene.h>
+#include <wlr/types/wlr_xdg_shell.h>
+#include <wlr/util/box.h>
+
+struct cordon_server;
+struct cordon_domain;
+struct cordon_frame;
+
+/* A toplevel window. Its scene tree holds the frame and the client surface. */
+struct cordon_view {
+	struct wl_list link;         /* cordon_server.views */
+	struct wl_list domain_link;  /* cordon_domain.views */
+	struct cordon_server *server;
+	struct cordon_domain *domain;
+	uint32_t id;                 /* stable, for IPC */
+
+	struct wlr_xdg_toplevel *toplevel;
+	struct wlr_scene_tree *tree;         /* positioned at the frame's origin */
+	struct wlr_scene_tree *surface_tree; /* the client's surfaces */
+	struct cordon_frame *frame;
+	struct wlr_xdg_toplevel_decoration_v1 *decoration;
+
+	char *title;                 /* sanitised */
+	char *app_id;                /* sanitised */
+	int x, y;                    /* content (surface geometry) origin, layout coords */
+	int workspace;               /* 0-based */
+	bool mapped;
+	bool urgent;
+	bool maximized, fullscreen;
+	struct wlr_box saved;        /* geometry before maximize/fullscreen */
+
+	struct wl_listener map;
+	struct wl_listener unmap;
+	struct wl_listener commit;
+	struct wl_listener destroy;
+	struct wl_listener request_move;
+	struct wl_listener request_resize;
+	struct wl_listener request_maximize;
+	struct wl_listener request_fullscreen;
+	struct wl_listener request_minimize;
+	struct wl_listener set_title;
+	struct wl_listener set_app_id;
+	struct wl_listener decoration_request_mode;
+	struct wl_listener decoration_destroy;
+};
+
+void view_init(struct cordon_server *server);
+void view_finish(struct cordon_server *server);
+
+/* Content geometry of the view in layout coordinates. */
+struct wlr_box view_geometry(struct cordon_view *view);
+void view_focus(struct cordon_view *view);
+void view_close(struct cordon_view *view);
+void view_set_maximized(struct cordon_view *view, bool maximized);
+void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
+void view_move_to_workspace(struct cordon_view *view, int workspace);
+void view_switch_workspace(struct cordon_server *server, int workspace);
+void view_cycle(struct cordon_server *server, bool backwards);
+struct cordon_view *view_from_id(struct cordon_server *server, uint32_t id);
+
+/* The view and surface under layout coordinates lx, ly, if any. */
+struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
+	struct wlr_surface **surface, double *sx, double *sy);
+
+void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges);
+
+#endif

@@ -1,0 +1,239 @@
+#ifndef CORDON_CONFIG_H
+#define CORDON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wayland-util.h>
+#include <xkbcommon/xkbcommon.h>
+
+/*
+ * The parsed config. Plain data with no wlroots types, so the parser can be
+ * unit-tested without a display and a reload can be validated completely
+ * before anything in the running compositor changes.
+ */
+
+#define CONFIG_DOMAIN_NAME_MAX 32
+#define CONFIG_DEFAULT_MAX_CLIENTS 64
+#define CONFIG_DEFAULT_MAX_WINDOWS 256
+#define CONFIG_DEFAULT_TITLE_MAX 256
+
+enum config_fullscreen {
+	CONFIG_FULLSCREEN_EDGE = 0,
+	CONFIG_FULLSCREEN_ALLOW,
+	CONFIG_FULLSCREEN_DENY,
+};
+
+enum config_domain_kind {
+	CONFIG_DOMAIN_SOCKET = 0,
+	CONFIG_DOMAIN_COMMAND,
+	CONFIG_DOMAIN_CROSVM,
+};
+
+/* Ordered by strictness: when two rules apply the larger value wins. */
+enum config_clip_policy {
+	CONFIG_CLIP_UNSET = 0,
+	CONFIG_CLIP_ALLOW,
+	CONFIG_CLIP_ASK,
+	CONFIG_CLIP_DENY,
+};
+
+enum config_restart {
+	CONFIG_RESTART_NO = 0,
+	CONFIG_RESTART_ON_FAILURE,
+	CONFIG_RESTART_ALWAYS,
+};
+
+enum config_action {
+	CONFIG_ACTION_EXEC = 0,     /* arg: shell command */
+	CONFIG_ACTION_CLOSE,
+	CONFIG_ACTION_QUIT,
+	CONFIG_ACTION_WORKSPACE,    /* num: 1..9 */
+	CONFIG_ACTION_MOVE_TO_WORKSPACE, /* num: 1..9 */
+	CONFIG_ACTION_FULLSCREEN,   /* toggle */
+	CONFIG_ACTION_MAXIMIZE,     /* toggle */
+	CONFIG_ACTION_CYCLE,        /* Alt+Tab: next window */
+	CONFIG_ACTION_CYCLE_BACK,
+	CONFIG_ACTION_LEAVE_FULLSCREEN, /* Super+Escape, never reaches clients */
+	CONFIG_ACTION_SECURE_COPY,
+	CONFIG_ACTION_SECURE_PASTE,
+	CONFIG_ACTION_RELOAD,
+};
+
+struct config_binding {
+	struct wl_list link;
+	uint32_t modifiers;   /* WLR_MODIFIER_* bits (enum wlr_keyboard_modifier) */
+	xkb_keysym_t keysym;  /* lower-case keysym as xkb_keysym_from_name gives */
+	enum config_action action;
+	char *arg;            /* exec command, or NULL */
+	int num;              /* workspace number */
+	int line;
+};
+
+struct config_output {
+	struct wl_list link;
+	char *name;           /* connector name (e.g. HDMI-A-1, HEADLESS-1) or "*" */
+	bool disabled;
+	bool has_mode;
+	int width, height;
+	int refresh_mhz;      /* 0: best for the size */
+	bool has_position;
+	int x, y;
+	double scale;         /* 0: unset */
+	int transform;        /* enum wl_output_transform, or -1: unset */
+	int line;
+};
+
+/* A per-pair clipboard rule: paste-from.OTHER / copy-to.OTHER. */
+struct config_clip_rule {
+	struct wl_list link;
+	char *other;
+	enum config_clip_policy policy;
+};
+
+struct config_disk {
+	char *path;
+	bool ro;
+};
+
+struct config_share {
+	char *dir;
+	char *tag;
+};
+
+struct config_domain {
+	struct wl_list link;
+	char *name;
+	int line;             /* line of the [domain NAME] header */
+	char *file;           /* file it came from */
+	uint32_t color;       /* 0xRRGGBB */
+	enum config_domain_kind kind;
+	char *socket;         /* explicit socket path, or NULL for the default */
+	int max_clients;
+	int max_windows;
+	enum config_fullscreen fullscreen;
+	char **protocols;     /* extra global interface names, NULL-terminated */
+
+	enum config_clip_policy paste_from;
+	enum config_clip_policy copy_to;
+	struct wl_list paste_from_rules; /* config_clip_rule */
+	struct wl_list copy_to_rules;    /* config_clip_rule */
+
+	/* kind = command */
+	char *command;        /* template with {socket} {dir} {name} */
+	char *exec;           /* template with {cmd}, for cordonctl run */
+
+	/* kind = crosvm */
+	char *crosvm;         /* binary, default "crosvm" */
+	char *kernel;
+	char *initrd;
+	char *root;
+	struct config_disk *disks;
+	size_t n_disks;
+	int mem_mib;
+	int cpus;
+	char *params;
+	struct config_share *shares;
+	size_t n_shares;
+	char *net;
+	int cid;              /* 0: none */
+	char *gpu;            /* context types, default "cross-domain" */
+	bool sandbox;
+	char **args;          /* split like a shell, NULL-terminated */
+	bool console_window;
+	char *agent;          /* "vsock:CID:PORT" or "unix:PATH" */
+
+	/* kind = command and crosvm */
+	bool autostart;
+	enum config_restart restart;
+	int stop_timeout;     /* seconds */
+	char **apps;          /* NULL-terminated */
+};
+
+/* [sandbox ENGINE]: colour of wp_security_context_v1 domains of an engine. */
+struct config_sandbox {
+	struct wl_list link;
+	char *engine;
+	uint32_t color;
+	int line;
+};
+
+struct config_clipboard {
+	enum config_clip_policy default_policy; /* default ask */
+	size_t max_bytes;     /* default 1 MiB */
+	int timeout_ms;       /* default 30 s */
+	char **mime;          /* allow-list, NULL-terminated */
+};
+
+struct cordon_config {
+	char *path;           /* file it was read from, or NULL for built-ins */
+
+	/* [general] */
+	int border_width;     /* default 4 */
+	uint32_t host_color;  /* neutral frame of host windows, default #3c3c3c */
+	int title_max;        /* default 256 */
+	char *font;           /* pango description, default "monospace 10" */
+	char *cursor_theme;   /* NULL: default theme */
+	int cursor_size;      /* default 24 */
+	int workspaces;       /* fixed 9 */
+
+	/* [keyboard] */
+	char *xkb_layout, *xkb_variant, *xkb_options, *xkb_model, *xkb_rules;
+	int repeat_rate;      /* default 25 */
+	int repeat_delay;     /* default 600 */
+
+	/* [pointer] */
+	bool natural_scroll;
+	bool tap_to_click;
+	double accel_speed;   /* -1..1 */
+
+	struct wl_list outputs;   /* config_output */
+	struct wl_list bindings;  /* config_binding */
+	struct wl_list domains;   /* config_domain */
+	struct wl_list sandboxes; /* config_sandbox */
+	struct config_clipboard clipboard;
+};
+
+/* Errors, each already formatted as "FILE:LINE: message". */
+struct config_errors {
+	char **msgs;
+	size_t len;
+};
+
+/* Built-in defaults: what cordon runs with when no file exists. */
+struct cordon_config *config_create_default(void);
+
+/*
+ * Parses text as if read from file name. Returns NULL and fills errs (which
+ * may be NULL) on any error; every error in the text is reported, not only
+ * the first.
+ */
+struct cordon_config *config_load_string(const char *text, const char *name,
+	struct config_errors *errs);
+
+/* Reads path into memory and parses it. An unreadable file is an error. */
+struct cordon_config *config_load_file(const char *path,
+	struct config_errors *errs);
+
+/*
+ * Finds the config the user meant: explicit path if given, else
+ * $XDG_CONFIG_HOME/cordon/config (or ~/.config/cordon/config), else
+ * /etc/xdg/cordon/config, else the built-in defaults.
+ */
+struct cordon_config *config_load(const char *explicit_path,
+	struct config_errors *errs);
+
+void config_destroy(struct cordon_config *config);
+void config_errors_finish(struct config_errors *errs);
+
+struct config_domain *config_find_domain(struct cordon_config *config,
+	const char *name);
+
+/* Strings for logs and IPC. */
+const char *config_kind_name(enum config_domain_kind kind);
+const char *config_clip_policy_name(enum config_clip_policy policy);
+
+/* Parses "#rrggbb" or a label (red, orange, …); false if neither. */
+bool config_parse_color(const char *text, uint32_t *out);
+
+#endif
