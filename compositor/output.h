@@ -1,0 +1,27 @@
+#ifndef CORDON_OUTPUT_H
+#define CORDON_OUTPUT_H
+
+#include <wayland-server-core.h>
+#include <wlr/types/wlr_output.h>
+#include <wlr/types/wlr_scene.h>
+
+struct cordon_server;
+
+struct cordon_output {
+	struct wl_list link;        /* cordon_server.outputs */
+	struct cordon_server *server;
+	struct wlr_output *wlr_output;
+	struct wlr_scene_output *scene_output;
+
+	struct wl_listener frame;
+	struct wl_listener request_state;
+	struct wl_listener destroy;
+};
+
+void output_init(struct cordon_server *server);
+void output_finish(struct cordon_server *server);
+/* Layout box of the output under lx, ly, or of the first output. */
+struct cordon_output *output_at(struct cordon_server *server, double lx, double ly);
+struct wlr_box output_box(struct cordon_output *output);
+
+#endif
