@@ -1,0 +1,882 @@
+/*
+ * cordon-test-client: a minimal xdg-shell client for cordon's integration
+ * tests. It draws one solid colour, reports every event it receives as one
+ * line on stdout and takes commands, one per line, on stdin. See
+ * tests/client/README or `cordon-test-client --help` for both lists.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wayland-client.h>
+#include "xdg-decoration-unstable-v1-client-protocol.h"
+#include "xdg-shell-client-protocol.h"
+
+#define EXIT_PROTOCOL_ERROR 3
+#define EXIT_DISCONNECTED 4
+
+struct buffer {
+	struct wl_list link; /* client.buffers */
+	struct wl_buffer *wl_buffer;
+	void *data;
+	size_t size;
+};
+
+struct popup {
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_popup *xdg_popup;
+	uint32_t color;
+	int width, height;
+	bool mapped;
+};
+
+struct client {
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	struct wl_seat *seat;
+	struct wl_keyboard *keyboard;
+	struct wl_pointer *pointer;
+	struct zxdg_decoration_manager_v1 *decoration_manager;
+
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct zxdg_toplevel_decoration_v1 *decoration;
+	struct wl_callback *ready_callback;
+	struct popup *popup;
+	struct wl_list buffers; /* buffer.link: attached, not yet released */
+
+	/* Options. */
+	const char *title, *app_id;
+	int want_width, want_height;
+	uint32_t color;
+	bool csd, start_maximized, start_fullscreen, stay;
+
+	/* Pending toplevel configure, applied on xdg_surface.configure. */
+	int pending_width, pending_height;
+	int width, height;
+	bool mapped, ready;
+	uint32_t last_serial; /* latest input serial usable for a popup grab */
+	bool have_grab_serial;
+
+	char line[4096];
+	size_t line_len;
+	bool stdin_open;
+	bool running;
+	int exit_code;
+};
+
+static void say(const char *fmt, ...) {
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void buffer_destroy(struct buffer *buffer) {
+	wl_list_remove(&buffer->link);
+	wl_buffer_destroy(buffer->wl_buffer);
+	munmap(buffer->data, buffer->size);
+	free(buffer);
+}
+
+static void buffer_handle_release(void *data, struct wl_buffer *wl_buffer) {
+	buffer_destroy(data);
+}
+
+static const struct wl_buffer_listener buffer_listener = {
+	.release = buffer_handle_release,
+};
+
+/* A new XRGB8888 buffer filled with color; freed when the compositor releases it. */
+static struct wl_buffer *buffer_create(struct client *c, int width, int height,
+		uint32_t color) {
+	int stride = width * 4;
+	size_t size = (size_t)stride * (size_t)height;
+	int fd = memfd_create("cordon-test-client", MFD_CLOEXEC);
+	if (fd < 0) {
+		perror("memfd_create");
+		return NULL;
+	}
+	if (ftruncate(fd, (off_t)size) < 0) {
+		perror("ftruncate");
+		close(fd);
+		return NULL;
+	}
+	void *data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (data == MAP_FAILED) {
+		perror("mmap");
+		close(fd);
+		return NULL;
+	}
+	uint32_t *px = data;
+	for (size_t i = 0; i < size / 4; i++) {
+		px[i] = 0xff000000u | color;
+	}
+	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, (int32_t)size);
+	struct wl_buffer *wl_buffer = wl_shm_pool_create_buffer(pool, 0, width,
+		height, stride, WL_SHM_FORMAT_XRGB8888);
+	wl_shm_pool_destroy(pool);
+	close(fd);
+
+	struct buffer *buffer = calloc(1, sizeof(*buffer));
+	if (buffer == NULL) {
+		wl_buffer_destroy(wl_buffer);
+		munmap(data, size);
+		return NULL;
+	}
+	buffer->wl_buffer = wl_buffer;
+	buffer->data = data;
+	buffer->size = size;
+	wl_list_insert(&c->buffers, &buffer->link);
+	wl_buffer_add_listener(wl_buffer, &buffer_listener, buffer);
+	return wl_buffer;
+}
+
+/* ---- popups ---- */
+
+static void popup_destroy(struct popup *popup) {
+	if (popup == NULL) {
+		return;
+	}
+	xdg_popup_destroy(popup->xdg_popup);
+	xdg_surface_destroy(popup->xdg_surface);
+	wl_surface_destroy(popup->surface);
+	free(popup);
+}
+
+static void popup_surface_handle_configure(void *data,
+		struct xdg_surface *xdg_surface, uint32_t serial) {
+	struct client *c = data;
+	struct popup *popup = c->popup;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	struct wl_buffer *buffer = buffer_create(c, popup->width, popup->height,
+		popup->color);
+	if (buffer == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	wl_surface_attach(popup->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(popup->surface, 0, 0, INT32_MAX, INT32_MAX);
+	wl_surface_commit(popup->surface);
+	if (!popup->mapped) {
+		popup->mapped = true;
+		say("popup-ready");
+	}
+}
+
+static const struct xdg_surface_listener popup_surface_listener = {
+	.configure = popup_surface_handle_configure,
+};
+
+static void popup_handle_configure(void *data, struct xdg_popup *xdg_popup,
+		int32_t x, int32_t y, int32_t width, int32_t height) {
+	struct client *c = data;
+	if (width > 0 && height > 0) {
+		c->popup->width = width;
+		c->popup->height = height;
+	}
+	say("popup-configure %d %d %d %d", x, y, width, height);
+}
+
+static void popup_handle_done(void *data, struct xdg_popup *xdg_popup) {
+	struct client *c = data;
+	say("popup-done");
+	popup_destroy(c->popup);
+	c->popup = NULL;
+}
+
+static void popup_handle_repositioned(void *data, struct xdg_popup *xdg_popup,
+		uint32_t token) {
+}
+
+static const struct xdg_popup_listener popup_listener = {
+	.configure = popup_handle_configure,
+	.popup_done = popup_handle_done,
+	.repositioned = popup_handle_repositioned,
+};
+
+static void popup_open(struct client *c, int x, int y, int width, int height,
+		uint32_t color, bool grab) {
+	if (!c->mapped || width <= 0 || height <= 0) {
+		say("error popup needs a mapped window and a positive size");
+		return;
+	}
+	popup_destroy(c->popup);
+	struct popup *popup = calloc(1, sizeof(*popup));
+	if (popup == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	c->popup = popup;
+	popup->color = color;
+	popup->width = width;
+	popup->height = height;
+
+	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(c->wm_base);
+	xdg_positioner_set_size(positioner, width, height);
+	xdg_positioner_set_anchor_rect(positioner, x, y, 1, 1);
+	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	xdg_positioner_set_constraint_adjustment(positioner,
+		XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+		XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y);
+
+	popup->surface = wl_compositor_create_surface(c->compositor);
+	popup->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, popup->surface);
+	xdg_surface_add_listener(popup->xdg_surface, &popup_surface_listener, c);
+	popup->xdg_popup = xdg_surface_get_popup(popup->xdg_surface,
+		c->xdg_surface, positioner);
+	xdg_popup_add_listener(popup->xdg_popup, &popup_listener, c);
+	xdg_positioner_destroy(positioner);
+	if (grab && c->have_grab_serial && c->seat != NULL) {
+		xdg_popup_grab(popup->xdg_popup, c->seat, c->last_serial);
+	}
+	wl_surface_commit(popup->surface);
+}
+
+/* ---- toplevel ---- */
+
+static void ready_handle_done(void *data, struct wl_callback *callback,
+		uint32_t time) {
+	struct client *c = data;
+	wl_callback_destroy(callback);
+	c->ready_callback = NULL;
+	c->ready = true;
+	say("ready");
+}
+
+static const struct wl_callback_listener ready_listener = {
+	.done = ready_handle_done,
+};
+
+static void xdg_surface_handle_configure(void *data,
+		struct xdg_surface *xdg_surface, uint32_t serial) {
+	struct client *c = data;
+	int width = c->pending_width > 0 ? c->pending_width : c->want_width;
+	int height = c->pending_height > 0 ? c->pending_height : c->want_height;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	struct wl_buffer *buffer = buffer_create(c, width, height, c->color);
+	if (buffer == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	c->width = width;
+	c->height = height;
+	wl_surface_attach(c->surface, buffer, 0, 0);
+	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
+	wl_surface_commit(c->surface);
+	if (!c->mapped) {
+		c->mapped = true;
+		/*
+		 * Requests are handled in order: when the sync comes back the
+		 * compositor has processed the commit that maps the window.
+		 */
+		c->ready_callback = wl_display_sync(c->display);
+		wl_callback_add_listener(c->ready_callback, &ready_listener, c);
+	}
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = {
+	.configure = xdg_surface_handle_configure,
+};
+
+static const char *state_name(uint32_t state) {
+	switch (state) {
+	case XDG_TOPLEVEL_STATE_MAXIMIZED: return "maximized";
+	case XDG_TOPLEVEL_STATE_FULLSCREEN: return "fullscreen";
+	case XDG_TOPLEVEL_STATE_RESIZING: return "resizing";
+	case XDG_TOPLEVEL_STATE_ACTIVATED: return "activated";
+	case XDG_TOPLEVEL_STATE_TILED_LEFT: return "tiled-left";
+	case XDG_TOPLEVEL_STATE_TILED_RIGHT: return "tiled-right";
+	case XDG_TOPLEVEL_STATE_TILED_TOP: return "tiled-top";
+	case XDG_TOPLEVEL_STATE_TILED_BOTTOM: return "tiled-bottom";
+	case XDG_TOPLEVEL_STATE_SUSPENDED: return "suspended";
+	default: return NULL;
+	}
+}
+
+static void toplevel_handle_configure(void *data, struct xdg_toplevel *toplevel,
+		int32_t width, int32_t height, struct wl_array *states) {
+	struct client *c = data;
+	char text[256];
+	int n = snprintf(text, sizeof(text), "configure %d %d", width, height);
+	uint32_t *state;
+	wl_array_for_each(state, states) {
+		const char *name = state_name(*state);
+		char unknown[32];
+		if (name == NULL) {
+			snprintf(unknown, sizeof(unknown), "state-%u", *state);
+			name = unknown;
+		}
+		if (n > 0 && (size_t)n < sizeof(text)) {
+			n += snprintf(text + n, sizeof(text) - (size_t)n, " %s", name);
+		}
+	}
+	say("%s", text);
+	c->pending_width = width;
+	c->pending_height = height;
+}
+
+static void toplevel_handle_close(void *data, struct xdg_toplevel *toplevel) {
+	struct client *c = data;
+	say("close");
+	if (!c->stay) {
+		c->running = false;
+		c->exit_code = 0;
+	}
+}
+
+static void toplevel_handle_configure_bounds(void *data,
+		struct xdg_toplevel *toplevel, int32_t width, int32_t height) {
+}
+
+static void toplevel_handle_wm_capabilities(void *data,
+		struct xdg_toplevel *toplevel, struct wl_array *caps) {
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = toplevel_handle_configure,
+	.close = toplevel_handle_close,
+	.configure_bounds = toplevel_handle_configure_bounds,
+	.wm_capabilities = toplevel_handle_wm_capabilities,
+};
+
+static void decoration_handle_configure(void *data,
+		struct zxdg_toplevel_decoration_v1 *decoration, uint32_t mode) {
+	say("decoration %s",
+		mode == ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE ? "server" : "client");
+}
+
+static const struct zxdg_toplevel_decoration_v1_listener decoration_listener = {
+	.configure = decoration_handle_configure,
+};
+
+/* ---- input ---- */
+
+static void keyboard_handle_keymap(void *data, struct wl_keyboard *keyboard,
+		uint32_t format, int32_t fd, uint32_t size) {
+	close(fd);
+}
+
+static void keyboard_handle_enter(void *data, struct wl_keyboard *keyboard,
+		uint32_t serial, struct wl_surface *surface, struct wl_array *keys) {
+	say("keyboard-enter");
+}
+
+static void keyboard_handle_leave(void *data, struct wl_keyboard *keyboard,
+		uint32_t serial, struct wl_surface *surface) {
+	say("keyboard-leave");
+}
+
+static void keyboard_handle_key(void *data, struct wl_keyboard *keyboard,
+		uint32_t serial, uint32_t time, uint32_t key, uint32_t state) {
+	struct client *c = data;
+	c->last_serial = serial;
+	c->have_grab_serial = true;
+	say("key %u %s", key,
+		state == WL_KEYBOARD_KEY_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void keyboard_handle_modifiers(void *data, struct wl_keyboard *keyboard,
+		uint32_t serial, uint32_t depressed, uint32_t latched, uint32_t locked,
+		uint32_t group) {
+}
+
+static void keyboard_handle_repeat_info(void *data, struct wl_keyboard *keyboard,
+		int32_t rate, int32_t delay) {
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	.keymap = keyboard_handle_keymap,
+	.enter = keyboard_handle_enter,
+	.leave = keyboard_handle_leave,
+	.key = keyboard_handle_key,
+	.modifiers = keyboard_handle_modifiers,
+	.repeat_info = keyboard_handle_repeat_info,
+};
+
+static void pointer_handle_enter(void *data, struct wl_pointer *pointer,
+		uint32_t serial, struct wl_surface *surface, wl_fixed_t sx, wl_fixed_t sy) {
+	struct client *c = data;
+	say("pointer-enter %d %d%s", wl_fixed_to_int(sx), wl_fixed_to_int(sy),
+		c->popup != NULL && surface == c->popup->surface ? " popup" : "");
+}
+
+static void pointer_handle_leave(void *data, struct wl_pointer *pointer,
+		uint32_t serial, struct wl_surface *surface) {
+	say("pointer-leave");
+}
+
+static void pointer_handle_motion(void *data, struct wl_pointer *pointer,
+		uint32_t time, wl_fixed_t sx, wl_fixed_t sy) {
+}
+
+static void pointer_handle_button(void *data, struct wl_pointer *pointer,
+		uint32_t serial, uint32_t time, uint32_t button, uint32_t state) {
+	struct client *c = data;
+	c->last_serial = serial;
+	c->have_grab_serial = true;
+	say("button %u %s", button,
+		state == WL_POINTER_BUTTON_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void pointer_handle_axis(void *data, struct wl_pointer *pointer,
+		uint32_t time, uint32_t axis, wl_fixed_t value) {
+}
+
+static void pointer_handle_frame(void *data, struct wl_pointer *pointer) {
+}
+
+static void pointer_handle_axis_source(void *data, struct wl_pointer *pointer,
+		uint32_t source) {
+}
+
+static void pointer_handle_axis_stop(void *data, struct wl_pointer *pointer,
+		uint32_t time, uint32_t axis) {
+}
+
+static void pointer_handle_axis_discrete(void *data, struct wl_pointer *pointer,
+		uint32_t axis, int32_t discrete) {
+}
+
+static void pointer_handle_axis_value120(void *data, struct wl_pointer *pointer,
+		uint32_t axis, int32_t value120) {
+}
+
+static void pointer_handle_axis_relative_direction(void *data,
+		struct wl_pointer *pointer, uint32_t axis, uint32_t direction) {
+}
+
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = pointer_handle_enter,
+	.leave = pointer_handle_leave,
+	.motion = pointer_handle_motion,
+	.button = pointer_handle_button,
+	.axis = pointer_handle_axis,
+	.frame = pointer_handle_frame,
+	.axis_source = pointer_handle_axis_source,
+	.axis_stop = pointer_handle_axis_stop,
+	.axis_discrete = pointer_handle_axis_discrete,
+	.axis_value120 = pointer_handle_axis_value120,
+	.axis_relative_direction = pointer_handle_axis_relative_direction,
+};
+
+static void seat_handle_capabilities(void *data, struct wl_seat *seat,
+		uint32_t caps) {
+	struct client *c = data;
+	bool has_keyboard = caps & WL_SEAT_CAPABILITY_KEYBOARD;
+	bool has_pointer = caps & WL_SEAT_CAPABILITY_POINTER;
+	if (has_keyboard && c->keyboard == NULL) {
+		c->keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(c->keyboard, &keyboard_listener, c);
+	} else if (!has_keyboard && c->keyboard != NULL) {
+		wl_keyboard_release(c->keyboard);
+		c->keyboard = NULL;
+	}
+	if (has_pointer && c->pointer == NULL) {
+		c->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(c->pointer, &pointer_listener, c);
+	} else if (!has_pointer && c->pointer != NULL) {
+		wl_pointer_release(c->pointer);
+		c->pointer = NULL;
+	}
+}
+
+static void seat_handle_name(void *data, struct wl_seat *seat, const char *name) {
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = seat_handle_capabilities,
+	.name = seat_handle_name,
+};
+
+/* ---- globals ---- */
+
+static void wm_base_handle_ping(void *data, struct xdg_wm_base *wm_base,
+		uint32_t serial) {
+	xdg_wm_base_pong(wm_base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = {
+	.ping = wm_base_handle_ping,
+};
+
+static uint32_t min_version(uint32_t a, uint32_t b) {
+	return a < b ? a : b;
+}
+
+static void registry_handle_global(void *data, struct wl_registry *registry,
+		uint32_t name, const char *interface, uint32_t version) {
+	struct client *c = data;
+	if (strcmp(interface, wl_compositor_interface.name) == 0) {
+		c->compositor = wl_registry_bind(registry, name,
+			&wl_compositor_interface, min_version(version, 4));
+	} else if (strcmp(interface, wl_shm_interface.name) == 0) {
+		c->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
+		c->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface,
+			min_version(version, 5));
+		xdg_wm_base_add_listener(c->wm_base, &wm_base_listener, c);
+	} else if (strcmp(interface, wl_seat_interface.name) == 0 && c->seat == NULL) {
+		c->seat = wl_registry_bind(registry, name, &wl_seat_interface,
+			min_version(version, 8));
+		wl_seat_add_listener(c->seat, &seat_listener, c);
+	} else if (strcmp(interface, zxdg_decoration_manager_v1_interface.name) == 0) {
+		c->decoration_manager = wl_registry_bind(registry, name,
+			&zxdg_decoration_manager_v1_interface, 1);
+	}
+}
+
+static void registry_handle_global_remove(void *data,
+		struct wl_registry *registry, uint32_t name) {
+}
+
+static const struct wl_registry_listener registry_listener = {
+	.global = registry_handle_global,
+	.global_remove = registry_handle_global_remove,
+};
+
+/* ---- commands on stdin ---- */
+
+static bool parse_color(const char *text, uint32_t *out) {
+	char *end;
+	if (strlen(text) != 6) {
+		return false;
+	}
+	unsigned long v = strtoul(text, &end, 16);
+	if (*end != '\0') {
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void handle_command(struct client *c, char *line) {
+	char *arg = strchr(line, ' ');
+	if (arg != NULL) {
+		*arg++ = '\0';
+	} else {
+		arg = "";
+	}
+	if (strcmp(line, "title") == 0) {
+		xdg_toplevel_set_title(c->toplevel, arg);
+	} else if (strcmp(line, "app-id") == 0) {
+		xdg_toplevel_set_app_id(c->toplevel, arg);
+	} else if (strcmp(line, "popup") == 0 || strcmp(line, "popup-nograb") == 0) {
+		int x, y, w, h;
+		char color_text[16] = "";
+		int n = sscanf(arg, "%d %d %d %d %15s", &x, &y, &w, &h, color_text);
+		uint32_t color = (~c->color) & 0xffffffu;
+		if (n < 4 || (n == 5 && !parse_color(color_text, &color))) {
+			say("error usage: popup X Y W H [RRGGBB]");
+			return;
+		}
+		popup_open(c, x, y, w, h, color, strcmp(line, "popup") == 0);
+	} else if (strcmp(line, "close-popup") == 0) {
+		popup_destroy(c->popup);
+		c->popup = NULL;
+	} else if (strcmp(line, "maximize") == 0) {
+		xdg_toplevel_set_maximized(c->toplevel);
+	} else if (strcmp(line, "unmaximize") == 0) {
+		xdg_toplevel_unset_maximized(c->toplevel);
+	} else if (strcmp(line, "fullscreen") == 0) {
+		xdg_toplevel_set_fullscreen(c->toplevel, NULL);
+	} else if (strcmp(line, "unfullscreen") == 0) {
+		xdg_toplevel_unset_fullscreen(c->toplevel);
+	} else if (strcmp(line, "quit") == 0) {
+		c->running = false;
+		c->exit_code = 0;
+	} else if (line[0] != '\0') {
+		say("error unknown command %s", line);
+	}
+}
+
+static void read_stdin(struct client *c) {
+	ssize_t n = read(STDIN_FILENO, c->line + c->line_len,
+		sizeof(c->line) - 1 - c->line_len);
+	if (n < 0) {
+		if (errno != EINTR && errno != EAGAIN) {
+			c->stdin_open = false;
+		}
+		return;
+	}
+	if (n == 0) {
+		/* No more commands; keep serving the compositor. */
+		c->stdin_open = false;
+		return;
+	}
+	c->line_len += (size_t)n;
+	char *start = c->line;
+	char *nl;
+	while (c->running &&
+			(nl = memchr(start, '\n', c->line_len - (size_t)(start - c->line)))) {
+		*nl = '\0';
+		handle_command(c, start);
+		start = nl + 1;
+	}
+	c->line_len -= (size_t)(start - c->line);
+	memmove(c->line, start, c->line_len);
+	if (c->line_len == sizeof(c->line) - 1) {
+		say("error command line too long");
+		c->line_len = 0;
+	}
+}
+
+/* ---- main ---- */
+
+static void report_display_error(struct client *c) {
+	int err = wl_display_get_error(c->display);
+	if (err == EPROTO) {
+		const struct wl_interface *interface = NULL;
+		uint32_t id = 0;
+		uint32_t code = wl_display_get_protocol_error(c->display, &interface, &id);
+		say("protocol-error %s %u %u", interface ? interface->name : "unknown",
+			id, code);
+		c->exit_code = EXIT_PROTOCOL_ERROR;
+	} else {
+		say("disconnected %s", strerror(err));
+		c->exit_code = EXIT_DISCONNECTED;
+	}
+	c->running = false;
+}
+
+static void usage(FILE *out) {
+	fprintf(out,
+		"usage: cordon-test-client [--title T] [--app-id A] [--size WxH]\n"
+		"         [--color RRGGBB] [--csd] [--maximized] [--fullscreen] [--stay]\n"
+		"events (stdout): configure W H [states...] | ready | decoration server|client\n"
+		"  keyboard-enter | keyboard-leave | key CODE pressed|released\n"
+		"  pointer-enter SX SY [popup] | pointer-leave | button BTN pressed|released\n"
+		"  close | popup-configure X Y W H | popup-ready | popup-done\n"
+		"  protocol-error IFACE ID CODE (exit 3) | disconnected (exit 4)\n"
+		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
+		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
+		"  fullscreen | unfullscreen | quit\n");
+}
+
+static bool parse_options(struct client *c, int argc, char **argv) {
+	static const struct option options[] = {
+		{"title", required_argument, NULL, 't'},
+		{"app-id", required_argument, NULL, 'a'},
+		{"size", required_argument, NULL, 's'},
+		{"color", required_argument, NULL, 'c'},
+		{"csd", no_argument, NULL, 'D'},
+		{"maximized", no_argument, NULL, 'M'},
+		{"fullscreen", no_argument, NULL, 'F'},
+		{"stay", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 't': c->title = optarg; break;
+		case 'a': c->app_id = optarg; break;
+		case 's':
+			if (sscanf(optarg, "%dx%d", &c->want_width, &c->want_height) != 2 ||
+					c->want_width <= 0 || c->want_height <= 0 ||
+					c->want_width > 16384 || c->want_height > 16384) {
+				fprintf(stderr, "bad --size %s (want WxH)\n", optarg);
+				return false;
+			}
+			break;
+		case 'c':
+			if (!parse_color(optarg, &c->color)) {
+				fprintf(stderr, "bad --color %s (want RRGGBB)\n", optarg);
+				return false;
+			}
+			break;
+		case 'D': c->csd = true; break;
+		case 'M': c->start_maximized = true; break;
+		case 'F': c->start_fullscreen = true; break;
+		case 'S': c->stay = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return false;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return false;
+	}
+	return true;
+}
+
+static void client_finish(struct client *c) {
+	popup_destroy(c->popup);
+	if (c->ready_callback != NULL) {
+		wl_callback_destroy(c->ready_callback);
+	}
+	if (c->decoration != NULL) {
+		zxdg_toplevel_decoration_v1_destroy(c->decoration);
+	}
+	if (c->toplevel != NULL) {
+		xdg_toplevel_destroy(c->toplevel);
+	}
+	if (c->xdg_surface != NULL) {
+		xdg_surface_destroy(c->xdg_surface);
+	}
+	if (c->surface != NULL) {
+		wl_surface_destroy(c->surface);
+	}
+	if (c->keyboard != NULL) {
+		wl_keyboard_release(c->keyboard);
+	}
+	if (c->pointer != NULL) {
+		wl_pointer_release(c->pointer);
+	}
+	if (c->seat != NULL) {
+		if (wl_seat_get_version(c->seat) >= WL_SEAT_RELEASE_SINCE_VERSION) {
+			wl_seat_release(c->seat);
+		} else {
+			wl_seat_destroy(c->seat);
+		}
+	}
+	if (c->decoration_manager != NULL) {
+		zxdg_decoration_manager_v1_destroy(c->decoration_manager);
+	}
+	if (c->wm_base != NULL) {
+		xdg_wm_base_destroy(c->wm_base);
+	}
+	if (c->shm != NULL) {
+		wl_shm_destroy(c->shm);
+	}
+	if (c->compositor != NULL) {
+		wl_compositor_destroy(c->compositor);
+	}
+	if (c->registry != NULL) {
+		wl_registry_destroy(c->registry);
+	}
+	struct buffer *buffer, *tmp;
+	wl_list_for_each_safe(buffer, tmp, &c->buffers, link) {
+		buffer_destroy(buffer);
+	}
+	wl_display_flush(c->display);
+	wl_display_disconnect(c->display);
+}
+
+int main(int argc, char **argv) {
+	struct client c = {
+		.title = "cordon-test-client",
+		.app_id = "cordon-test-client",
+		.want_width = 400,
+		.want_height = 300,
+		.color = 0x3366cc,
+		.stdin_open = true,
+		.running = true,
+	};
+	if (!parse_options(&c, argc, argv)) {
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	c.display = wl_display_connect(NULL);
+	if (c.display == NULL) {
+		fprintf(stderr, "cannot connect to the Wayland display %s\n",
+			getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "(unset)");
+		return 1;
+	}
+	c.registry = wl_display_get_registry(c.display);
+	wl_registry_add_listener(c.registry, &registry_listener, &c);
+	wl_list_init(&c.buffers);
+	if (wl_display_roundtrip(c.display) < 0) {
+		report_display_error(&c);
+		client_finish(&c);
+		return c.exit_code;
+	}
+	if (c.compositor == NULL || c.shm == NULL || c.wm_base == NULL) {
+		fprintf(stderr, "the compositor lacks wl_compositor, wl_shm or xdg_wm_base\n");
+		client_finish(&c);
+		return 1;
+	}
+
+	c.surface = wl_compositor_create_surface(c.compositor);
+	c.xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
+	xdg_surface_add_listener(c.xdg_surface, &xdg_surface_listener, &c);
+	c.toplevel = xdg_surface_get_toplevel(c.xdg_surface);
+	xdg_toplevel_add_listener(c.toplevel, &toplevel_listener, &c);
+	xdg_toplevel_set_title(c.toplevel, c.title);
+	xdg_toplevel_set_app_id(c.toplevel, c.app_id);
+	if (c.decoration_manager != NULL) {
+		c.decoration = zxdg_decoration_manager_v1_get_toplevel_decoration(
+			c.decoration_manager, c.toplevel);
+		zxdg_toplevel_decoration_v1_add_listener(c.decoration,
+			&decoration_listener, &c);
+		zxdg_toplevel_decoration_v1_set_mode(c.decoration, c.csd ?
+			ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE :
+			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+	}
+	if (c.start_maximized) {
+		xdg_toplevel_set_maximized(c.toplevel);
+	}
+	if (c.start_fullscreen) {
+		xdg_toplevel_set_fullscreen(c.toplevel, NULL);
+	}
+	wl_surface_commit(c.surface);
+
+	struct pollfd fds[2] = {
+		{.fd = wl_display_get_fd(c.display), .events = POLLIN},
+		{.fd = STDIN_FILENO, .events = POLLIN},
+	};
+	while (c.running) {
+		while (wl_display_prepare_read(c.display) != 0) {
+			if (wl_display_dispatch_pending(c.display) < 0) {
+				report_display_error(&c);
+				break;
+			}
+		}
+		if (!c.running) {
+			break;
+		}
+		if (wl_display_flush(c.display) < 0 && errno != EAGAIN) {
+			wl_display_cancel_read(c.display);
+			report_display_error(&c);
+			break;
+		}
+		fds[1].fd = c.stdin_open ? STDIN_FILENO : -1;
+		if (poll(fds, 2, -1) < 0) {
+			wl_display_cancel_read(c.display);
+			if (errno == EINTR) {
+				continue;
+			}
+			perror("poll");
+			c.exit_code = 1;
+			break;
+		}
+		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			if (wl_display_read_events(c.display) < 0) {
+				report_display_error(&c);
+				break;
+			}
+		} else {
+			wl_display_cancel_read(c.display);
+		}
+		if (wl_display_dispatch_pending(c.display) < 0) {
+			report_display_error(&c);
+			break;
+		}
+		if (c.running && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			read_stdin(&c);
+			wl_display_flush(c.display);
+		}
+	}
+
+	client_finish(&c);
+	return c.exit_code;
+}
