@@ -1,0 +1,248 @@
+#include <stdlib.h>
+#include <wlr/types/wlr_cursor.h>
+#include <wlr/types/wlr_cursor_shape_v1.h>
+#include <wlr/types/wlr_pointer.h>
+#include <wlr/types/wlr_seat.h>
+#include <wlr/types/wlr_xcursor_manager.h>
+#include <wlr/util/edges.h>
+#include <wlr/util/log.h>
+#include <linux/input-event-codes.h>
+#include "compositor/cursor.h"
+#include "compositor/frame.h"
+#include "compositor/input.h"
+#include "compositor/server.h"
+#include "compositor/util.h"
+#include "compositor/view.h"
+
+static void cursor_process_move(struct cordon_server *server) {
+	struct cordon_view *view = server->grabbed_view;
+	view->x = (int)(server->cursor->x - server->grab_x);
+	view->y = (int)(server->cursor->y - server->grab_y);
+	view_update_position(view);
+}
+
+static void cursor_process_resize(struct cordon_server *server) {
+	struct cordon_view *view = server->grabbed_view;
+	double dx = server->cursor->x - server->grab_x;
+	double dy = server->cursor->y - server->grab_y;
+	struct wlr_box box = server->grab_geobox;
+	int left = box.x, right = box.x + box.width;
+	int top = box.y, bottom = box.y + box.height;
+	if (server->resize_edges & WLR_EDGE_TOP) {
+		top = (int)(box.y + dy);
+		if (top >= bottom) {
+			top = bottom - 1;
+		}
+	} else if (server->resize_edges & WLR_EDGE_BOTTOM) {
+		bottom = (int)(box.y + box.height + dy);
+		if (bottom <= top) {
+			bottom = top + 1;
+		}
+	}
+	if (server->resize_edges & WLR_EDGE_LEFT) {
+		left = (int)(box.x + dx);
+		if (left >= right) {
+			left = right - 1;
+		}
+	} else if (server->resize_edges & WLR_EDGE_RIGHT) {
+		right = (int)(box.x + box.width + dx);
+		if (right <= left) {
+			right = left + 1;
+		}
+	}
+	view_request_geometry(view, (struct wlr_box){left, top, right - left, bottom - top});
+}
+
+static void cursor_set_default(struct cordon_server *server) {
+	wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
+}
+
+static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
+	if (server->cursor_mode == CURSOR_MOVE) {
+		cursor_process_move(server);
+		return;
+	}
+	if (server->cursor_mode == CURSOR_RESIZE) {
+		cursor_process_resize(server);
+		return;
+	}
+	double sx, sy;
+	struct wlr_surface *surface = NULL;
+	struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
+		&surface, &sx, &sy);
+	if (surface == NULL) {
+		/* Over cordon's own frame or the background: cordon owns the cursor. */
+		const char *shape = "default";
+		if (view != NULL) {
+			uint32_t edges = frame_edges_at(view->frame,
+				server->cursor->x - view->tree->node.x,
+				server->cursor->y - view->tree->node.y);
+			shape = frame_cursor_name(edges);
+		}
+		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, shape);
+		wlr_seat_pointer_clear_focus(server->seat);
+		return;
+	}
+	wlr_seat_pointer_notify_enter(server->seat, surface, sx, sy);
+	wlr_seat_pointer_notify_motion(server->seat, time, sx, sy);
+}
+
+void cursor_rebase(struct cordon_server *server) {
+	if (server->cursor_mode == CURSOR_PASSTHROUGH) {
+		cursor_process_motion(server, 0);
+	}
+}
+
+static void handle_cursor_motion(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_motion);
+	struct wlr_pointer_motion_event *event = data;
+	wlr_cursor_move(server->cursor, &event->pointer->base, event->delta_x, event->delta_y);
+	cursor_process_motion(server, event->time_msec);
+}
+
+static void handle_cursor_motion_absolute(struct wl_listener *listener, void *data) {
+	struct cordon_server *server =
+		wl_container_of(listener, server, cursor_motion_absolute);
+	struct wlr_pointer_motion_absolute_event *event = data;
+	wlr_cursor_warp_absolute(server->cursor, &event->pointer->base, event->x, event->y);
+	cursor_process_motion(server, event->time_msec);
+}
+
+static void handle_cursor_button(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
+	struct wlr_pointer_button_event *event = data;
+
+	if (event->state == WL_POINTER_BUTTON_STATE_RELEASED &&
+			server->cursor_mode != CURSOR_PASSTHROUGH) {
+		/* End of a cordon grab: the client never saw the press either. */
+		server->cursor_mode = CURSOR_PASSTHROUGH;
+		server->grabbed_view = NULL;
+		cursor_rebase(server);
+		return;
+	}
+	if (event->state == WL_POINTER_BUTTON_STATE_PRESSED) {
+		double sx, sy;
+		struct wlr_surface *surface = NULL;
+		struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
+			&surface, &sx, &sy);
+		if (view != NULL) {
+			view_focus(view);
+			uint32_t mods = input_modifiers(server);
+			if (mods == WLR_MODIFIER_LOGO && event->button == BTN_LEFT) {
+				view_begin_interactive(view, CURSOR_MOVE, 0);
+				return;
+			}
+			if (mods == WLR_MODIFIER_LOGO && event->button == BTN_RIGHT) {
+				struct wlr_box geo = view_geometry(view);
+				uint32_t edges = 0;
+				edges |= server->cursor->x < geo.x + geo.width / 2.0 ?
+					WLR_EDGE_LEFT : WLR_EDGE_RIGHT;
+				edges |= server->cursor->y < geo.y + geo.height / 2.0 ?
+					WLR_EDGE_TOP : WLR_EDGE_BOTTOM;
+				view_begin_interactive(view, CURSOR_RESIZE, edges);
+				return;
+			}
+			if (surface == NULL && event->button == BTN_LEFT) {
+				/* A press on cordon's frame: titlebar moves, border resizes. */
+				uint32_t edges = frame_edges_at(view->frame,
+					server->cursor->x - view->tree->node.x,
+					server->cursor->y - view->tree->node.y);
+				if (edges != 0) {
+					view_begin_interactive(view, CURSOR_RESIZE, edges);
+				} else if (frame_titlebar_at(view->frame,
+						server->cursor->x - view->tree->node.x,
+						server->cursor->y - view->tree->node.y)) {
+					view_begin_interactive(view, CURSOR_MOVE, 0);
+				}
+				return;
+			}
+		}
+	}
+	wlr_seat_pointer_notify_button(server->seat, event->time_msec, event->button,
+		event->state);
+}
+
+static void handle_cursor_axis(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_axis);
+	struct wlr_pointer_axis_event *event = data;
+	wlr_seat_pointer_notify_axis(server->seat, event->time_msec, event->orientation,
+		event->delta, event->delta_discrete, event->source, event->relative_direction);
+}
+
+static void handle_cursor_frame(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_frame);
+	wlr_seat_pointer_notify_frame(server->seat);
+}
+
+static void handle_request_cursor(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, request_cursor);
+	struct wlr_seat_pointer_request_set_cursor_event *event = data;
+	/* Only the client under the pointer may change it. */
+	if (server->seat->pointer_state.focused_client == event->seat_client &&
+			server->cursor_mode == CURSOR_PASSTHROUGH) {
+		wlr_cursor_set_surface(server->cursor, event->surface, event->hotspot_x,
+			event->hotspot_y);
+	}
+}
+
+static void handle_request_set_shape(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, request_set_shape);
+	struct wlr_cursor_shape_manager_v1_request_set_shape_event *event = data;
+	if (server->seat->pointer_state.focused_client == event->seat_client &&
+			server->cursor_mode == CURSOR_PASSTHROUGH) {
+		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr,
+			wlr_cursor_shape_v1_name(event->shape));
+	}
+}
+
+void cursor_init_shape(struct cordon_server *server,
+		struct wlr_cursor_shape_manager_v1 *manager) {
+	server->request_set_shape.notify = handle_request_set_shape;
+	wl_signal_add(&manager->events.request_set_shape, &server->request_set_shape);
+}
+
+bool cursor_init(struct cordon_server *server) {
+	server->cursor = wlr_cursor_create();
+	server->cursor_mgr = wlr_xcursor_manager_create(server->config->cursor_theme,
+		server->config->cursor_size);
+	if (server->cursor == NULL || server->cursor_mgr == NULL) {
+		wlr_log(WLR_ERROR, "cannot create the cursor (theme '%s', size %d)",
+			server->config->cursor_theme ? server->config->cursor_theme : "default",
+			server->config->cursor_size);
+		return false;
+	}
+	wlr_cursor_attach_output_layout(server->cursor, server->output_layout);
+
+	server->cursor_motion.notify = handle_cursor_motion;
+	wl_signal_add(&server->cursor->events.motion, &server->cursor_motion);
+	server->cursor_motion_absolute.notify = handle_cursor_motion_absolute;
+	wl_signal_add(&server->cursor->events.motion_absolute, &server->cursor_motion_absolute);
+	server->cursor_button.notify = handle_cursor_button;
+	wl_signal_add(&server->cursor->events.button, &server->cursor_button);
+	server->cursor_axis.notify = handle_cursor_axis;
+	wl_signal_add(&server->cursor->events.axis, &server->cursor_axis);
+	server->cursor_frame.notify = handle_cursor_frame;
+	wl_signal_add(&server->cursor->events.frame, &server->cursor_frame);
+	server->request_cursor.notify = handle_request_cursor;
+	wl_signal_add(&server->seat->events.request_set_cursor, &server->request_cursor);
+	cursor_set_default(server);
+	return true;
+}
+
+void cursor_finish(struct cordon_server *server) {
+	listener_remove(&server->cursor_motion);
+	listener_remove(&server->cursor_motion_absolute);
+	listener_remove(&server->cursor_button);
+	listener_remove(&server->cursor_axis);
+	listener_remove(&server->cursor_frame);
+	listener_remove(&server->request_cursor);
+	listener_remove(&server->request_set_shape);
+	if (server->cursor_mgr != NULL) {
+		wlr_xcursor_manager_destroy(server->cursor_mgr);
+		server->cursor_mgr = NULL;
+	}
+	if (server->cursor != NULL) {
+		wlr_cursor_destroy(server->cursor);
+		server->cursor = NULL;
+	}
+}

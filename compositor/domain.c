@@ -1,0 +1,310 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <wlr/types/wlr_security_context_v1.h>
+#include <wlr/util/log.h>
+#include "compositor/domain.h"
+#include "compositor/server.h"
+#include "compositor/view.h"
+
+static void domain_client_free(void *data) {
+	struct domain_client *record = data;
+	wl_list_remove(&record->link);
+	record->domain->n_clients--;
+	free(record);
+}
+
+/* Tags client with domain for its whole life; the record goes with it. */
+static struct domain_client *domain_attach(struct cordon_domain *domain,
+		struct wl_client *client) {
+	struct domain_client *record = calloc(1, sizeof(*record));
+	if (record == NULL) {
+		wlr_log(WLR_ERROR, "domain %s: out of memory tagging a client", domain->name);
+		return NULL;
+	}
+	record->domain = domain;
+	record->client = client;
+	wl_client_get_credentials(client, &record->pid, &record->uid, &record->gid);
+	wl_list_insert(&domain->clients, &record->link);
+	domain->n_clients++;
+	wl_client_set_user_data(client, record, domain_client_free);
+	return record;
+}
+
+static struct cordon_domain *domain_new(struct cordon_server *server,
+		enum domain_type type, const char *name, uint32_t color) {
+	struct cordon_domain *domain = calloc(1, sizeof(*domain));
+	if (domain == NULL || (domain->name = strdup(name)) == NULL) {
+		wlr_log(WLR_ERROR, "domain %s: out of memory", name);
+		free(domain);
+		return NULL;
+	}
+	domain->server = server;
+	domain->type = type;
+	domain->color = color;
+	domain->listen_fd = -1;
+	wl_list_init(&domain->clients);
+	wl_list_init(&domain->views);
+	wl_list_insert(server->domains.prev, &domain->link);
+	return domain;
+}
+
+struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
+	struct cordon_domain *domain;
+	wl_list_for_each(domain, &server->domains, link) {
+		if (strcmp(domain->name, name) == 0) {
+			return domain;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Clients that came through wp_security_context_v1 were created by wlroots
+ * on the host display; give them their sandbox domain the first time cordon
+ * sees them, which is always the global filter before any bind.
+ */
+static struct cordon_domain *domain_of_sandboxed(struct cordon_server *server,
+		struct wl_client *client) {
+	if (server->security_context == NULL) {
+		return NULL;
+	}
+	const struct wlr_security_context_v1_state *state =
+		wlr_security_context_manager_v1_lookup_client(server->security_context, client);
+	if (state == NULL) {
+		return NULL;
+	}
+	const char *engine = state->sandbox_engine ? state->sandbox_engine : "sandbox";
+	const char *app = state->app_id ? state->app_id : "unknown";
+	char name[256];
+	snprintf(name, sizeof(name), "%s:%s", engine, app);
+
+	struct cordon_domain *domain = domain_find(server, name);
+	if (domain == NULL) {
+		uint32_t color = 0x888a85;
+		struct config_sandbox *sb;
+		wl_list_for_each(sb, &server->config->sandboxes, link) {
+			if (strcmp(sb->engine, engine) == 0) {
+				color = sb->color;
+			}
+		}
+		domain = domain_new(server, DOMAIN_SANDBOX, name, color);
+		if (domain == NULL) {
+			return NULL;
+		}
+		wlr_log(WLR_INFO, "domain %s: created for a security-context client", name);
+	}
+	if (domain_attach(domain, client) == NULL) {
+		return NULL;
+	}
+	return domain;
+}
+
+struct cordon_domain *domain_of_client(struct cordon_server *server,
+		struct wl_client *client) {
+	struct domain_client *record = wl_client_get_user_data(client);
+	if (record != NULL) {
+		return record->domain;
+	}
+	struct cordon_domain *sandbox = domain_of_sandboxed(server, client);
+	if (sandbox != NULL) {
+		return sandbox;
+	}
+	if (server->security_context != NULL &&
+			wlr_security_context_manager_v1_lookup_client(
+				server->security_context, client) != NULL) {
+		/* A sandboxed client we failed to tag must not pass as host. */
+		return NULL;
+	}
+	return server->host_domain;
+}
+
+static int handle_domain_accept(int fd, uint32_t mask, void *data) {
+	struct cordon_domain *domain = data;
+	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (client_fd < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			wlr_log_errno(WLR_ERROR, "domain %s: accept on %s", domain->name,
+				domain->socket_path);
+		}
+		return 0;
+	}
+	int limit = domain->config ? domain->config->max_clients : CONFIG_DEFAULT_MAX_CLIENTS;
+	if (domain->n_clients >= limit) {
+		wlr_log(WLR_ERROR, "domain %s: refusing a client, max-clients %d reached",
+			domain->name, limit);
+		close(client_fd);
+		return 0;
+	}
+	struct wl_client *client = wl_client_create(domain->server->display, client_fd);
+	if (client == NULL) {
+		wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed", domain->name);
+		close(client_fd);
+		return 0;
+	}
+	struct domain_client *record = domain_attach(domain, client);
+	if (record == NULL) {
+		wl_client_destroy(client);
+		return 0;
+	}
+	wlr_log(WLR_DEBUG, "domain %s: client pid %d uid %d connected", domain->name,
+		(int)record->pid, (int)record->uid);
+	return 0;
+}
+
+static bool domain_listen(struct cordon_domain *domain) {
+	struct cordon_server *server = domain->server;
+	const struct config_domain *cfg = domain->config;
+	char path[600];
+	if (cfg->socket != NULL) {
+		snprintf(path, sizeof(path), "%s", cfg->socket);
+	} else {
+		char dir[512];
+		int n = snprintf(dir, sizeof(dir), "%s/%s", server->runtime_dir, domain->name);
+		if (n < 0 || (size_t)n >= sizeof(dir)) {
+			wlr_log(WLR_ERROR, "domain %s: runtime path too long", domain->name);
+			return false;
+		}
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			wlr_log_errno(WLR_ERROR, "domain %s: cannot create %s", domain->name, dir);
+			return false;
+		}
+		/* An existing directory may have been made by someone else. */
+		struct stat st;
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+				chmod(dir, 0700) < 0) {
+			wlr_log(WLR_ERROR, "domain %s: %s is not a directory of ours",
+				domain->name, dir);
+			return false;
+		}
+		domain->socket_dir = strdup(dir);
+		snprintf(path, sizeof(path), "%s/wayland-0", dir);
+	}
+
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		wlr_log(WLR_ERROR, "domain %s: socket path %s is too long (%zu bytes, limit %zu)",
+			domain->name, path, strlen(path), sizeof(addr.sun_path) - 1);
+		return false;
+	}
+	strcpy(addr.sun_path, path);
+
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		wlr_log_errno(WLR_ERROR, "domain %s: socket()", domain->name);
+		return false;
+	}
+	/* A live socket is someone else's domain; a dead one is ours from a crash. */
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+		wlr_log(WLR_ERROR, "domain %s: socket %s is in use by another process",
+			domain->name, path);
+		close(fd);
+		return false;
+	}
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			wlr_log(WLR_ERROR, "domain %s: %s exists and is not a socket",
+				domain->name, path);
+			close(fd);
+			return false;
+		}
+		unlink(path);
+	}
+	mode_t old = umask(0177);
+	int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old);
+	if (rc < 0) {
+		wlr_log_errno(WLR_ERROR, "domain %s: cannot bind %s", domain->name, path);
+		close(fd);
+		return false;
+	}
+	if (listen(fd, 128) < 0) {
+		wlr_log_errno(WLR_ERROR, "domain %s: cannot listen on %s", domain->name, path);
+		unlink(path);
+		close(fd);
+		return false;
+	}
+	domain->socket_path = strdup(path);
+	domain->listen_fd = fd;
+	domain->listen_source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
+		handle_domain_accept, domain);
+	if (domain->socket_path == NULL || domain->listen_source == NULL) {
+		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
+		return false;
+	}
+	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
+	return true;
+}
+
+bool domain_init(struct cordon_server *server) {
+	wl_list_init(&server->domains);
+	server->host_domain = domain_new(server, DOMAIN_HOST, "host",
+		server->config->host_color);
+	if (server->host_domain == NULL) {
+		return false;
+	}
+	struct config_domain *cfg;
+	wl_list_for_each(cfg, &server->config->domains, link) {
+		struct cordon_domain *domain =
+			domain_new(server, DOMAIN_CONFIG, cfg->name, cfg->color);
+		if (domain == NULL) {
+			return false;
+		}
+		domain->config = cfg;
+	}
+	return true;
+}
+
+bool domain_listen_all(struct cordon_server *server) {
+	struct cordon_domain *domain;
+	wl_list_for_each(domain, &server->domains, link) {
+		if (domain->type == DOMAIN_CONFIG && !domain_listen(domain)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void domain_disconnect_clients(struct cordon_domain *domain) {
+	struct domain_client *record, *tmp;
+	wl_list_for_each_safe(record, tmp, &domain->clients, link) {
+		wl_client_destroy(record->client);
+	}
+}
+
+static void domain_destroy(struct cordon_domain *domain) {
+	domain_disconnect_clients(domain);
+	if (domain->listen_source != NULL) {
+		wl_event_source_remove(domain->listen_source);
+	}
+	if (domain->listen_fd >= 0) {
+		close(domain->listen_fd);
+	}
+	if (domain->socket_path != NULL) {
+		unlink(domain->socket_path);
+	}
+	if (domain->socket_dir != NULL) {
+		/* Fails harmlessly if a VM's control socket or log is still there. */
+		rmdir(domain->socket_dir);
+	}
+	wl_list_remove(&domain->link);
+	free(domain->socket_path);
+	free(domain->socket_dir);
+	free(domain->name);
+	free(domain);
+}
+
+void domain_finish(struct cordon_server *server) {
+	struct cordon_domain *domain, *tmp;
+	wl_list_for_each_safe(domain, tmp, &server->domains, link) {
+		domain_destroy(domain);
+	}
+	server->host_domain = NULL;
+}

@@ -49,6 +49,8 @@ bool domain_init(struct cordon_server *server);
 /* Binds each configured domain's socket; false (and logs the path) on error. */
 bool domain_listen_all(struct cordon_server *server);
 void domain_finish(struct cordon_server *server);
+/* Drops every client of domain, e.g. when its VM died. */
+void domain_disconnect_clients(struct cordon_domain *domain);
 
 /* The domain of a client: its record's, or the host's when it has none. */
 struct cordon_domain *domain_of_client(struct cordon_server *server,

@@ -1,0 +1,289 @@
+#include <stdlib.h>
+#include <wlr/backend/libinput.h>
+#include <wlr/types/wlr_cursor.h>
+#include <wlr/types/wlr_input_device.h>
+#include <wlr/types/wlr_keyboard.h>
+#include <wlr/types/wlr_pointer.h>
+#include <wlr/types/wlr_seat.h>
+#include <wlr/types/wlr_virtual_keyboard_v1.h>
+#include <wlr/types/wlr_virtual_pointer_v1.h>
+#include <wlr/util/log.h>
+#include <xkbcommon/xkbcommon.h>
+#include "compositor/input.h"
+#include "compositor/policy.h"
+#include "compositor/server.h"
+#include "compositor/util.h"
+#include "compositor/view.h"
+
+#define LOCK_MODIFIERS (WLR_MODIFIER_CAPS | WLR_MODIFIER_MOD2)
+
+uint32_t input_modifiers(struct cordon_server *server) {
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
+	return kb ? wlr_keyboard_get_modifiers(kb) & ~LOCK_MODIFIERS : 0;
+}
+
+static void input_run_action(struct cordon_server *server,
+		const struct config_binding *binding) {
+	struct cordon_view *view = server->focused_view;
+	switch (binding->action) {
+	case CONFIG_ACTION_EXEC:
+		server_spawn(server, binding->arg);
+		break;
+	case CONFIG_ACTION_CLOSE:
+		if (view != NULL) {
+			view_close(view);
+		}
+		break;
+	case CONFIG_ACTION_QUIT:
+		server_terminate(server);
+		break;
+	case CONFIG_ACTION_WORKSPACE:
+		view_switch_workspace(server, binding->num - 1);
+		break;
+	case CONFIG_ACTION_MOVE_TO_WORKSPACE:
+		if (view != NULL) {
+			view_move_to_workspace(view, binding->num - 1);
+		}
+		break;
+	case CONFIG_ACTION_FULLSCREEN:
+		if (view != NULL) {
+			view_set_fullscreen(view, !view->fullscreen);
+		}
+		break;
+	case CONFIG_ACTION_MAXIMIZE:
+		if (view != NULL) {
+			view_set_maximized(view, !view->maximized);
+		}
+		break;
+	case CONFIG_ACTION_CYCLE:
+	case CONFIG_ACTION_CYCLE_BACK:
+		/* The cycle ends when the binding's modifiers (less Shift) go up. */
+		server->cycle_modifiers = binding->modifiers & ~WLR_MODIFIER_SHIFT;
+		view_cycle(server, binding->action == CONFIG_ACTION_CYCLE_BACK);
+		break;
+	case CONFIG_ACTION_LEAVE_FULLSCREEN:
+		if (view != NULL && view->fullscreen) {
+			view_set_fullscreen(view, false);
+		}
+		break;
+	case CONFIG_ACTION_SECURE_COPY:
+	case CONFIG_ACTION_SECURE_PASTE:
+	case CONFIG_ACTION_RELOAD:
+		wlr_log(WLR_INFO, "binding: action %d is not available in this build",
+			binding->action);
+		break;
+	}
+}
+
+static const struct config_binding *input_find_binding(struct cordon_server *server,
+		uint32_t modifiers, xkb_keysym_t sym) {
+	sym = xkb_keysym_to_lower(sym);
+	const struct config_binding *binding;
+	wl_list_for_each(binding, &server->config->bindings, link) {
+		if (binding->modifiers == modifiers && binding->keysym == sym) {
+			return binding;
+		}
+	}
+	return NULL;
+}
+
+static bool keyboard_take_swallowed(struct cordon_keyboard *keyboard, uint32_t keycode) {
+	for (int i = 0; i < keyboard->n_swallowed; i++) {
+		if (keyboard->swallowed[i] == keycode) {
+			keyboard->swallowed[i] = keyboard->swallowed[--keyboard->n_swallowed];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void handle_keyboard_key(struct wl_listener *listener, void *data) {
+	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, key);
+	struct cordon_server *server = keyboard->server;
+	struct wlr_keyboard_key_event *event = data;
+	struct wlr_keyboard *wlr_kb = keyboard->wlr_keyboard;
+
+	if (event->state == WL_KEYBOARD_KEY_STATE_RELEASED &&
+			keyboard_take_swallowed(keyboard, event->keycode)) {
+		return;
+	}
+	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED && wlr_kb->xkb_state != NULL) {
+		/* Match on the unshifted symbol so Super+Shift+1 is "1" plus Shift. */
+		uint32_t xkb_code = event->keycode + 8;
+		xkb_layout_index_t layout = xkb_state_key_get_layout(wlr_kb->xkb_state, xkb_code);
+		const xkb_keysym_t *syms;
+		int n = xkb_keymap_key_get_syms_by_level(wlr_kb->keymap, xkb_code, layout, 0,
+			&syms);
+		uint32_t mods = wlr_keyboard_get_modifiers(wlr_kb) & ~LOCK_MODIFIERS;
+		for (int i = 0; i < n; i++) {
+			const struct config_binding *binding = input_find_binding(server, mods, syms[i]);
+			if (binding != NULL) {
+				if (keyboard->n_swallowed < (int)(sizeof(keyboard->swallowed) /
+						sizeof(keyboard->swallowed[0]))) {
+					keyboard->swallowed[keyboard->n_swallowed++] = event->keycode;
+				}
+				input_run_action(server, binding);
+				return;
+			}
+		}
+	}
+	wlr_seat_set_keyboard(server->seat, wlr_kb);
+	wlr_seat_keyboard_notify_key(server->seat, event->time_msec, event->keycode,
+		event->state);
+}
+
+static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
+	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
+	struct cordon_server *server = keyboard->server;
+	wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
+	wlr_seat_keyboard_notify_modifiers(server->seat, &keyboard->wlr_keyboard->modifiers);
+	if (server->cycling && (wlr_keyboard_get_modifiers(keyboard->wlr_keyboard) &
+			server->cycle_modifiers) == 0) {
+		view_cycle_end(server);
+	}
+}
+
+static void handle_keyboard_destroy(struct wl_listener *listener, void *data) {
+	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, destroy);
+	wl_list_remove(&keyboard->modifiers.link);
+	wl_list_remove(&keyboard->key.link);
+	wl_list_remove(&keyboard->destroy.link);
+	wl_list_remove(&keyboard->link);
+	free(keyboard);
+}
+
+static bool input_apply_keymap(struct cordon_server *server, struct wlr_keyboard *kb) {
+	const struct cordon_config *c = server->config;
+	struct xkb_rule_names rules = {
+		.rules = c->xkb_rules,
+		.model = c->xkb_model,
+		.layout = c->xkb_layout,
+		.variant = c->xkb_variant,
+		.options = c->xkb_options,
+	};
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (context == NULL) {
+		wlr_log(WLR_ERROR, "keyboard: cannot create an xkb context");
+		return false;
+	}
+	struct xkb_keymap *keymap =
+		xkb_keymap_new_from_names(context, &rules, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	if (keymap == NULL) {
+		wlr_log(WLR_ERROR, "keyboard: cannot compile keymap layout '%s' variant '%s' "
+			"options '%s'; using the default", c->xkb_layout ? c->xkb_layout : "",
+			c->xkb_variant ? c->xkb_variant : "", c->xkb_options ? c->xkb_options : "");
+		keymap = xkb_keymap_new_from_names(context, NULL, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	}
+	bool ok = keymap != NULL && wlr_keyboard_set_keymap(kb, keymap);
+	xkb_keymap_unref(keymap);
+	xkb_context_unref(context);
+	wlr_keyboard_set_repeat_info(kb, c->repeat_rate, c->repeat_delay);
+	return ok;
+}
+
+static void input_add_keyboard(struct cordon_server *server, struct wlr_keyboard *wlr_kb,
+		bool set_keymap) {
+	struct cordon_keyboard *keyboard = calloc(1, sizeof(*keyboard));
+	if (keyboard == NULL) {
+		wlr_log(WLR_ERROR, "keyboard %s: out of memory", wlr_kb->base.name);
+		return;
+	}
+	keyboard->server = server;
+	keyboard->wlr_keyboard = wlr_kb;
+	/* A virtual keyboard brings its own keymap; ours would replace it. */
+	if (set_keymap && !input_apply_keymap(server, wlr_kb)) {
+		wlr_log(WLR_ERROR, "keyboard %s: no usable keymap", wlr_kb->base.name);
+	}
+	keyboard->modifiers.notify = handle_keyboard_modifiers;
+	wl_signal_add(&wlr_kb->events.modifiers, &keyboard->modifiers);
+	keyboard->key.notify = handle_keyboard_key;
+	wl_signal_add(&wlr_kb->events.key, &keyboard->key);
+	keyboard->destroy.notify = handle_keyboard_destroy;
+	wl_signal_add(&wlr_kb->base.events.destroy, &keyboard->destroy);
+	wl_list_insert(&server->keyboards, &keyboard->link);
+	wlr_seat_set_keyboard(server->seat, wlr_kb);
+}
+
+static void input_configure_pointer(struct cordon_server *server,
+		struct wlr_input_device *device) {
+	if (!wlr_input_device_is_libinput(device)) {
+		return;
+	}
+	struct libinput_device *li = wlr_libinput_get_device_handle(device);
+	const struct cordon_config *c = server->config;
+	if (libinput_device_config_tap_get_finger_count(li) > 0) {
+		libinput_device_config_tap_set_enabled(li, c->tap_to_click ?
+			LIBINPUT_CONFIG_TAP_ENABLED : LIBINPUT_CONFIG_TAP_DISABLED);
+	}
+	if (libinput_device_config_scroll_has_natural_scroll(li)) {
+		libinput_device_config_scroll_set_natural_scroll_enabled(li, c->natural_scroll);
+	}
+	if (libinput_device_config_accel_is_available(li)) {
+		libinput_device_config_accel_set_speed(li, c->accel_speed);
+	}
+}
+
+static void handle_new_input(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, new_input);
+	struct wlr_input_device *device = data;
+	switch (device->type) {
+	case WLR_INPUT_DEVICE_KEYBOARD:
+		input_add_keyboard(server, wlr_keyboard_from_input_device(device), true);
+		break;
+	case WLR_INPUT_DEVICE_POINTER:
+		input_configure_pointer(server, device);
+		wlr_cursor_attach_input_device(server->cursor, device);
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, new_virtual_keyboard);
+	struct wlr_virtual_keyboard_v1 *vkbd = data;
+	input_add_keyboard(server, &vkbd->keyboard, false);
+}
+
+static void handle_new_virtual_pointer(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, new_virtual_pointer);
+	struct wlr_virtual_pointer_v1_new_pointer_event *event = data;
+	wlr_cursor_attach_input_device(server->cursor, &event->new_pointer->pointer.base);
+}
+
+void input_init_virtual_keyboard(struct cordon_server *server,
+		struct wlr_virtual_keyboard_manager_v1 *manager) {
+	server->new_virtual_keyboard.notify = handle_new_virtual_keyboard;
+	wl_signal_add(&manager->events.new_virtual_keyboard, &server->new_virtual_keyboard);
+}
+
+void input_init_virtual_pointer(struct cordon_server *server,
+		struct wlr_virtual_pointer_manager_v1 *manager) {
+	server->new_virtual_pointer.notify = handle_new_virtual_pointer;
+	wl_signal_add(&manager->events.new_virtual_pointer, &server->new_virtual_pointer);
+}
+
+bool input_init(struct cordon_server *server) {
+	server->seat = wlr_seat_create(server->display, "seat0");
+	if (server->seat == NULL) {
+		wlr_log(WLR_ERROR, "cannot create seat0");
+		return false;
+	}
+	policy_register(server->policy, server->seat->global, POLICY_SPECIAL);
+	/*
+	 * A desktop seat always has both: clients such as wl-clipboard wait for
+	 * keyboard focus even before the first keyboard is plugged in.
+	 */
+	wlr_seat_set_capabilities(server->seat,
+		WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
+	server->new_input.notify = handle_new_input;
+	wl_signal_add(&server->backend->events.new_input, &server->new_input);
+	return true;
+}
+
+void input_finish(struct cordon_server *server) {
+	listener_remove(&server->new_input);
+	listener_remove(&server->new_virtual_keyboard);
+	listener_remove(&server->new_virtual_pointer);
+	/* Remaining keyboards are unhooked by their destroy with the backend. */
+}

@@ -1,0 +1,372 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <wlr/types/wlr_output.h>
+#include <wlr/types/wlr_output_layout.h>
+#include <wlr/util/box.h>
+#include <wlr/util/log.h>
+#include "compositor/domain.h"
+#include "compositor/ipc.h"
+#include "compositor/output.h"
+#include "compositor/server.h"
+#include "compositor/view.h"
+
+/*
+ * The compositor's IPC commands. Each command declares the fields it takes
+ * besides "cmd"; ipc_commands_dispatch checks presence and type of each
+ * (and refuses any other field, so a typo is an error, not a silent
+ * default) before the handler runs. A new command is one handler and one
+ * table entry.
+ */
+
+struct ipc_command_field {
+	const char *name;
+	enum json_type type;
+	bool required;
+};
+
+struct ipc_command {
+	const char *name;
+	const struct ipc_command_field *fields; /* ends with a NULL name */
+	/* Returns the reply, or NULL when out of memory. */
+	struct json_object *(*run)(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request);
+};
+
+/* Builders that report failure, so a reply is complete or not sent. */
+static bool put(struct json_object *obj, const char *key,
+		struct json_object *value) {
+	if (!value) {
+		return false;
+	}
+	if (json_object_object_add(obj, key, value) < 0) {
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}
+
+/* A NULL string becomes JSON null. */
+static bool put_string(struct json_object *obj, const char *key,
+		const char *value) {
+	if (!value) {
+		return json_object_object_add(obj, key, NULL) == 0;
+	}
+	return put(obj, key, json_object_new_string(value));
+}
+
+static bool put_int(struct json_object *obj, const char *key, int64_t value) {
+	return put(obj, key, json_object_new_int64(value));
+}
+
+static bool put_bool(struct json_object *obj, const char *key, bool value) {
+	return put(obj, key, json_object_new_boolean(value));
+}
+
+/* {"ok":true, key: value}; takes value, NULL when out of memory. */
+static struct json_object *ok_with(const char *key, struct json_object *value) {
+	struct json_object *reply = ipc_ok();
+	if (!reply || !put(reply, key, value)) {
+		json_object_put(reply);
+		if (!reply) {
+			json_object_put(value);
+		}
+		return NULL;
+	}
+	return reply;
+}
+
+static struct json_object *ipc_commands_version(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	return ok_with("version", json_object_new_string(CORDON_VERSION));
+}
+
+static struct json_object *window_json(struct cordon_server *server,
+		struct cordon_view *view) {
+	struct json_object *win = json_object_new_object();
+	if (!win) {
+		return NULL;
+	}
+	struct wlr_box box = view_geometry(view);
+	bool ok = put_int(win, "id", view->id) &&
+		put_string(win, "domain", view->domain ? view->domain->name : NULL) &&
+		put_string(win, "title", view->title ? view->title : "") &&
+		put_string(win, "app_id", view->app_id ? view->app_id : "") &&
+		put_int(win, "x", box.x) &&
+		put_int(win, "y", box.y) &&
+		put_int(win, "width", box.width) &&
+		put_int(win, "height", box.height) &&
+		put_bool(win, "focused", view == server->focused_view) &&
+		put_int(win, "workspace", view->workspace + 1) &&
+		put_bool(win, "urgent", view->urgent) &&
+		put_bool(win, "fullscreen", view->fullscreen) &&
+		put_bool(win, "maximized", view->maximized);
+	if (!ok) {
+		json_object_put(win);
+		return NULL;
+	}
+	return win;
+}
+
+static struct json_object *ipc_commands_windows(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = json_object_new_array();
+	if (!list) {
+		return NULL;
+	}
+	/* server->views is in focus order, most recent first; so is the list. */
+	struct cordon_view *view;
+	wl_list_for_each(view, &server->views, link) {
+		if (!view->mapped) {
+			continue;
+		}
+		struct json_object *win = window_json(server, view);
+		if (!win || json_object_array_add(list, win) < 0) {
+			json_object_put(win);
+			json_object_put(list);
+			return NULL;
+		}
+	}
+	return ok_with("windows", list);
+}
+
+static struct json_object *ipc_commands_focus(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *id_obj = json_object_object_get(request, "id");
+	int64_t id = json_object_get_int64(id_obj);
+	struct cordon_view *view = NULL;
+	if (id >= 1 && id <= UINT32_MAX) {
+		view = view_from_id(server, (uint32_t)id);
+	}
+	/* Unmapped views are not listed by "windows": not there to focus. */
+	if (!view || !view->mapped) {
+		return ipc_error("no window with id %s",
+			json_object_to_json_string_ext(id_obj, JSON_C_TO_STRING_PLAIN));
+	}
+	if (view->workspace != server->workspace) {
+		view_switch_workspace(server, view->workspace);
+	}
+	view_focus(view);
+	return ipc_ok();
+}
+
+static const char *transform_name(enum wl_output_transform transform) {
+	switch (transform) {
+	case WL_OUTPUT_TRANSFORM_NORMAL: return "normal";
+	case WL_OUTPUT_TRANSFORM_90: return "90";
+	case WL_OUTPUT_TRANSFORM_180: return "180";
+	case WL_OUTPUT_TRANSFORM_270: return "270";
+	case WL_OUTPUT_TRANSFORM_FLIPPED: return "flipped";
+	case WL_OUTPUT_TRANSFORM_FLIPPED_90: return "flipped-90";
+	case WL_OUTPUT_TRANSFORM_FLIPPED_180: return "flipped-180";
+	case WL_OUTPUT_TRANSFORM_FLIPPED_270: return "flipped-270";
+	}
+	return "unknown";
+}
+
+static struct json_object *output_json(struct cordon_server *server,
+		struct wlr_output *wlr_output) {
+	struct json_object *out = json_object_new_object();
+	if (!out) {
+		return NULL;
+	}
+	/* Layout box: logical size after scale and transform; empty when the
+	 * output is not in the layout (disabled). */
+	struct wlr_box box;
+	wlr_output_layout_get_box(server->output_layout, wlr_output, &box);
+	bool ok = put_string(out, "name", wlr_output->name) &&
+		put_string(out, "make", wlr_output->make) &&
+		put_string(out, "model", wlr_output->model) &&
+		put_int(out, "x", box.x) &&
+		put_int(out, "y", box.y) &&
+		put_int(out, "width", box.width) &&
+		put_int(out, "height", box.height) &&
+		put(out, "scale", json_object_new_double(wlr_output->scale)) &&
+		put_string(out, "transform", transform_name(wlr_output->transform)) &&
+		put_int(out, "refresh", wlr_output->refresh) &&
+		put_bool(out, "enabled", wlr_output->enabled);
+	if (!ok) {
+		json_object_put(out);
+		return NULL;
+	}
+	return out;
+}
+
+static struct json_object *ipc_commands_outputs(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = json_object_new_array();
+	if (!list) {
+		return NULL;
+	}
+	struct cordon_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		struct json_object *out = output_json(server, output->wlr_output);
+		if (!out || json_object_array_add(list, out) < 0) {
+			json_object_put(out);
+			json_object_put(list);
+			return NULL;
+		}
+	}
+	return ok_with("outputs", list);
+}
+
+static const char *domain_kind(const struct cordon_domain *domain) {
+	switch (domain->type) {
+	case DOMAIN_HOST:
+		return "host";
+	case DOMAIN_SANDBOX:
+		return "sandbox";
+	case DOMAIN_CONFIG:
+		/* A config domain always has its config; "socket" is its default. */
+		return domain->config ? config_kind_name(domain->config->kind) :
+			"socket";
+	}
+	return "unknown";
+}
+
+static struct json_object *domain_json(struct cordon_domain *domain) {
+	struct json_object *dom = json_object_new_object();
+	if (!dom) {
+		return NULL;
+	}
+	char color[8];
+	snprintf(color, sizeof(color), "#%06x", domain->color & 0xffffffu);
+	bool ok = put_string(dom, "name", domain->name) &&
+		put_string(dom, "kind", domain_kind(domain)) &&
+		put_string(dom, "color", color) &&
+		put_string(dom, "socket", domain->socket_path) &&
+		put_int(dom, "clients", domain->n_clients) &&
+		put_int(dom, "windows", domain->n_views);
+	if (!ok) {
+		json_object_put(dom);
+		return NULL;
+	}
+	return dom;
+}
+
+static struct json_object *ipc_commands_domains(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = json_object_new_array();
+	if (!list) {
+		return NULL;
+	}
+	struct cordon_domain *domain;
+	wl_list_for_each(domain, &server->domains, link) {
+		struct json_object *dom = domain_json(domain);
+		if (!dom || json_object_array_add(list, dom) < 0) {
+			json_object_put(dom);
+			json_object_put(list);
+			return NULL;
+		}
+	}
+	return ok_with("domains", list);
+}
+
+static struct json_object *ipc_commands_quit(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *reply = ipc_ok();
+	if (!reply) {
+		return NULL;
+	}
+	/* Only ends the loop after this dispatch; the reply is written at
+	 * once, and ipc_destroy tries again for whatever did not fit. */
+	server_terminate(server);
+	return reply;
+}
+
+static const struct ipc_command_field no_fields[] = {
+	{ NULL, json_type_null, false },
+};
+
+static const struct ipc_command_field focus_fields[] = {
+	{ "id", json_type_int, true },
+	{ NULL, json_type_null, false },
+};
+
+/* "subscribe" is the transport's own (ipc.c). */
+static const struct ipc_command ipc_commands[] = {
+	{ "domains", no_fields, ipc_commands_domains },
+	{ "focus", focus_fields, ipc_commands_focus },
+	{ "outputs", no_fields, ipc_commands_outputs },
+	{ "quit", no_fields, ipc_commands_quit },
+	{ "version", no_fields, ipc_commands_version },
+	{ "windows", no_fields, ipc_commands_windows },
+};
+
+static const char *type_phrase(enum json_type type) {
+	switch (type) {
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a number";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	case json_type_null: return "null";
+	}
+	return "a value";
+}
+
+static bool type_fits(struct json_object *value, enum json_type type) {
+	/* Any integer is also a number. */
+	if (type == json_type_double && json_object_is_type(value, json_type_int)) {
+		return true;
+	}
+	return json_object_is_type(value, type);
+}
+
+/* NULL when the request fits the command's fields, else the error reply. */
+static struct json_object *check_fields(const struct ipc_command *command,
+		struct json_object *request) {
+	json_object_object_foreach(request, key, value) {
+		if (strcmp(key, "cmd") == 0) {
+			continue;
+		}
+		const struct ipc_command_field *field = command->fields;
+		while (field->name && strcmp(field->name, key) != 0) {
+			field++;
+		}
+		if (!field->name) {
+			return ipc_error("unknown field '%.64s' for '%s'", key,
+				command->name);
+		}
+		if (!type_fits(value, field->type)) {
+			return ipc_error("field '%s' must be %s", field->name,
+				type_phrase(field->type));
+		}
+	}
+	for (const struct ipc_command_field *field = command->fields;
+			field->name; field++) {
+		if (field->required &&
+				!json_object_object_get_ex(request, field->name, NULL)) {
+			return ipc_error("missing field '%s' for '%s'", field->name,
+				command->name);
+		}
+	}
+	return NULL;
+}
+
+struct json_object *ipc_commands_dispatch(struct ipc_connection *conn,
+		const char *cmd, struct json_object *request, void *data) {
+	struct cordon_server *server = data;
+	const struct ipc_command *command = NULL;
+	for (size_t i = 0; i < sizeof(ipc_commands) / sizeof(ipc_commands[0]);
+			i++) {
+		if (strcmp(ipc_commands[i].name, cmd) == 0) {
+			command = &ipc_commands[i];
+			break;
+		}
+	}
+	if (!command) {
+		return NULL; /* the transport answers "unknown command" */
+	}
+	struct json_object *error = check_fields(command, request);
+	if (error) {
+		return error;
+	}
+	struct json_object *reply = command->run(server, conn, request);
+	if (!reply) {
+		wlr_log(WLR_ERROR, "IPC: out of memory answering '%s'", cmd);
+		return ipc_error("out of memory answering '%s'", cmd);
+	}
+	return reply;
+}

@@ -1,0 +1,372 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wlr/interfaces/wlr_buffer.h>
+#include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_cursor_shape_v1.h>
+#include <wlr/types/wlr_data_device.h>
+#include <wlr/types/wlr_fractional_scale_v1.h>
+#include <wlr/types/wlr_linux_dmabuf_v1.h>
+#include <wlr/types/wlr_presentation_time.h>
+#include <wlr/types/wlr_primary_selection_v1.h>
+#include <wlr/types/wlr_screencopy_v1.h>
+#include <wlr/types/wlr_security_context_v1.h>
+#include <wlr/types/wlr_shm.h>
+#include <wlr/types/wlr_single_pixel_buffer_v1.h>
+#include <wlr/types/wlr_subcompositor.h>
+#include <wlr/types/wlr_viewporter.h>
+#include <wlr/types/wlr_virtual_keyboard_v1.h>
+#include <wlr/types/wlr_virtual_pointer_v1.h>
+#include <wlr/types/wlr_xdg_activation_v1.h>
+#include <wlr/types/wlr_xdg_decoration_v1.h>
+#include <wlr/types/wlr_xdg_output_v1.h>
+#include <wlr/util/log.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+#include "compositor/cursor.h"
+#include "compositor/domain.h"
+#include "compositor/input.h"
+#include "compositor/ipc.h"
+#include "compositor/output.h"
+#include "compositor/policy.h"
+#include "compositor/server.h"
+#include "compositor/text_buffer.h"
+#include "compositor/view.h"
+#include "compositor/xdg.h"
+
+/* Fails server_create with a message naming what could not be made. */
+#define CHECK_CREATE(expr, what) \
+	do { \
+		if ((expr) == NULL) { \
+			wlr_log(WLR_ERROR, "cannot create %s", what); \
+			goto fail; \
+		} \
+	} while (0)
+
+static bool server_make_runtime_dir(struct cordon_server *server) {
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (xdg == NULL || xdg[0] != '/') {
+		wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set to an absolute path");
+		return false;
+	}
+	size_t len = strlen(xdg) + sizeof("/cordon");
+	server->runtime_dir = malloc(len);
+	if (server->runtime_dir == NULL) {
+		return false;
+	}
+	snprintf(server->runtime_dir, len, "%s/cordon", xdg);
+	if (mkdir(server->runtime_dir, 0700) < 0 && errno != EEXIST) {
+		wlr_log_errno(WLR_ERROR, "cannot create %s", server->runtime_dir);
+		return false;
+	}
+	/* Every domain socket lives below: it must be ours and private. */
+	struct stat st;
+	if (lstat(server->runtime_dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+			st.st_uid != geteuid() || chmod(server->runtime_dir, 0700) < 0) {
+		wlr_log(WLR_ERROR, "%s is not a private directory of ours",
+			server->runtime_dir);
+		return false;
+	}
+	return true;
+}
+
+static bool server_create_globals(struct cordon_server *server) {
+	struct cordon_policy *p = server->policy;
+	struct wl_display *d = server->display;
+
+	struct wlr_shm *shm;
+	CHECK_CREATE(shm = wlr_shm_create_with_renderer(d, 1, server->renderer), "wl_shm");
+	policy_register(p, shm->global, POLICY_GUEST);
+
+	if (wlr_renderer_get_texture_formats(server->renderer, WLR_BUFFER_CAP_DMABUF) != NULL) {
+		struct wlr_linux_dmabuf_v1 *dmabuf;
+		CHECK_CREATE(dmabuf = wlr_linux_dmabuf_v1_create_with_renderer(d, 4,
+			server->renderer), "zwp_linux_dmabuf_v1");
+		policy_register(p, dmabuf->global, POLICY_GUEST);
+		wlr_scene_set_linux_dmabuf_v1(server->scene, dmabuf);
+	}
+
+	CHECK_CREATE(server->compositor = wlr_compositor_create(d, 6, server->renderer),
+		"wl_compositor");
+	policy_register(p, server->compositor->global, POLICY_GUEST);
+
+	struct wlr_subcompositor *sub;
+	CHECK_CREATE(sub = wlr_subcompositor_create(d), "wl_subcompositor");
+	policy_register(p, sub->global, POLICY_GUEST);
+
+	/* The clipboard guard mediates every selection: offered, but special. */
+	CHECK_CREATE(server->data_device_manager = wlr_data_device_manager_create(d),
+		"wl_data_device_manager");
+	policy_register(p, server->data_device_manager->global, POLICY_SPECIAL);
+	CHECK_CREATE(server->primary_selection_manager =
+		wlr_primary_selection_v1_device_manager_create(d),
+		"zwp_primary_selection_device_manager_v1");
+	policy_register(p, server->primary_selection_manager->global, POLICY_SPECIAL);
+
+	struct wlr_viewporter *viewporter;
+	CHECK_CREATE(viewporter = wlr_viewporter_create(d), "wp_viewporter");
+	policy_register(p, viewporter->global, POLICY_GUEST);
+
+	struct wlr_presentation *presentation;
+	CHECK_CREATE(presentation = wlr_presentation_create(d, server->backend),
+		"wp_presentation");
+	policy_register(p, presentation->global, POLICY_GUEST);
+
+	struct wlr_single_pixel_buffer_manager_v1 *spb;
+	CHECK_CREATE(spb = wlr_single_pixel_buffer_manager_v1_create(d),
+		"wp_single_pixel_buffer_manager_v1");
+	policy_register(p, spb->global, POLICY_GUEST);
+
+	struct wlr_fractional_scale_manager_v1 *frac;
+	CHECK_CREATE(frac = wlr_fractional_scale_manager_v1_create(d, 1),
+		"wp_fractional_scale_manager_v1");
+	policy_register(p, frac->global, POLICY_GUEST);
+
+	struct wlr_xdg_output_manager_v1 *xdg_output;
+	CHECK_CREATE(xdg_output = wlr_xdg_output_manager_v1_create(d, server->output_layout),
+		"zxdg_output_manager_v1");
+	policy_register(p, xdg_output->global, POLICY_GUEST);
+
+	struct wlr_cursor_shape_manager_v1 *shape;
+	CHECK_CREATE(shape = wlr_cursor_shape_manager_v1_create(d, 1),
+		"wp_cursor_shape_manager_v1");
+	policy_register(p, shape->global, POLICY_GUEST);
+	cursor_init_shape(server, shape);
+
+	/* Offered to guests, but tokens are only honoured under cordon's rules. */
+	CHECK_CREATE(server->activation = wlr_xdg_activation_v1_create(d),
+		"xdg_activation_v1");
+	policy_register(p, server->activation->global, POLICY_SPECIAL);
+
+	CHECK_CREATE(server->xdg_shell = wlr_xdg_shell_create(d, 6), "xdg_wm_base");
+	policy_register(p, server->xdg_shell->global, POLICY_GUEST);
+
+	CHECK_CREATE(server->decoration_manager = wlr_xdg_decoration_manager_v1_create(d),
+		"zxdg_decoration_manager_v1");
+	policy_register(p, server->decoration_manager->global, POLICY_GUEST);
+
+	/* Host-only: each of these reads or drives the whole desktop. */
+	struct wlr_screencopy_manager_v1 *screencopy;
+	CHECK_CREATE(screencopy = wlr_screencopy_manager_v1_create(d),
+		"zwlr_screencopy_manager_v1");
+	policy_register(p, screencopy->global, POLICY_HOST);
+
+	struct wlr_virtual_keyboard_manager_v1 *vkbd;
+	CHECK_CREATE(vkbd = wlr_virtual_keyboard_manager_v1_create(d),
+		"zwp_virtual_keyboard_manager_v1");
+	policy_register(p, vkbd->global, POLICY_HOST);
+	input_init_virtual_keyboard(server, vkbd);
+
+	struct wlr_virtual_pointer_manager_v1 *vptr;
+	CHECK_CREATE(vptr = wlr_virtual_pointer_manager_v1_create(d),
+		"zwlr_virtual_pointer_manager_v1");
+	policy_register(p, vptr->global, POLICY_HOST);
+	input_init_virtual_pointer(server, vptr);
+
+	/* Only the host may mint sandbox domains (Flatpak and the like). */
+	CHECK_CREATE(server->security_context = wlr_security_context_manager_v1_create(d),
+		"wp_security_context_manager_v1");
+	policy_register(p, server->security_context->global, POLICY_HOST);
+	return true;
+fail:
+	return false;
+}
+
+struct cordon_server *server_create(struct cordon_config *config) {
+	struct cordon_server *server = calloc(1, sizeof(*server));
+	if (server == NULL) {
+		wlr_log(WLR_ERROR, "out of memory creating the server");
+		config_destroy(config);
+		return NULL;
+	}
+	server->config = config;
+	server->ready_fd = -1;
+	wl_list_init(&server->outputs);
+	wl_list_init(&server->views);
+	wl_list_init(&server->keyboards);
+	wl_list_init(&server->domains);
+
+	CHECK_CREATE(server->display = wl_display_create(), "wl_display");
+	server->loop = wl_display_get_event_loop(server->display);
+	if (!server_make_runtime_dir(server)) {
+		goto fail;
+	}
+	CHECK_CREATE(server->policy = policy_create(server), "protocol policy");
+	if (!domain_init(server)) {
+		goto fail;
+	}
+	CHECK_CREATE(server->backend = wlr_backend_autocreate(server->loop, &server->session),
+		"backend (is a session, WAYLAND_DISPLAY, DISPLAY or WLR_BACKENDS=headless available?)");
+	CHECK_CREATE(server->renderer = wlr_renderer_autocreate(server->backend), "renderer");
+	CHECK_CREATE(server->allocator = wlr_allocator_autocreate(server->backend,
+		server->renderer), "allocator");
+	CHECK_CREATE(server->text = text_renderer_create(config->font), "text renderer");
+
+	CHECK_CREATE(server->scene = wlr_scene_create(), "scene");
+	for (int i = 0; i < LAYER_COUNT; i++) {
+		CHECK_CREATE(server->layers[i] = wlr_scene_tree_create(&server->scene->tree),
+			"scene layer");
+	}
+	CHECK_CREATE(server->output_layout = wlr_output_layout_create(server->display),
+		"output layout");
+	CHECK_CREATE(server->scene_layout = wlr_scene_attach_output_layout(server->scene,
+		server->output_layout), "scene output layout");
+
+	if (!server_create_globals(server)) {
+		goto fail;
+	}
+	output_init(server);
+	if (!input_init(server) || !cursor_init(server)) {
+		goto fail;
+	}
+	view_init(server);
+	xdg_init(server);
+	return server;
+fail:
+	server_destroy(server);
+	return NULL;
+}
+
+static void server_report_ready(struct cordon_server *server) {
+	if (server->ready_fd >= 0) {
+		char line[256];
+		int n = snprintf(line, sizeof(line), "WAYLAND_DISPLAY=%s\n", server->socket_name);
+		if (write(server->ready_fd, line, n) != n) {
+			wlr_log_errno(WLR_ERROR, "cannot write readiness to fd %d", server->ready_fd);
+		}
+		close(server->ready_fd);
+		server->ready_fd = -1;
+	}
+#ifdef HAVE_LIBSYSTEMD
+	if (getenv("NOTIFY_SOCKET") != NULL) {
+		int rc = sd_notify(1, "READY=1");
+		if (rc < 0) {
+			wlr_log(WLR_ERROR, "sd_notify READY=1 failed: %s", strerror(-rc));
+		}
+	}
+#endif
+}
+
+bool server_start(struct cordon_server *server, const struct server_options *options) {
+	server->ready_fd = options->ready_fd;
+	server->socket_name = wl_display_add_socket_auto(server->display);
+	if (server->socket_name == NULL) {
+		wlr_log(WLR_ERROR, "cannot create the host Wayland socket in XDG_RUNTIME_DIR");
+		return false;
+	}
+	if (!domain_listen_all(server)) {
+		return false;
+	}
+	char ipc_path[512];
+	snprintf(ipc_path, sizeof(ipc_path), "%s/ipc.sock", server->runtime_dir);
+	server->ipc = ipc_create(server->loop, ipc_path, ipc_commands_dispatch, server);
+	if (server->ipc == NULL) {
+		return false;
+	}
+	if (!wlr_backend_start(server->backend)) {
+		wlr_log(WLR_ERROR, "cannot start the backend");
+		return false;
+	}
+	setenv("WAYLAND_DISPLAY", server->socket_name, 1);
+	setenv("CORDON_SOCK", ipc_path, 1);
+	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
+		ipc_path);
+	server_report_ready(server);
+	if (options->startup_cmd != NULL) {
+		server_spawn(server, options->startup_cmd);
+	}
+	return true;
+}
+
+int server_run(struct cordon_server *server) {
+	wl_display_run(server->display);
+	return server->exit_code;
+}
+
+void server_terminate(struct cordon_server *server) {
+	wl_display_terminate(server->display);
+}
+
+void server_destroy(struct cordon_server *server) {
+	if (server == NULL) {
+		return;
+	}
+	if (server->display != NULL) {
+		/* Clients first, so every view and surface goes through its own teardown. */
+		wl_display_destroy_clients(server->display);
+	}
+	if (server->ipc != NULL) {
+		ipc_destroy(server->ipc);
+		server->ipc = NULL;
+	}
+	xdg_finish(server);
+	view_finish(server);
+	/* Unhook from backend and seat before they go away. */
+	cursor_finish(server);
+	input_finish(server);
+	output_finish(server);
+	if (server->scene != NULL) {
+		wlr_scene_node_destroy(&server->scene->tree.node);
+	}
+	if (server->backend != NULL) {
+		wlr_backend_destroy(server->backend);
+	}
+	if (server->allocator != NULL) {
+		wlr_allocator_destroy(server->allocator);
+	}
+	if (server->renderer != NULL) {
+		wlr_renderer_destroy(server->renderer);
+	}
+	text_renderer_destroy(server->text);
+	if (server->display != NULL) {
+		domain_finish(server);
+		policy_destroy(server->policy);
+		wl_display_destroy(server->display);
+	}
+	if (server->runtime_dir != NULL) {
+		rmdir(server->runtime_dir);
+	}
+	if (server->ready_fd >= 0) {
+		close(server->ready_fd);
+	}
+	free(server->runtime_dir);
+	config_destroy(server->config);
+	free(server);
+}
+
+bool server_spawn(struct cordon_server *server, const char *command) {
+	/* Double fork: the command is reparented away and never becomes our zombie. */
+	pid_t pid = fork();
+	if (pid < 0) {
+		wlr_log_errno(WLR_ERROR, "cannot fork for '%s'", command);
+		return false;
+	}
+	if (pid == 0) {
+		setsid();
+		sigset_t set;
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		pid_t child = fork();
+		if (child == 0) {
+			execl("/bin/sh", "/bin/sh", "-c", command, (char *)NULL);
+			_exit(127);
+		}
+		_exit(child < 0 ? 1 : 0);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		wlr_log(WLR_ERROR, "cannot start '%s'", command);
+		return false;
+	}
+	wlr_log(WLR_INFO, "started '%s'", command);
+	return true;
+}

@@ -20,6 +20,7 @@ struct cordon_policy;
 struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
+struct text_renderer;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -53,14 +54,17 @@ struct cordon_server {
 	struct wlr_scene *scene;
 	struct wlr_scene_output_layout *scene_layout;
 	struct wlr_scene_tree *layers[LAYER_COUNT];
-	/* One tree per workspace under LAYER_VIEWS; only the current is enabled. */
-	struct wlr_scene_tree *workspace_trees[SERVER_WORKSPACES];
 	int workspace;          /* 0-based current workspace */
 
 	struct wlr_output_layout *output_layout;
 	struct wl_list outputs; /* cordon_output.link */
 
 	struct wlr_xdg_shell *xdg_shell;
+	struct wlr_xdg_decoration_manager_v1 *decoration_manager;
+	struct wlr_xdg_activation_v1 *activation;
+	struct wlr_data_device_manager *data_device_manager;
+	struct wlr_primary_selection_v1_device_manager *primary_selection_manager;
+	struct text_renderer *text;
 	struct wl_list views;   /* cordon_view.link, most recently focused first */
 	uint32_t next_view_id;
 	struct cordon_view *focused_view;
@@ -76,7 +80,10 @@ struct cordon_server {
 	uint32_t resize_edges;
 	/* Alt+Tab cycling in progress: released when the modifier goes up. */
 	bool cycling;
+	uint32_t cycle_modifiers;
+	struct cordon_view *cycle_view; /* window the cycle has reached */
 
+	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_policy *policy;
 	struct cordon_ipc *ipc;
 
@@ -99,8 +106,13 @@ struct cordon_server {
 	struct wl_listener cursor_axis;
 	struct wl_listener cursor_frame;
 	struct wl_listener request_cursor;
+	struct wl_listener request_set_shape;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
+	struct wl_listener new_decoration;
+	struct wl_listener request_activate;
+	struct wl_listener new_virtual_keyboard;
+	struct wl_listener new_virtual_pointer;
 	struct wl_listener layout_change;
 };
 

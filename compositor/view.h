@@ -34,6 +34,14 @@ struct cordon_view {
 	bool urgent;
 	bool maximized, fullscreen;
 	struct wlr_box saved;        /* geometry before maximize/fullscreen */
+	/* A size cordon asked for; the anchored edges follow once it arrives. */
+	struct wlr_box pending;
+	bool has_pending;
+	uint32_t pending_edges;
+	/* Presented a valid xdg-activation token before mapping. */
+	bool activation_ok;
+	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
+	struct wl_event_source *banner_timer;
 
 	struct wl_listener map;
 	struct wl_listener unmap;
@@ -51,6 +59,10 @@ struct cordon_view {
 };
 
 void view_init(struct cordon_server *server);
+/* Lifecycle, driven by xdg.c. */
+void view_map(struct cordon_view *view);
+void view_unmap(struct cordon_view *view);
+void view_handle_commit(struct cordon_view *view);
 void view_finish(struct cordon_server *server);
 
 /* Content geometry of the view in layout coordinates. */
@@ -62,12 +74,20 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
 void view_move_to_workspace(struct cordon_view *view, int workspace);
 void view_switch_workspace(struct cordon_server *server, int workspace);
 void view_cycle(struct cordon_server *server, bool backwards);
+/* Commits the window the cycle reached as the most recently used. */
+void view_cycle_end(struct cordon_server *server);
 struct cordon_view *view_from_id(struct cordon_server *server, uint32_t id);
 
 /* The view and surface under layout coordinates lx, ly, if any. */
 struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 	struct wlr_surface **surface, double *sx, double *sy);
 
+/* Refits maximized and fullscreen views after an output change. */
+void view_arrange_output(struct cordon_server *server);
+/* Moves the scene tree to view->x, view->y. */
+void view_update_position(struct cordon_view *view);
+/* Asks the client for a new content box (x, y applied when it commits). */
+void view_request_geometry(struct cordon_view *view, struct wlr_box box);
 void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges);
 
 #endif

@@ -1,0 +1,16 @@
+#ifndef CORDON_CURSOR_H
+#define CORDON_CURSOR_H
+
+#include <stdbool.h>
+
+struct cordon_server;
+struct wlr_cursor_shape_manager_v1;
+
+bool cursor_init(struct cordon_server *server);
+void cursor_init_shape(struct cordon_server *server,
+	struct wlr_cursor_shape_manager_v1 *manager);
+void cursor_finish(struct cordon_server *server);
+/* Re-sends pointer focus after the scene changed under a still cursor. */
+void cursor_rebase(struct cordon_server *server);
+
+#endif
