@@ -252,6 +252,16 @@ static void conn_free(struct ipc_connection *conn) {
 	if (conn->source) {
 		wl_event_source_remove(conn->source);
 	}
+	/*
+	 * Closing a Unix socket with unread input makes the client's next read
+	 * fail with ECONNRESET instead of EOF, which hides the error reply it
+	 * was just sent (a request too large). Drop what is already there,
+	 * boundedly: a client still sending may well see the reset.
+	 */
+	char discard[4096];
+	for (int i = 0; i < 64 && recv(conn->fd, discard, sizeof(discard),
+			MSG_DONTWAIT) > 0; i++) {
+	}
 	close(conn->fd);
 	ipc_linebuf_finish(&conn->in);
 	free(conn->out);
@@ -307,7 +317,7 @@ static bool conn_queue(struct ipc_connection *conn, const char *text,
 			IPC_MAX_PENDING);
 		return false;
 	}
-	if (conn->out_end + len + 1 > conn->out_cap) {
+	if (conn->out_start > 0 && conn->out_end + len + 1 > conn->out_cap) {
 		memmove(conn->out, conn->out + conn->out_start, pending);
 		conn->out_start = 0;
 		conn->out_end = pending;
