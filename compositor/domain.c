@@ -122,6 +122,14 @@ struct cordon_domain *domain_of_client(struct cordon_server *server,
 		/* A sandboxed client we failed to tag must not pass as host. */
 		return NULL;
 	}
+	/*
+	 * Tagged here rather than when created: wlroots creates sandboxed
+	 * clients on the host display too, and only knows them as such after
+	 * wl_client_create returns. Before any global is bound we know.
+	 */
+	if (domain_attach(server->host_domain, client) == NULL) {
+		return NULL;
+	}
 	return server->host_domain;
 }
 
