@@ -1,11 +1,11 @@
 #include <drm_fourcc.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pango/pangocairo.h>
 #include <wlr/interfaces/wlr_buffer.h>
 #include <wlr/util/log.h>
+#include "compositor/sanitize.h"
 #include "compositor/text_buffer.h"
 
 /*
@@ -351,7 +351,9 @@ static void layout_set_plain_text(PangoLayout *layout, const char *text) {
 		pango_layout_set_text(layout, text, -1);
 		return;
 	}
-	wlr_log(WLR_ERROR, "text_buffer: text is not valid UTF-8, replacing");
+	/* The bytes themselves stay out of the log: they may be anything. */
+	wlr_log(WLR_ERROR, "text_buffer: %zu bytes of text are not valid UTF-8, "
+		"replacing", strlen(text));
 	char *valid = g_utf8_make_valid(text, -1);
 	pango_layout_set_text(layout, valid, -1);
 	g_free(valid);
@@ -377,7 +379,7 @@ static PangoLayout *make_layout(struct text_renderer *renderer,
 	return layout;
 }
 
-/* Draws a layout with its first baseline at y, clipped to a rectangle. */
+/* Draws a layout with its first baseline at (x, baseline), clipped to a rectangle. */
 static void show_layout_clipped(cairo_t *cr, PangoLayout *layout,
 		double x, double baseline, double clip_x, double clip_y,
 		double clip_w, double clip_h) {
@@ -477,7 +479,20 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 		if (layout == NULL) {
 			goto fail;
 		}
-		layout_set_plain_text(layout, spec->title);
+		/*
+		 * Callers sanitise titles already; doing it again here (a no-op on
+		 * clean text) means one that forgot still cannot reorder or hide
+		 * characters. The cap only bounds pango's work on a megabyte of
+		 * title: no buffer is wide enough to show that many characters.
+		 */
+		char *title = sanitize_text(spec->title, TEXT_BUFFER_MAX_PIXELS / 4);
+		if (title == NULL) {
+			wlr_log(WLR_ERROR, "text_buffer: allocation failed");
+			g_object_unref(layout);
+			goto fail;
+		}
+		pango_layout_set_text(layout, title, -1);
+		free(title);
 		/* Its own clip: a glyph overhanging to the left stops at its area. */
 		show_layout_clipped(cr, layout, x, baseline, x, 0, right - x, spec->height);
 		g_object_unref(layout);
@@ -503,7 +518,8 @@ static void layout_set_spans(PangoLayout *layout, const struct text_buffer_line 
 		if (g_utf8_validate(part, -1, NULL)) {
 			g_string_append(text, part);
 		} else {
-			wlr_log(WLR_ERROR, "text_buffer: span text is not valid UTF-8, replacing");
+			wlr_log(WLR_ERROR, "text_buffer: span %zu (%zu bytes) is not valid "
+				"UTF-8, replacing", i, strlen(part));
 			char *valid = g_utf8_make_valid(part, -1);
 			g_string_append(text, valid);
 			g_free(valid);

@@ -21,9 +21,10 @@
  * Client text is only ever drawn with pango_layout_set_text(), never as
  * markup, and each text is laid out on its own, left to right, clipped to
  * its own area: a title cannot reorder, cover or run into the tag drawn
- * before it. Callers still pass client text through sanitize_text() first
+ * before it. Callers pass client text through sanitize_text() first
  * (compositor/sanitize.h), which removes what pango would otherwise draw
- * invisibly or reorder inside the title itself.
+ * invisibly or reorder inside the text itself; a titlebar's title is
+ * sanitised once more here, box spans are not (their spaces matter).
  */
 
 struct wlr_buffer;
@@ -86,7 +87,7 @@ struct titlebar_spec {
 	 * from client text. It wins the space: a long title is ellipsised first.
 	 */
 	const char *tag;
-	const char *title;      /* sanitised client text, plain; NULL: none */
+	const char *title;      /* client text, plain, sanitised again here; NULL: none */
 	const char *font;       /* pango description; NULL: the renderer's */
 	int padding;            /* logical px left of the tag, right of the title */
 };
@@ -103,7 +104,7 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 
 /* A run of plain text in one colour; a line is one or more spans. */
 struct text_buffer_span {
-	const char *text;       /* plain text, never markup; NULL: empty */
+	const char *text;       /* plain, never markup, sanitised by the caller; NULL: empty */
 	uint32_t color;         /* 0xRRGGBB */
 	bool bold;
 };
