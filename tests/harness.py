@@ -1,0 +1,839 @@
+"""Integration test harness for cordon (python3 standard library only).
+
+A test is a plain script:
+
+    import harness
+    from harness import Cordon, check
+
+    def main():
+        with Cordon() as c:
+            client = c.spawn_client(['--color', 'ff0000'])
+            client.expect(r'^ready$')
+            win = c.wait_window(app_id='cordon-test-client')
+            shot = c.screenshot()
+            check(shot.pixel(win['x'] + 5, win['y'] + 5) == (255, 0, 0), ...)
+
+    harness.main(main)
+
+Exit status: 0 pass, 77 skip (a peer binary is missing), anything else fail.
+
+The `Cordon` context manager starts the compositor headless in a private
+runtime directory, waits for the line on --ready-fd, and on leaving kills
+every process it started, asks cordon to quit over IPC and fails the test
+when cordon crashed, exited non-zero or its stderr holds sanitizer output.
+
+Binaries come from the environment (meson sets them): CORDON_BIN,
+CORDONCTL_BIN, CORDON_TEST_CLIENT; otherwise from ./build next to tests/.
+"""
+
+import json
+import os
+import queue
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BUILD = os.path.join(TOP, 'build')
+
+# What cordon draws around every window (issue 2/3 spec).
+BORDER = 4
+HOST_COLOR = (0x3c, 0x3c, 0x3c)
+OUTPUT_NAME = 'HEADLESS-1'
+OUTPUT_SIZE = (1280, 720)
+# Headless outputs draw the cursor into every frame, screenshots included.
+# The harness parks the pointer here at startup (clamped to the layout), in
+# the bottom strip, away from the window placements and probes tests use.
+POINTER_PARK = (980, 712)
+
+SANITIZER_MARKERS = (
+    'AddressSanitizer',
+    'LeakSanitizer',
+    'UndefinedBehaviorSanitizer',
+    'runtime error:',
+    'ThreadSanitizer',
+    'MemorySanitizer',
+)
+
+# Evdev button and key codes the tests use.
+BTN_LEFT = 272
+BTN_RIGHT = 273
+
+
+class TestFailure(Exception):
+    """The test saw something other than what it expected."""
+
+
+class CordonGone(TestFailure):
+    """cordon is not running any more: no point in waiting further."""
+
+
+class TestSkip(Exception):
+    """A peer binary the test needs is not installed."""
+
+
+def fail(msg):
+    raise TestFailure(msg)
+
+
+def check(cond, msg):
+    """Fails with msg (a string or a callable giving one) unless cond."""
+    if not cond:
+        raise TestFailure(msg() if callable(msg) else msg)
+
+
+def check_eq(seen, expected, what):
+    if seen != expected:
+        raise TestFailure(f'{what}: expected {expected!r}, saw {seen!r}')
+
+
+def log(msg):
+    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
+
+
+def binary(env_name, *build_rel):
+    path = os.environ.get(env_name)
+    if path:
+        return path
+    return os.path.join(DEFAULT_BUILD, *build_rel)
+
+
+def cordon_bin():
+    return binary('CORDON_BIN', 'compositor', 'cordon')
+
+
+def cordonctl_bin():
+    return binary('CORDONCTL_BIN', 'compositor', 'cordonctl')
+
+
+def test_client_bin():
+    return binary('CORDON_TEST_CLIENT', 'tests', 'client', 'cordon-test-client')
+
+
+def require(*programs):
+    """Skips the test (exit 77) when a peer program is not installed."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if missing:
+        raise TestSkip('not installed: ' + ', '.join(missing))
+
+
+def wait_for(predicate, timeout=5.0, what=None, interval=0.05):
+    """Polls predicate until it returns something truthy and returns that.
+
+    Fails after timeout seconds, naming what was awaited and the last value
+    the predicate returned (or the exception it raised)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except CordonGone:
+            raise
+        except TestFailure as e:
+            last = f'<{e}>'
+        if time.monotonic() >= deadline:
+            desc = what or getattr(predicate, '__name__', 'condition')
+            fail(f'timed out after {timeout:g} s waiting for {desc}; last seen: {last!r}')
+        time.sleep(interval)
+
+
+def base_env(runtime_dir):
+    """A clean environment for cordon and its peers: headless, private dir."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('WAYLAND_DISPLAY', 'WAYLAND_SOCKET', 'DISPLAY',
+                        'CORDON_SOCK', 'NOTIFY_SOCKET', 'XDG_CONFIG_HOME')}
+    env.update({
+        'XDG_RUNTIME_DIR': runtime_dir,
+        'WLR_BACKENDS': 'headless',
+        'WLR_RENDERER': 'pixman',
+        'WLR_LIBINPUT_NO_DEVICES': '1',
+        'LANG': 'C.UTF-8',
+        # An empty config home: cordon reads no user file by accident.
+        'XDG_CONFIG_HOME': os.path.join(runtime_dir, 'config-home'),
+    })
+    env.setdefault('HOME', runtime_dir)
+    return env
+
+
+def _kill(proc, grace=2.0):
+    """Terminates proc (then kills it); returns its exit status."""
+    if proc.poll() is not None:
+        return proc.returncode
+    try:
+        proc.terminate()
+        return proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(timeout=5)
+
+
+class Process:
+    """A peer process: stdout read line by line in a thread, stdin for commands."""
+
+    def __init__(self, name, argv, env, log_dir, stdin=True):
+        self.name = name
+        self.argv = list(argv)
+        self.lines = []           # every stdout line so far
+        self._taken = []          # per line: consumed by expect()
+        self.pos = 0              # every line before pos is consumed
+        self._cv = threading.Condition()
+        self._eof = False
+        safe = re.sub(r'[^A-Za-z0-9_.-]', '_', name)
+        self.stderr_path = os.path.join(log_dir, f'{safe}.{id(self):x}.stderr')
+        self._stderr = open(self.stderr_path, 'wb')
+        self.proc = subprocess.Popen(
+            self.argv, env=env,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=self._stderr,
+            start_new_session=True)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode('utf-8', 'replace').rstrip('\n')
+            with self._cv:
+                self.lines.append(line)
+                self._taken.append(False)
+                self._cv.notify_all()
+        with self._cv:
+            self._eof = True
+            self._cv.notify_all()
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stderr(self):
+        try:
+            with open(self.stderr_path, 'rb') as f:
+                return f.read().decode('utf-8', 'replace')
+        except OSError:
+            return ''
+
+    def send(self, cmd):
+        """Writes one command line to the process's stdin."""
+        try:
+            self.proc.stdin.write((cmd + '\n').encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as e:
+            fail(f'{self.name}: cannot send {cmd!r}: {e} '
+                 f'(exit status {self.proc.poll()}); output so far: {self.lines[-20:]!r}')
+
+    def expect(self, pattern, timeout=5.0):
+        """Waits for a stdout line matching the regex pattern that no earlier
+        expect() took, and returns its match. Only that line is consumed:
+        lines it skipped stay available, so events whose relative order the
+        protocol leaves open can be awaited in any order. Call
+        skip_pending() before an action to ignore everything seen so far."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            i = self.pos
+            while True:
+                while i < len(self.lines):
+                    if not self._taken[i]:
+                        m = rx.search(self.lines[i])
+                        if m:
+                            self._taken[i] = True
+                            while self.pos < len(self.lines) and self._taken[self.pos]:
+                                self.pos += 1
+                            return m
+                    i += 1
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    break
+                self._cv.wait(left)
+        state = (f'it exited with status {self.proc.poll()}' if self._eof
+                 else f'waited {timeout:g} s')
+        fail(f'{self.name}: expected a line matching /{pattern}/, {state}; '
+             f'its output so far: {self.lines[-30:]!r}; stderr tail: {self.stderr()[-1500:]!r}')
+
+    def expect_not(self, pattern, within=0.5):
+        """Fails if a line matching pattern is pending or arrives within the
+        given time. Consumes nothing."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + within
+        with self._cv:
+            i = self.pos
+            while True:
+                while i < len(self.lines):
+                    if not self._taken[i] and rx.search(self.lines[i]):
+                        fail(f'{self.name}: did not expect a line matching /{pattern}/, '
+                             f'saw {self.lines[i]!r}; output: {self.lines[-30:]!r}')
+                    i += 1
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    return
+                self._cv.wait(left)
+
+    def seen(self, pattern):
+        """True if any stdout line so far (consumed or not) matches."""
+        rx = re.compile(pattern)
+        with self._cv:
+            return any(rx.search(line) for line in self.lines)
+
+    def skip_pending(self):
+        """Marks every line received so far as consumed."""
+        with self._cv:
+            self._taken = [True] * len(self.lines)
+            self.pos = len(self.lines)
+
+    def wait_exit(self, timeout=5.0):
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            fail(f'{self.name}: still running after {timeout:g} s; '
+                 f'output: {self.lines[-20:]!r}')
+        self._thread.join(timeout=2)
+        return rc
+
+    def running(self):
+        return self.proc.poll() is None
+
+    def kill(self):
+        if self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        rc = _kill(self.proc)
+        self._thread.join(timeout=2)
+        self._stderr.close()
+        return rc
+
+
+class Screenshot:
+    """A P6 PPM image as grim writes it; pixel(x, y) -> (r, g, b)."""
+
+    def __init__(self, data):
+        self.raw = data
+        fields = []
+        pos = 0
+        # Header: magic, width, height, maxval separated by whitespace, with
+        # '#' comments to the end of line; one whitespace byte before pixels.
+        while len(fields) < 4:
+            while pos < len(data) and data[pos:pos + 1].isspace():
+                pos += 1
+            if data[pos:pos + 1] == b'#':
+                while pos < len(data) and data[pos:pos + 1] != b'\n':
+                    pos += 1
+                continue
+            start = pos
+            while pos < len(data) and not data[pos:pos + 1].isspace():
+                pos += 1
+            if start == pos:
+                fail(f'screenshot: truncated PPM header ({len(data)} bytes)')
+            fields.append(data[start:pos])
+        pos += 1
+        if fields[0] != b'P6':
+            fail(f'screenshot: not a P6 PPM (magic {fields[0]!r})')
+        self.width, self.height, maxval = (int(f) for f in fields[1:])
+        if maxval != 255:
+            fail(f'screenshot: unsupported PPM maxval {maxval}')
+        self.pixels = data[pos:pos + self.width * self.height * 3]
+        if len(self.pixels) != self.width * self.height * 3:
+            fail(f'screenshot: {len(self.pixels)} pixel bytes for '
+                 f'{self.width}x{self.height}')
+
+    def pixel(self, x, y):
+        x, y = int(x), int(y)
+        if not (0 <= x < self.width and 0 <= y < self.height):
+            fail(f'screenshot: pixel ({x},{y}) outside {self.width}x{self.height}')
+        i = (y * self.width + x) * 3
+        return tuple(self.pixels[i:i + 3])
+
+    def region(self, x, y, w, h):
+        """Every pixel of a rectangle (clipped to the image)."""
+        out = []
+        for yy in range(max(0, y), min(self.height, y + h)):
+            for xx in range(max(0, x), min(self.width, x + w)):
+                out.append(self.pixel(xx, yy))
+        return out
+
+    def save(self, path):
+        """Writes the image: PNG when path ends in .png, else the PPM."""
+        if not path.endswith('.png'):
+            with open(path, 'wb') as f:
+                f.write(self.raw)
+            return
+        import struct
+        import zlib
+
+        def chunk(kind, body):
+            return (struct.pack('>I', len(body)) + kind + body +
+                    struct.pack('>I', zlib.crc32(kind + body) & 0xffffffff))
+        row = self.width * 3
+        scan = b''.join(b'\0' + self.pixels[y * row:(y + 1) * row]
+                        for y in range(self.height))
+        with open(path, 'wb') as f:
+            f.write(b'\x89PNG\r\n\x1a\n')
+            f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', self.width, self.height,
+                                               8, 2, 0, 0, 0)))
+            f.write(chunk(b'IDAT', zlib.compress(scan, 6)))
+            f.write(chunk(b'IEND', b''))
+
+
+def hex_color(text):
+    """'#rrggbb' or 'rrggbb' -> (r, g, b)."""
+    text = text.lstrip('#')
+    return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def parse_globals(text):
+    """Interface names listed by wayland-info."""
+    return set(re.findall(r"interface: '([^']+)'", text))
+
+
+class Cordon:
+    """Runs one headless cordon for the duration of a with-block."""
+
+    def __init__(self, config=None, args=(), env=None, ready_timeout=10.0,
+                 quit_timeout=10.0, keyboard=True, park_pointer=True):
+        self.keyboard = keyboard
+        self.park_pointer = park_pointer
+        self.pointer = None  # where pointer_to() last put the pointer
+        self.config_text = config
+        self.extra_args = list(args)
+        self.extra_env = dict(env or {})
+        self.ready_timeout = ready_timeout
+        self.quit_timeout = quit_timeout
+        self.procs = []
+        self.proc = None
+        self.runtime_dir = None
+        self.wayland_display = None
+        self.stderr_path = None
+        self.last_screenshot = None
+        self.keep = bool(os.environ.get('CORDON_TEST_KEEP'))
+
+    # ---- lifetime ----
+
+    def __enter__(self):
+        self.runtime_dir = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+        os.chmod(self.runtime_dir, 0o700)
+        self.log_dir = os.path.join(self.runtime_dir, 'logs')
+        os.mkdir(self.log_dir, 0o700)
+        os.mkdir(os.path.join(self.runtime_dir, 'config-home'), 0o700)
+        self.env = base_env(self.runtime_dir)
+        self.env.update(self.extra_env)
+        argv = [cordon_bin()]
+        if self.config_text is not None:
+            self.config_path = os.path.join(self.runtime_dir, 'cordon.conf')
+            with open(self.config_path, 'w') as f:
+                f.write(self.config_text)
+            argv += ['-c', self.config_path]
+        if not os.access(argv[0], os.X_OK):
+            self._cleanup_dir()
+            fail(f'cordon binary not found at {argv[0]} (set CORDON_BIN)')
+        rfd, wfd = os.pipe()
+        argv += ['--ready-fd', str(wfd)] + self.extra_args
+        self.stderr_path = os.path.join(self.log_dir, 'cordon.stderr')
+        self._stderr = open(self.stderr_path, 'wb')
+        log('starting ' + ' '.join(argv))
+        try:
+            self.proc = subprocess.Popen(
+                argv, env=self.env, pass_fds=(wfd,), stdin=subprocess.DEVNULL,
+                stdout=self._stderr, stderr=self._stderr, start_new_session=True)
+        finally:
+            os.close(wfd)
+        try:
+            line = self._read_ready(rfd)
+        except BaseException:
+            os.close(rfd)
+            self._teardown(failed=True)
+            raise
+        os.close(rfd)
+        m = re.fullmatch(r'WAYLAND_DISPLAY=(\S+)', line)
+        if not m:
+            self._teardown(failed=True)
+            fail(f'cordon wrote {line!r} to --ready-fd, expected WAYLAND_DISPLAY=NAME')
+        self.wayland_display = m.group(1)
+        self.env['WAYLAND_DISPLAY'] = self.wayland_display
+        self.env['CORDON_SOCK'] = self.ipc_path
+        sock = os.path.join(self.runtime_dir, self.wayland_display)
+        if not os.path.exists(sock):
+            self._teardown(failed=True)
+            fail(f'cordon reported ready with {line!r} but {sock} does not exist')
+        log(f'cordon ready: {line} (pid {self.proc.pid}, runtime {self.runtime_dir})')
+        try:
+            if self.keyboard:
+                self._hold_keyboard()
+            if self.park_pointer and shutil.which('wlrctl'):
+                self.pointer_to(*POINTER_PARK)
+        except BaseException:
+            self._teardown(failed=True)
+            raise
+        return self
+
+    def _hold_keyboard(self):
+        """Headless cordon has no keyboard, and a seat without one sends no
+        keyboard focus. Like a real desktop, keep one plugged in: a wtype
+        that only sleeps holds a virtual keyboard for the whole test. Waits
+        until the seat advertises it, so clients started next see it."""
+        if shutil.which('wtype') is None or shutil.which('wayland-info') is None:
+            return
+        self.keyboard_holder = self.spawn(['wtype', '-s', '3600000'],
+                                          name='keyboard-holder', stdin=False)
+        wait_for(lambda: 'keyboard' in self.seat_capabilities(), 5,
+                 what='the seat to advertise the virtual keyboard of wtype')
+
+    def seat_capabilities(self, domain=None):
+        """The wl_seat capabilities wayland-info reports, as a set of words."""
+        res = self.run(['wayland-info', '-i', 'wl_seat'], domain=domain)
+        m = re.search(r'capabilities:([^\n]*)', res.stdout.decode('utf-8', 'replace'))
+        return set(m.group(1).split()) if m else set()
+
+    def _read_ready(self, rfd):
+        deadline = time.monotonic() + self.ready_timeout
+        buf = b''
+        while b'\n' not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                fail(f'cordon did not write its ready line within {self.ready_timeout:g} s '
+                     f'(got {buf!r} so far)')
+            r, _, _ = select.select([rfd], [], [], left)
+            if not r:
+                continue
+            chunk = os.read(rfd, 4096)
+            if not chunk:
+                fail(f'cordon closed --ready-fd without a ready line '
+                     f'(exit status {self.proc.poll()}; got {buf!r})')
+            buf += chunk
+        rest = buf.split(b'\n', 1)[1]
+        if rest:
+            fail(f'cordon wrote more than one line to --ready-fd: {buf!r}')
+        return buf.split(b'\n', 1)[0].decode('utf-8', 'replace')
+
+    def __exit__(self, exc_type, exc, tb):
+        failed = exc_type is not None
+        problems = self._teardown(failed=failed)
+        if problems and not failed:
+            fail('cordon: ' + '; '.join(problems))
+        return False
+
+    def _teardown(self, failed):
+        """Stops clients and cordon; returns problems with cordon's exit."""
+        problems = []
+        for p in reversed(self.procs):
+            p.kill()
+        self.procs = []
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                reply = self.ipc({'cmd': 'quit'}, timeout=3)
+                if not reply.get('ok'):
+                    problems.append(f'quit over IPC was refused: {reply!r}')
+            except (TestFailure, OSError) as e:
+                problems.append(f'quit over IPC failed: {e}')
+            try:
+                self.proc.wait(timeout=self.quit_timeout)
+            except subprocess.TimeoutExpired:
+                problems.append(f'did not exit within {self.quit_timeout:g} s of quit; killed')
+                self.proc.send_signal(signal.SIGABRT)
+                try:
+                    self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        if self.proc is not None:
+            rc = self.proc.returncode
+            if rc is not None and rc < 0:
+                problems.append(f'crashed: killed by signal {-rc} '
+                                f'({signal.Signals(-rc).name})')
+            elif rc:
+                problems.append(f'exited with status {rc}')
+            self._stderr.close()
+        stderr = self.cordon_stderr()
+        markers = [m for m in SANITIZER_MARKERS if m in stderr]
+        if markers:
+            problems.append('sanitizer output on stderr: ' + ', '.join(markers))
+        if problems or failed:
+            self._dump(problems)
+        self._cleanup_dir()
+        return problems
+
+    def _dump(self, problems):
+        for p in problems:
+            print(f'FAIL: cordon {p}', file=sys.stderr)
+        stderr = self.cordon_stderr()
+        limit = 60000
+        if len(stderr) > limit:
+            stderr = '[… cut …]\n' + stderr[-limit:]
+        print('----- cordon stderr -----', file=sys.stderr)
+        print(stderr, file=sys.stderr)
+        print('----- end of cordon stderr -----', file=sys.stderr)
+        if self.last_screenshot is not None:
+            dest = os.environ.get('CORDON_TEST_ARTIFACTS')
+            if dest:
+                os.makedirs(dest, exist_ok=True)
+                name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+                path = os.path.join(dest, f'{name}.png')
+                self.last_screenshot.save(path)
+                print(f'last screenshot saved to {path}', file=sys.stderr)
+
+    def _cleanup_dir(self):
+        if self.runtime_dir and not self.keep:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        elif self.runtime_dir:
+            print(f'kept runtime dir {self.runtime_dir}', file=sys.stderr)
+
+    def cordon_stderr(self):
+        if not self.stderr_path:
+            return ''
+        try:
+            with open(self.stderr_path, 'rb') as f:
+                return f.read().decode('utf-8', 'replace')
+        except OSError:
+            return ''
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def check_alive(self, when=''):
+        if not self.alive():
+            raise CordonGone(f'cordon is no longer running{" " + when if when else ""} '
+                 f'(exit status {self.proc.returncode})')
+
+    # ---- sockets and environment ----
+
+    @property
+    def ipc_path(self):
+        return os.path.join(self.runtime_dir, 'cordon', 'ipc.sock')
+
+    @property
+    def host_socket(self):
+        return os.path.join(self.runtime_dir, self.wayland_display)
+
+    def domain_socket(self, name):
+        return os.path.join(self.runtime_dir, 'cordon', name, 'wayland-0')
+
+    def client_env(self, domain=None, extra=None):
+        """Environment for a client on the host socket or a domain's socket."""
+        env = dict(self.env)
+        if domain is None or domain == 'host':
+            env['WAYLAND_DISPLAY'] = self.wayland_display
+        else:
+            env['WAYLAND_DISPLAY'] = self.domain_socket(domain)
+            # A guest knows nothing of the host's IPC.
+            env.pop('CORDON_SOCK', None)
+        env.update(extra or {})
+        return env
+
+    # ---- IPC ----
+
+    def ipc_raw(self, data, timeout=5.0, lines=1):
+        """Sends raw bytes on a fresh IPC connection; returns the reply lines
+        received (fewer than asked when cordon closed the connection)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            try:
+                s.connect(self.ipc_path)
+            except OSError as e:
+                if not self.alive():
+                    raise CordonGone(f'cordon is gone (exit status '
+                                     f'{self.proc.returncode}); IPC connect: {e}')
+                fail(f'IPC: cannot connect to {self.ipc_path}: {e}')
+            try:
+                s.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # closed on us: read what it said before closing
+            buf = b''
+            deadline = time.monotonic() + timeout
+            while buf.count(b'\n') < lines:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    fail(f'IPC: no reply to {data[:200]!r} within {timeout:g} s '
+                         f'(got {buf!r})')
+                s.settimeout(left)
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    continue
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+        finally:
+            s.close()
+        return [line.decode('utf-8', 'replace') for line in buf.split(b'\n')[:lines]
+                if line]
+
+    def ipc(self, request, timeout=5.0):
+        """Sends one JSON request; returns the decoded reply object."""
+        data = json.dumps(request).encode() + b'\n'
+        replies = self.ipc_raw(data, timeout=timeout)
+        if not replies:
+            fail(f'IPC: connection closed without a reply to {request!r}')
+        try:
+            return json.loads(replies[0])
+        except ValueError:
+            fail(f'IPC: reply to {request!r} is not JSON: {replies[0]!r}')
+
+    def ipc_ok(self, request):
+        reply = self.ipc(request)
+        check(reply.get('ok') is True,
+              lambda: f'IPC: {request!r} failed: {reply!r}')
+        return reply
+
+    def windows(self):
+        reply = self.ipc_ok({'cmd': 'windows'})
+        check(isinstance(reply.get('windows'), list),
+              lambda: f'IPC windows: no "windows" list in {reply!r}')
+        return reply['windows']
+
+    def outputs(self):
+        return self.ipc_ok({'cmd': 'outputs'}).get('outputs')
+
+    def domains(self):
+        return self.ipc_ok({'cmd': 'domains'}).get('domains')
+
+    def find_windows(self, **match):
+        return [w for w in self.windows()
+                if all(w.get(k) == v for k, v in match.items())]
+
+    def wait_window(self, timeout=5.0, **match):
+        """Waits until exactly one window matches every key=value given."""
+        def one():
+            found = self.find_windows(**match)
+            return found[0] if len(found) == 1 else None
+        return wait_for(one, timeout,
+                        what=f'one window with {match} in IPC windows '
+                             f'(windows: {self._windows_brief()})')
+
+    def _windows_brief(self):
+        try:
+            return self.windows()
+        except TestFailure as e:
+            return str(e)
+
+    def focused(self):
+        found = [w for w in self.windows() if w.get('focused')]
+        check(len(found) <= 1, lambda: f'IPC: more than one focused window: {found!r}')
+        return found[0] if found else None
+
+    def wait_focused(self, win_id, timeout=5.0):
+        return wait_for(lambda: (self.focused() or {}).get('id') == win_id,
+                        timeout, what=f'window {win_id} focused in IPC '
+                                      f'(windows: {self._windows_brief()})')
+
+    def ctl(self, *args, check_rc=True, timeout=10.0):
+        """Runs cordonctl; returns the CompletedProcess (text output)."""
+        argv = [cordonctl_bin()] + list(args)
+        try:
+            res = subprocess.run(argv, env=self.env, capture_output=True,
+                                 text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
+        if check_rc and res.returncode != 0:
+            fail(f'{" ".join(argv)} exited {res.returncode}: '
+                 f'stdout {res.stdout!r} stderr {res.stderr!r}')
+        return res
+
+    # ---- peers ----
+
+    def spawn(self, argv, domain=None, env=None, name=None, stdin=True):
+        """Starts a program as a client of the host (or domain's) socket."""
+        p = Process(name or os.path.basename(argv[0]), argv,
+                    self.client_env(domain, env), self.log_dir, stdin=stdin)
+        self.procs.append(p)
+        return p
+
+    def spawn_client(self, args=(), domain=None, env=None, name=None):
+        """Starts cordon-test-client with args; returns its Process handle."""
+        exe = test_client_bin()
+        if not os.access(exe, os.X_OK):
+            fail(f'test client not found at {exe} (set CORDON_TEST_CLIENT)')
+        return self.spawn([exe] + list(args), domain=domain, env=env,
+                          name=name or 'test-client')
+
+    def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
+        """Runs a peer to completion; returns CompletedProcess (bytes)."""
+        try:
+            res = subprocess.run(argv, env=self.client_env(domain),
+                                 capture_output=True, timeout=timeout, input=input)
+        except subprocess.TimeoutExpired:
+            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
+        if check_rc and res.returncode != 0:
+            fail(f'{" ".join(argv)} exited {res.returncode}: '
+                 f'stderr {res.stderr.decode(errors="replace")[-2000:]!r}')
+        return res
+
+    def screenshot(self, domain=None):
+        """Captures the whole layout with grim; returns a Screenshot."""
+        require('grim')
+        res = self.run(['grim', '-t', 'ppm', '-'], domain=domain)
+        shot = Screenshot(res.stdout)
+        self.last_screenshot = shot
+        return shot
+
+    def wtype(self, *args):
+        require('wtype')
+        return self.run(['wtype'] + list(args))
+
+    def wlrctl(self, *args):
+        require('wlrctl')
+        return self.run(['wlrctl'] + list(args))
+
+    def pointer_to(self, x, y):
+        """Moves the pointer to layout position (x, y) with relative motion:
+        first far into the top-left corner (clamped to 0,0), then by (x, y)."""
+        self.wlrctl('pointer', 'move', '-100000', '-100000')
+        self.wlrctl('pointer', 'move', str(int(x)), str(int(y)))
+        self.pointer = (int(x), int(y))
+
+    def click(self, x, y, button='left'):
+        self.pointer_to(x, y)
+        self.wlrctl('pointer', 'click', button)
+
+    def globals(self, domain=None):
+        """Interface names wayland-info sees on the host or a domain socket."""
+        require('wayland-info')
+        res = self.run(['wayland-info'], domain=domain)
+        return parse_globals(res.stdout.decode('utf-8', 'replace'))
+
+
+def frame_rect(win, titlebar):
+    """(x0, y0, x1, y1) of cordon's frame around a window from IPC."""
+    return (win['x'] - BORDER, win['y'] - BORDER - titlebar,
+            win['x'] + win['width'] + BORDER, win['y'] + win['height'] + BORDER)
+
+
+def titlebar_height(shot, win, color, limit=80):
+    """Height of cordon's titlebar above a window: counts frame-coloured
+    pixels up the left border's innermost column from the content's top
+    edge (that column holds no title text), minus the top border."""
+    x = win['x'] - 1
+    y = win['y'] - 1
+    n = 0
+    while y >= 0 and n < limit and shot.pixel(x, y) == color:
+        n += 1
+        y -= 1
+    return n - BORDER
+
+
+def main(fn):
+    """Runs a test function and exits with the test status."""
+    try:
+        fn()
+    except TestSkip as e:
+        print(f'SKIP: {e}', flush=True)
+        sys.exit(77)
+    except TestFailure as e:
+        print(f'FAIL: {e}', file=sys.stderr, flush=True)
+        sys.exit(1)
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)
+    print('PASS', flush=True)
+    sys.exit(0)

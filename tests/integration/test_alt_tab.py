@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Alt+Tab moves focus to the other window and back; Tab never reaches
+the clients."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check
+
+
+def main():
+    harness.require('wtype')
+    with Cordon() as c:
+        a = c.spawn_client(['--size', '300x200', '--title', 'A'], name='A')
+        a.expect(r'^ready$')
+        a.expect(r'^keyboard-enter$')
+        wa = c.wait_window(title='A')
+        b = c.spawn_client(['--size', '300x200', '--title', 'B'], name='B')
+        b.expect(r'^ready$')
+        b.expect(r'^keyboard-enter$')
+        a.expect(r'^keyboard-leave$')
+        wb = c.wait_window(title='B')
+        c.wait_focused(wb['id'])
+
+        a.skip_pending()
+        b.skip_pending()
+        c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt')
+        c.wait_focused(wa['id'])
+        a.expect(r'^keyboard-enter$')
+        b.expect(r'^keyboard-leave$')
+
+        a.skip_pending()
+        b.skip_pending()
+        c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt')
+        c.wait_focused(wb['id'])
+        b.expect(r'^keyboard-enter$')
+        a.expect(r'^keyboard-leave$')
+
+        for cl in (a, b):
+            check(not cl.seen(r'^key '),
+                  f'{cl.name}: Alt+Tab reached the client: {cl.lines!r}')
+
+
+harness.main(main)

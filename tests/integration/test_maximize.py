@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Maximize: by client request and by Super+M; the configure fills the
+output, IPC reports it, the pixels fill the output, unmaximize restores."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq, wait_for, BORDER, OUTPUT_SIZE
+
+RED = (255, 0, 0)
+OW, OH = OUTPUT_SIZE
+
+
+def expect_configure(cl, maximized):
+    """Next configure whose states do (or do not) include maximized."""
+    while True:
+        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
+        states = m.group(3).split()
+        if ('maximized' in states) == maximized:
+            return int(m.group(1)), int(m.group(2)), states
+
+
+def check_maximized(c, cl, win_id):
+    w, h, states = expect_configure(cl, True)
+    check(OW - 2 * BORDER <= w <= OW and OH - 2 * BORDER - 48 <= h <= OH,
+          f'maximized configure {w}x{h} does not fill the {OW}x{OH} output '
+          f'(less the frame)')
+    win = wait_for(lambda: c.find_windows(id=win_id, maximized=True,
+                                          width=w, height=h), 5,
+                   what=f'IPC maximized true with size {w}x{h}')[0]
+    x, y = win['x'], win['y']
+    check(x >= 0 and y >= 0 and x + w <= OW and y + h <= OH,
+          f'maximized window {win!r} is not inside the output')
+    check(x <= BORDER and OW - (x + w) <= BORDER and OH - (y + h) <= BORDER
+          and y <= BORDER + 48,
+          f'maximized window {win!r} leaves more than the frame free around it')
+
+    def probe():
+        s = c.screenshot()
+        return s if s.pixel(x + w - 1, y + h - 1) == RED else None
+    shot = wait_for(probe, 5, what=f'red at the maximized window\'s bottom-right '
+                                   f'({x + w - 1},{y + h - 1})')
+    for px, py in [(x, y), (x + w - 1, y), (x, y + h - 1), (x + w // 2, y + h // 2)]:
+        got = shot.pixel(px, py)
+        check(got == RED, f'maximized content pixel ({px},{py}) is {got}, expected red')
+    return win
+
+
+def check_restored(c, cl, before):
+    w, h, _ = expect_configure(cl, False)
+    want = (w or 300, h or 200)
+    check_eq(want, (before['width'], before['height']),
+             'size after unmaximize (configure, else the client\'s own)')
+    win = wait_for(lambda: c.find_windows(id=before['id'], maximized=False,
+                                          width=want[0], height=want[1]), 5,
+                   what=f'IPC maximized false with size {want}')[0]
+    check_eq((win['x'], win['y']), (before['x'], before['y']),
+             'position after unmaximize')
+
+
+def main():
+    harness.require('grim', 'wtype')
+    with Cordon() as c:
+        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'max'])
+        cl.expect(r'^ready$')
+        before = c.wait_window(title='max')
+        check(before.get('maximized') is False, f'new window is maximized: {before!r}')
+
+        cl.skip_pending()
+        cl.send('maximize')
+        check_maximized(c, cl, before['id'])
+        cl.skip_pending()
+        cl.send('unmaximize')
+        check_restored(c, cl, before)
+
+        # The same through the key binding on the focused window.
+        c.wait_focused(before['id'])
+        cl.skip_pending()
+        c.wtype('-M', 'logo', '-k', 'm', '-m', 'logo')
+        check_maximized(c, cl, before['id'])
+        cl.skip_pending()
+        c.wtype('-M', 'logo', '-k', 'm', '-m', 'logo')
+        check_restored(c, cl, before)
+        check(not any(re.match(r'^key ', line) for line in cl.lines),
+              f'the Super+M binding reached the client: {cl.lines!r}')
+
+
+harness.main(main)
