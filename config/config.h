@@ -89,6 +89,7 @@ struct config_clip_rule {
 	struct wl_list link;
 	char *other;
 	enum config_clip_policy policy;
+	int line;
 };
 
 struct config_disk {
@@ -136,7 +137,8 @@ struct config_domain {
 	struct config_share *shares;
 	size_t n_shares;
 	char *net;
-	int cid;              /* 0: none */
+	uint32_t cid;         /* vsock CID 3..2^32-2, 0: none */
+	int cid_line;
 	char *gpu;            /* context types, default "cross-domain" */
 	bool sandbox;
 	char **args;          /* split like a shell, NULL-terminated */
@@ -232,6 +234,7 @@ struct config_domain *config_find_domain(struct cordon_config *config,
 /* Strings for logs and IPC. */
 const char *config_kind_name(enum config_domain_kind kind);
 const char *config_clip_policy_name(enum config_clip_policy policy);
+const char *config_action_name(enum config_action action);
 
 /* Parses "#rrggbb" or a label (red, orange, …); false if neither. */
 bool config_parse_color(const char *text, uint32_t *out);
