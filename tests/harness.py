@@ -22,13 +22,25 @@ runtime directory, waits for the line on --ready-fd, and on leaving kills
 every process it started, asks cordon to quit over IPC and fails the test
 when cordon crashed, exited non-zero or its stderr holds sanitizer output.
 
+Domains: pass the config text, then put clients on a domain's socket:
+
+    with Cordon(config='[domain work]\ncolor = #3465a4\n') as c:
+        cl = c.spawn_client(['--title', 't'], domain='work')
+        c.globals('work')           # wayland-info on that socket
+
+So that focus and input behave as on a desktop, the harness keeps a
+virtual keyboard plugged in (a sleeping `wtype`) and parks the pointer at
+POINTER_PARK (the cursor is drawn into headless screenshots).
+
 Binaries come from the environment (meson sets them): CORDON_BIN,
 CORDONCTL_BIN, CORDON_TEST_CLIENT; otherwise from ./build next to tests/.
+CORDON_TEST_KEEP=1 keeps the runtime directory (logs) of each run;
+CORDON_TEST_ARTIFACTS=DIR receives the last screenshot of a failed test.
+Run one test by hand:  ./dev shell python3 tests/integration/test_xdg.py
 """
 
 import json
 import os
-import queue
 import re
 import select
 import shutil
@@ -221,12 +233,16 @@ class Process:
         except OSError:
             return ''
 
-    def send(self, cmd):
-        """Writes one command line to the process's stdin."""
+    def send(self, cmd, check=True):
+        """Writes one command line to the process's stdin. With check=False
+        a process that is gone is no failure: returns False instead."""
         try:
             self.proc.stdin.write((cmd + '\n').encode())
             self.proc.stdin.flush()
+            return True
         except (BrokenPipeError, OSError) as e:
+            if not check:
+                return False
             fail(f'{self.name}: cannot send {cmd!r}: {e} '
                  f'(exit status {self.proc.poll()}); output so far: {self.lines[-20:]!r}')
 
@@ -415,6 +431,8 @@ class Cordon:
         self.stderr_path = None
         self.last_screenshot = None
         self.keep = bool(os.environ.get('CORDON_TEST_KEEP'))
+        self._stopped = None  # problems found by _stop(), once it ran
+        self._dumped = False
 
     # ---- lifetime ----
 
@@ -521,8 +539,20 @@ class Cordon:
             fail('cordon: ' + '; '.join(problems))
         return False
 
-    def _teardown(self, failed):
-        """Stops clients and cordon; returns problems with cordon's exit."""
+    def stop(self):
+        """Stops every client and then cordon (quit over IPC) now, and fails
+        the test if cordon did not exit cleanly. The runtime directory stays
+        until the with-block ends, so a test can look at what cordon left."""
+        problems = self._stop()
+        if problems:
+            self._dump(problems)
+            self._dumped = True
+            fail('cordon: ' + '; '.join(problems))
+
+    def _stop(self):
+        """Kills clients, quits cordon; returns problems with its exit."""
+        if self._stopped is not None:
+            return self._stopped
         problems = []
         for p in reversed(self.procs):
             p.kill()
@@ -537,7 +567,8 @@ class Cordon:
             try:
                 self.proc.wait(timeout=self.quit_timeout)
             except subprocess.TimeoutExpired:
-                problems.append(f'did not exit within {self.quit_timeout:g} s of quit; killed')
+                problems.append(f'did not exit within {self.quit_timeout:g} s of quit; '
+                                f'aborted')
                 self.proc.send_signal(signal.SIGABRT)
                 try:
                     self.proc.wait(timeout=5)
@@ -556,7 +587,12 @@ class Cordon:
         markers = [m for m in SANITIZER_MARKERS if m in stderr]
         if markers:
             problems.append('sanitizer output on stderr: ' + ', '.join(markers))
-        if problems or failed:
+        self._stopped = problems
+        return problems
+
+    def _teardown(self, failed):
+        problems = self._stop()
+        if (problems or failed) and not self._dumped:
             self._dump(problems)
         self._cleanup_dir()
         return problems
@@ -803,6 +839,53 @@ class Cordon:
         return parse_globals(res.stdout.decode('utf-8', 'replace'))
 
 
+def start_and_wait_exit(config=None, args=(), timeout=10.0, prepare=None):
+    """Starts cordon headless the way Cordon does, for a start that should
+    fail: waits for it to exit and returns (status, output, ready_line).
+    prepare(runtime_dir), if given, runs before cordon starts. Fails if
+    cordon is still running after timeout seconds (it is killed)."""
+    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+    try:
+        os.chmod(rt, 0o700)
+        os.mkdir(os.path.join(rt, 'config-home'), 0o700)
+        argv = [cordon_bin()]
+        if config is not None:
+            path = os.path.join(rt, 'cordon.conf')
+            with open(path, 'w') as f:
+                f.write(config)
+            argv += ['-c', path]
+        if prepare:
+            prepare(rt)
+        rfd, wfd = os.pipe()
+        argv += ['--ready-fd', str(wfd)] + list(args)
+        try:
+            proc = subprocess.Popen(argv, env=base_env(rt), pass_fds=(wfd,),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            os.close(wfd)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            os.close(rfd)
+            fail(f'cordon kept running for {timeout:g} s where it should have '
+                 f'refused to start; output:\n{out.decode(errors="replace")[-3000:]}')
+        ready = b''
+        while True:
+            r, _, _ = select.select([rfd], [], [], 0)
+            chunk = os.read(rfd, 4096) if r else b''
+            if not chunk:
+                break
+            ready += chunk
+        os.close(rfd)
+        return (proc.returncode, out.decode('utf-8', 'replace'),
+                ready.decode('utf-8', 'replace').strip() or None)
+    finally:
+        shutil.rmtree(rt, ignore_errors=True)
+
+
 def frame_rect(win, titlebar):
     """(x0, y0, x1, y1) of cordon's frame around a window from IPC."""
     return (win['x'] - BORDER, win['y'] - BORDER - titlebar,
@@ -820,6 +903,41 @@ def titlebar_height(shot, win, color, limit=80):
         n += 1
         y -= 1
     return n - BORDER
+
+
+def check_frame(shot, win, color, what='window', titlebar_range=(10, 48)):
+    """Checks cordon's frame around win (an IPC window) in a screenshot: a
+    border of BORDER px in exactly color on all four sides and a titlebar of
+    that colour above the content. Returns the titlebar height."""
+    x, y, w, h = win['x'], win['y'], win['width'], win['height']
+    tb = titlebar_height(shot, win, color)
+    check(titlebar_range[0] <= tb <= titlebar_range[1],
+          lambda: f'{what}: no titlebar of {color} above the content at '
+                  f'({x - 1},{y - 1}) upwards (measured {tb} px; window {win!r}; '
+                  f'pixels there: {[shot.pixel(x - 1, yy) for yy in range(max(0, y - 4), y)]})')
+    top = y - tb - BORDER
+    samples = []
+    for f in (0.1, 0.5, 0.9):
+        yy = y + int(h * f)
+        xx = x + int(w * f)
+        for d in range(1, BORDER + 1):
+            samples += [('left', x - d, yy), ('right', x + w - 1 + d, yy),
+                        ('bottom', xx, y + h - 1 + d)]
+        for d in range(BORDER):
+            samples.append(('top', xx, top + d))
+    # Titlebar background beside the title text: its right end, and the
+    # strip between it and the content.
+    samples += [('titlebar', x + w - 3, y - tb // 2), ('titlebar', x + w - 3, y - 1),
+                ('titlebar', x + w // 2, y - 1)]
+    for side, px, py in samples:
+        got = shot.pixel(px, py)
+        check(got == color, lambda: f'{what}: {side} frame pixel ({px},{py}) is {got}, '
+                                    f'expected {color} (window {win!r})')
+    for px, py in [(x, y), (x + w - 1, y + h - 1)]:
+        check(shot.pixel(px, py) != color,
+              lambda: f'{what}: content corner ({px},{py}) has the frame colour {color}: '
+                      f'the frame covers the content or IPC geometry is off')
+    return tb
 
 
 def main(fn):

@@ -56,6 +56,7 @@ struct client {
 	struct wl_callback *ready_callback;
 	struct popup *popup;
 	struct wl_list buffers; /* buffer.link: attached, not yet released */
+	struct wl_list syncs;   /* pending_sync.link */
 
 	/* Options. */
 	const char *title, *app_id;
@@ -69,6 +70,14 @@ struct client {
 	bool mapped, ready;
 	uint32_t last_serial; /* latest input serial usable for a popup grab */
 	bool have_grab_serial;
+
+	/* Globals bound by number with the bind command (generic proxies). */
+	struct bound {
+		struct wl_proxy *proxy;
+		struct wl_interface interface;
+		char *name;
+	} bound[8];
+	int n_bound;
 
 	char line[4096];
 	size_t line_len;
@@ -555,6 +564,75 @@ static const struct wl_registry_listener registry_listener = {
 
 /* ---- commands on stdin ---- */
 
+struct pending_sync {
+	struct wl_list link; /* client.syncs */
+	struct wl_callback *callback;
+	const char *what;
+};
+
+static void pending_sync_destroy(struct pending_sync *sync) {
+	wl_list_remove(&sync->link);
+	wl_callback_destroy(sync->callback);
+	free(sync);
+}
+
+static void sync_handle_done(void *data, struct wl_callback *callback,
+		uint32_t serial) {
+	struct pending_sync *sync = data;
+	say("%s", sync->what);
+	pending_sync_destroy(sync);
+}
+
+static const struct wl_callback_listener sync_listener = {
+	.done = sync_handle_done,
+};
+
+/* Prints what once every request sent so far has been processed. */
+static void sync_say(struct client *c, const char *what) {
+	struct pending_sync *sync = calloc(1, sizeof(*sync));
+	if (sync == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	sync->what = what;
+	sync->callback = wl_display_sync(c->display);
+	wl_callback_add_listener(sync->callback, &sync_listener, sync);
+	wl_list_insert(&c->syncs, &sync->link);
+}
+
+/*
+ * Binds global number name as interface, whatever the registry offered:
+ * what a hostile client would try for a global hidden from it.
+ */
+static void bind_by_name(struct client *c, const char *arg) {
+	unsigned name, version;
+	char interface[128];
+	if (sscanf(arg, "%u %127s %u", &name, interface, &version) != 3 ||
+			version == 0) {
+		say("error usage: bind NAME INTERFACE VERSION");
+		return;
+	}
+	if (c->n_bound == (int)(sizeof(c->bound) / sizeof(c->bound[0]))) {
+		say("error too many binds");
+		return;
+	}
+	struct bound *b = &c->bound[c->n_bound];
+	b->name = strdup(interface);
+	if (b->name == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	b->interface = (struct wl_interface){
+		.name = b->name,
+		.version = (int)version,
+	};
+	b->proxy = wl_registry_bind(c->registry, name, &b->interface, version);
+	c->n_bound++;
+	sync_say(c, "bind-done");
+}
+
 static bool parse_color(const char *text, uint32_t *out) {
 	char *end;
 	if (strlen(text) != 6) {
@@ -600,6 +678,10 @@ static void handle_command(struct client *c, char *line) {
 		xdg_toplevel_set_fullscreen(c->toplevel, NULL);
 	} else if (strcmp(line, "unfullscreen") == 0) {
 		xdg_toplevel_unset_fullscreen(c->toplevel);
+	} else if (strcmp(line, "sync") == 0) {
+		sync_say(c, "synced");
+	} else if (strcmp(line, "bind") == 0) {
+		bind_by_name(c, arg);
 	} else if (strcmp(line, "quit") == 0) {
 		c->running = false;
 		c->exit_code = 0;
@@ -668,7 +750,8 @@ static void usage(FILE *out) {
 		"  protocol-error IFACE ID CODE (exit 3) | disconnected (exit 4)\n"
 		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
 		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
-		"  fullscreen | unfullscreen | quit\n");
+		"  fullscreen | unfullscreen | sync (-> synced)\n"
+		"  bind NAME INTERFACE VERSION (-> bind-done, or protocol-error) | quit\n");
 }
 
 static bool parse_options(struct client *c, int argc, char **argv) {
@@ -719,6 +802,16 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 }
 
 static void client_finish(struct client *c) {
+	struct pending_sync *sync, *sync_tmp;
+	wl_list_for_each_safe(sync, sync_tmp, &c->syncs, link) {
+		pending_sync_destroy(sync);
+	}
+	for (int i = 0; i < c->n_bound; i++) {
+		if (c->bound[i].proxy != NULL) {
+			wl_proxy_destroy(c->bound[i].proxy);
+		}
+		free(c->bound[i].name);
+	}
 	popup_destroy(c->popup);
 	if (c->ready_callback != NULL) {
 		wl_callback_destroy(c->ready_callback);
@@ -795,6 +888,7 @@ int main(int argc, char **argv) {
 	c.registry = wl_display_get_registry(c.display);
 	wl_registry_add_listener(c.registry, &registry_listener, &c);
 	wl_list_init(&c.buffers);
+	wl_list_init(&c.syncs);
 	if (wl_display_roundtrip(c.display) < 0) {
 		report_display_error(&c);
 		client_finish(&c);

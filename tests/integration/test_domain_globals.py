@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Issue 3: default-deny protocol policy. wayland-info on a guest socket
+lists only guest globals (plus the domain's own extras) while the host
+lists the host-only ones; a guest binding a hidden global by its number
+is refused with a protocol error."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq
+
+CONFIG = """\
+[domain work]
+color = blue
+
+[domain extra]
+color = green
+protocols = zwlr_screencopy_manager_v1
+"""
+
+GUEST_ALLOWED = {
+    'wl_compositor', 'wl_subcompositor', 'wl_shm', 'wl_seat', 'wl_output',
+    'wl_data_device_manager', 'zwp_primary_selection_device_manager_v1',
+    'xdg_wm_base', 'zxdg_decoration_manager_v1', 'wp_viewporter',
+    'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
+    'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
+    'wp_cursor_shape_manager_v1', 'xdg_activation_v1', 'zwp_linux_dmabuf_v1',
+}
+GUEST_REQUIRED = GUEST_ALLOWED - {'zwp_linux_dmabuf_v1'}
+# Host-only globals cordon offers on the host socket (issue 2 and 3).
+HOST_ONLY_PRESENT = {'zwlr_screencopy_manager_v1', 'zwp_virtual_keyboard_manager_v1',
+                     'zwlr_virtual_pointer_manager_v1'}
+
+
+def global_number(text, interface):
+    m = re.search(rf"interface: '{interface}',\s+version:\s+(\d+),\s+name:\s+(\d+)", text)
+    return (int(m.group(2)), int(m.group(1))) if m else None
+
+
+def main():
+    harness.require('wayland-info')
+    with Cordon(config=CONFIG) as c:
+        host = c.globals()
+        missing = sorted(HOST_ONLY_PRESENT - host)
+        check(not missing, f'host socket lacks {missing}: {sorted(host)}')
+
+        work = c.globals('work')
+        leaked = sorted(work - GUEST_ALLOWED)
+        check(not leaked, f'guest socket offers globals outside the guest allow-list: '
+                          f'{leaked}')
+        absent = sorted(GUEST_REQUIRED - work)
+        check(not absent, f'guest socket lacks guest globals {absent}')
+
+        extra = c.globals('extra')
+        check('zwlr_screencopy_manager_v1' in extra,
+              f'domain with protocols = zwlr_screencopy_manager_v1 does not see it: '
+              f'{sorted(extra)}')
+        check_eq(sorted(extra - GUEST_ALLOWED), ['zwlr_screencopy_manager_v1'],
+                 'globals beyond the allow-list on the extra domain')
+
+        # Bind the host's screencopy global by number from the work socket.
+        info = c.run(['wayland-info']).stdout.decode('utf-8', 'replace')
+        num = global_number(info, 'zwlr_screencopy_manager_v1')
+        check(num is not None, 'no screencopy global number in host wayland-info')
+        cl = c.spawn_client(['--size', '100x100', '--title', 'binder'], domain='work')
+        cl.expect(r'^ready$')
+        cl.send(f'bind {num[0]} zwlr_screencopy_manager_v1 1')
+        m = cl.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
+        check(m.group(1).startswith('protocol-error'),
+              f'binding the hidden screencopy global (name {num[0]}) from a guest '
+              f'gave {m.group(1)!r}, expected a protocol error')
+        check_eq(cl.wait_exit(5), 3, 'exit status of the refused client')
+
+        # The same bind from the host works.
+        ok = c.spawn_client(['--size', '100x100', '--title', 'host-binder'])
+        ok.expect(r'^ready$')
+        ok.send(f'bind {num[0]} zwlr_screencopy_manager_v1 1')
+        m = ok.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
+        check_eq(m.group(1), 'bind-done', 'the host binding screencopy by number')
+
+
+harness.main(main)
