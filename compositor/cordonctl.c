@@ -285,6 +285,59 @@ static void ctl_print_domains(struct json_object *reply) {
 	ctl_table_print(&table);
 }
 
+static void ctl_print_prompts(struct json_object *reply) {
+	struct json_object *list = NULL;
+	size_t n = ctl_array(reply, "prompts", &list);
+	struct ctl_table table = {.ncols = 6};
+	const char *head[] = {"ID", "FROM", "TO", "MIME", "SIZE", "SHOWN"};
+	for (size_t i = 0; i < 6; i++) {
+		ctl_table_add(&table, head[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(list, i);
+		struct json_object *size = json_object_object_get(p, "size");
+		ctl_table_addf(&table, "%" PRId64, ctl_int(p, "id"));
+		ctl_table_add(&table, ctl_str(p, "from"));
+		ctl_table_add(&table, ctl_str(p, "to"));
+		ctl_table_add(&table, ctl_str(p, "mime"));
+		if (size != NULL) {
+			ctl_table_addf(&table, "%" PRId64, json_object_get_int64(size));
+		} else {
+			ctl_table_add(&table, "?");
+		}
+		ctl_table_add(&table, ctl_bool(p, "visible") ? "yes" : "queued");
+	}
+	ctl_table_print(&table);
+}
+
+static void ctl_print_transfers(struct json_object *reply) {
+	struct json_object *list = NULL;
+	size_t n = ctl_array(reply, "transfers", &list);
+	struct ctl_table table = {.ncols = 8};
+	const char *head[] = {"TIME", "KIND", "FROM", "TO", "MIME", "BYTES", "DECISION", "RESULT"};
+	for (size_t i = 0; i < 8; i++) {
+		ctl_table_add(&table, head[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_array_get_idx(list, i);
+		time_t when = (time_t)ctl_int(t, "time");
+		struct tm tm;
+		char stamp[32] = "?";
+		if (localtime_r(&when, &tm) != NULL) {
+			strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+		}
+		ctl_table_add(&table, stamp);
+		ctl_table_add(&table, ctl_str(t, "kind"));
+		ctl_table_add(&table, ctl_str(t, "from"));
+		ctl_table_add(&table, ctl_str(t, "to"));
+		ctl_table_add(&table, ctl_str(t, "mime"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(t, "bytes"));
+		ctl_table_add(&table, ctl_str(t, "decision"));
+		ctl_table_add(&table, ctl_str(t, "result"));
+	}
+	ctl_table_print(&table);
+}
+
 static void ctl_print_version(struct json_object *reply) {
 	printf("cordon %s\n", ctl_str(reply, "version"));
 }
@@ -338,6 +391,29 @@ static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
 	if (!request || !value ||
 			json_object_object_add(request, "id", value) < 0) {
 		json_object_put(value);
+		json_object_put(request);
+		request = NULL;
+	}
+	return ctl_json_line(request);
+}
+
+/* allow ID / deny ID: {"cmd":"answer","id":N,"decision":NAME}. */
+static char *ctl_request_answer(const struct ctl_subcommand *sub, char **argv) {
+	const char *arg = argv[0];
+	char *end;
+	errno = 0;
+	unsigned long long id = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 ||
+			id == 0 || id > UINT32_MAX) {
+		fprintf(stderr, "cordonctl: %s: '%s' is not a prompt id "
+			"(see cordonctl prompts)\n", sub->name, arg);
+		return NULL;
+	}
+	struct json_object *request = ctl_cmd_object("answer");
+	if (request == NULL ||
+			json_object_object_add(request, "id", json_object_new_int64((int64_t)id)) < 0 ||
+			json_object_object_add(request, "decision",
+				json_object_new_string(sub->name)) < 0) {
 		json_object_put(request);
 		request = NULL;
 	}
@@ -608,6 +684,14 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_domains, NULL },
 	{ "focus", "ID", "focus a window, switching workspace", 1, 1,
 		ctl_request_focus, NULL, NULL },
+	{ "prompts", "", "list pending clipboard prompts", 0, 0,
+		ctl_request_plain, ctl_print_prompts, NULL },
+	{ "allow", "ID", "answer a clipboard prompt: allow once", 1, 1,
+		ctl_request_answer, NULL, NULL },
+	{ "deny", "ID", "answer a clipboard prompt: deny", 1, 1,
+		ctl_request_answer, NULL, NULL },
+	{ "transfers", "", "list recent cross-domain clipboard transfers", 0, 0,
+		ctl_request_plain, ctl_print_transfers, NULL },
 	{ "version", "", "print cordon's version", 0, 0,
 		ctl_request_plain, ctl_print_version, NULL },
 	{ "quit", "", "end the cordon session", 0, 0,

@@ -7,6 +7,7 @@
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include <linux/input-event-codes.h>
+#include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/frame.h"
 #include "compositor/input.h"
@@ -80,6 +81,11 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 			shape = frame_cursor_name(edges);
 		}
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, shape);
+		wlr_seat_pointer_clear_focus(server->seat);
+		return;
+	}
+	if (!clipboard_drag_may_enter(server, surface)) {
+		/* A drag of another domain's data gets no offer into this surface. */
 		wlr_seat_pointer_clear_focus(server->seat);
 		return;
 	}

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <wlr/backend/libinput.h>
+#include <wlr/interfaces/wlr_keyboard.h>
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_input_device.h>
 #include <wlr/types/wlr_keyboard.h>
@@ -9,7 +10,9 @@
 #include <wlr/types/wlr_virtual_pointer_v1.h>
 #include <wlr/util/log.h>
 #include <xkbcommon/xkbcommon.h>
+#include "compositor/clipboard.h"
 #include "compositor/input.h"
+#include "compositor/prompt.h"
 #include "compositor/policy.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
@@ -67,7 +70,11 @@ static void input_run_action(struct cordon_server *server,
 		}
 		break;
 	case CONFIG_ACTION_SECURE_COPY:
+		clipboard_secure_copy(server);
+		break;
 	case CONFIG_ACTION_SECURE_PASTE:
+		clipboard_secure_paste(server);
+		break;
 	case CONFIG_ACTION_RELOAD:
 		wlr_log(WLR_INFO, "binding: action %d is not available in this build",
 			binding->action);
@@ -107,6 +114,20 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			keyboard_take_swallowed(keyboard, event->keycode)) {
 		return;
 	}
+	if (prompt_active(server)) {
+		/* While cordon asks, the keyboard is cordon's alone. */
+		if (wlr_kb->xkb_state != NULL) {
+			prompt_handle_key(server,
+				xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8),
+				event->state == WL_KEYBOARD_KEY_STATE_PRESSED);
+		}
+		if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED &&
+				keyboard->n_swallowed < (int)(sizeof(keyboard->swallowed) /
+					sizeof(keyboard->swallowed[0]))) {
+			keyboard->swallowed[keyboard->n_swallowed++] = event->keycode;
+		}
+		return;
+	}
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED && wlr_kb->xkb_state != NULL) {
 		/* Match on the unshifted symbol so Super+Shift+1 is "1" plus Shift. */
 		uint32_t xkb_code = event->keycode + 8;
@@ -135,6 +156,9 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
+	if (prompt_active(server)) {
+		return;
+	}
 	wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
 	wlr_seat_keyboard_notify_modifiers(server->seat, &keyboard->wlr_keyboard->modifiers);
 	if (server->cycling && (wlr_keyboard_get_modifiers(keyboard->wlr_keyboard) &
@@ -145,11 +169,41 @@ static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) 
 
 static void handle_keyboard_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, destroy);
+	struct cordon_server *server = keyboard->server;
 	wl_list_remove(&keyboard->modifiers.link);
 	wl_list_remove(&keyboard->key.link);
 	wl_list_remove(&keyboard->destroy.link);
 	wl_list_remove(&keyboard->link);
 	free(keyboard);
+	if (wlr_seat_get_keyboard(server->seat) == NULL && server->fallback_keyboard != NULL) {
+		wlr_seat_set_keyboard(server->seat, server->fallback_keyboard);
+	}
+}
+
+static bool input_apply_keymap(struct cordon_server *server, struct wlr_keyboard *kb);
+
+static const struct wlr_keyboard_impl fallback_keyboard_impl = {
+	.name = "cordon-fallback-keyboard",
+};
+
+/*
+ * The seat's keymap when no keyboard is plugged in (headless, a VM test
+ * rig, a laptop lid closed on a dock): clients such as wl-clipboard wait
+ * for a keymap before they do anything. It never produces a key.
+ */
+static bool input_create_fallback_keyboard(struct cordon_server *server) {
+	struct wlr_keyboard *kb = calloc(1, sizeof(*kb));
+	if (kb == NULL) {
+		wlr_log(WLR_ERROR, "keyboard: out of memory for the fallback keyboard");
+		return false;
+	}
+	wlr_keyboard_init(kb, &fallback_keyboard_impl, "cordon-fallback");
+	server->fallback_keyboard = kb;
+	if (!input_apply_keymap(server, kb)) {
+		wlr_log(WLR_ERROR, "keyboard: no keymap for the fallback keyboard");
+	}
+	wlr_seat_set_keyboard(server->seat, kb);
+	return true;
 }
 
 static bool input_apply_keymap(struct cordon_server *server, struct wlr_keyboard *kb) {
@@ -278,7 +332,7 @@ bool input_init(struct cordon_server *server) {
 		WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
 	server->new_input.notify = handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
-	return true;
+	return input_create_fallback_keyboard(server);
 }
 
 void input_finish(struct cordon_server *server) {
@@ -286,4 +340,13 @@ void input_finish(struct cordon_server *server) {
 	listener_remove(&server->new_virtual_keyboard);
 	listener_remove(&server->new_virtual_pointer);
 	/* Remaining keyboards are unhooked by their destroy with the backend. */
+	if (server->fallback_keyboard != NULL) {
+		if (server->seat != NULL &&
+				wlr_seat_get_keyboard(server->seat) == server->fallback_keyboard) {
+			wlr_seat_set_keyboard(server->seat, NULL);
+		}
+		wlr_keyboard_finish(server->fallback_keyboard);
+		free(server->fallback_keyboard);
+		server->fallback_keyboard = NULL;
+	}
 }

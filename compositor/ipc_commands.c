@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +7,9 @@
 #include <wlr/util/box.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
+#include "compositor/clipboard.h"
 #include "compositor/ipc.h"
+#include "compositor/prompt.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
@@ -274,6 +277,36 @@ static struct json_object *ipc_commands_quit(struct cordon_server *server,
 	return reply;
 }
 
+static struct json_object *ipc_commands_prompts(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = prompt_list(server);
+	return list ? ok_with("prompts", list) : NULL;
+}
+
+static struct json_object *ipc_commands_answer(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	int64_t id = json_object_get_int64(json_object_object_get(request, "id"));
+	const char *decision = json_object_get_string(json_object_object_get(request, "decision"));
+	bool allow;
+	if (strcmp(decision, "allow") == 0) {
+		allow = true;
+	} else if (strcmp(decision, "deny") == 0) {
+		allow = false;
+	} else {
+		return ipc_error("field 'decision' must be \"allow\" or \"deny\"");
+	}
+	if (id < 1 || id > UINT32_MAX || !prompt_answer(server, (uint32_t)id, allow)) {
+		return ipc_error("no pending prompt with id %" PRId64, id);
+	}
+	return ipc_ok();
+}
+
+static struct json_object *ipc_commands_transfers(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = clipboard_transfers(server);
+	return list ? ok_with("transfers", list) : NULL;
+}
+
 static const struct ipc_command_field no_fields[] = {
 	{ NULL, json_type_null, false },
 };
@@ -283,12 +316,21 @@ static const struct ipc_command_field focus_fields[] = {
 	{ NULL, json_type_null, false },
 };
 
+static const struct ipc_command_field answer_fields[] = {
+	{ "id", json_type_int, true },
+	{ "decision", json_type_string, true },
+	{ NULL, json_type_null, false },
+};
+
 /* "subscribe" is the transport's own (ipc.c). */
 static const struct ipc_command ipc_commands[] = {
+	{ "answer", answer_fields, ipc_commands_answer },
 	{ "domains", no_fields, ipc_commands_domains },
 	{ "focus", focus_fields, ipc_commands_focus },
 	{ "outputs", no_fields, ipc_commands_outputs },
+	{ "prompts", no_fields, ipc_commands_prompts },
 	{ "quit", no_fields, ipc_commands_quit },
+	{ "transfers", no_fields, ipc_commands_transfers },
 	{ "version", no_fields, ipc_commands_version },
 	{ "windows", no_fields, ipc_commands_windows },
 };

@@ -26,6 +26,7 @@ struct cordon_popup {
 	struct wl_listener commit;
 	struct wl_listener reposition;
 	struct wl_listener destroy;
+	struct wl_listener wrapper_destroy;
 };
 
 static struct cordon_view *popup_toplevel_view(struct wlr_xdg_popup *popup) {
@@ -75,6 +76,9 @@ static void popup_update_border(struct cordon_popup *popup) {
 
 static void handle_popup_commit(struct wl_listener *listener, void *data) {
 	struct cordon_popup *popup = wl_container_of(listener, popup, commit);
+	if (popup->wrapper == NULL) {
+		return;
+	}
 	if (popup->xdg_popup->base->initial_commit) {
 		popup_unconstrain(popup);
 	}
@@ -85,7 +89,23 @@ static void handle_popup_commit(struct wl_listener *listener, void *data) {
 
 static void handle_popup_reposition(struct wl_listener *listener, void *data) {
 	struct cordon_popup *popup = wl_container_of(listener, popup, reposition);
-	popup_unconstrain(popup);
+	if (popup->wrapper != NULL) {
+		popup_unconstrain(popup);
+	}
+}
+
+/*
+ * The wrapper can die first, with the parent's tree (a client that
+ * disconnects tears its toplevel down before its popups).
+ */
+static void handle_popup_wrapper_destroy(struct wl_listener *listener, void *data) {
+	struct cordon_popup *popup = wl_container_of(listener, popup, wrapper_destroy);
+	wl_list_remove(&popup->wrapper_destroy.link);
+	popup->wrapper = NULL;
+	popup->surface_tree = NULL;
+	for (int i = 0; i < 4; i++) {
+		popup->border[i] = NULL;
+	}
 }
 
 static void handle_popup_destroy(struct wl_listener *listener, void *data) {
@@ -93,8 +113,10 @@ static void handle_popup_destroy(struct wl_listener *listener, void *data) {
 	wl_list_remove(&popup->commit.link);
 	wl_list_remove(&popup->reposition.link);
 	wl_list_remove(&popup->destroy.link);
-	/* The wrapper holds the rects; wlroots already took the surface tree. */
-	wlr_scene_node_destroy(&popup->wrapper->node);
+	if (popup->wrapper != NULL) {
+		wl_list_remove(&popup->wrapper_destroy.link);
+		wlr_scene_node_destroy(&popup->wrapper->node);
+	}
 	free(popup);
 }
 
@@ -149,6 +171,8 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 		popup->border[0] = NULL;
 	}
 	xdg_popup->base->data = popup->surface_tree;
+	popup->wrapper_destroy.notify = handle_popup_wrapper_destroy;
+	wl_signal_add(&popup->wrapper->node.events.destroy, &popup->wrapper_destroy);
 
 	popup->commit.notify = handle_popup_commit;
 	wl_signal_add(&xdg_popup->base->surface->events.commit, &popup->commit);

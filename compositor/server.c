@@ -30,12 +30,15 @@
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
+#include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/output.h"
+#include "compositor/notify.h"
 #include "compositor/policy.h"
+#include "compositor/prompt.h"
 #include "compositor/server.h"
 #include "compositor/text_buffer.h"
 #include "compositor/view.h"
@@ -192,6 +195,8 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	wl_list_init(&server->views);
 	wl_list_init(&server->keyboards);
 	wl_list_init(&server->domains);
+	wl_list_init(&server->notifications);
+	wl_list_init(&server->prompts);
 
 	CHECK_CREATE(server->display = wl_display_create(), "wl_display");
 	server->loop = wl_display_get_event_loop(server->display);
@@ -224,6 +229,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	}
 	output_init(server);
 	if (!input_init(server) || !cursor_init(server)) {
+		goto fail;
+	}
+	if (!clipboard_init(server)) {
 		goto fail;
 	}
 	view_init(server);
@@ -306,6 +314,10 @@ void server_destroy(struct cordon_server *server) {
 		ipc_destroy(server->ipc);
 		server->ipc = NULL;
 	}
+	/* Pending questions are answered no, so their transfers end cleanly. */
+	prompt_finish(server);
+	clipboard_finish(server);
+	notify_finish(server);
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */

@@ -73,6 +73,7 @@ struct cordon_server {
 	struct wlr_cursor *cursor;
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
+	struct wlr_keyboard *fallback_keyboard;
 	enum cursor_mode cursor_mode;
 	struct cordon_view *grabbed_view;
 	double grab_x, grab_y;
@@ -85,6 +86,10 @@ struct cordon_server {
 
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_policy *policy;
+	struct cordon_clipboard *clipboard;
+	struct wl_list notifications; /* notification.link */
+	struct wl_list prompts;       /* prompt.link, oldest first */
+	uint32_t next_prompt_id;
 	struct cordon_ipc *ipc;
 
 	/* Domains: the host domain, config domains, sandbox domains. */

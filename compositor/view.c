@@ -4,6 +4,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
+#include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
@@ -81,7 +82,10 @@ static void view_set_activated(struct cordon_view *view, bool activated) {
 	frame_set_active(view->frame, activated);
 }
 
-static void view_keyboard_enter(struct cordon_server *server, struct wlr_surface *surface) {
+static void view_keyboard_enter(struct cordon_server *server, struct cordon_view *view) {
+	struct wlr_surface *surface = view->toplevel->base->surface;
+	/* The domain's own clipboard view must be the seat's before enter sends it. */
+	clipboard_focus_domain(server, view->domain);
 	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
 	if (kb != NULL) {
 		wlr_seat_keyboard_notify_enter(server->seat, surface, kb->keycodes,
@@ -117,7 +121,7 @@ void view_focus(struct cordon_view *view) {
 		frame_set_urgent(view->frame, false);
 	}
 	view_set_activated(view, true);
-	view_keyboard_enter(server, view->toplevel->base->surface);
+	view_keyboard_enter(server, view);
 	events_window(view, "focus");
 }
 
@@ -132,6 +136,7 @@ static void view_focus_next(struct cordon_server *server) {
 	}
 	server->focused_view = NULL;
 	wlr_seat_keyboard_notify_clear_focus(server->seat);
+	clipboard_focus_domain(server, NULL);
 }
 
 void view_close(struct cordon_view *view) {

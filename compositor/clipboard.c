@@ -1,0 +1,870 @@
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wlr/types/wlr_data_device.h>
+#include <wlr/types/wlr_primary_selection.h>
+#include <wlr/types/wlr_seat.h>
+#include <wlr/util/log.h>
+#include "compositor/clip_policy.h"
+#include "compositor/clipboard.h"
+#include "compositor/domain.h"
+#include "compositor/ipc.h"
+#include "compositor/notify.h"
+#include "compositor/prompt.h"
+#include "compositor/server.h"
+#include "compositor/transfer.h"
+#include "compositor/util.h"
+
+/* Caps on what a guest's source may make cordon offer to anyone. */
+#define CLIP_MAX_MIMES 64
+#define CLIP_MAX_MIME_LEN 256
+#define CLIP_HISTORY 64
+
+enum clip_kind {
+	CLIP_CLIPBOARD = 0,
+	CLIP_PRIMARY,
+	CLIP_KINDS,
+};
+
+static const char *const clip_kind_names[CLIP_KINDS] = {"clipboard", "primary"};
+
+/* A domain's own selection. The real source lives here, never in the seat. */
+struct clip_record {
+	struct wl_list link;          /* cordon_clipboard.records */
+	struct cordon_clipboard *clip;
+	struct cordon_domain *domain;
+	enum clip_kind kind;
+	struct wlr_data_source *data; /* CLIP_CLIPBOARD */
+	struct wlr_primary_selection_source *primary; /* CLIP_PRIMARY */
+	uint64_t stamp;               /* newest selection wins the seat */
+	struct wl_listener source_destroy;
+};
+
+/* The seat's selection for one target domain. */
+struct clip_data_proxy {
+	struct wlr_data_source base;
+	struct cordon_clipboard *clip;
+	struct clip_record *owner;
+	struct cordon_domain *target;
+};
+
+struct clip_primary_proxy {
+	struct wlr_primary_selection_source base;
+	struct cordon_clipboard *clip;
+	struct clip_record *owner;
+	struct cordon_domain *target;
+};
+
+/* A source cordon owns: what secure-paste leaves in the target domain. */
+struct clip_owned_source {
+	struct wlr_data_source base;
+	struct cordon_clipboard *clip;
+	int memfd;
+	size_t len;
+};
+
+enum paste_role {
+	PASTE_CROSS = 0,   /* a cross-domain paste under policy */
+	PASTE_SECURE_COPY, /* reading into cordon's secure clipboard */
+	PASTE_SERVE,       /* cordon's own data to a client */
+};
+
+struct clip_paste {
+	struct wl_list link;          /* cordon_clipboard.pastes */
+	struct cordon_clipboard *clip;
+	enum paste_role role;
+	struct transfer *transfer;
+	struct prompt *prompt;
+	struct clip_record *record;   /* the source's record while it lives */
+	char *from, *to, *mime;
+	enum clip_kind kind;
+	enum config_clip_policy policy;
+	const char *answer;           /* for ask: allow, deny, timeout, withdrawn */
+	struct wl_listener source_destroy;
+};
+
+struct clip_history {
+	time_t time;
+	char *from, *to, *mime;
+	const char *kind;
+	size_t bytes;
+	const char *decision;
+	char *result;
+};
+
+struct cordon_clipboard {
+	struct cordon_server *server;
+	struct wl_list records;       /* clip_record.link */
+	struct wl_list pastes;        /* clip_paste.link */
+	struct cordon_domain *focused;
+	uint64_t stamp;
+	struct clip_history history[CLIP_HISTORY];
+	size_t history_len, history_next;
+
+	/* The secure clipboard: filled by secure-copy, emptied by secure-paste. */
+	int secure_memfd;
+	size_t secure_len;
+	char *secure_from;
+	char *secure_mime;
+
+	struct wl_listener request_set_selection;
+	struct wl_listener request_set_primary_selection;
+	struct wl_listener request_start_drag;
+};
+
+static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind);
+
+static bool clip_record_live(const struct clip_record *r) {
+	return r->kind == CLIP_CLIPBOARD ? r->data != NULL : r->primary != NULL;
+}
+
+static struct wl_array *clip_record_mimes(struct clip_record *r) {
+	return r->kind == CLIP_CLIPBOARD ? &r->data->mime_types : &r->primary->mime_types;
+}
+
+static void clip_record_send(struct clip_record *r, const char *mime, int fd) {
+	if (r->kind == CLIP_CLIPBOARD) {
+		wlr_data_source_send(r->data, mime, fd);
+	} else {
+		wlr_primary_selection_source_send(r->primary, mime, fd);
+	}
+}
+
+static struct clip_record *clip_record_find(struct cordon_clipboard *clip,
+		struct cordon_domain *domain, enum clip_kind kind, bool create) {
+	struct clip_record *r;
+	wl_list_for_each(r, &clip->records, link) {
+		if (r->domain == domain && r->kind == kind) {
+			return r;
+		}
+	}
+	if (!create || (r = calloc(1, sizeof(*r))) == NULL) {
+		return NULL;
+	}
+	r->clip = clip;
+	r->domain = domain;
+	r->kind = kind;
+	wl_list_init(&r->source_destroy.link);
+	wl_list_insert(&clip->records, &r->link);
+	return r;
+}
+
+/* The selection the focused domain sees: the newest of any domain's. */
+static struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
+	struct clip_record *best = NULL, *r;
+	wl_list_for_each(r, &clip->records, link) {
+		if (r->kind == kind && clip_record_live(r) && (best == NULL || r->stamp > best->stamp)) {
+			best = r;
+		}
+	}
+	return best;
+}
+
+static bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
+	for (char **m = clip->server->config->clipboard.mime; m && *m; m++) {
+		if (strcmp(*m, mime) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Copies the offerable types of owner for target into out. */
+static bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
+		struct cordon_domain *target, struct wl_array *out) {
+	bool cross = owner->domain != target;
+	size_t n = 0;
+	char **mime;
+	wl_array_for_each(mime, clip_record_mimes(owner)) {
+		if (n == CLIP_MAX_MIMES) {
+			break;
+		}
+		if (strlen(*mime) > CLIP_MAX_MIME_LEN || (cross && !clip_mime_allowed(clip, *mime))) {
+			continue;
+		}
+		char **slot = wl_array_add(out, sizeof(*slot));
+		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
+			if (slot != NULL) {
+				out->size -= sizeof(*slot);
+			}
+			return false;
+		}
+		n++;
+	}
+	return n > 0;
+}
+
+static void clip_history_add(struct cordon_clipboard *clip, struct clip_paste *p,
+		size_t bytes, const char *decision, const char *result) {
+	struct clip_history *h = &clip->history[clip->history_next];
+	free(h->from);
+	free(h->to);
+	free(h->mime);
+	free(h->result);
+	h->time = time(NULL);
+	h->from = strdup(p->from);
+	h->to = strdup(p->to);
+	h->mime = strdup(p->mime);
+	h->kind = clip_kind_names[p->kind];
+	h->bytes = bytes;
+	h->decision = decision;
+	h->result = strdup(result);
+	clip->history_next = (clip->history_next + 1) % CLIP_HISTORY;
+	if (clip->history_len < CLIP_HISTORY) {
+		clip->history_len++;
+	}
+	wlr_log(WLR_INFO, "clipboard: %s %s → %s (%s, %zu bytes): %s, %s", h->kind, p->from,
+		p->to, p->mime, bytes, decision, result);
+
+	struct json_object *body = json_object_new_object();
+	if (body != NULL) {
+		json_object_object_add(body, "from", json_object_new_string(p->from));
+		json_object_object_add(body, "to", json_object_new_string(p->to));
+		json_object_object_add(body, "kind", json_object_new_string(h->kind));
+		json_object_object_add(body, "mime", json_object_new_string(p->mime));
+		json_object_object_add(body, "bytes", json_object_new_int64((int64_t)bytes));
+		json_object_object_add(body, "decision", json_object_new_string(decision));
+		json_object_object_add(body, "result", json_object_new_string(result));
+		ipc_broadcast(clip->server->ipc, "transfer", body);
+		json_object_put(body);
+	}
+}
+
+static const char *clip_decision_name(struct clip_paste *p) {
+	switch (p->policy) {
+	case CONFIG_CLIP_ALLOW:
+		return "allow";
+	case CONFIG_CLIP_DENY:
+		return "deny";
+	default:
+		if (p->answer == NULL) {
+			return "ask";
+		}
+		return strcmp(p->answer, "allow") == 0 ? "ask-allow" :
+			strcmp(p->answer, "deny") == 0 ? "ask-deny" : "ask-withdrawn";
+	}
+}
+
+static void clip_paste_unhook_source(struct clip_paste *p) {
+	wl_list_remove(&p->source_destroy.link);
+	wl_list_init(&p->source_destroy.link);
+	p->record = NULL;
+}
+
+static void clip_paste_free(struct clip_paste *p) {
+	clip_paste_unhook_source(p);
+	wl_list_remove(&p->link);
+	free(p->from);
+	free(p->to);
+	free(p->mime);
+	free(p);
+}
+
+static void handle_paste_read_done(struct transfer *t, bool ok, const char *why) {
+	struct clip_paste *p = transfer_data(t);
+	if (!ok) {
+		return;
+	}
+	if (p->prompt != NULL) {
+		prompt_set_size(p->prompt, transfer_bytes(t));
+	}
+	if (p->role == PASTE_SECURE_COPY) {
+		struct cordon_clipboard *clip = p->clip;
+		if (clip->secure_memfd >= 0) {
+			close(clip->secure_memfd);
+		}
+		free(clip->secure_from);
+		free(clip->secure_mime);
+		clip->secure_memfd = transfer_steal_memfd(t, &clip->secure_len);
+		clip->secure_from = strdup(p->from);
+		clip->secure_mime = strdup(p->mime);
+		char line[128];
+		snprintf(line, sizeof(line), "%zu bytes from [%s] in cordon's clipboard",
+			clip->secure_len, p->from);
+		struct cordon_domain *d = domain_find(clip->server, p->from);
+		notify_show(clip->server, d ? d->color : 0xffffff, "Secure copy", line);
+		transfer_abort(t, "copied");
+	}
+}
+
+static void handle_paste_finished(struct transfer *t, bool delivered, const char *why) {
+	struct clip_paste *p = transfer_data(t);
+	p->transfer = NULL;
+	if (p->prompt != NULL) {
+		prompt_withdraw(p->prompt);
+		p->prompt = NULL;
+		p->answer = "withdrawn";
+	}
+	if (p->role == PASTE_CROSS) {
+		clip_history_add(p->clip, p, delivered ? transfer_bytes(t) : 0,
+			clip_decision_name(p), delivered ? "delivered" : why);
+	} else if (p->role == PASTE_SECURE_COPY && !delivered && strcmp(why, "copied") != 0) {
+		notify_show(p->clip->server, 0xcc0000, "Secure copy failed", why);
+	}
+	clip_paste_free(p);
+}
+
+static const struct transfer_impl clip_paste_transfer_impl = {
+	.read_done = handle_paste_read_done,
+	.finished = handle_paste_finished,
+};
+
+static void handle_paste_source_destroy(struct wl_listener *listener, void *data) {
+	struct clip_paste *p = wl_container_of(listener, p, source_destroy);
+	clip_paste_unhook_source(p);
+	/* A question about data that no longer exists is withdrawn, not asked. */
+	if (p->prompt != NULL) {
+		struct prompt *prompt = p->prompt;
+		p->prompt = NULL;
+		p->answer = "withdrawn";
+		prompt_withdraw(prompt);
+		if (p->transfer != NULL) {
+			transfer_abort(p->transfer, "the source went away");
+		}
+	}
+}
+
+static void handle_prompt_answer(void *data, bool allow) {
+	struct clip_paste *p = data;
+	p->prompt = NULL;
+	p->answer = allow ? "allow" : "deny";
+	if (p->transfer == NULL) {
+		return;
+	}
+	if (allow) {
+		transfer_release(p->transfer);
+	} else {
+		struct cordon_domain *to = domain_find(p->clip->server, p->to);
+		char line[160];
+		snprintf(line, sizeof(line), "[%s] \xe2\x86\x92 [%s] denied", p->from, p->to);
+		notify_show(p->clip->server, to ? to->color : 0xcc0000, "Paste denied", line);
+		transfer_abort(p->transfer, "denied");
+	}
+}
+
+static struct clip_paste *clip_paste_create(struct cordon_clipboard *clip,
+		enum paste_role role, struct clip_record *record, const char *to,
+		const char *mime, enum clip_kind kind) {
+	struct clip_paste *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		return NULL;
+	}
+	p->clip = clip;
+	p->role = role;
+	p->kind = kind;
+	p->from = strdup(record ? record->domain->name : "cordon");
+	p->to = strdup(to);
+	p->mime = strdup(mime);
+	wl_list_init(&p->source_destroy.link);
+	wl_list_insert(&clip->pastes, &p->link);
+	if (p->from == NULL || p->to == NULL || p->mime == NULL) {
+		clip_paste_free(p);
+		return NULL;
+	}
+	if (record != NULL) {
+		p->record = record;
+		p->source_destroy.notify = handle_paste_source_destroy;
+		wl_list_remove(&p->source_destroy.link);
+		if (record->kind == CLIP_CLIPBOARD) {
+			wl_signal_add(&record->data->events.destroy, &p->source_destroy);
+		} else {
+			wl_signal_add(&record->primary->events.destroy, &p->source_destroy);
+		}
+	}
+	return p;
+}
+
+/* Reads from record's source into cordon; returns the paste or NULL (fd closed). */
+static struct clip_paste *clip_start_read(struct cordon_clipboard *clip,
+		enum paste_role role, struct clip_record *owner, const char *to,
+		const char *mime, size_t max_bytes) {
+	const struct config_clipboard *cc = &clip->server->config->clipboard;
+	struct clip_paste *p = clip_paste_create(clip, role, owner, to, mime, owner->kind);
+	if (p == NULL) {
+		wlr_log(WLR_ERROR, "clipboard: out of memory starting a transfer");
+		return NULL;
+	}
+	p->transfer = transfer_create(clip->server->loop, &clip_paste_transfer_impl, p,
+		max_bytes, cc->timeout_ms);
+	if (p->transfer == NULL) {
+		clip_paste_free(p);
+		return NULL;
+	}
+	clip_record_send(owner, mime, transfer_take_input_fd(p->transfer));
+	return p;
+}
+
+/* A paste by the target domain from the proxy made for it. */
+static void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
+		struct cordon_domain *target, const char *mime, int fd) {
+	if (owner == NULL || !clip_record_live(owner)) {
+		close(fd);
+		return;
+	}
+	if (owner->domain == target) {
+		/* Same domain: straight to the source, cordon never sees the bytes. */
+		clip_record_send(owner, mime, fd);
+		return;
+	}
+	if (!clip_mime_allowed(clip, mime)) {
+		wlr_log(WLR_INFO, "clipboard: [%s] asked [%s] for type '%.64s', not allowed",
+			target->name, owner->domain->name, mime);
+		close(fd);
+		return;
+	}
+	const struct config_clipboard *cc = &clip->server->config->clipboard;
+	enum config_clip_policy policy =
+		clip_policy_resolve(clip->server->config, owner->domain->name, target->name);
+	if (policy == CONFIG_CLIP_DENY) {
+		close(fd);
+		struct clip_paste tmp = {
+			.from = owner->domain->name, .to = target->name, .mime = (char *)mime,
+			.kind = owner->kind, .policy = CONFIG_CLIP_DENY,
+		};
+		clip_history_add(clip, &tmp, 0, "deny", "denied by policy");
+		char line[160];
+		snprintf(line, sizeof(line), "[%s] \xe2\x86\x92 [%s] is denied by policy",
+			owner->domain->name, target->name);
+		notify_show(clip->server, target->color, "Paste denied", line);
+		return;
+	}
+	struct clip_paste *p = clip_start_read(clip, PASTE_CROSS, owner, target->name, mime,
+		cc->max_bytes);
+	if (p == NULL) {
+		close(fd);
+		return;
+	}
+	p->policy = policy;
+	struct transfer *t = p->transfer;
+	transfer_set_output(t, fd);
+	if (policy == CONFIG_CLIP_ALLOW) {
+		transfer_release(t);
+		return;
+	}
+	p->prompt = prompt_create(clip->server, owner->domain, target, mime,
+		owner->kind == CLIP_PRIMARY ? "Paste the primary selection across domains?" :
+		"Paste across domains?", handle_prompt_answer, p);
+	if (p->prompt == NULL) {
+		transfer_abort(t, "cannot show the prompt");
+	}
+}
+
+static void data_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
+	struct clip_data_proxy *proxy = wl_container_of(source, proxy, base);
+	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
+}
+
+static void data_proxy_destroy(struct wlr_data_source *source) {
+	struct clip_data_proxy *proxy = wl_container_of(source, proxy, base);
+	free(proxy);
+}
+
+static const struct wlr_data_source_impl data_proxy_impl = {
+	.send = data_proxy_send,
+	.destroy = data_proxy_destroy,
+};
+
+static void primary_proxy_send(struct wlr_primary_selection_source *source,
+		const char *mime, int fd) {
+	struct clip_primary_proxy *proxy = wl_container_of(source, proxy, base);
+	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
+}
+
+static void primary_proxy_destroy(struct wlr_primary_selection_source *source) {
+	struct clip_primary_proxy *proxy = wl_container_of(source, proxy, base);
+	free(proxy);
+}
+
+static const struct wlr_primary_selection_source_impl primary_proxy_impl = {
+	.send = primary_proxy_send,
+	.destroy = primary_proxy_destroy,
+};
+
+/* Replaces the seat's selection with a proxy for the focused domain. */
+static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind) {
+	struct wlr_seat *seat = clip->server->seat;
+	uint32_t serial = wl_display_next_serial(clip->server->display);
+	struct clip_record *owner = clip_latest(clip, kind);
+	struct cordon_domain *target = clip->focused;
+	struct wl_array mimes;
+	wl_array_init(&mimes);
+	bool offer = owner != NULL && target != NULL &&
+		clip_copy_mimes(clip, owner, target, &mimes);
+	if (kind == CLIP_CLIPBOARD) {
+		struct clip_data_proxy *proxy = offer ? calloc(1, sizeof(*proxy)) : NULL;
+		if (proxy != NULL) {
+			wlr_data_source_init(&proxy->base, &data_proxy_impl);
+			proxy->clip = clip;
+			proxy->owner = owner;
+			proxy->target = target;
+			wl_array_release(&proxy->base.mime_types);
+			proxy->base.mime_types = mimes;
+			wl_array_init(&mimes);
+		}
+		/* The previous proxy dies here, and every offer made from it. */
+		wlr_seat_set_selection(seat, proxy ? &proxy->base : NULL, serial);
+	} else {
+		struct clip_primary_proxy *proxy = offer ? calloc(1, sizeof(*proxy)) : NULL;
+		if (proxy != NULL) {
+			wlr_primary_selection_source_init(&proxy->base, &primary_proxy_impl);
+			proxy->clip = clip;
+			proxy->owner = owner;
+			proxy->target = target;
+			wl_array_release(&proxy->base.mime_types);
+			proxy->base.mime_types = mimes;
+			wl_array_init(&mimes);
+		}
+		wlr_seat_set_primary_selection(seat, proxy ? &proxy->base : NULL, serial);
+	}
+	char **m;
+	wl_array_for_each(m, &mimes) {
+		free(*m);
+	}
+	wl_array_release(&mimes);
+}
+
+static void clip_update_all(struct cordon_clipboard *clip) {
+	for (int k = 0; k < CLIP_KINDS; k++) {
+		clip_update_seat(clip, k);
+	}
+}
+
+static void clip_record_clear(struct clip_record *r) {
+	wl_list_remove(&r->source_destroy.link);
+	wl_list_init(&r->source_destroy.link);
+	r->data = NULL;
+	r->primary = NULL;
+}
+
+static void handle_record_source_destroy(struct wl_listener *listener, void *data) {
+	struct clip_record *r = wl_container_of(listener, r, source_destroy);
+	struct cordon_clipboard *clip = r->clip;
+	enum clip_kind kind = r->kind;
+	clip_record_clear(r);
+	clip_update_seat(clip, kind);
+}
+
+/* Makes source domain's selection; the previous one of that domain is cancelled. */
+static void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
+		enum clip_kind kind, void *source) {
+	struct clip_record *r = clip_record_find(clip, domain, kind, true);
+	if (r == NULL) {
+		wlr_log(WLR_ERROR, "clipboard: out of memory for [%s]'s selection", domain->name);
+		return;
+	}
+	struct wlr_data_source *old_data = r->data;
+	struct wlr_primary_selection_source *old_primary = r->primary;
+	clip_record_clear(r);
+	if (old_data != NULL && old_data != source) {
+		wlr_data_source_destroy(old_data);
+	}
+	if (old_primary != NULL && old_primary != source) {
+		wlr_primary_selection_source_destroy(old_primary);
+	}
+	if (source != NULL) {
+		r->source_destroy.notify = handle_record_source_destroy;
+		wl_list_remove(&r->source_destroy.link);
+		if (kind == CLIP_CLIPBOARD) {
+			r->data = source;
+			wl_signal_add(&r->data->events.destroy, &r->source_destroy);
+		} else {
+			r->primary = source;
+			wl_signal_add(&r->primary->events.destroy, &r->source_destroy);
+		}
+		r->stamp = ++clip->stamp;
+	}
+	clip_update_seat(clip, kind);
+}
+
+/*
+ * wlroots checked that serial was sent to the requesting client. It also
+ * has to be one sent to the client with keyboard focus: a serial goes to
+ * one client only, so this admits the focused client and nobody else.
+ */
+static struct cordon_domain *clip_requester_domain(struct cordon_clipboard *clip,
+		uint32_t serial) {
+	struct wlr_seat_client *focused = clip->server->seat->keyboard_state.focused_client;
+	if (focused == NULL || !wlr_seat_client_validate_event_serial(focused, serial)) {
+		return NULL;
+	}
+	return domain_of_client(clip->server, focused->client);
+}
+
+static void handle_request_set_selection(struct wl_listener *listener, void *data) {
+	struct cordon_clipboard *clip = wl_container_of(listener, clip, request_set_selection);
+	struct wlr_seat_request_set_selection_event *event = data;
+	struct cordon_domain *domain = clip_requester_domain(clip, event->serial);
+	if (domain == NULL) {
+		wlr_log(WLR_INFO, "clipboard: set_selection without keyboard focus refused");
+		if (event->source != NULL) {
+			/* Cancelled tells the client it does not own the clipboard. */
+			wlr_data_source_destroy(event->source);
+		}
+		return;
+	}
+	clip_record_set(clip, domain, CLIP_CLIPBOARD, event->source);
+}
+
+static void handle_request_set_primary_selection(struct wl_listener *listener, void *data) {
+	struct cordon_clipboard *clip =
+		wl_container_of(listener, clip, request_set_primary_selection);
+	struct wlr_seat_request_set_primary_selection_event *event = data;
+	struct cordon_domain *domain = clip_requester_domain(clip, event->serial);
+	if (domain == NULL) {
+		wlr_log(WLR_INFO, "clipboard: set_primary_selection without keyboard focus refused");
+		if (event->source != NULL) {
+			wlr_primary_selection_source_destroy(event->source);
+		}
+		return;
+	}
+	clip_record_set(clip, domain, CLIP_PRIMARY, event->source);
+}
+
+static void handle_request_start_drag(struct wl_listener *listener, void *data) {
+	struct cordon_clipboard *clip = wl_container_of(listener, clip, request_start_drag);
+	struct wlr_seat_request_start_drag_event *event = data;
+	struct wlr_seat *seat = clip->server->seat;
+	if (wlr_seat_validate_pointer_grab_serial(seat, event->origin, event->serial)) {
+		wlr_seat_start_pointer_drag(seat, event->drag, event->serial);
+	} else {
+		wlr_data_source_destroy(event->drag->source);
+	}
+}
+
+bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *surface) {
+	struct wlr_drag *drag = server->seat->drag;
+	if (drag == NULL || surface == NULL || drag->seat_client == NULL) {
+		return true;
+	}
+	struct cordon_domain *from = domain_of_client(server, drag->seat_client->client);
+	struct cordon_domain *to =
+		domain_of_client(server, wl_resource_get_client(surface->resource));
+	if (from == NULL || to == NULL) {
+		return false;
+	}
+	if (from == to) {
+		return true;
+	}
+	/* A drop cannot be held for an answer, so only allow lets it through. */
+	return clip_policy_resolve(server->config, from->name, to->name) == CONFIG_CLIP_ALLOW;
+}
+
+void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *domain) {
+	struct cordon_clipboard *clip = server->clipboard;
+	if (clip == NULL || clip->focused == domain) {
+		return;
+	}
+	/*
+	 * The seat sends a new selection to whoever has focus now: that must
+	 * not be a client of the old domain receiving the new domain's proxy.
+	 */
+	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
+	if (focused != NULL && domain_of_client(server, focused->client) != domain) {
+		wlr_seat_keyboard_notify_clear_focus(server->seat);
+	}
+	clip->focused = domain;
+	clip_update_all(clip);
+}
+
+static void owned_source_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
+	struct clip_owned_source *owned = wl_container_of(source, owned, base);
+	struct cordon_clipboard *clip = owned->clip;
+	struct clip_paste *p = clip_paste_create(clip, PASTE_SERVE, NULL, "self", mime,
+		CLIP_CLIPBOARD);
+	if (p == NULL) {
+		close(fd);
+		return;
+	}
+	p->transfer = transfer_create_from_memfd(clip->server->loop, &clip_paste_transfer_impl,
+		p, owned->memfd, owned->len, clip->server->config->clipboard.timeout_ms);
+	if (p->transfer == NULL) {
+		clip_paste_free(p);
+		close(fd);
+		return;
+	}
+	transfer_set_output(p->transfer, fd);
+}
+
+static void owned_source_destroy(struct wlr_data_source *source) {
+	struct clip_owned_source *owned = wl_container_of(source, owned, base);
+	close(owned->memfd);
+	free(owned);
+}
+
+static const struct wlr_data_source_impl owned_source_impl = {
+	.send = owned_source_send,
+	.destroy = owned_source_destroy,
+};
+
+static void clip_secure_wipe(struct cordon_clipboard *clip) {
+	if (clip->secure_memfd >= 0) {
+		close(clip->secure_memfd);
+		clip->secure_memfd = -1;
+	}
+	clip->secure_len = 0;
+	free(clip->secure_from);
+	free(clip->secure_mime);
+	clip->secure_from = NULL;
+	clip->secure_mime = NULL;
+}
+
+void clipboard_secure_copy(struct cordon_server *server) {
+	struct cordon_clipboard *clip = server->clipboard;
+	struct cordon_domain *domain = clip->focused;
+	struct clip_record *r = domain ? clip_record_find(clip, domain, CLIP_CLIPBOARD, false) : NULL;
+	if (r == NULL || !clip_record_live(r)) {
+		notify_show(server, 0xcc0000, "Secure copy", "the focused domain has no selection");
+		return;
+	}
+	/* The first type in the domain's own order that the allow-list takes. */
+	const char *mime = NULL;
+	char **m;
+	wl_array_for_each(m, &r->data->mime_types) {
+		if (clip_mime_allowed(clip, *m)) {
+			mime = *m;
+			break;
+		}
+	}
+	if (mime == NULL) {
+		notify_show(server, 0xcc0000, "Secure copy", "no allowed text type on offer");
+		return;
+	}
+	struct clip_paste *p = clip_start_read(clip, PASTE_SECURE_COPY, r, "cordon", mime,
+		server->config->clipboard.max_bytes);
+	if (p != NULL) {
+		transfer_release(p->transfer);
+	}
+}
+
+void clipboard_secure_paste(struct cordon_server *server) {
+	struct cordon_clipboard *clip = server->clipboard;
+	struct cordon_domain *target = clip->focused;
+	if (clip->secure_memfd < 0 || target == NULL) {
+		notify_show(server, 0xcc0000, "Secure paste", "cordon's clipboard is empty");
+		return;
+	}
+	if (strcmp(clip->secure_from, target->name) != 0 &&
+			clip_policy_resolve(server->config, clip->secure_from, target->name) ==
+				CONFIG_CLIP_DENY) {
+		char line[160];
+		snprintf(line, sizeof(line), "[%s] \xe2\x86\x92 [%s] is denied by policy",
+			clip->secure_from, target->name);
+		notify_show(server, target->color, "Secure paste denied", line);
+		struct clip_paste tmp = {
+			.from = clip->secure_from, .to = target->name, .mime = clip->secure_mime,
+			.kind = CLIP_CLIPBOARD,
+		};
+		clip_history_add(clip, &tmp, 0, "deny", "secure paste denied by policy");
+		return;
+	}
+	struct clip_owned_source *owned = calloc(1, sizeof(*owned));
+	if (owned == NULL) {
+		return;
+	}
+	wlr_data_source_init(&owned->base, &owned_source_impl);
+	owned->clip = clip;
+	owned->len = clip->secure_len;
+	owned->memfd = clip->secure_memfd;
+	clip->secure_memfd = -1;
+	/* Offer every allowed text type: the data is cordon's now. */
+	for (char **m = server->config->clipboard.mime; m && *m; m++) {
+		char **slot = wl_array_add(&owned->base.mime_types, sizeof(*slot));
+		if (slot != NULL && (*slot = strdup(*m)) == NULL) {
+			owned->base.mime_types.size -= sizeof(*slot);
+		}
+	}
+	struct clip_paste tmp = {
+		.from = clip->secure_from, .to = target->name, .mime = clip->secure_mime,
+		.kind = CLIP_CLIPBOARD,
+	};
+	clip_history_add(clip, &tmp, owned->len, "secure", "now the target's selection");
+	char line[160];
+	snprintf(line, sizeof(line), "%zu bytes from [%s] are now [%s]'s clipboard", owned->len,
+		clip->secure_from, target->name);
+	notify_show(server, target->color, "Secure paste", line);
+	clip_secure_wipe(clip);
+	clip_record_set(clip, target, CLIP_CLIPBOARD, &owned->base);
+}
+
+struct json_object *clipboard_transfers(struct cordon_server *server) {
+	struct cordon_clipboard *clip = server->clipboard;
+	struct json_object *list = json_object_new_array();
+	if (list == NULL) {
+		return NULL;
+	}
+	size_t start = (clip->history_next + CLIP_HISTORY - clip->history_len) % CLIP_HISTORY;
+	for (size_t i = 0; i < clip->history_len; i++) {
+		struct clip_history *h = &clip->history[(start + i) % CLIP_HISTORY];
+		struct json_object *o = json_object_new_object();
+		if (o == NULL) {
+			continue;
+		}
+		json_object_object_add(o, "time", json_object_new_int64((int64_t)h->time));
+		json_object_object_add(o, "from", json_object_new_string(h->from ? h->from : ""));
+		json_object_object_add(o, "to", json_object_new_string(h->to ? h->to : ""));
+		json_object_object_add(o, "kind", json_object_new_string(h->kind));
+		json_object_object_add(o, "mime", json_object_new_string(h->mime ? h->mime : ""));
+		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)h->bytes));
+		json_object_object_add(o, "decision", json_object_new_string(h->decision));
+		json_object_object_add(o, "result", json_object_new_string(h->result ? h->result : ""));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
+bool clipboard_init(struct cordon_server *server) {
+	struct cordon_clipboard *clip = calloc(1, sizeof(*clip));
+	if (clip == NULL) {
+		wlr_log(WLR_ERROR, "clipboard: out of memory");
+		return false;
+	}
+	clip->server = server;
+	clip->secure_memfd = -1;
+	wl_list_init(&clip->records);
+	wl_list_init(&clip->pastes);
+	clip->request_set_selection.notify = handle_request_set_selection;
+	wl_signal_add(&server->seat->events.request_set_selection, &clip->request_set_selection);
+	clip->request_set_primary_selection.notify = handle_request_set_primary_selection;
+	wl_signal_add(&server->seat->events.request_set_primary_selection,
+		&clip->request_set_primary_selection);
+	clip->request_start_drag.notify = handle_request_start_drag;
+	wl_signal_add(&server->seat->events.request_start_drag, &clip->request_start_drag);
+	server->clipboard = clip;
+	return true;
+}
+
+void clipboard_finish(struct cordon_server *server) {
+	struct cordon_clipboard *clip = server->clipboard;
+	if (clip == NULL) {
+		return;
+	}
+	struct clip_paste *p, *ptmp;
+	wl_list_for_each_safe(p, ptmp, &clip->pastes, link) {
+		if (p->transfer != NULL) {
+			transfer_abort(p->transfer, "shutting down");
+		} else {
+			clip_paste_free(p);
+		}
+	}
+	struct clip_record *r, *rtmp;
+	wl_list_for_each_safe(r, rtmp, &clip->records, link) {
+		clip_record_clear(r);
+		wl_list_remove(&r->link);
+		free(r);
+	}
+	wl_list_remove(&clip->request_set_selection.link);
+	wl_list_remove(&clip->request_set_primary_selection.link);
+	wl_list_remove(&clip->request_start_drag.link);
+	clip_secure_wipe(clip);
+	for (size_t i = 0; i < CLIP_HISTORY; i++) {
+		free(clip->history[i].from);
+		free(clip->history[i].to);
+		free(clip->history[i].mime);
+		free(clip->history[i].result);
+	}
+	free(clip);
+	server->clipboard = NULL;
+}

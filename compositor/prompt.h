@@ -1,0 +1,45 @@
+#ifndef CORDON_PROMPT_H
+#define CORDON_PROMPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xkbcommon/xkbcommon.h>
+
+struct cordon_server;
+struct cordon_domain;
+struct json_object;
+
+/*
+ * The question cordon asks before data crosses domains. Drawn in the
+ * topmost scene layer (above fullscreen windows), answered only by the
+ * user's keys (Y allows, N or Escape denies, nothing else) or by the host's
+ * IPC; keys in the first PROMPT_GUARD_MS after it appears are ignored, and
+ * while it is up no client gets keyboard input. Prompts queue: one shows
+ * at a time. Unanswered, it denies after the clipboard timeout.
+ */
+#define PROMPT_GUARD_MS 500
+
+struct prompt;
+
+/* Called once with the answer (false also on timeout); never on withdraw. */
+typedef void (*prompt_answer_fn)(void *data, bool allow);
+
+struct prompt *prompt_create(struct cordon_server *server,
+	const struct cordon_domain *from, const struct cordon_domain *to,
+	const char *mime, const char *what, prompt_answer_fn answer, void *data);
+/* The size is shown once known (the source finished writing). */
+void prompt_set_size(struct prompt *prompt, size_t size);
+/* Removes the prompt without answering (its source went away). */
+void prompt_withdraw(struct prompt *prompt);
+
+bool prompt_active(struct cordon_server *server);
+/* Feeds a key while a prompt is up; every key is swallowed. */
+void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed);
+/* IPC: answers prompt id; false if there is none. */
+bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow);
+/* IPC: the pending prompts as a JSON array. */
+struct json_object *prompt_list(struct cordon_server *server);
+void prompt_finish(struct cordon_server *server);
+
+#endif
