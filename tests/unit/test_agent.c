@@ -1,0 +1,454 @@
+/*
+ * cordon-agent (vmm/agent/cordon-agent.c), the real binary on a Unix
+ * socket, driven through the host-side client (vmm/agent_client.c) and
+ * through raw sockets for the requests a correct client never sends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "vmm/agent_client.h"
+
+struct agent {
+	char dir[64];
+	char sock[128];
+	char addr[140];
+	char marker[128];
+	pid_t pid;
+};
+
+static int64_t now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static pid_t start_agent(struct agent *a, const char *extra) {
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!getenv("TEST_VERBOSE")) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, 2);
+		}
+		char listen[160];
+		snprintf(listen, sizeof(listen), "unix:%s", a->sock);
+		if (extra) {
+			execl(CORDON_AGENT_BIN, "cordon-agent", "--listen", listen,
+				"--wayland-display", "test-display", extra, "100", (char *)NULL);
+		} else {
+			execl(CORDON_AGENT_BIN, "cordon-agent", "--listen", listen,
+				"--wayland-display", "test-display", (char *)NULL);
+		}
+		_exit(127);
+	}
+	return pid;
+}
+
+static int setup(void **state) {
+	struct agent *a = calloc(1, sizeof(*a));
+	assert_non_null(a);
+	strcpy(a->dir, "/tmp/ca.XXXXXX");
+	assert_non_null(mkdtemp(a->dir));
+	snprintf(a->sock, sizeof(a->sock), "%s/agent.sock", a->dir);
+	snprintf(a->addr, sizeof(a->addr), "unix:%s", a->sock);
+	snprintf(a->marker, sizeof(a->marker), "%s/marker", a->dir);
+	a->pid = start_agent(a, NULL);
+	*state = a;
+	return 0;
+}
+
+static int teardown(void **state) {
+	struct agent *a = *state;
+	if (a->pid > 0) {
+		kill(a->pid, SIGTERM);
+		waitpid(a->pid, NULL, 0);
+	}
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", a->dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "cannot remove %s\n", a->dir);
+	}
+	free(a);
+	return 0;
+}
+
+/* ---- raw protocol ---- */
+
+static int raw_connect(struct agent *a) {
+	char err[256];
+	int fd = agent_client_connect(a->addr, 5000, err, sizeof(err));
+	if (fd < 0) {
+		fail_msg("%s", err);
+	}
+	return fd;
+}
+
+static void raw_send(int fd, const void *body, size_t len, uint32_t announced) {
+	unsigned char hdr[4] = { (unsigned char)(announced >> 24),
+		(unsigned char)(announced >> 16), (unsigned char)(announced >> 8),
+		(unsigned char)announced };
+	assert_int_equal(send(fd, hdr, 4, MSG_NOSIGNAL), 4);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = send(fd, (const char *)body + off, len - off, MSG_NOSIGNAL);
+		if (n < 0) {
+			break; /* the agent may have closed after its error reply */
+		}
+		off += (size_t)n;
+	}
+}
+
+static bool read_full(int fd, void *buf, size_t len) {
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n <= 0) {
+			return false;
+		}
+		got += (size_t)n;
+	}
+	return true;
+}
+
+/* Reads one reply; NULL at EOF. */
+static struct json_object *raw_reply(int fd) {
+	unsigned char hdr[4];
+	if (!read_full(fd, hdr, 4)) {
+		return NULL;
+	}
+	uint32_t len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+		(uint32_t)hdr[2] << 8 | hdr[3];
+	assert_true(len > 0 && len < 65536);
+	char *body = calloc(1, len + 1);
+	assert_non_null(body);
+	assert_true(read_full(fd, body, len));
+	struct json_object *o = json_tokener_parse(body);
+	free(body);
+	assert_non_null(o);
+	return o;
+}
+
+/* Sends a request text and expects {"ok":false,"error":…} containing needle. */
+static void expect_refusal(struct agent *a, const char *body, size_t len,
+		uint32_t announced, const char *needle) {
+	int fd = raw_connect(a);
+	raw_send(fd, body, len, announced);
+	struct json_object *o = raw_reply(fd);
+	if (!o) {
+		fail_msg("no reply to %.60s", body);
+	}
+	struct json_object *ok, *err;
+	assert_true(json_object_object_get_ex(o, "ok", &ok));
+	assert_false(json_object_get_boolean(ok));
+	assert_true(json_object_object_get_ex(o, "error", &err));
+	if (!strstr(json_object_get_string(err), needle)) {
+		fail_msg("error '%s' does not mention '%s' (request %.60s)",
+			json_object_get_string(err), needle, body);
+	}
+	json_object_put(o);
+	/* One request per connection: the agent closes after refusing. */
+	char c;
+	assert_int_equal(read(fd, &c, 1), 0);
+	close(fd);
+}
+
+static void refuse_text(struct agent *a, const char *body, const char *needle) {
+	expect_refusal(a, body, strlen(body), (uint32_t)strlen(body), needle);
+}
+
+static bool exists(const char *path) {
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* ---- tests ---- */
+
+static void test_run_and_exit_code(void **state) {
+	struct agent *a = *state;
+	char *argv[] = { "sh", "-c", "exit 7", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	if (!agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
+			sizeof(err))) {
+		fail_msg("%s", err);
+	}
+	assert_true(res.pid > 0);
+	assert_true(res.finished);
+	assert_false(res.signaled);
+	assert_int_equal(res.code, 7);
+}
+
+static void test_env_cwd_display(void **state) {
+	struct agent *a = *state;
+	char script[256];
+	snprintf(script, sizeof(script),
+		"echo \"$WAYLAND_DISPLAY|$FOO|$(pwd)\" > '%s'", a->marker);
+	char *argv[] = { "sh", "-c", script, NULL };
+	/* WAYLAND_DISPLAY always names the configured display. */
+	char *env[] = { "FOO=bar baz", "WAYLAND_DISPLAY=elsewhere", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	if (!agent_client_run(a->addr, argv, env, a->dir, 5000, true, &res, err,
+			sizeof(err))) {
+		fail_msg("%s", err);
+	}
+	assert_int_equal(res.code, 0);
+	FILE *f = fopen(a->marker, "r");
+	assert_non_null(f);
+	char line[256] = "";
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	char want[256];
+	snprintf(want, sizeof(want), "test-display|bar baz|%s\n", a->dir);
+	assert_string_equal(line, want);
+}
+
+static void test_signal_reported(void **state) {
+	struct agent *a = *state;
+	char *argv[] = { "sh", "-c", "kill -TERM $$", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
+		sizeof(err)));
+	assert_true(res.signaled);
+	assert_int_equal(res.code, SIGTERM);
+}
+
+static void test_no_wait(void **state) {
+	struct agent *a = *state;
+	char *argv[] = { "sleep", "0.3", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	int64_t t0 = now_ms();
+	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
+		sizeof(err)));
+	assert_true(now_ms() - t0 < 250);
+	assert_true(res.pid > 0);
+	assert_false(res.finished);
+	/* The agent keeps serving after the client left early. */
+	char *argv2[] = { "true", NULL };
+	assert_true(agent_client_run(a->addr, argv2, NULL, NULL, 5000, true, &res, err,
+		sizeof(err)));
+	assert_int_equal(res.code, 0);
+}
+
+static void test_concurrent(void **state) {
+	struct agent *a = *state;
+	const char *slow = "{\"argv\":[\"sh\",\"-c\",\"sleep 0.6; exit 1\"]}";
+	const char *fast = "{\"argv\":[\"sh\",\"-c\",\"exit 2\"]}";
+	int s = raw_connect(a);
+	raw_send(s, slow, strlen(slow), (uint32_t)strlen(slow));
+	int f = raw_connect(a);
+	raw_send(f, fast, strlen(fast), (uint32_t)strlen(fast));
+	int64_t t0 = now_ms();
+	struct json_object *o = raw_reply(s), *v;
+	assert_true(json_object_object_get_ex(o, "pid", &v));
+	json_object_put(o);
+	o = raw_reply(f);
+	assert_true(json_object_object_get_ex(o, "pid", &v));
+	json_object_put(o);
+	/* The fast one's exit comes while the slow one still runs. */
+	o = raw_reply(f);
+	assert_true(json_object_object_get_ex(o, "exit", &v));
+	assert_int_equal(json_object_get_int(v), 2);
+	json_object_put(o);
+	assert_true(now_ms() - t0 < 500);
+	o = raw_reply(s);
+	assert_true(json_object_object_get_ex(o, "exit", &v));
+	assert_int_equal(json_object_get_int(v), 1);
+	json_object_put(o);
+	assert_true(now_ms() - t0 >= 550);
+	close(s);
+	close(f);
+}
+
+static void test_bad_requests_spawn_nothing(void **state) {
+	struct agent *a = *state;
+	char req[512];
+	/* Each would create the marker if anything ran. */
+#define TOUCH "\"argv\":[\"touch\",\"%s\"]"
+	refuse_text(a, "{\"argv\":[\"touch\"", "malformed JSON");
+	refuse_text(a, "not json at all", "malformed JSON");
+	snprintf(req, sizeof(req), "{" TOUCH "} trailing", a->marker);
+	refuse_text(a, req, "trailing data");
+	snprintf(req, sizeof(req), "[" "\"touch\",\"%s\"]", a->marker);
+	refuse_text(a, req, "not a JSON object");
+	snprintf(req, sizeof(req), "{\"argv\":\"touch %s\"}", a->marker);
+	refuse_text(a, req, "argv must be an array");
+	refuse_text(a, "{\"argv\":[1,2]}", "argv must be an array of strings");
+	refuse_text(a, "{\"argv\":[]}", "argv is empty");
+	refuse_text(a, "{\"argv\":[\"\"]}", "argv[0] is empty");
+	refuse_text(a, "{}", "argv must be an array");
+	snprintf(req, sizeof(req), "{" TOUCH ",\"env\":{\"A\":1}}", a->marker);
+	refuse_text(a, req, "env must be an object of strings");
+	snprintf(req, sizeof(req), "{" TOUCH ",\"env\":[\"A=1\"]}", a->marker);
+	refuse_text(a, req, "env must be an object");
+	snprintf(req, sizeof(req), "{" TOUCH ",\"env\":{\"A=B\":\"1\"}}", a->marker);
+	refuse_text(a, req, "without '='");
+	snprintf(req, sizeof(req), "{" TOUCH ",\"cwd\":5}", a->marker);
+	refuse_text(a, req, "cwd must be a non-empty string");
+	snprintf(req, sizeof(req), "{" TOUCH ",\"user\":\"root\"}", a->marker);
+	refuse_text(a, req, "unknown key");
+	/* An embedded NUL would cut the string in C. */
+	snprintf(req, sizeof(req), "{\"argv\":[\"touch\",\"%s\\u0000x\"]}", a->marker);
+	refuse_text(a, req, "argv must be an array of strings");
+	/* Runs nothing: the directory does not exist. */
+	snprintf(req, sizeof(req), "{" TOUCH ",\"cwd\":\"/nonexistent/dir\"}", a->marker);
+	refuse_text(a, req, "cannot change directory");
+	refuse_text(a, "{\"argv\":[\"cordon-no-such-program\"]}", "cannot execute");
+	/* Empty and oversized requests. */
+	expect_refusal(a, "", 0, 0, "empty request");
+	size_t big = 64 * 1024 + 1;
+	char *body = malloc(big);
+	assert_non_null(body);
+	memset(body, ' ', big);
+	int n = snprintf(body, big, "{" TOUCH "}", a->marker);
+	body[n] = ' ';
+	expect_refusal(a, body, big, (uint32_t)big, "too large");
+	/* Announced length only: the agent must not wait for 4 GiB. */
+	expect_refusal(a, "", 0, 0xffffffffu, "too large");
+	free(body);
+#undef TOUCH
+	usleep(200000);
+	assert_false(exists(a->marker));
+
+	/* The same request, well-formed, does run: the marker test can fail. */
+	char *argv[] = { "touch", a->marker, NULL };
+	struct agent_result res;
+	char err[256] = "";
+	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
+		sizeof(err)));
+	assert_true(exists(a->marker));
+}
+
+static void test_max_request_option(void **state) {
+	struct agent *a = *state;
+	kill(a->pid, SIGTERM);
+	waitpid(a->pid, NULL, 0);
+	a->pid = start_agent(a, "--max-request");   /* 100 bytes */
+	char *long_argv[] = { "echo", "0123456789012345678901234567890123456789",
+		"0123456789012345678901234567890123456789", "0123456789", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	assert_false(agent_client_run(a->addr, long_argv, NULL, NULL, 5000, true, &res,
+		err, sizeof(err)));
+	assert_non_null(strstr(err, "too large"));
+	char *short_argv[] = { "true", NULL };
+	assert_true(agent_client_run(a->addr, short_argv, NULL, NULL, 5000, true, &res,
+		err, sizeof(err)));
+}
+
+static void test_client_errors(void **state) {
+	struct agent *a = *state;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[256];
+	assert_true(agent_client_parse_address("vsock:3:5100", &ss, &len, err, sizeof(err)));
+	assert_int_equal(ss.ss_family, AF_VSOCK);
+	assert_true(agent_client_parse_address("unix:/x", &ss, &len, err, sizeof(err)));
+	assert_int_equal(ss.ss_family, AF_UNIX);
+	assert_false(agent_client_parse_address("vsock:3", &ss, &len, err, sizeof(err)));
+	assert_false(agent_client_parse_address("vsock:x:1", &ss, &len, err, sizeof(err)));
+	assert_false(agent_client_parse_address("tcp:1.2.3.4:5", &ss, &len, err, sizeof(err)));
+	assert_false(agent_client_parse_address("unix:", &ss, &len, err, sizeof(err)));
+
+	/* Nothing listens: retried until the timeout, then a clear error. */
+	char addr[160];
+	snprintf(addr, sizeof(addr), "unix:%s/nobody.sock", a->dir);
+	char *argv[] = { "true", NULL };
+	struct agent_result res;
+	int64_t t0 = now_ms();
+	assert_false(agent_client_run(addr, argv, NULL, NULL, 400, true, &res, err,
+		sizeof(err)));
+	int64_t took = now_ms() - t0;
+	assert_true(took >= 380 && took < 1500);
+	assert_non_null(strstr(err, "cannot connect"));
+}
+
+static void test_connect_waits_for_agent(void **state) {
+	struct agent *a = *state;
+	kill(a->pid, SIGTERM);
+	waitpid(a->pid, NULL, 0);
+	unlink(a->sock);
+	/* The agent comes up 300 ms later, as a booting guest's would. */
+	pid_t starter = fork();
+	if (starter == 0) {
+		usleep(300000);
+		execl(CORDON_AGENT_BIN, "cordon-agent", "--listen", a->addr, (char *)NULL);
+		_exit(127);
+	}
+	a->pid = starter;
+	char *argv[] = { "sh", "-c", "exit 4", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	if (!agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
+			sizeof(err))) {
+		fail_msg("%s", err);
+	}
+	assert_int_equal(res.code, 4);
+}
+
+static void test_agent_exit_stops_commands(void **state) {
+	struct agent *a = *state;
+	char *argv[] = { "sleep", "1000", NULL };
+	struct agent_result res;
+	char err[256] = "";
+	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
+		sizeof(err)));
+	assert_int_equal(kill(res.pid, 0), 0);
+	kill(a->pid, SIGTERM);
+	int status;
+	assert_int_equal(waitpid(a->pid, &status, 0), a->pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	a->pid = -1;
+	int64_t end = now_ms() + 2000;
+	bool gone = false;
+	while (!gone && now_ms() < end) {
+		char path[64], buf[512] = "";
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)res.pid);
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			gone = true;
+			break;
+		}
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		char *paren = strrchr(buf, ')');
+		gone = paren && paren[2] == 'Z';
+		usleep(10000);
+	}
+	assert_true(gone);
+}
+
+int main(void) {
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_run_and_exit_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_env_cwd_display, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests_spawn_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_request_option, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_waits_for_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_exit_stops_commands, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,832 @@
+/*
+ * The supervisor (vmm/supervisor.c, vmm/spawn.c) with real child
+ * processes in a real wl_event_loop: exit detection, restart backoff and
+ * giving up, stop escalation, output capture, and that no process it
+ * started survives a stop, a destroy, or the death of its parent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <wayland-server-core.h>
+#include "vmm/supervisor.h"
+
+#define MAX_EVENTS 128
+
+struct rec {
+	struct wl_event_loop *loop;
+	struct supervisor *sup;
+	enum supervisor_state states[MAX_EVENTS];
+	int64_t state_ms[MAX_EVENTS];
+	int n_states;
+	char lines[MAX_EVENTS][SUPERVISOR_LINE_MAX + 16];
+	int n_lines;
+	bool destroy_on_failed;
+	char dir[64];
+	char log[128];
+};
+
+static int64_t now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_state(struct supervisor *sup, enum supervisor_state state, void *data) {
+	struct rec *r = data;
+	if (r->n_states < MAX_EVENTS) {
+		r->states[r->n_states] = state;
+		r->state_ms[r->n_states] = now_ms();
+		r->n_states++;
+	}
+	if (state == SUPERVISOR_FAILED && r->destroy_on_failed) {
+		supervisor_destroy(sup);
+		r->sup = NULL;
+	}
+}
+
+static void on_line(struct supervisor *sup, const char *stream, const char *line,
+		void *data) {
+	struct rec *r = data;
+	if (r->n_lines < MAX_EVENTS) {
+		snprintf(r->lines[r->n_lines++], sizeof(r->lines[0]), "%s: %s", stream, line);
+	}
+}
+
+static void on_log(struct supervisor *sup, enum supervisor_log_level level,
+		const char *msg, void *data) {
+	if (getenv("TEST_VERBOSE")) {
+		fprintf(stderr, "[%d] %s\n", (int)level, msg);
+	}
+}
+
+static const struct supervisor_callbacks callbacks = {
+	.state = on_state, .line = on_line, .log = on_log,
+};
+
+static int setup(void **state) {
+	struct rec *r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	r->loop = wl_event_loop_create();
+	assert_non_null(r->loop);
+	strcpy(r->dir, "/tmp/cs.XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	snprintf(r->log, sizeof(r->log), "%s/log", r->dir);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state) {
+	struct rec *r = *state;
+	supervisor_destroy(r->sup);
+	wl_event_loop_destroy(r->loop);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "cannot remove %s\n", r->dir);
+	}
+	free(r);
+	return 0;
+}
+
+static struct supervisor *make(struct rec *r, char *const *argv,
+		struct supervisor_options *o) {
+	struct supervisor_options opts = { .name = "test", .log_path = r->log };
+	if (o) {
+		opts = *o;
+		if (!opts.name) {
+			opts.name = "test";
+		}
+		if (!opts.log_path) {
+			opts.log_path = r->log;
+		}
+	}
+	opts.argv = argv;
+	struct supervisor_callbacks cb = callbacks;
+	cb.data = r;
+	r->sup = supervisor_create(r->loop, &opts, &cb);
+	assert_non_null(r->sup);
+	return r->sup;
+}
+
+/* Dispatches until done(r) or timeout; returns done(r). */
+static bool run_until(struct rec *r, bool (*done)(struct rec *), int timeout_ms) {
+	int64_t end = now_ms() + timeout_ms;
+	while (!done(r)) {
+		int64_t left = end - now_ms();
+		if (left <= 0) {
+			return false;
+		}
+		wl_event_loop_dispatch(r->loop, left < 20 ? (int)left : 20);
+	}
+	return true;
+}
+
+static void run_for(struct rec *r, int ms) {
+	int64_t end = now_ms() + ms;
+	int64_t left;
+	while ((left = end - now_ms()) > 0) {
+		wl_event_loop_dispatch(r->loop, (int)left);
+	}
+}
+
+static bool is_stopped(struct rec *r) {
+	return supervisor_state(r->sup) == SUPERVISOR_STOPPED &&
+		!supervisor_restart_pending(r->sup);
+}
+
+static bool is_failed(struct rec *r) {
+	return supervisor_state(r->sup) == SUPERVISOR_FAILED &&
+		!supervisor_restart_pending(r->sup);
+}
+
+static bool is_running(struct rec *r) {
+	return supervisor_state(r->sup) == SUPERVISOR_RUNNING;
+}
+
+static const char *find_line(struct rec *r, const char *prefix) {
+	for (int i = 0; i < r->n_lines; i++) {
+		if (strncmp(r->lines[i], prefix, strlen(prefix)) == 0) {
+			return r->lines[i];
+		}
+	}
+	return NULL;
+}
+
+static bool has_ready(struct rec *r) {
+	return find_line(r, "stdout: ready") != NULL;
+}
+
+/* The line and the keeper's report travel on different pipes: wait for both. */
+static bool ready_and_running(struct rec *r) {
+	return has_ready(r) && is_running(r);
+}
+
+static char *slurp(const char *path) {
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		return NULL;
+	}
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strdup(buf);
+}
+
+/* Dead: no such process, or a zombie nobody reaped (pid 1 in a namespace). */
+static bool process_gone(pid_t pid) {
+	if (kill(pid, 0) < 0 && errno == ESRCH) {
+		return true;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	char *stat = slurp(path);
+	if (!stat) {
+		return true;
+	}
+	char *paren = strrchr(stat, ')');
+	bool zombie = paren && paren[1] == ' ' && paren[2] == 'Z';
+	free(stat);
+	return zombie;
+}
+
+static bool wait_gone(pid_t pid, int ms) {
+	int64_t end = now_ms() + ms;
+	while (!process_gone(pid)) {
+		if (now_ms() > end) {
+			return false;
+		}
+		/* Reap anything reparented to us (we may be a subreaper). */
+		while (waitpid(-1, NULL, WNOHANG) > 0) {
+		}
+		usleep(10000);
+	}
+	return true;
+}
+
+static pid_t line_pid(struct rec *r, const char *prefix) {
+	const char *l = find_line(r, prefix);
+	assert_non_null(l);
+	return (pid_t)atoi(l + strlen(prefix));
+}
+
+#define SH(script) ((char *const[]){ "sh", "-c", script, NULL })
+
+/*
+ * Script text that starts "sleep 1000" in a session of its own (out of the
+ * program's process group) and prints "sid PID" only once it is there, so
+ * a test never races the setsid.
+ */
+static void escapee(char *buf, size_t len, const char *dir) {
+	snprintf(buf, len, "setsid sh -c 'echo $$ > %s/sid; exec sleep 1000' & "
+		"while [ ! -s %s/sid ]; do sleep 0.01; done; echo sid $(cat %s/sid); ",
+		dir, dir, dir);
+}
+
+/* ---- tests ---- */
+
+static void test_exit_code_and_output(void **state) {
+	struct rec *r = *state;
+	make(r, SH("echo hi; echo err >&2; printf 'no newline'; exit 3"), NULL);
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPED);
+	assert_true(supervisor_start(r->sup));
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STARTING);
+	assert_true(run_until(r, is_failed, 5000));
+	assert_int_equal(r->n_states, 3);
+	assert_int_equal(r->states[0], SUPERVISOR_STARTING);
+	assert_int_equal(r->states[1], SUPERVISOR_RUNNING);
+	assert_int_equal(r->states[2], SUPERVISOR_FAILED);
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.valid);
+	assert_false(e.signaled);
+	assert_int_equal(e.code, 3);
+	assert_non_null(strstr(supervisor_reason(r->sup), "exited with code 3"));
+	assert_int_equal(supervisor_pid(r->sup), 0);
+	assert_int_equal(supervisor_restarts(r->sup), 0);
+	assert_non_null(find_line(r, "stdout: hi"));
+	assert_non_null(find_line(r, "stderr: err"));
+	assert_non_null(find_line(r, "stdout: no newline"));
+	char *log = slurp(r->log);
+	assert_non_null(log);
+	/* Timestamped: 2024-01-02T03:04:05.678 stdout: hi */
+	assert_non_null(strstr(log, " stdout: hi\n"));
+	assert_non_null(strstr(log, " stderr: err\n"));
+	assert_non_null(strstr(log, " cordon: failed: exited with code 3\n"));
+	assert_true(log[4] == '-' && log[10] == 'T' && log[19] == '.');
+	free(log);
+}
+
+static void test_clean_exit_is_stopped(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .restart = SUPERVISOR_RESTART_ON_FAILURE };
+	make(r, SH("exit 0"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_STOPPED);
+	assert_true(supervisor_last_exit(r->sup).valid);
+	assert_int_equal(supervisor_last_exit(r->sup).code, 0);
+	assert_int_equal(supervisor_restarts(r->sup), 0);
+}
+
+static void test_killed_by_signal(void **state) {
+	struct rec *r = *state;
+	make(r, SH("kill -9 $$"), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_failed, 5000));
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.signaled);
+	assert_int_equal(e.code, SIGKILL);
+	assert_non_null(strstr(supervisor_reason(r->sup), "killed by signal 9"));
+}
+
+static void test_backoff_and_give_up(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = {
+		.restart = SUPERVISOR_RESTART_ON_FAILURE,
+		.backoff_base_ms = 50, .backoff_max_ms = 2000,
+		.fail_limit = 5, .fail_window_ms = 60000,
+	};
+	make(r, SH("exit 1"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_failed, 10000));
+	/* Starts: the first, then 4 restarts 50, 100, 200, 400 ms after failures. */
+	int64_t failed_at[8], started_at[8];
+	int nf = 0, ns = 0;
+	for (int i = 0; i < r->n_states; i++) {
+		if (r->states[i] == SUPERVISOR_FAILED && nf < 8) {
+			failed_at[nf++] = r->state_ms[i];
+		}
+		if (r->states[i] == SUPERVISOR_STARTING && ns < 8) {
+			started_at[ns++] = r->state_ms[i];
+		}
+	}
+	assert_int_equal(ns, 5);
+	assert_int_equal(nf, 5);
+	for (int i = 1; i < ns; i++) {
+		int64_t delay = started_at[i] - failed_at[i - 1];
+		int64_t want = 50LL << (i - 1);
+		if (delay < want - 2 || delay > want + 500) {
+			fail_msg("restart %d came %lld ms after the failure, want %lld",
+				i, (long long)delay, (long long)want);
+		}
+	}
+	assert_int_equal(supervisor_restarts(r->sup), 4);
+	assert_non_null(strstr(supervisor_reason(r->sup), "gave up after 5 failures"));
+	/* Nothing more happens. */
+	int n = r->n_states;
+	run_for(r, 300);
+	assert_int_equal(r->n_states, n);
+	/* A manual start forgets the failures and tries again. */
+	assert_true(supervisor_start(r->sup));
+	assert_int_equal(supervisor_restarts(r->sup), 0);
+	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_STARTING);
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+}
+
+static void test_backoff_caps(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = {
+		.restart = SUPERVISOR_RESTART_ON_FAILURE,
+		.backoff_base_ms = 20, .backoff_max_ms = 40,
+		.fail_limit = 10, .fail_window_ms = 60000,
+	};
+	make(r, SH("exit 1"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_failed, 10000));
+	/* 20, 40, 40, ...: nine restarts within well under a second. */
+	assert_int_equal(supervisor_restarts(r->sup), 9);
+	int64_t last_start = 0, last_fail = 0, longest = 0;
+	for (int i = 0; i < r->n_states; i++) {
+		if (r->states[i] == SUPERVISOR_FAILED) {
+			last_fail = r->state_ms[i];
+		} else if (r->states[i] == SUPERVISOR_STARTING && last_fail) {
+			last_start = r->state_ms[i];
+			if (last_start - last_fail > longest) {
+				longest = last_start - last_fail;
+			}
+		}
+	}
+	assert_true(longest >= 38 && longest < 300);
+}
+
+static void test_restart_always(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = {
+		.restart = SUPERVISOR_RESTART_ALWAYS, .backoff_base_ms = 20,
+		.backoff_max_ms = 20,
+	};
+	make(r, SH("exit 0"), &o);
+	assert_true(supervisor_start(r->sup));
+	int64_t end = now_ms() + 5000;
+	while (supervisor_restarts(r->sup) < 3 && now_ms() < end) {
+		wl_event_loop_dispatch(r->loop, 20);
+	}
+	assert_true(supervisor_restarts(r->sup) >= 3);
+	/* Stopping while a restart is pending cancels it. */
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+	int n = r->n_states;
+	run_for(r, 150);
+	assert_int_equal(r->n_states, n);
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPED);
+}
+
+static void test_stop_sigterm(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .stop_timeout_ms = 5000 };
+	make(r, SH("echo ready; exec sleep 100"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	assert_true(supervisor_pid(r->sup) > 0);
+	int64_t t0 = now_ms();
+	supervisor_stop(r->sup);
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_true(now_ms() - t0 < 1000);
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.signaled);
+	assert_int_equal(e.code, SIGTERM);
+}
+
+/* A stop before the program has exec'd still goes the polite way. */
+static void test_stop_while_starting(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .stop_timeout_ms = 5000 };
+	make(r, SH("exec sleep 100"), &o);
+	assert_true(supervisor_start(r->sup));
+	supervisor_stop(r->sup);
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
+	assert_true(run_until(r, is_stopped, 5000));
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.signaled);
+	assert_int_equal(e.code, SIGTERM);
+}
+
+static void test_stop_escalates_to_sigkill(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .stop_timeout_ms = 400 };
+	/* trap "" TERM: the shell and its children ignore SIGTERM. */
+	make(r, SH("trap '' TERM; echo ready; while :; do sleep 0.05; done"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	int64_t t0 = now_ms();
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+	int64_t took = now_ms() - t0;
+	if (took < 390 || took > 1500) {
+		fail_msg("stop took %lld ms with a 400 ms timeout", (long long)took);
+	}
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.signaled);
+	assert_int_equal(e.code, SIGKILL);
+	char *log = slurp(r->log);
+	assert_non_null(strstr(log, "sending SIGTERM"));
+	assert_non_null(strstr(log, "killing every process (SIGKILL)"));
+	free(log);
+}
+
+static void test_stop_command(void **state) {
+	struct rec *r = *state;
+	char flag[160], script[400], stop_script[200];
+	snprintf(flag, sizeof(flag), "%s/flag", r->dir);
+	snprintf(script, sizeof(script), "trap '' TERM; echo ready; "
+		"while [ ! -e '%s' ]; do sleep 0.02; done; echo bye; exit 0", flag);
+	snprintf(stop_script, sizeof(stop_script), "echo asked; touch '%s'", flag);
+	char *stop_argv[] = { "sh", "-c", stop_script, NULL };
+	struct supervisor_options o = { .stop_timeout_ms = 10000, .stop_argv = stop_argv };
+	make(r, SH(script), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	int64_t t0 = now_ms();
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_true(now_ms() - t0 < 2000);
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_false(e.signaled);
+	assert_int_equal(e.code, 0);
+	assert_non_null(find_line(r, "stop: asked"));
+	assert_non_null(find_line(r, "stdout: bye"));
+	assert_non_null(strstr(supervisor_reason(r->sup), "stopped"));
+}
+
+static void test_failed_stop_command_goes_on(void **state) {
+	struct rec *r = *state;
+	char *stop_argv[] = { "sh", "-c", "echo cannot; exit 1", NULL };
+	struct supervisor_options o = { .stop_timeout_ms = 20000, .stop_argv = stop_argv };
+	make(r, SH("echo ready; exec sleep 100"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	int64_t t0 = now_ms();
+	supervisor_stop(r->sup);
+	/* Not half the 20 s timeout: SIGTERM follows the failed command at once. */
+	assert_true(run_until(r, is_stopped, 3000));
+	assert_true(now_ms() - t0 < 2000);
+	assert_int_equal(supervisor_last_exit(r->sup).code, SIGTERM);
+	assert_non_null(find_line(r, "stop: cannot"));
+}
+
+/* The lines after the marker line "stdout: NAME", up to the next marker. */
+static void lines_after(struct rec *r, const char *name, char *out, size_t len) {
+	char marker[64];
+	snprintf(marker, sizeof(marker), "stdout: %s", name);
+	out[0] = '\0';
+	for (int i = 0; i < r->n_lines; i++) {
+		if (strcmp(r->lines[i], marker) != 0) {
+			continue;
+		}
+		for (int j = i + 1; j < r->n_lines && strncmp(r->lines[j], "stdout: --", 10); j++) {
+			strncat(out, r->lines[j] + 8, len - strlen(out) - 2);
+			strcat(out, " ");
+		}
+		return;
+	}
+}
+
+static void test_no_fd_leak(void **state) {
+	struct rec *r = *state;
+	/* Inheritable fds that must not reach the program nor the keeper. */
+	int fd = open("/dev/null", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, 57), 57);
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	/* No pipes or $(…) in sh itself: those would add fds of their own. */
+	make(r, SH("echo --self; ls -1 /proc/$$/fd; echo --keeper; ls -1 /proc/$PPID/fd; "
+		"echo --stdin; readlink /proc/$$/fd/0; echo --end"), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	close(fd);
+	close(57);
+	close(p[0]);
+	close(p[1]);
+	char buf[256];
+	lines_after(r, "--self", buf, sizeof(buf));
+	assert_string_equal(buf, "0 1 2 ");
+	/* The keeper: stdio and its status pipe to cordon, nothing else. */
+	lines_after(r, "--keeper", buf, sizeof(buf));
+	assert_string_equal(buf, "0 1 2 3 ");
+	lines_after(r, "--stdin", buf, sizeof(buf));
+	assert_string_equal(buf, "/dev/null ");
+}
+
+static unsigned long long status_mask(const char *line, const char *field) {
+	const char *p = strstr(line, field);
+	assert_non_null(p);
+	return strtoull(p + strlen(field), NULL, 16);
+}
+
+static void test_signal_mask_reset(void **state) {
+	struct rec *r = *state;
+	/* cordon blocks signals it reads with signalfd; a child must not inherit that. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	/* grep itself is the program: a shell may block signals for a moment. */
+	char *argv[] = { "grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status", NULL };
+	make(r, argv, NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	const char *blk = find_line(r, "stdout: SigBlk:");
+	const char *ign = find_line(r, "stdout: SigIgn:");
+	assert_non_null(blk);
+	assert_non_null(ign);
+	unsigned long long b = status_mask(blk, "SigBlk:");
+	unsigned long long i = status_mask(ign, "SigIgn:");
+	assert_true((b & (1ULL << (SIGTERM - 1))) == 0);
+	assert_true((b & (1ULL << (SIGINT - 1))) == 0);
+	assert_true((i & (1ULL << (SIGPIPE - 1))) == 0);
+}
+
+static void test_environment(void **state) {
+	struct rec *r = *state;
+	setenv("CORDON_TEST_DROP", "x", 1);
+	char *env[] = { "CORDON_TEST_FOO=bar baz", "CORDON_TEST_DROP", NULL };
+	struct supervisor_options o = { .env = env };
+	make(r, SH("echo foo=$CORDON_TEST_FOO drop=${CORDON_TEST_DROP-unset}"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	unsetenv("CORDON_TEST_DROP");
+	assert_non_null(find_line(r, "stdout: foo=bar baz drop=unset"));
+}
+
+static void test_stop_kills_group_and_escapees(void **state) {
+	struct rec *r = *state;
+	char esc[400], script[600];
+	escapee(esc, sizeof(esc), r->dir);
+	snprintf(script, sizeof(script), "sleep 1000 & echo bg $!; %s echo ready; wait", esc);
+	make(r, SH(script), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	pid_t bg = line_pid(r, "stdout: bg ");
+	pid_t sid = line_pid(r, "stdout: sid ");
+	pid_t main_pid = supervisor_pid(r->sup);
+	assert_true(bg > 0 && sid > 0 && main_pid > 0);
+	assert_false(process_gone(sid));
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_true(wait_gone(main_pid, 1000));
+	assert_true(wait_gone(bg, 1000));
+	/* In its own session: out of the group, still swept by the keeper. */
+	assert_true(wait_gone(sid, 1000));
+}
+
+static void test_exit_sweeps_leftovers(void **state) {
+	struct rec *r = *state;
+	char esc[400], script[600];
+	escapee(esc, sizeof(esc), r->dir);
+	snprintf(script, sizeof(script), "%s exit 0", esc);
+	make(r, SH(script), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	pid_t sid = line_pid(r, "stdout: sid ");
+	assert_true(wait_gone(sid, 1000));
+}
+
+static void test_destroy_kills_everything(void **state) {
+	struct rec *r = *state;
+	make(r, SH("trap '' TERM; sleep 1000 & echo bg $!; echo ready; wait"), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	pid_t bg = line_pid(r, "stdout: bg ");
+	pid_t main_pid = supervisor_pid(r->sup);
+	int64_t t0 = now_ms();
+	supervisor_destroy(r->sup);
+	r->sup = NULL;
+	assert_true(now_ms() - t0 < 2500);
+	assert_true(wait_gone(main_pid, 1000));
+	assert_true(wait_gone(bg, 1000));
+}
+
+/*
+ * cordon killed with SIGKILL: a child process stands in for it, runs a
+ * supervisor, reports the pids and is killed. Everything it started must go.
+ */
+static void test_parent_killed(void **state) {
+	struct rec *r = *state;
+	/* Orphans come to us, so they can be reaped and not linger as zombies. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid_t cordon = fork();
+	assert_true(cordon >= 0);
+	if (cordon == 0) {
+		struct rec *c = calloc(1, sizeof(*c));
+		if (!c) {
+			_exit(1);
+		}
+		c->loop = wl_event_loop_create();
+		struct supervisor_options o = { .name = "child" };
+		char esc[400], script[600];
+		escapee(esc, sizeof(esc), r->dir);
+		snprintf(script, sizeof(script), "trap '' TERM HUP; sleep 1000 & echo bg $!; "
+			"%s echo ready; wait", esc);
+		o.argv = SH(script);
+		struct supervisor_callbacks cb = callbacks;
+		cb.data = c;
+		c->sup = supervisor_create(c->loop, &o, &cb);
+		if (!c->loop || !c->sup || !supervisor_start(c->sup)) {
+			_exit(1);
+		}
+		while (!has_ready(c)) {
+			wl_event_loop_dispatch(c->loop, 100);
+		}
+		char msg[128];
+		int n = snprintf(msg, sizeof(msg), "%d %d %d\n", (int)supervisor_pid(c->sup),
+			atoi(find_line(c, "stdout: bg ") + 11),
+			atoi(find_line(c, "stdout: sid ") + 12));
+		if (write(p[1], msg, (size_t)n) != n) {
+			_exit(1);
+		}
+		for (;;) {
+			wl_event_loop_dispatch(c->loop, -1);
+		}
+	}
+	close(p[1]);
+	char buf[128] = "";
+	ssize_t n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	assert_true(n > 0);
+	int pids[3];
+	assert_int_equal(sscanf(buf, "%d %d %d", &pids[0], &pids[1], &pids[2]), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_false(process_gone(pids[i]));
+	}
+	assert_int_equal(kill(cordon, SIGKILL), 0);
+	assert_int_equal(waitpid(cordon, NULL, 0), cordon);
+	for (int i = 0; i < 3; i++) {
+		if (!wait_gone(pids[i], 2000)) {
+			kill(pids[i], SIGKILL);
+			fail_msg("pid %d survived its parent", pids[i]);
+		}
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0) {
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+static void test_not_found(void **state) {
+	struct rec *r = *state;
+	char *argv[] = { "/nonexistent/cordon-test-program", NULL };
+	make(r, argv, NULL);
+	assert_false(supervisor_start(r->sup));
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_FAILED);
+	assert_non_null(strstr(supervisor_reason(r->sup), "cannot find"));
+	assert_int_equal(r->n_states, 1);
+	char *argv2[] = { "cordon-no-such-program-in-path", NULL };
+	supervisor_destroy(r->sup);
+	make(r, argv2, NULL);
+	assert_false(supervisor_start(r->sup));
+	assert_non_null(strstr(supervisor_reason(r->sup), "No such file"));
+}
+
+static void test_exec_failure_not_restarted(void **state) {
+	struct rec *r = *state;
+	/* Executable bit but no #! and not ELF: execve fails with ENOEXEC. */
+	char path[160];
+	snprintf(path, sizeof(path), "%s/garbage", r->dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0700);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\x01\x02\x03\x04", 4), 4);
+	close(fd);
+	char *argv[] = { path, NULL };
+	struct supervisor_options o = { .restart = SUPERVISOR_RESTART_ALWAYS,
+		.backoff_base_ms = 10 };
+	make(r, argv, &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_failed, 5000));
+	assert_non_null(strstr(supervisor_reason(r->sup), "cannot execute"));
+	run_for(r, 100);
+	assert_int_equal(supervisor_restarts(r->sup), 0);
+	/* Never got to running. */
+	for (int i = 0; i < r->n_states; i++) {
+		assert_int_not_equal(r->states[i], SUPERVISOR_RUNNING);
+	}
+}
+
+static void test_long_lines_split(void **state) {
+	struct rec *r = *state;
+	make(r, SH("head -c 10000 /dev/zero | tr '\\0' a; echo; "
+		"printf 'x\\033[31my\\r\\n'"), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	int sizes[3] = {0};
+	int n = 0;
+	for (int i = 0; i < r->n_lines && n < 3; i++) {
+		if (strncmp(r->lines[i], "stdout: a", 9) == 0) {
+			sizes[n++] = (int)strlen(r->lines[i]) - 8;
+		}
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(sizes[0], SUPERVISOR_LINE_MAX);
+	assert_int_equal(sizes[1], SUPERVISOR_LINE_MAX);
+	assert_int_equal(sizes[2], 10000 - 2 * SUPERVISOR_LINE_MAX);
+	/* No escape sequence passes through; a trailing CR is dropped. */
+	assert_non_null(find_line(r, "stdout: x?[31my"));
+	assert_string_equal(find_line(r, "stdout: x"), "stdout: x?[31my");
+}
+
+static void test_destroy_from_callback(void **state) {
+	struct rec *r = *state;
+	make(r, SH("echo a; exit 1"), NULL);
+	r->destroy_on_failed = true;
+	assert_true(supervisor_start(r->sup));
+	int64_t end = now_ms() + 5000;
+	while (r->sup && now_ms() < end) {
+		wl_event_loop_dispatch(r->loop, 20);
+	}
+	assert_null(r->sup);
+	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_FAILED);
+}
+
+static void test_restart_and_uptime(void **state) {
+	struct rec *r = *state;
+	make(r, SH("echo ready; exec sleep 100"), NULL);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ready_and_running, 5000));
+	run_for(r, 120);
+	assert_true(supervisor_uptime_ms(r->sup) >= 100);
+	pid_t first = supervisor_pid(r->sup);
+	r->n_lines = 0;
+	supervisor_restart(r->sup);
+	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
+	assert_true(run_until(r, ready_and_running, 5000));
+	assert_true(supervisor_pid(r->sup) != first);
+	assert_true(wait_gone(first, 1000));
+	assert_true(supervisor_uptime_ms(r->sup) < 1000);
+	/* The sequence went through stopping and stopped. */
+	bool saw_stopped = false;
+	for (int i = 0; i < r->n_states; i++) {
+		saw_stopped |= r->states[i] == SUPERVISOR_STOPPED;
+	}
+	assert_true(saw_stopped);
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_int_equal(supervisor_uptime_ms(r->sup), 0);
+}
+
+static void test_log_rotation(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .log_max_bytes = 2000 };
+	make(r, SH("i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	struct stat st;
+	assert_int_equal(stat(r->log, &st), 0);
+	assert_true(st.st_size <= 2000);
+	char old[160];
+	snprintf(old, sizeof(old), "%s.1", r->log);
+	assert_int_equal(stat(old, &st), 0);
+	assert_true(st.st_size <= 2000 && st.st_size > 1000);
+	char *log = slurp(r->log);
+	assert_non_null(strstr(log, "cordon: stopped: exited with code 0"));
+	free(log);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_exit_code_and_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_exit_is_stopped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_killed_by_signal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_and_give_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_always, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_sigterm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_while_starting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_escalates_to_sigkill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_stop_command_goes_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_fd_leak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_mask_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_kills_group_and_escapees, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_sweeps_leftovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_kills_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_killed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_failure_not_restarted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_lines_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_from_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_and_uptime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_rotation, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,482 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "vmm/command.h"
+#include "vmm/crosvm.h"
+#include "vmm/spawn.h"
+#include "vmm/strv.h"
+#include "vmm/vmm.h"
+
+#define DEFAULT_STOP_TIMEOUT_S 20
+
+struct vmm {
+	struct supervisor *sup;
+	struct vmm_callbacks cb;
+	enum config_domain_kind kind;
+	char *name;
+	char *socket_path;
+	char *dir;
+	char *control;       /* crosvm control socket, kind crosvm */
+	char *serial;
+	char *log_path;
+	char *agent;
+	char **argv;
+	char **stop_argv;
+	char **env;
+};
+
+static bool fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool fail(char *err, size_t errlen, const char *fmt, ...) {
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+static char *path_join(const char *dir, const char *file) {
+	char *p = NULL;
+	return asprintf(&p, "%s/%s", dir, file) < 0 ? NULL : p;
+}
+
+char *vmm_default_agent(const struct config_domain *cfg) {
+	if (cfg->agent && cfg->agent[0]) {
+		return strdup(cfg->agent);
+	}
+	if (cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0) {
+		char *a = NULL;
+		return asprintf(&a, "vsock:%u:%d", (unsigned)cfg->cid, VMM_AGENT_PORT) < 0 ?
+			NULL : a;
+	}
+	return NULL;
+}
+
+/* WAYLAND_DISPLAY and friends as a domain's children see them (see vmm.h). */
+static char **env_changes(const char *name, const char *socket_path) {
+	struct strv changes = {0};
+	strv_pushf(&changes, "WAYLAND_DISPLAY=%s", socket_path);
+	strv_pushf(&changes, "CORDON_DOMAIN=%s", name);
+	strv_push(&changes, "WAYLAND_SOCKET");
+	strv_push(&changes, "DISPLAY");
+	return strv_finish(&changes);
+}
+
+char **vmm_child_env(const struct config_domain *cfg, const char *socket_path) {
+	char **c = env_changes(cfg->name, socket_path);
+	if (!c) {
+		return NULL;
+	}
+	char **env = spawn_build_env(NULL, c);
+	strv_free(c);
+	return env;
+}
+
+static enum supervisor_restart restart_policy(enum config_restart r) {
+	switch (r) {
+	case CONFIG_RESTART_NO:
+		return SUPERVISOR_RESTART_NO;
+	case CONFIG_RESTART_ON_FAILURE:
+		return SUPERVISOR_RESTART_ON_FAILURE;
+	case CONFIG_RESTART_ALWAYS:
+		return SUPERVISOR_RESTART_ALWAYS;
+	}
+	return SUPERVISOR_RESTART_ON_FAILURE;
+}
+
+struct built {
+	char **argv;
+	char **stop_argv;
+	char **env;     /* changes, not a full environment */
+	char *agent;
+};
+
+static void built_free(struct built *b) {
+	strv_free(b->argv);
+	strv_free(b->stop_argv);
+	strv_free(b->env);
+	free(b->agent);
+	*b = (struct built){0};
+}
+
+static bool build(const struct vmm *v, const struct config_domain *cfg,
+		struct built *b, char *err, size_t errlen) {
+	*b = (struct built){0};
+	if (cfg->kind == CONFIG_DOMAIN_CROSVM) {
+		struct crosvm_paths paths = {
+			.socket = v->socket_path, .control = v->control, .serial = v->serial,
+		};
+		b->argv = crosvm_run_argv(cfg, &paths, err, errlen);
+		if (!b->argv) {
+			return false;
+		}
+		b->stop_argv = crosvm_stop_argv(cfg, v->control, err, errlen);
+		if (!b->stop_argv) {
+			built_free(b);
+			return false;
+		}
+	} else if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
+		if (!cfg->command || !cfg->command[0]) {
+			return fail(err, errlen, "domain %s: kind command needs a command",
+				cfg->name);
+		}
+		struct command_vars vars = {
+			.socket = v->socket_path, .dir = v->dir, .name = cfg->name,
+		};
+		b->argv = command_argv(cfg->command, &vars);
+		if (!b->argv) {
+			return fail(err, errlen, "out of memory");
+		}
+	} else {
+		return fail(err, errlen, "domain %s is of kind %s: nothing to launch",
+			cfg->name, config_kind_name(cfg->kind));
+	}
+	b->env = env_changes(cfg->name, v->socket_path);
+	b->agent = vmm_default_agent(cfg);
+	bool want_agent = (cfg->agent && cfg->agent[0]) ||
+		(cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0);
+	if (!b->env || (want_agent && !b->agent)) {
+		built_free(b);
+		return fail(err, errlen, "out of memory");
+	}
+	return true;
+}
+
+static struct supervisor_options options_for(const struct vmm *v,
+		const struct config_domain *cfg) {
+	int timeout_s = cfg->stop_timeout > 0 ? cfg->stop_timeout : DEFAULT_STOP_TIMEOUT_S;
+	return (struct supervisor_options){
+		.name = v->name,
+		.argv = v->argv,
+		.stop_argv = v->stop_argv,
+		.env = v->env,
+		.log_path = v->log_path,
+		.restart = restart_policy(cfg->restart),
+		.stop_timeout_ms = timeout_s * 1000,
+	};
+}
+
+/* mkdir -p with 0700, refusing a symlink or someone else's directory. */
+static bool ensure_dir(const char *dir, char *err, size_t errlen) {
+	char *copy = strdup(dir);
+	if (!copy) {
+		return fail(err, errlen, "out of memory");
+	}
+	for (char *p = copy + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
+				fail(err, errlen, "cannot create %s: %s", copy, strerror(errno));
+				free(copy);
+				return false;
+			}
+			*p = saved;
+			if (saved == '\0') {
+				break;
+			}
+		}
+	}
+	free(copy);
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+		return fail(err, errlen, "%s is not a directory owned by this user", dir);
+	}
+	return true;
+}
+
+static bool handle_prepare(struct supervisor *sup, void *data) {
+	struct vmm *v = data;
+	char err[512];
+	if (!ensure_dir(v->dir, err, sizeof(err))) {
+		if (v->cb.log) {
+			v->cb.log(v, SUPERVISOR_LOG_ERROR, err, v->cb.data);
+		}
+		return false;
+	}
+	/* A crosvm killed earlier leaves its control socket; binding would fail. */
+	struct stat st;
+	if (v->control && lstat(v->control, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode) || unlink(v->control) < 0) {
+			if (v->cb.log) {
+				snprintf(err, sizeof(err), "%s: cannot remove stale %s",
+					v->name, v->control);
+				v->cb.log(v, SUPERVISOR_LOG_ERROR, err, v->cb.data);
+			}
+			return false;
+		}
+	}
+	return true;
+}
+
+static void handle_state(struct supervisor *sup, enum supervisor_state state,
+		void *data) {
+	struct vmm *v = data;
+	if (v->cb.state) {
+		v->cb.state(v, state, v->cb.data);
+	}
+}
+
+static void handle_line(struct supervisor *sup, const char *stream,
+		const char *line, void *data) {
+	struct vmm *v = data;
+	if (v->cb.line) {
+		v->cb.line(v, stream, line, v->cb.data);
+	}
+}
+
+static void handle_log(struct supervisor *sup, enum supervisor_log_level level,
+		const char *msg, void *data) {
+	struct vmm *v = data;
+	if (v->cb.log) {
+		v->cb.log(v, level, msg, v->cb.data);
+	}
+}
+
+static void vmm_free(struct vmm *v) {
+	supervisor_destroy(v->sup);
+	free(v->name);
+	free(v->socket_path);
+	free(v->dir);
+	free(v->control);
+	free(v->serial);
+	free(v->log_path);
+	free(v->agent);
+	strv_free(v->argv);
+	strv_free(v->stop_argv);
+	strv_free(v->env);
+	free(v);
+}
+
+struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *cfg,
+		const char *socket_path, const char *dir,
+		const struct vmm_callbacks *callbacks, char *err, size_t errlen) {
+	struct vmm *v = calloc(1, sizeof(*v));
+	if (!v) {
+		fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (callbacks) {
+		v->cb = *callbacks;
+	}
+	v->kind = cfg->kind;
+	v->name = strdup(cfg->name);
+	v->socket_path = strdup(socket_path);
+	v->dir = strdup(dir);
+	v->log_path = path_join(dir, "log");
+	if (cfg->kind == CONFIG_DOMAIN_CROSVM) {
+		v->control = path_join(dir, "crosvm.sock");
+		v->serial = path_join(dir, "serial.log");
+	}
+	if (!v->name || !v->socket_path || !v->dir || !v->log_path ||
+			(cfg->kind == CONFIG_DOMAIN_CROSVM && (!v->control || !v->serial))) {
+		fail(err, errlen, "out of memory");
+		vmm_free(v);
+		return NULL;
+	}
+	struct sockaddr_un sun;
+	if (v->control && strlen(v->control) >= sizeof(sun.sun_path)) {
+		fail(err, errlen, "domain %s: control socket path %s is longer than "
+			"a Unix socket address allows", cfg->name, v->control);
+		vmm_free(v);
+		return NULL;
+	}
+	struct built b;
+	if (!build(v, cfg, &b, err, errlen)) {
+		vmm_free(v);
+		return NULL;
+	}
+	v->argv = b.argv;
+	v->stop_argv = b.stop_argv;
+	v->env = b.env;
+	v->agent = b.agent;
+	struct supervisor_options opts = options_for(v, cfg);
+	struct supervisor_callbacks cbs = {
+		.state = handle_state, .line = handle_line, .log = handle_log,
+		.prepare = handle_prepare, .data = v,
+	};
+	v->sup = supervisor_create(loop, &opts, &cbs);
+	if (!v->sup) {
+		fail(err, errlen, "out of memory");
+		vmm_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
+		char *err, size_t errlen) {
+	if (cfg->kind != v->kind || strcmp(cfg->name, v->name) != 0) {
+		return fail(err, errlen, "domain %s: kind or name changed; "
+			"recreate the launcher", v->name);
+	}
+	struct built b;
+	if (!build(v, cfg, &b, err, errlen)) {
+		return false;
+	}
+	/* The supervisor copies; swap ours only once it accepted them. */
+	char **old_argv = v->argv, **old_stop = v->stop_argv, **old_env = v->env;
+	char *old_agent = v->agent;
+	v->argv = b.argv;
+	v->stop_argv = b.stop_argv;
+	v->env = b.env;
+	v->agent = b.agent;
+	struct supervisor_options opts = options_for(v, cfg);
+	if (!supervisor_set_options(v->sup, &opts)) {
+		v->argv = old_argv;
+		v->stop_argv = old_stop;
+		v->env = old_env;
+		v->agent = old_agent;
+		built_free(&b);
+		return fail(err, errlen, "out of memory");
+	}
+	strv_free(old_argv);
+	strv_free(old_stop);
+	strv_free(old_env);
+	free(old_agent);
+	return true;
+}
+
+bool vmm_start(struct vmm *v) {
+	return supervisor_start(v->sup);
+}
+
+void vmm_stop(struct vmm *v) {
+	supervisor_stop(v->sup);
+}
+
+void vmm_restart(struct vmm *v) {
+	supervisor_restart(v->sup);
+}
+
+enum supervisor_state vmm_state(const struct vmm *v) {
+	return supervisor_state(v->sup);
+}
+
+pid_t vmm_pid(const struct vmm *v) {
+	return supervisor_pid(v->sup);
+}
+
+int64_t vmm_uptime_ms(const struct vmm *v) {
+	return supervisor_uptime_ms(v->sup);
+}
+
+int vmm_restarts(const struct vmm *v) {
+	return supervisor_restarts(v->sup);
+}
+
+struct supervisor_exit vmm_last_exit(const struct vmm *v) {
+	return supervisor_last_exit(v->sup);
+}
+
+const char *vmm_reason(const struct vmm *v) {
+	return supervisor_reason(v->sup);
+}
+
+const char *vmm_name(const struct vmm *v) {
+	return v->name;
+}
+
+const char *vmm_log_path(const struct vmm *v) {
+	return v->log_path;
+}
+
+char *const *vmm_argv(const struct vmm *v) {
+	return v->argv;
+}
+
+const char *vmm_agent_address(const struct vmm *v) {
+	return v->agent;
+}
+
+void vmm_destroy(struct vmm *v) {
+	if (v) {
+		vmm_free(v);
+	}
+}
+
+static bool readable_file(const char *what, const char *path, char *err,
+		size_t errlen) {
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		return fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		return fail(err, errlen, "%s %s is not a file", what, path);
+	}
+	if (access(path, R_OK) < 0) {
+		return fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
+	}
+	return true;
+}
+
+bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
+	if (cfg->kind == CONFIG_DOMAIN_SOCKET) {
+		return true;
+	}
+	if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
+		if (!cfg->command || !cfg->command[0]) {
+			return fail(err, errlen, "domain %s: kind command needs a command",
+				cfg->name);
+		}
+		return true;
+	}
+	/* Placeholder paths: only the config's part of the syntax is checked. */
+	struct crosvm_paths paths = {
+		.socket = "/run/cordon/wayland-0", .control = "/run/cordon/crosvm.sock",
+		.serial = "/run/cordon/serial.log",
+	};
+	char msg[400];
+	char **argv = crosvm_run_argv(cfg, &paths, msg, sizeof(msg));
+	if (!argv) {
+		return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+	}
+	strv_free(argv);
+	char *bin = spawn_find_program(crosvm_binary(cfg), NULL);
+	if (!bin) {
+		return fail(err, errlen, "domain %s: crosvm binary '%s' %s", cfg->name,
+			crosvm_binary(cfg), errno == EACCES ? "is not executable" :
+			"not found in PATH");
+	}
+	free(bin);
+	if (!readable_file("kernel", cfg->kernel, msg, sizeof(msg)) ||
+			(cfg->initrd && !readable_file("initrd", cfg->initrd, msg, sizeof(msg))) ||
+			(cfg->root && !readable_file("root image", cfg->root, msg, sizeof(msg)))) {
+		return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+	}
+	for (size_t i = 0; i < cfg->n_disks; i++) {
+		if (!readable_file("disk", cfg->disks[i].path, msg, sizeof(msg))) {
+			return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+		}
+	}
+	for (size_t i = 0; i < cfg->n_shares; i++) {
+		struct stat st;
+		if (stat(cfg->shares[i].dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			return fail(err, errlen, "domain %s: share %s is not a directory",
+				cfg->name, cfg->shares[i].dir);
+		}
+	}
+	return true;
+}
+
+char **vmm_exec_argv(const struct config_domain *cfg, const char *socket_path,
+		const char *dir, char *const *cmd) {
+	if (!cfg->exec || !cfg->exec[0]) {
+		return NULL;
+	}
+	struct command_vars vars = {
+		.socket = socket_path, .dir = dir, .name = cfg->name, .cmd = cmd,
+	};
+	return command_argv(cfg->exec, &vars);
+}
