@@ -621,6 +621,27 @@ void server_terminate(struct cordon_server *server) {
 	terminated = true;
 }
 
+/* The clipboard's side: one pending prompt (id 7), no transfers yet. */
+static uint32_t answered_id;
+static int answered_allow = -1;
+
+struct json_object *prompt_list(struct cordon_server *server) {
+	return json_tokener_parse("[{\"id\":7,\"from\":\"work\",\"to\":\"bank\"}]");
+}
+
+bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow) {
+	if (id != 7) {
+		return false;
+	}
+	answered_id = id;
+	answered_allow = allow;
+	return true;
+}
+
+struct json_object *clipboard_transfers(struct cordon_server *server) {
+	return json_object_new_array();
+}
+
 const char *config_kind_name(enum config_domain_kind kind) {
 	switch (kind) {
 	case CONFIG_DOMAIN_SOCKET: return "socket";
@@ -809,6 +830,24 @@ static void test_cmd_outputs(void **state) {
 	wl_display_destroy(display);
 }
 
+static void test_cmd_clipboard(void **state) {
+	expect_cmd(*state, "{\"cmd\":\"prompts\"}",
+		"{\"ok\":true,\"prompts\":[{\"id\":7,\"from\":\"work\",\"to\":\"bank\"}]}");
+	expect_cmd(*state, "{\"cmd\":\"transfers\"}", "{\"ok\":true,\"transfers\":[]}");
+	expect_cmd(*state, "{\"cmd\":\"answer\",\"id\":7,\"decision\":\"maybe\"}",
+		"{\"ok\":false,\"error\":\"field 'decision' must be \\\"allow\\\" or \\\"deny\\\"\"}");
+	assert_int_equal(answered_allow, -1);
+	expect_cmd(*state, "{\"cmd\":\"answer\",\"id\":8,\"decision\":\"allow\"}",
+		"{\"ok\":false,\"error\":\"no pending prompt with id 8\"}");
+	expect_cmd(*state, "{\"cmd\":\"answer\",\"id\":7}",
+		"{\"ok\":false,\"error\":\"missing field 'decision' for 'answer'\"}");
+	assert_int_equal(answered_allow, -1);
+	expect_cmd(*state, "{\"cmd\":\"answer\",\"id\":7,\"decision\":\"deny\"}",
+		"{\"ok\":true}");
+	assert_int_equal(answered_id, 7);
+	assert_int_equal(answered_allow, 0);
+}
+
 static void test_cmd_quit_and_unknown(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"quit\"}", "{\"ok\":true}");
 	assert_true(terminated);
@@ -859,6 +898,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_domains,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_outputs,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_clipboard,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
 			cmd_setup, cmd_teardown),
