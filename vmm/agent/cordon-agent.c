@@ -35,6 +35,7 @@
 
 #define DEFAULT_PORT 5100
 #define DEFAULT_MAX_REQUEST (64 * 1024)
+#define MAX_REQUEST_LIMIT (16 * 1024 * 1024)
 #define DEFAULT_DISPLAY "wayland-0"
 #define MAX_CONNS 64
 #define MAX_ARGS 4096
@@ -803,8 +804,10 @@ int main(int argc, char *argv[]) {
 			a.display = optarg;
 			break;
 		case 'm':
-			if (!parse_size(optarg, &a.max_request)) {
-				logf_("--max-request wants a positive number of bytes");
+			/* The JSON parser takes an int length: stay far below that. */
+			if (!parse_size(optarg, &a.max_request) ||
+					a.max_request > MAX_REQUEST_LIMIT) {
+				logf_("--max-request wants 1 to %d bytes", MAX_REQUEST_LIMIT);
 				return 2;
 			}
 			break;
