@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "vmm/output.h"
 #include "vmm/spawn.h"
 #include "vmm/strv.h"
 #include "vmm/supervisor.h"
@@ -26,14 +27,7 @@
 /* Bytes read from one pipe per event, so a chatty child cannot starve the loop. */
 #define READ_BUDGET (64 * 1024)
 
-struct stream {
-	struct supervisor *sup;
-	const char *name;
-	int fd;
-	struct wl_event_source *source;
-	size_t len;
-	char buf[SUPERVISOR_LINE_MAX + 1];
-};
+_Static_assert(SUPERVISOR_LINE_MAX == OUTPUT_LINE_MAX, "line caps differ");
 
 enum stop_phase {
 	PHASE_NONE = 0,
@@ -69,7 +63,7 @@ struct supervisor {
 	struct spawn_child main;
 	struct wl_event_source *pidfd_source;
 	struct wl_event_source *status_source;
-	struct stream out, err;
+	struct output_stream out, err;
 	size_t status_len;
 	unsigned char status_buf[sizeof(struct spawn_record)];
 	pid_t pid;
@@ -82,7 +76,7 @@ struct supervisor {
 	/* The stop command, while it runs. */
 	struct spawn_child helper;
 	struct wl_event_source *helper_source;
-	struct stream helper_out;
+	struct output_stream helper_out;
 
 	struct wl_event_source *stop_timer;
 	enum stop_phase phase;
@@ -97,9 +91,7 @@ struct supervisor {
 	int n_failures;
 	struct supervisor_exit last_exit;
 
-	int log_fd;
-	size_t log_size;
-	bool log_broken;
+	struct output_log log;
 
 	int busy;
 	bool destroy_pending;
@@ -129,76 +121,13 @@ static void leave(struct supervisor *s) {
 	}
 }
 
-/* ---- the log file ---- */
-
-static void log_open(struct supervisor *s) {
-	s->log_fd = open(s->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-		O_NOFOLLOW | O_NOCTTY, 0600);
-	if (s->log_fd < 0) {
-		return;
-	}
-	struct stat st;
-	s->log_size = fstat(s->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
-}
-
-/*
- * A guest can print without end and $XDG_RUNTIME_DIR is a small tmpfs, so
- * the file is rotated to PATH.1 past log_max_bytes: at most twice that.
- */
-static void log_rotate(struct supervisor *s) {
-	char *old = NULL;
-	if (asprintf(&old, "%s.1", s->log_path) < 0) {
-		return;
-	}
-	close(s->log_fd);
-	s->log_fd = -1;
-	if (rename(s->log_path, old) < 0) {
-		unlink(s->log_path);
-	}
-	free(old);
-	log_open(s);
-}
-
 static void log_write(struct supervisor *s, const char *stream, const char *line) {
-	if (!s->log_path || s->log_broken) {
-		return;
+	if (!output_log_write(&s->log, stream, line) && s->cb.log) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s: cannot open log file %s: %s", s->name,
+			s->log_path, strerror(errno));
+		s->cb.log(s, SUPERVISOR_LOG_ERROR, msg, s->cb.data);
 	}
-	if (s->log_fd < 0) {
-		log_open(s);
-		if (s->log_fd < 0) {
-			s->log_broken = true; /* said once, by the caller's next message */
-			if (s->cb.log) {
-				char msg[600];
-				snprintf(msg, sizeof(msg), "%s: cannot open log file %s: %s",
-					s->name, s->log_path, strerror(errno));
-				s->cb.log(s, SUPERVISOR_LOG_ERROR, msg, s->cb.data);
-			}
-			return;
-		}
-	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	char stamp[32] = "";
-	if (localtime_r(&ts.tv_sec, &tm)) {
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	}
-	char *text = NULL;
-	int len = asprintf(&text, "%s.%03ld %s: %s\n", stamp, ts.tv_nsec / 1000000,
-		stream, line);
-	if (len < 0) {
-		return;
-	}
-	if (s->log_size + (size_t)len > s->log_max_bytes) {
-		log_rotate(s);
-	}
-	if (s->log_fd >= 0) {
-		ssize_t n = write(s->log_fd, text, (size_t)len);
-		if (n > 0) {
-			s->log_size += (size_t)n;
-		}
-	}
-	free(text);
 }
 
 static void say(struct supervisor *s, enum supervisor_log_level level,
@@ -240,95 +169,36 @@ static void set_state(struct supervisor *s, enum supervisor_state state,
 
 /* ---- output streams ---- */
 
-static void emit_line(struct stream *st, char *line, size_t len) {
-	if (len > 0 && line[len - 1] == '\r') {
-		len--;
-	}
-	line[len] = '\0';
-	/* Output may come from a guest: no escape sequences into logs or terminals. */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			line[i] = '?';
-		}
-	}
-	struct supervisor *s = st->sup;
+static void handle_line(struct output_stream *st, char *line, void *data) {
+	struct supervisor *s = data;
 	log_write(s, st->name, line);
 	if (s->cb.line) {
 		s->cb.line(s, st->name, line, s->cb.data);
 	}
 }
 
-static void stream_split(struct stream *st) {
-	size_t start = 0;
-	for (size_t i = 0; i < st->len; i++) {
-		if (st->buf[i] == '\n') {
-			emit_line(st, st->buf + start, i - start);
-			start = i + 1;
-		}
-	}
-	if (start > 0) {
-		memmove(st->buf, st->buf + start, st->len - start);
-		st->len -= start;
-	}
-	if (st->len == SUPERVISOR_LINE_MAX) {
-		emit_line(st, st->buf, st->len);
-		st->len = 0;
-	}
-}
-
-/* Reads what is there; false at end of file or on an error. */
-static bool stream_read(struct stream *st, size_t budget) {
-	while (budget > 0) {
-		ssize_t n = read(st->fd, st->buf + st->len, SUPERVISOR_LINE_MAX - st->len);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return errno == EAGAIN;
-		}
-		if (n == 0) {
-			return false;
-		}
-		st->len += (size_t)n;
-		budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
-		stream_split(st);
-	}
-	return true;
-}
-
-static void stream_close(struct stream *st) {
-	if (st->len > 0) {
-		emit_line(st, st->buf, st->len);
-		st->len = 0;
-	}
+static void stream_close(struct output_stream *st) {
 	if (st->source) {
 		wl_event_source_remove(st->source);
 		st->source = NULL;
 	}
-	if (st->fd >= 0) {
-		close(st->fd);
-		st->fd = -1;
-	}
+	output_stream_close(st);
 }
 
 static int handle_stream(int fd, uint32_t mask, void *data) {
-	struct stream *st = data;
-	struct supervisor *s = st->sup;
+	struct output_stream *st = data;
+	struct supervisor *s = st->data;
 	enter(s);
-	if (!stream_read(st, READ_BUDGET)) {
+	if (!output_stream_read(st, READ_BUDGET)) {
 		stream_close(st);
 	}
 	leave(s);
 	return 0;
 }
 
-static bool stream_open(struct supervisor *s, struct stream *st, const char *name,
-		int fd) {
-	st->sup = s;
-	st->name = name;
-	st->len = 0;
-	st->fd = fd;
+static bool stream_open(struct supervisor *s, struct output_stream *st,
+		const char *name, int fd) {
+	output_stream_init(st, name, fd, handle_line, s);
 	st->source = wl_event_loop_add_fd(s->loop, fd, WL_EVENT_READABLE,
 		handle_stream, st);
 	return st->source != NULL;
@@ -338,10 +208,8 @@ static bool stream_open(struct supervisor *s, struct stream *st, const char *nam
  * After the writers are gone: takes what is left in the pipe (bounded, in
  * case something escaped and keeps writing), then closes.
  */
-static void stream_drain(struct stream *st) {
-	if (st->fd >= 0) {
-		stream_read(st, 16 * READ_BUDGET);
-	}
+static void stream_drain(struct output_stream *st) {
+	output_stream_read(st, 16 * READ_BUDGET);
 	stream_close(st);
 }
 
@@ -824,19 +692,11 @@ static bool copy_options(struct supervisor *s, const struct supervisor_options *
 	strv_free(s->argv);
 	strv_free(s->stop_argv);
 	strv_free(s->env);
-	if (!s->log_path || !log_path || strcmp(s->log_path, log_path) != 0) {
-		if (s->log_fd >= 0) {
-			close(s->log_fd);
-		}
-		s->log_fd = -1;
-		s->log_broken = false;
-	}
-	free(s->log_path);
+	output_log_close(&s->log);
 	s->name = name;
 	s->argv = argv;
 	s->stop_argv = stop_argv;
 	s->env = env;
-	s->log_path = log_path;
 	s->restart = o->restart;
 	s->stop_timeout_ms = o->stop_timeout_ms > 0 ? o->stop_timeout_ms :
 		DEFAULT_STOP_TIMEOUT_MS;
@@ -855,6 +715,10 @@ static bool copy_options(struct supervisor *s, const struct supervisor_options *
 		DEFAULT_FAIL_WINDOW_MS;
 	s->log_max_bytes = o->log_max_bytes > 0 ? o->log_max_bytes :
 		DEFAULT_LOG_MAX_BYTES;
+	/* Reopened, under the new path if it changed, at the next line. */
+	free(s->log_path);
+	s->log_path = log_path;
+	output_log_init(&s->log, s->log_path, s->log_max_bytes);
 	return true;
 }
 
@@ -869,7 +733,7 @@ struct supervisor *supervisor_create(struct wl_event_loop *loop,
 	if (callbacks) {
 		s->cb = *callbacks;
 	}
-	s->log_fd = -1;
+	output_log_init(&s->log, NULL, DEFAULT_LOG_MAX_BYTES);
 	s->main = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
 		.err_fd = -1, .status_fd = -1 };
 	s->helper = s->main;
@@ -1068,9 +932,7 @@ static void really_destroy(struct supervisor *s) {
 	if (s->restart_timer) {
 		wl_event_source_remove(s->restart_timer);
 	}
-	if (s->log_fd >= 0) {
-		close(s->log_fd);
-	}
+	output_log_close(&s->log);
 	free(s->name);
 	strv_free(s->argv);
 	strv_free(s->stop_argv);

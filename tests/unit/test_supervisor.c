@@ -34,6 +34,7 @@ struct rec {
 	char lines[MAX_EVENTS][SUPERVISOR_LINE_MAX + 16];
 	int n_lines;
 	bool destroy_on_failed;
+	int log_open_errors;
 	char dir[64];
 	char log[128];
 };
@@ -67,6 +68,10 @@ static void on_line(struct supervisor *sup, const char *stream, const char *line
 
 static void on_log(struct supervisor *sup, enum supervisor_log_level level,
 		const char *msg, void *data) {
+	struct rec *r = data;
+	if (level == SUPERVISOR_LOG_ERROR && strstr(msg, "cannot open log file")) {
+		r->log_open_errors++;
+	}
 	if (getenv("TEST_VERBOSE")) {
 		fprintf(stderr, "[%d] %s\n", (int)level, msg);
 	}
@@ -801,6 +806,17 @@ static void test_log_rotation(void **state) {
 	free(log);
 }
 
+/* An unwritable log costs the file, not the supervision; said once. */
+static void test_log_unwritable(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .log_path = "/nonexistent/cordon/log" };
+	make(r, SH("echo one; echo two; exit 0"), &o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, is_stopped, 5000));
+	assert_non_null(find_line(r, "stdout: two"));
+	assert_int_equal(r->log_open_errors, 1);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exit_code_and_output, setup, teardown),
@@ -827,6 +843,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_destroy_from_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_and_uptime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_unwritable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

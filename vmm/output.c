@@ -1,0 +1,169 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "vmm/output.h"
+
+void output_sanitize(char *line, size_t len) {
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			line[i] = '?';
+		}
+	}
+}
+
+/* ---- the log file ---- */
+
+void output_log_init(struct output_log *log, const char *path, size_t max_bytes) {
+	*log = (struct output_log){ .path = path, .max_bytes = max_bytes, .fd = -1 };
+}
+
+static void log_open(struct output_log *log) {
+	log->fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+		O_NOFOLLOW | O_NOCTTY, 0600);
+	if (log->fd < 0) {
+		return;
+	}
+	struct stat st;
+	log->size = fstat(log->fd, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+/*
+ * A guest can print without end and $XDG_RUNTIME_DIR is a small tmpfs, so
+ * the file is rotated to PATH.1 past max_bytes: at most twice that in all.
+ */
+static void log_rotate(struct output_log *log) {
+	char *old = NULL;
+	if (asprintf(&old, "%s.1", log->path) < 0) {
+		return;
+	}
+	close(log->fd);
+	log->fd = -1;
+	if (rename(log->path, old) < 0) {
+		unlink(log->path);
+	}
+	free(old);
+	log_open(log);
+}
+
+bool output_log_write(struct output_log *log, const char *stream, const char *line) {
+	if (!log->path || log->broken) {
+		return true;
+	}
+	if (log->fd < 0) {
+		log_open(log);
+		if (log->fd < 0) {
+			log->broken = true;
+			return false;
+		}
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	char stamp[32] = "";
+	if (localtime_r(&ts.tv_sec, &tm)) {
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	}
+	char *text = NULL;
+	int len = asprintf(&text, "%s.%03ld %s: %s\n", stamp, ts.tv_nsec / 1000000,
+		stream, line);
+	if (len < 0) {
+		return true; /* out of memory: this line is lost, the log is not */
+	}
+	if (log->size + (size_t)len > log->max_bytes) {
+		log_rotate(log);
+	}
+	if (log->fd >= 0) {
+		ssize_t n = write(log->fd, text, (size_t)len);
+		if (n > 0) {
+			log->size += (size_t)n;
+		}
+	}
+	free(text);
+	return true;
+}
+
+void output_log_close(struct output_log *log) {
+	if (log->fd >= 0) {
+		close(log->fd);
+	}
+	log->fd = -1;
+	log->broken = false;
+}
+
+/* ---- streams ---- */
+
+void output_stream_init(struct output_stream *st, const char *name, int fd,
+		output_line_fn line, void *data) {
+	st->name = name;
+	st->fd = fd;
+	st->source = NULL;
+	st->line = line;
+	st->data = data;
+	st->len = 0;
+}
+
+static void emit(struct output_stream *st, char *line, size_t len) {
+	if (len > 0 && line[len - 1] == '\r') {
+		len--;
+	}
+	line[len] = '\0';
+	output_sanitize(line, len);
+	st->line(st, line, st->data);
+}
+
+static void split(struct output_stream *st) {
+	size_t start = 0;
+	for (size_t i = 0; i < st->len; i++) {
+		if (st->buf[i] == '\n') {
+			emit(st, st->buf + start, i - start);
+			start = i + 1;
+		}
+	}
+	if (start > 0) {
+		memmove(st->buf, st->buf + start, st->len - start);
+		st->len -= start;
+	}
+	if (st->len == OUTPUT_LINE_MAX) {
+		emit(st, st->buf, st->len);
+		st->len = 0;
+	}
+}
+
+bool output_stream_read(struct output_stream *st, size_t budget) {
+	if (st->fd < 0) {
+		return false;
+	}
+	while (budget > 0) {
+		ssize_t n = read(st->fd, st->buf + st->len, OUTPUT_LINE_MAX - st->len);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return errno == EAGAIN;
+		}
+		if (n == 0) {
+			return false;
+		}
+		st->len += (size_t)n;
+		budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
+		split(st);
+	}
+	return true;
+}
+
+void output_stream_close(struct output_stream *st) {
+	if (st->len > 0) {
+		emit(st, st->buf, st->len);
+		st->len = 0;
+	}
+	if (st->fd >= 0) {
+		close(st->fd);
+		st->fd = -1;
+	}
+}
