@@ -20,28 +20,11 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "compositor/cordonctl.h"
 
 #define CTL_REPLY_TIMEOUT_MS 10000
 /* A reply larger than this is not cordon's. */
 #define CTL_MAX_LINE (64 * 1024 * 1024)
-
-enum ctl_exit {
-	CTL_EXIT_OK = 0,
-	CTL_EXIT_FAILED = 1,  /* cordon answered "ok": false */
-	CTL_EXIT_USAGE = 2,   /* bad usage, or cordon could not be asked */
-};
-
-struct ctl_conn {
-	int fd;
-	const char *path;
-	char *buf;
-	size_t len, cap;
-	size_t used;   /* the line handed out last, with its newline */
-};
-
-struct ctl_options {
-	bool json;
-};
 
 struct ctl_subcommand {
 	const char *name;
@@ -170,7 +153,7 @@ static void ctl_table_print(struct ctl_table *table) {
 	free(table->cells);
 }
 
-static const char *ctl_str(struct json_object *obj, const char *key) {
+const char *ctl_str(struct json_object *obj, const char *key) {
 	struct json_object *value;
 	if (!json_object_object_get_ex(obj, key, &value) ||
 			!json_object_is_type(value, json_type_string)) {
@@ -179,7 +162,7 @@ static const char *ctl_str(struct json_object *obj, const char *key) {
 	return json_object_get_string(value);
 }
 
-static int64_t ctl_int(struct json_object *obj, const char *key) {
+int64_t ctl_int(struct json_object *obj, const char *key) {
 	return json_object_get_int64(json_object_object_get(obj, key));
 }
 
@@ -188,7 +171,7 @@ static bool ctl_bool(struct json_object *obj, const char *key) {
 }
 
 /* The reply's array under key, or an empty one when it has none. */
-static size_t ctl_array(struct json_object *reply, const char *key,
+size_t ctl_array(struct json_object *reply, const char *key,
 		struct json_object **array) {
 	*array = json_object_object_get(reply, key);
 	if (!json_object_is_type(*array, json_type_array)) {
@@ -266,8 +249,8 @@ static void ctl_print_outputs(struct json_object *reply) {
 
 static void ctl_print_domains(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "KIND", "COLOR",
-		"CLIENTS", "WINDOWS", "SOCKET" };
-	struct ctl_table table = { .ncols = 6 };
+		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "SOCKET" };
+	struct ctl_table table = { .ncols = 10 };
 	for (size_t i = 0; i < table.ncols; i++) {
 		ctl_table_add(&table, headers[i]);
 	}
@@ -280,6 +263,24 @@ static void ctl_print_domains(struct json_object *reply) {
 		ctl_table_add(&table, ctl_str(dom, "color"));
 		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "clients"));
 		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "windows"));
+		struct json_object *state = json_object_object_get(dom, "state");
+		if (state == NULL) {
+			for (int k = 0; k < 4; k++) {
+				ctl_table_add(&table, "-");
+			}
+		} else {
+			ctl_table_add(&table, json_object_get_string(state));
+			int64_t pid = ctl_int(dom, "pid");
+			if (pid > 0) {
+				ctl_table_addf(&table, "%" PRId64, pid);
+			} else {
+				ctl_table_add(&table, "-");
+			}
+			int64_t up = ctl_int(dom, "uptime_ms") / 1000;
+			ctl_table_addf(&table, "%" PRId64 ":%02" PRId64 ":%02" PRId64, up / 3600,
+				up / 60 % 60, up % 60);
+			ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "restarts"));
+		}
 		ctl_table_add(&table, ctl_str(dom, "socket"));
 	}
 	ctl_table_print(&table);
@@ -344,7 +345,7 @@ static void ctl_print_version(struct json_object *reply) {
 
 /* --- requests ------------------------------------------------------------ */
 
-static char *ctl_json_line(struct json_object *request) {
+char *ctl_json_line(struct json_object *request) {
 	char *line = NULL;
 	if (request) {
 		const char *text = json_object_to_json_string_ext(request,
@@ -358,7 +359,7 @@ static char *ctl_json_line(struct json_object *request) {
 	return line;
 }
 
-static struct json_object *ctl_cmd_object(const char *cmd) {
+struct json_object *ctl_cmd_object(const char *cmd) {
 	struct json_object *request = json_object_new_object();
 	struct json_object *name = json_object_new_string(cmd);
 	if (!request || !name ||
@@ -391,6 +392,17 @@ static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
 	if (!request || !value ||
 			json_object_object_add(request, "id", value) < 0) {
 		json_object_put(value);
+		json_object_put(request);
+		request = NULL;
+	}
+	return ctl_json_line(request);
+}
+
+/* start/stop/restart NAME: {"cmd": NAME, "name": DOMAIN}. */
+static char *ctl_request_name(const struct ctl_subcommand *sub, char **argv) {
+	struct json_object *request = ctl_cmd_object(sub->name);
+	if (request != NULL &&
+			json_object_object_add(request, "name", json_object_new_string(argv[0])) < 0) {
 		json_object_put(request);
 		request = NULL;
 	}
@@ -467,7 +479,7 @@ static void ctl_disconnect(struct ctl_conn *conn) {
 	free(conn->buf);
 }
 
-static bool ctl_send_line(struct ctl_conn *conn, const char *line) {
+bool ctl_send_line(struct ctl_conn *conn, const char *line) {
 	size_t len = strlen(line);
 	char *msg = malloc(len + 1);
 	if (!msg) {
@@ -597,7 +609,7 @@ static enum ctl_read ctl_read_line(struct ctl_conn *conn, int timeout_ms,
  * Reads the reply to the request just sent and parses it. Returns the
  * reply object, or NULL after printing why there is none.
  */
-static struct json_object *ctl_read_reply(struct ctl_conn *conn,
+struct json_object *ctl_read_reply(struct ctl_conn *conn,
 		char **line) {
 	switch (ctl_read_line(conn, CTL_REPLY_TIMEOUT_MS, line)) {
 	case CTL_READ_LINE:
@@ -630,7 +642,7 @@ static struct json_object *ctl_read_reply(struct ctl_conn *conn,
 }
 
 /* Exit status for a reply; prints cordon's error when it refused. */
-static int ctl_reply_status(struct json_object *reply) {
+int ctl_reply_status(struct json_object *reply) {
 	if (json_object_get_boolean(json_object_object_get(reply, "ok"))) {
 		return CTL_EXIT_OK;
 	}
@@ -684,6 +696,17 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_domains, NULL },
 	{ "focus", "ID", "focus a window, switching workspace", 1, 1,
 		ctl_request_focus, NULL, NULL },
+	{ "start", "NAME", "start a VM or sandbox domain", 1, 1,
+		ctl_request_name, NULL, NULL },
+	{ "stop", "NAME", "stop it (crosvm stop, then signals)", 1, 1,
+		ctl_request_name, NULL, NULL },
+	{ "restart", "NAME", "stop it, then start it again", 1, 1,
+		ctl_request_name, NULL, NULL },
+	{ "run", "[--wait] [--timeout S] NAME -- CMD…",
+		"run CMD in a domain, starting it if needed; print the pid", 2, 4096,
+		NULL, NULL, ctl_run_run },
+	{ "desktop-entries", "", "write .desktop launchers for every domain's apps",
+		0, 0, NULL, NULL, ctl_run_desktop_entries },
 	{ "prompts", "", "list pending clipboard prompts", 0, 0,
 		ctl_request_plain, ctl_print_prompts, NULL },
 	{ "allow", "ID", "answer a clipboard prompt: allow once", 1, 1,
@@ -817,6 +840,8 @@ int main(int argc, char *argv[]) {
 		goto out;
 	}
 	if (sub->run) {
+		options.args = argv + optind + 1;
+		options.nargs = nargs;
 		status = sub->run(&conn, &options);
 		goto out;
 	}

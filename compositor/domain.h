@@ -8,6 +8,7 @@
 #include "config/config.h"
 
 struct cordon_server;
+struct vmm;
 
 enum domain_type {
 	DOMAIN_HOST = 0,   /* the WAYLAND_DISPLAY socket: trusted */
@@ -33,6 +34,8 @@ struct cordon_domain {
 	int n_clients;
 	struct wl_list views;        /* cordon_view.domain_link */
 	int n_views;
+
+	struct vmm *vmm;             /* kind crosvm and command, else NULL */
 };
 
 /* Per-wl_client record, hung on the client's user data: O(1) lookup. */

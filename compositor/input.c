@@ -170,12 +170,18 @@ static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) 
 static void handle_keyboard_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, destroy);
 	struct cordon_server *server = keyboard->server;
+	struct wlr_keyboard *dying = keyboard->wlr_keyboard;
 	wl_list_remove(&keyboard->modifiers.link);
 	wl_list_remove(&keyboard->key.link);
 	wl_list_remove(&keyboard->destroy.link);
 	wl_list_remove(&keyboard->link);
 	free(keyboard);
-	if (wlr_seat_get_keyboard(server->seat) == NULL && server->fallback_keyboard != NULL) {
+	/*
+	 * This listener may run before the seat's own, while the dying keyboard
+	 * is still the seat's: then the seat would be left with none.
+	 */
+	struct wlr_keyboard *current = wlr_seat_get_keyboard(server->seat);
+	if ((current == NULL || current == dying) && server->fallback_keyboard != NULL) {
 		wlr_seat_set_keyboard(server->seat, server->fallback_keyboard);
 	}
 }

@@ -9,6 +9,7 @@
 #include "compositor/domain.h"
 #include "compositor/clipboard.h"
 #include "compositor/ipc.h"
+#include "compositor/launcher.h"
 #include "compositor/prompt.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
@@ -244,6 +245,12 @@ static struct json_object *domain_json(struct cordon_domain *domain) {
 		json_object_put(dom);
 		return NULL;
 	}
+	struct json_object *apps = json_object_new_array();
+	for (char **app = domain->config ? domain->config->apps : NULL; app && *app; app++) {
+		json_object_array_add(apps, json_object_new_string(*app));
+	}
+	json_object_object_add(dom, "apps", apps);
+	launcher_describe(domain, dom);
 	return dom;
 }
 
@@ -263,6 +270,84 @@ static struct json_object *ipc_commands_domains(struct cordon_server *server,
 		}
 	}
 	return ok_with("domains", list);
+}
+
+static struct cordon_domain *named_domain(struct cordon_server *server,
+		struct json_object *request, struct json_object **error) {
+	const char *name = json_object_get_string(json_object_object_get(request, "name"));
+	struct cordon_domain *domain = domain_find(server, name);
+	if (domain == NULL) {
+		*error = ipc_error("no domain named '%s'", name);
+	}
+	return domain;
+}
+
+typedef bool (*launcher_fn)(struct cordon_domain *domain, char *err, size_t errlen);
+
+static struct json_object *domain_action(struct cordon_server *server,
+		struct json_object *request, launcher_fn fn) {
+	struct json_object *error = NULL;
+	struct cordon_domain *domain = named_domain(server, request, &error);
+	if (domain == NULL) {
+		return error;
+	}
+	char err[512];
+	if (!fn(domain, err, sizeof(err))) {
+		return ipc_error("%s", err);
+	}
+	return ipc_ok();
+}
+
+static struct json_object *ipc_commands_start(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	return domain_action(server, request, launcher_start);
+}
+
+static struct json_object *ipc_commands_stop(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	return domain_action(server, request, launcher_stop);
+}
+
+static struct json_object *ipc_commands_restart(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	return domain_action(server, request, launcher_restart);
+}
+
+/* Largest argv cordonctl run may ask for; the agent caps requests at 64 KiB. */
+#define RUN_MAX_ARGS 1024
+
+static struct json_object *ipc_commands_run(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_domain *domain = named_domain(server, request, &error);
+	if (domain == NULL) {
+		return error;
+	}
+	struct json_object *argv_obj = json_object_object_get(request, "argv");
+	size_t n = json_object_array_length(argv_obj);
+	if (n == 0 || n > RUN_MAX_ARGS) {
+		return ipc_error("field 'argv' must hold 1 to %d strings", RUN_MAX_ARGS);
+	}
+	char **argv = calloc(n + 1, sizeof(*argv));
+	if (argv == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *arg = json_object_array_get_idx(argv_obj, i);
+		if (!json_object_is_type(arg, json_type_string)) {
+			free(argv);
+			return ipc_error("field 'argv' must hold only strings (item %zu is not)", i);
+		}
+		argv[i] = (char *)json_object_get_string(arg);
+	}
+	struct json_object *reply = ipc_ok();
+	char err[512];
+	if (reply != NULL && !launcher_run(domain, argv, reply, err, sizeof(err))) {
+		json_object_put(reply);
+		reply = ipc_error("%s", err);
+	}
+	free(argv);
+	return reply;
 }
 
 static struct json_object *ipc_commands_quit(struct cordon_server *server,
@@ -316,6 +401,17 @@ static const struct ipc_command_field focus_fields[] = {
 	{ NULL, json_type_null, false },
 };
 
+static const struct ipc_command_field name_fields[] = {
+	{ "name", json_type_string, true },
+	{ NULL, json_type_null, false },
+};
+
+static const struct ipc_command_field run_fields[] = {
+	{ "name", json_type_string, true },
+	{ "argv", json_type_array, true },
+	{ NULL, json_type_null, false },
+};
+
 static const struct ipc_command_field answer_fields[] = {
 	{ "id", json_type_int, true },
 	{ "decision", json_type_string, true },
@@ -330,6 +426,10 @@ static const struct ipc_command ipc_commands[] = {
 	{ "outputs", no_fields, ipc_commands_outputs },
 	{ "prompts", no_fields, ipc_commands_prompts },
 	{ "quit", no_fields, ipc_commands_quit },
+	{ "restart", name_fields, ipc_commands_restart },
+	{ "run", run_fields, ipc_commands_run },
+	{ "start", name_fields, ipc_commands_start },
+	{ "stop", name_fields, ipc_commands_stop },
 	{ "transfers", no_fields, ipc_commands_transfers },
 	{ "version", no_fields, ipc_commands_version },
 	{ "windows", no_fields, ipc_commands_windows },

@@ -6,6 +6,7 @@
 #include <wlr/util/log.h>
 #include "compositor/server.h"
 #include "config/config.h"
+#include "vmm/vmm.h"
 
 static const char usage[] =
 	"usage: cordon [options]\n"
@@ -16,6 +17,31 @@ static const char usage[] =
 	"  -d, --debug         verbose logging\n"
 	"  -v, --version       print the version\n"
 	"  -h, --help          print this help\n";
+
+/*
+ * What the parser cannot know: whether a launcher's binary, kernel and
+ * images exist. Reported like parse errors, with the domain's line.
+ */
+static int validate_launchers(const struct cordon_config *config) {
+	int failed = 0;
+	const struct config_domain *d;
+	wl_list_for_each(d, &config->domains, link) {
+		char err[512];
+		if (!vmm_validate(d, err, sizeof(err))) {
+			/* The launcher names the domain itself; the prefix already does. */
+			const char *msg = err;
+			size_t n = strlen(d->name);
+			if (strncmp(msg, "domain ", 7) == 0 && strncmp(msg + 7, d->name, n) == 0 &&
+					strncmp(msg + 7 + n, ": ", 2) == 0) {
+				msg += 9 + n;
+			}
+			fprintf(stderr, "%s:%d: [domain %s] %s\n", d->file ? d->file : "config",
+				d->line, d->name, msg);
+			failed = 1;
+		}
+	}
+	return failed;
+}
 
 static int print_errors(const struct config_errors *errs) {
 	for (size_t i = 0; i < errs->len; i++) {
@@ -84,8 +110,8 @@ int main(int argc, char *argv[]) {
 	struct cordon_config *config = config_load(config_path, &errs);
 	if (validate) {
 		/* Checking a file must not need a seat, a display or a GPU. */
-		int rc = config == NULL ? (print_errors(&errs) ? 1 : 1) : 0;
-		if (config != NULL) {
+		int rc = config == NULL ? (print_errors(&errs), 1) : validate_launchers(config);
+		if (config != NULL && rc == 0) {
 			printf("%s: ok\n", config->path ? config->path : "built-in defaults");
 		}
 		config_errors_finish(&errs);

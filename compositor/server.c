@@ -35,6 +35,7 @@
 #include "compositor/domain.h"
 #include "compositor/input.h"
 #include "compositor/ipc.h"
+#include "compositor/launcher.h"
 #include "compositor/output.h"
 #include "compositor/notify.h"
 #include "compositor/policy.h"
@@ -269,7 +270,7 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 		wlr_log(WLR_ERROR, "cannot create the host Wayland socket in XDG_RUNTIME_DIR");
 		return false;
 	}
-	if (!domain_listen_all(server)) {
+	if (!domain_listen_all(server) || !launcher_init(server)) {
 		return false;
 	}
 	char ipc_path[512];
@@ -287,6 +288,7 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
 		ipc_path);
 	server_report_ready(server);
+	launcher_autostart(server);
 	if (options->startup_cmd != NULL) {
 		server_spawn(server, options->startup_cmd);
 	}
@@ -295,6 +297,8 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 
 int server_run(struct cordon_server *server) {
 	wl_display_run(server->display);
+	/* VMs get their polite stop while the display still runs. */
+	launcher_stop_all(server);
 	return server->exit_code;
 }
 
@@ -306,6 +310,8 @@ void server_destroy(struct cordon_server *server) {
 	if (server == NULL) {
 		return;
 	}
+	/* Anything still running is killed, with every descendant. */
+	launcher_finish(server);
 	if (server->display != NULL) {
 		/* Clients first, so every view and surface goes through its own teardown. */
 		wl_display_destroy_clients(server->display);

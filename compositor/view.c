@@ -434,6 +434,12 @@ static void view_place(struct cordon_view *view) {
 
 void view_map(struct cordon_view *view) {
 	struct cordon_server *server = view->server;
+	if (view->console && !view->domain->config->console_window) {
+		wlr_log(WLR_INFO, "domain %s: console window hidden (console-window = no)",
+			view->domain->name);
+		view->hidden = true;
+		return;
+	}
 	view->mapped = true;
 	view->workspace = server->workspace;
 	view_place(view);
@@ -460,6 +466,10 @@ void view_map(struct cordon_view *view) {
 
 void view_unmap(struct cordon_view *view) {
 	struct cordon_server *server = view->server;
+	if (view->hidden) {
+		view->hidden = false;
+		return;
+	}
 	if (server->grabbed_view == view) {
 		server->cursor_mode = CURSOR_PASSTHROUGH;
 		server->grabbed_view = NULL;

@@ -32,6 +32,8 @@ struct cordon_view {
 	int workspace;               /* 0-based */
 	bool mapped;
 	bool urgent;
+	bool console;                /* crosvm's framebuffer console window */
+	bool hidden;                 /* mapped by the client, never shown */
 	bool maximized, fullscreen;
 	struct wlr_box saved;        /* geometry before maximize/fullscreen */
 	/* A size cordon asked for; the anchored edges follow once it arrives. */

@@ -94,9 +94,21 @@ static void handle_toplevel_request_minimize(struct wl_listener *listener, void 
 	}
 }
 
+/*
+ * crosvm's own display backend shows the guest's framebuffer console in a
+ * toplevel titled "crosvm". It is the VM's, so it keeps the domain's frame;
+ * cordon names it "console" and hides it when console-window = no.
+ */
+static bool xdg_is_crosvm_console(struct cordon_view *view) {
+	const struct config_domain *cfg = view->domain->config;
+	return cfg != NULL && cfg->kind == CONFIG_DOMAIN_CROSVM &&
+		view->toplevel->title != NULL && strcmp(view->toplevel->title, "crosvm") == 0;
+}
+
 static void handle_toplevel_set_title(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, set_title);
-	char *title = sanitize_text(view->toplevel->title,
+	view->console = xdg_is_crosvm_console(view);
+	char *title = sanitize_text(view->console ? "console" : view->toplevel->title,
 		(size_t)view->server->config->title_max);
 	if (title == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: out of memory for a title", view->domain->name);

@@ -363,7 +363,7 @@ static void set_enum(int *v, const struct config_item *it,
 }
 
 static const char *const command_subst[] = { "socket", "dir", "name", NULL };
-static const char *const exec_subst[] = { "cmd", NULL };
+static const char *const exec_subst[] = { "cmd", "socket", "dir", "name", NULL };
 
 static void parse_key(const struct config_item *it, struct config_domain *d) {
 	const char *k = it->e->key;
@@ -404,7 +404,7 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 			config_val_string(it, &d->command);
 		}
 	} else if (strcmp(k, "exec") == 0) {
-		if (!check_template(it, exec_subst, "{cmd}")) {
+		if (!check_template(it, exec_subst, "{cmd}, {socket}, {dir}, {name}")) {
 			return;
 		}
 		if (strstr(v, "{cmd}") == NULL) {

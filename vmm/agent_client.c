@@ -325,6 +325,14 @@ static struct json_object *build_request(char *const *argv, char *const *env,
 bool agent_client_run(const char *address, char *const *argv, char *const *env,
 		const char *cwd, int timeout_ms, bool wait, struct agent_result *result,
 		char *err, size_t errlen) {
+	return agent_client_run_notify(address, argv, env, cwd, timeout_ms, wait, NULL, NULL,
+		result, err, errlen);
+}
+
+bool agent_client_run_notify(const char *address, char *const *argv, char *const *env,
+		const char *cwd, int timeout_ms, bool wait,
+		void (*started)(pid_t pid, void *data), void *data,
+		struct agent_result *result, char *err, size_t errlen) {
 	*result = (struct agent_result){0};
 	if (!argv || !argv[0]) {
 		return fail(err, errlen, "no command given");
@@ -377,6 +385,9 @@ bool agent_client_run(const char *address, char *const *argv, char *const *env,
 		goto out;
 	}
 	result->pid = json_object_get_int(pid);
+	if (started != NULL) {
+		started(result->pid, data);
+	}
 	if (!wait) {
 		ok = true;
 		goto out;

@@ -47,4 +47,10 @@ bool agent_client_run(const char *address, char *const *argv, char *const *env,
 	const char *cwd, int timeout_ms, bool wait, struct agent_result *result,
 	char *err, size_t errlen);
 
+/* The same, calling started(pid, data) as soon as the pid is known. */
+bool agent_client_run_notify(const char *address, char *const *argv, char *const *env,
+	const char *cwd, int timeout_ms, bool wait,
+	void (*started)(pid_t pid, void *data), void *data,
+	struct agent_result *result, char *err, size_t errlen);
+
 #endif

@@ -532,9 +532,9 @@ static const struct {
 	{ "[domain c]\nkind = command\ncommand = run {socket} {sock}\n",
 	  "t.conf:3: [domain c] command: unknown substitution '{sock}' (allowed: "
 	  "{socket}, {dir}, {name})" },
-	{ "[domain c]\nkind = command\ncommand = x\nexec = run {socket} {cmd}\n",
-	  "t.conf:4: [domain c] exec: unknown substitution '{socket}' (allowed: "
-	  "{cmd})" },
+	{ "[domain c]\nkind = command\ncommand = x\nexec = run {sock} {cmd}\n",
+	  "t.conf:4: [domain c] exec: unknown substitution '{sock}' (allowed: "
+	  "{cmd}, {socket}, {dir}, {name})" },
 	{ "[domain c]\nkind = command\ncommand = x\nexec = run\n",
 	  "t.conf:4: [domain c] exec: the template has no {cmd}, so the command "
 	  "to run would be lost" },

@@ -621,6 +621,55 @@ void server_terminate(struct cordon_server *server) {
 	terminated = true;
 }
 
+/* The launcher's side: only "work" is started by cordon. */
+static char launched[64];
+
+struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
+	struct cordon_domain *domain;
+	wl_list_for_each(domain, &server->domains, link) {
+		if (strcmp(domain->name, name) == 0) {
+			return domain;
+		}
+	}
+	return NULL;
+}
+
+void launcher_describe(struct cordon_domain *domain, struct json_object *obj) {
+	json_object_object_add(obj, "state", domain->type == DOMAIN_CONFIG ?
+		json_object_new_string("running") : NULL);
+}
+
+static bool fake_launch(const char *what, struct cordon_domain *domain, char *err,
+		size_t errlen) {
+	if (domain->type != DOMAIN_CONFIG) {
+		snprintf(err, errlen, "domain '%s' is not started by cordon", domain->name);
+		return false;
+	}
+	snprintf(launched, sizeof(launched), "%s %s", what, domain->name);
+	return true;
+}
+
+bool launcher_start(struct cordon_domain *domain, char *err, size_t errlen) {
+	return fake_launch("start", domain, err, errlen);
+}
+
+bool launcher_stop(struct cordon_domain *domain, char *err, size_t errlen) {
+	return fake_launch("stop", domain, err, errlen);
+}
+
+bool launcher_restart(struct cordon_domain *domain, char *err, size_t errlen) {
+	return fake_launch("restart", domain, err, errlen);
+}
+
+bool launcher_run(struct cordon_domain *domain, char *const *argv,
+		struct json_object *reply, char *err, size_t errlen) {
+	if (!fake_launch(argv[0], domain, err, errlen)) {
+		return false;
+	}
+	json_object_object_add(reply, "agent", json_object_new_string("unix:/a"));
+	return true;
+}
+
 /* The clipboard's side: one pending prompt (id 7), no transfers yet. */
 static uint32_t answered_id;
 static int answered_allow = -1;
@@ -777,10 +826,10 @@ static void test_cmd_domains(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"domains\"}",
 		"{\"ok\":true,\"domains\":["
 		"{\"name\":\"host\",\"kind\":\"host\",\"color\":\"#3c3c3c\","
-		"\"socket\":null,\"clients\":2,\"windows\":1},"
+		"\"socket\":null,\"clients\":2,\"windows\":1,\"apps\":[],\"state\":null},"
 		"{\"name\":\"work\",\"kind\":\"crosvm\",\"color\":\"#00a0ff\","
 		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\","
-		"\"clients\":1,\"windows\":2}]}");
+		"\"clients\":1,\"windows\":2,\"apps\":[],\"state\":\"running\"}]}");
 }
 
 static void test_cmd_outputs(void **state) {
@@ -848,6 +897,26 @@ static void test_cmd_clipboard(void **state) {
 	assert_int_equal(answered_allow, 0);
 }
 
+static void test_cmd_launcher(void **state) {
+	expect_cmd(*state, "{\"cmd\":\"start\",\"name\":\"nope\"}",
+		"{\"ok\":false,\"error\":\"no domain named 'nope'\"}");
+	expect_cmd(*state, "{\"cmd\":\"start\",\"name\":\"host\"}",
+		"{\"ok\":false,\"error\":\"domain 'host' is not started by cordon\"}");
+	assert_string_equal(launched, "");
+	expect_cmd(*state, "{\"cmd\":\"stop\",\"name\":\"work\"}", "{\"ok\":true}");
+	assert_string_equal(launched, "stop work");
+	expect_cmd(*state, "{\"cmd\":\"restart\",\"name\":\"work\"}", "{\"ok\":true}");
+	assert_string_equal(launched, "restart work");
+	expect_cmd(*state, "{\"cmd\":\"run\",\"name\":\"work\",\"argv\":[]}",
+		"{\"ok\":false,\"error\":\"field 'argv' must hold 1 to 1024 strings\"}");
+	expect_cmd(*state, "{\"cmd\":\"run\",\"name\":\"work\",\"argv\":[\"foot\",3]}",
+		"{\"ok\":false,\"error\":\"field 'argv' must hold only strings (item 1 is not)\"}");
+	assert_string_equal(launched, "restart work");
+	expect_cmd(*state, "{\"cmd\":\"run\",\"name\":\"work\",\"argv\":[\"foot\"]}",
+		"{\"ok\":true,\"agent\":\"unix:/a\"}");
+	assert_string_equal(launched, "foot work");
+}
+
 static void test_cmd_quit_and_unknown(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"quit\"}", "{\"ok\":true}");
 	assert_true(terminated);
@@ -900,6 +969,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_outputs,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_clipboard,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_launcher,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
 			cmd_setup, cmd_teardown),
