@@ -651,6 +651,15 @@ int ctl_reply_status(struct json_object *reply) {
 		json_object_get_string(error) : "request failed (no reason given)");
 	fprintf(stderr, "cordonctl: %s\n", msg ? msg : "request failed");
 	free(msg);
+	/* A reload says every error of the file, one per line. */
+	struct json_object *errors = json_object_object_get(reply, "errors");
+	for (size_t i = 0; i < json_object_array_length(errors); i++) {
+		char *line = ctl_clean(json_object_get_string(json_object_array_get_idx(errors, i)));
+		if (line != NULL) {
+			fprintf(stderr, "%s\n", line);
+		}
+		free(line);
+	}
 	return CTL_EXIT_FAILED;
 }
 
@@ -707,6 +716,8 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		NULL, NULL, ctl_run_run },
 	{ "desktop-entries", "", "write .desktop launchers for every domain's apps",
 		0, 0, NULL, NULL, ctl_run_desktop_entries },
+	{ "reload", "", "read the config file again (a bad one changes nothing)", 0, 0,
+		ctl_request_plain, NULL, NULL },
 	{ "prompts", "", "list pending clipboard prompts", 0, 0,
 		ctl_request_plain, ctl_print_prompts, NULL },
 	{ "allow", "ID", "answer a clipboard prompt: allow once", 1, 1,

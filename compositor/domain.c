@@ -270,6 +270,24 @@ bool domain_init(struct cordon_server *server) {
 	return true;
 }
 
+struct cordon_domain *domain_add_config(struct cordon_server *server,
+		const struct config_domain *cfg) {
+	struct cordon_domain *domain = domain_new(server, DOMAIN_CONFIG, cfg->name, cfg->color);
+	if (domain == NULL) {
+		return NULL;
+	}
+	domain->config = cfg;
+	if (!domain_listen(domain)) {
+		wl_list_remove(&domain->link);
+		free(domain->socket_path);
+		free(domain->socket_dir);
+		free(domain->name);
+		free(domain);
+		return NULL;
+	}
+	return domain;
+}
+
 bool domain_listen_all(struct cordon_server *server) {
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {

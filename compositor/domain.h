@@ -52,6 +52,9 @@ bool domain_init(struct cordon_server *server);
 /* Binds each configured domain's socket; false (and logs the path) on error. */
 bool domain_listen_all(struct cordon_server *server);
 void domain_finish(struct cordon_server *server);
+/* A domain added by a config reload: created and listening, or NULL. */
+struct cordon_domain *domain_add_config(struct cordon_server *server,
+	const struct config_domain *cfg);
 /* Drops every client of domain, e.g. when its VM died. */
 void domain_disconnect_clients(struct cordon_domain *domain);
 

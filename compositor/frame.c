@@ -205,6 +205,22 @@ void frame_destroy(struct cordon_frame *frame) {
 	free(frame);
 }
 
+void frame_refresh(struct cordon_frame *frame) {
+	float color[4];
+	color_to_float(frame->view->domain->color, color);
+	for (int i = 0; i < 4; i++) {
+		wlr_scene_rect_set_color(frame->border[i], color);
+	}
+	frame->border_width = frame->view->server->config->border_width;
+	frame->titlebar_height = frame_titlebar_height_for(frame->view->server);
+	/* Forget what was rendered: colour and font may have changed. */
+	free(frame->rendered_title);
+	frame->rendered_title = NULL;
+	if (frame->width > 0) {
+		frame_layout(frame);
+	}
+}
+
 void frame_update(struct cordon_frame *frame, int width, int height) {
 	frame->width = width;
 	frame->height = height;

@@ -24,6 +24,8 @@ void frame_destroy(struct cordon_frame *frame);
 
 /* Lays the frame out around content of width x height; re-renders if needed. */
 void frame_update(struct cordon_frame *frame, int width, int height);
+/* Re-reads colour, border width and font (config reload). */
+void frame_refresh(struct cordon_frame *frame);
 void frame_set_title(struct cordon_frame *frame, const char *title);
 void frame_set_mode(struct cordon_frame *frame, enum frame_mode mode);
 enum frame_mode frame_mode_of(const struct cordon_frame *frame);

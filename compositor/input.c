@@ -12,7 +12,9 @@
 #include <xkbcommon/xkbcommon.h>
 #include "compositor/clipboard.h"
 #include "compositor/input.h"
+#include "compositor/notify.h"
 #include "compositor/prompt.h"
+#include "compositor/reload.h"
 #include "compositor/policy.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
@@ -75,10 +77,20 @@ static void input_run_action(struct cordon_server *server,
 	case CONFIG_ACTION_SECURE_PASTE:
 		clipboard_secure_paste(server);
 		break;
-	case CONFIG_ACTION_RELOAD:
-		wlr_log(WLR_INFO, "binding: action %d is not available in this build",
-			binding->action);
+	case CONFIG_ACTION_RELOAD: {
+		struct config_errors errs = {0};
+		if (reload_config(server, &errs)) {
+			notify_show(server, 0x73d216, "Configuration reloaded", NULL);
+		} else {
+			for (size_t i = 0; i < errs.len; i++) {
+				wlr_log(WLR_ERROR, "reload: %s", errs.msgs[i]);
+			}
+			notify_show(server, 0xcc0000, "Reload failed; the running configuration stays",
+				errs.len > 0 ? errs.msgs[0] : NULL);
+		}
+		config_errors_finish(&errs);
 		break;
+	}
 	}
 }
 
@@ -250,6 +262,7 @@ static void input_add_keyboard(struct cordon_server *server, struct wlr_keyboard
 	}
 	keyboard->server = server;
 	keyboard->wlr_keyboard = wlr_kb;
+	keyboard->is_virtual = !set_keymap;
 	/* A virtual keyboard brings its own keymap; ours would replace it. */
 	if (set_keymap && !input_apply_keymap(server, wlr_kb)) {
 		wlr_log(WLR_ERROR, "keyboard %s: no usable keymap", wlr_kb->base.name);
@@ -309,6 +322,19 @@ static void handle_new_virtual_pointer(struct wl_listener *listener, void *data)
 	struct cordon_server *server = wl_container_of(listener, server, new_virtual_pointer);
 	struct wlr_virtual_pointer_v1_new_pointer_event *event = data;
 	wlr_cursor_attach_input_device(server->cursor, &event->new_pointer->pointer.base);
+}
+
+void input_reconfigure(struct cordon_server *server) {
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		/* A virtual keyboard's keymap is its client's, not ours. */
+		if (!keyboard->is_virtual) {
+			input_apply_keymap(server, keyboard->wlr_keyboard);
+		}
+	}
+	if (server->fallback_keyboard != NULL) {
+		input_apply_keymap(server, server->fallback_keyboard);
+	}
 }
 
 void input_init_virtual_keyboard(struct cordon_server *server,

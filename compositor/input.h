@@ -16,6 +16,7 @@ struct cordon_keyboard {
 	/* Keys whose press ran a binding: their release is not forwarded either. */
 	uint32_t swallowed[16];
 	int n_swallowed;
+	bool is_virtual;
 
 	struct wl_listener modifiers;
 	struct wl_listener key;
@@ -28,6 +29,9 @@ void input_init_virtual_keyboard(struct cordon_server *server,
 	struct wlr_virtual_keyboard_manager_v1 *manager);
 void input_init_virtual_pointer(struct cordon_server *server,
 	struct wlr_virtual_pointer_manager_v1 *manager);
+
+/* Applies the [keyboard] section again to every physical keyboard. */
+void input_reconfigure(struct cordon_server *server);
 
 /* Current modifiers of the seat's keyboard, without locks (Caps, Num). */
 uint32_t input_modifiers(struct cordon_server *server);

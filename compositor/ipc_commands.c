@@ -11,6 +11,7 @@
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
 #include "compositor/prompt.h"
+#include "compositor/reload.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
@@ -350,6 +351,28 @@ static struct json_object *ipc_commands_run(struct cordon_server *server,
 	return reply;
 }
 
+static struct json_object *ipc_commands_reload(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct config_errors errs = {0};
+	if (reload_config(server, &errs)) {
+		config_errors_finish(&errs);
+		return ipc_ok();
+	}
+	struct json_object *reply = ipc_error("the configuration has %zu error%s; the running "
+		"configuration stays", errs.len, errs.len == 1 ? "" : "s");
+	struct json_object *list = json_object_new_array();
+	for (size_t i = 0; list != NULL && i < errs.len; i++) {
+		json_object_array_add(list, json_object_new_string(errs.msgs[i]));
+	}
+	if (reply != NULL) {
+		json_object_object_add(reply, "errors", list);
+	} else {
+		json_object_put(list);
+	}
+	config_errors_finish(&errs);
+	return reply;
+}
+
 static struct json_object *ipc_commands_quit(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *reply = ipc_ok();
@@ -426,6 +449,7 @@ static const struct ipc_command ipc_commands[] = {
 	{ "outputs", no_fields, ipc_commands_outputs },
 	{ "prompts", no_fields, ipc_commands_prompts },
 	{ "quit", no_fields, ipc_commands_quit },
+	{ "reload", no_fields, ipc_commands_reload },
 	{ "restart", name_fields, ipc_commands_restart },
 	{ "run", run_fields, ipc_commands_run },
 	{ "start", name_fields, ipc_commands_start },

@@ -34,25 +34,29 @@ static void handle_vmm_log(struct vmm *vmm, enum supervisor_log_level level,
 	wlr_log(importance, "domain %s: %s", domain->name, msg);
 }
 
+bool launcher_add(struct cordon_domain *domain) {
+	char dir[600], err[512];
+	snprintf(dir, sizeof(dir), "%s/%s", domain->server->runtime_dir, domain->name);
+	const struct vmm_callbacks callbacks = {
+		.state = handle_vmm_state,
+		.line = handle_vmm_line,
+		.log = handle_vmm_log,
+		.data = domain,
+	};
+	domain->vmm = vmm_create(domain->server->loop, domain->config, domain->socket_path, dir,
+		&callbacks, err, sizeof(err));
+	if (domain->vmm == NULL) {
+		wlr_log(WLR_ERROR, "domain %s: %s", domain->name, err);
+		return false;
+	}
+	return true;
+}
+
 bool launcher_init(struct cordon_server *server) {
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {
 		const struct config_domain *cfg = domain->config;
-		if (cfg == NULL || cfg->kind == CONFIG_DOMAIN_SOCKET) {
-			continue;
-		}
-		char dir[600], err[512];
-		snprintf(dir, sizeof(dir), "%s/%s", server->runtime_dir, domain->name);
-		const struct vmm_callbacks callbacks = {
-			.state = handle_vmm_state,
-			.line = handle_vmm_line,
-			.log = handle_vmm_log,
-			.data = domain,
-		};
-		domain->vmm = vmm_create(server->loop, cfg, domain->socket_path, dir, &callbacks,
-			err, sizeof(err));
-		if (domain->vmm == NULL) {
-			wlr_log(WLR_ERROR, "domain %s: %s", domain->name, err);
+		if (cfg != NULL && cfg->kind != CONFIG_DOMAIN_SOCKET && !launcher_add(domain)) {
 			return false;
 		}
 	}

@@ -15,6 +15,8 @@ struct json_object;
  * "domain" events.
  */
 bool launcher_init(struct cordon_server *server);
+/* The launcher of one domain (kind crosvm or command); false is logged. */
+bool launcher_add(struct cordon_domain *domain);
 /* Starts the domains with autostart = yes; after readiness. */
 void launcher_autostart(struct cordon_server *server);
 /*

@@ -89,6 +89,29 @@ static void output_apply_mode(struct wlr_output *wlr_output,
 	}
 }
 
+void output_reconfigure(struct cordon_server *server) {
+	struct cordon_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		struct wlr_output *wlr_output = output->wlr_output;
+		const struct config_output *co = output_config_for(server, wlr_output->name);
+		struct wlr_output_state state;
+		wlr_output_state_init(&state);
+		output_apply_mode(wlr_output, co, &state);
+		wlr_output_state_set_scale(&state, co != NULL && co->scale > 0 ? co->scale : 1.0f);
+		wlr_output_state_set_transform(&state, co != NULL && co->transform >= 0 ?
+			co->transform : WL_OUTPUT_TRANSFORM_NORMAL);
+		if (!wlr_output_commit_state(wlr_output, &state)) {
+			wlr_log(WLR_ERROR, "output %s: cannot apply the reloaded configuration",
+				wlr_output->name);
+		}
+		wlr_output_state_finish(&state);
+		if (co != NULL && co->has_position) {
+			wlr_output_layout_add(server->output_layout, wlr_output, co->x, co->y);
+		}
+	}
+	view_arrange_output(server);
+}
+
 static void handle_new_output(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, new_output);
 	struct wlr_output *wlr_output = data;

@@ -23,5 +23,7 @@ void output_finish(struct cordon_server *server);
 /* Layout box of the output under lx, ly, or of the first output. */
 struct cordon_output *output_at(struct cordon_server *server, double lx, double ly);
 struct wlr_box output_box(struct cordon_output *output);
+/* Applies server->config's [output] sections again (config reload). */
+void output_reconfigure(struct cordon_server *server);
 
 #endif

@@ -670,6 +670,29 @@ bool launcher_run(struct cordon_domain *domain, char *const *argv,
 	return true;
 }
 
+/* Reload: fails with two errors until reload_ok is set. */
+static bool reload_ok;
+
+bool reload_config(struct cordon_server *server, struct config_errors *errs) {
+	if (reload_ok) {
+		return true;
+	}
+	errs->msgs = calloc(2, sizeof(*errs->msgs));
+	errs->msgs[0] = strdup("c.conf:3: bad colour 'x'");
+	errs->msgs[1] = strdup("c.conf:9: unknown key 'y'");
+	errs->len = 2;
+	return false;
+}
+
+void config_errors_finish(struct config_errors *errs) {
+	for (size_t i = 0; i < errs->len; i++) {
+		free(errs->msgs[i]);
+	}
+	free(errs->msgs);
+	errs->msgs = NULL;
+	errs->len = 0;
+}
+
 /* The clipboard's side: one pending prompt (id 7), no transfers yet. */
 static uint32_t answered_id;
 static int answered_allow = -1;
@@ -917,6 +940,16 @@ static void test_cmd_launcher(void **state) {
 	assert_string_equal(launched, "foot work");
 }
 
+static void test_cmd_reload(void **state) {
+	reload_ok = false;
+	expect_cmd(*state, "{\"cmd\":\"reload\"}",
+		"{\"ok\":false,\"error\":\"the configuration has 2 errors; the running "
+		"configuration stays\",\"errors\":[\"c.conf:3: bad colour 'x'\","
+		"\"c.conf:9: unknown key 'y'\"]}");
+	reload_ok = true;
+	expect_cmd(*state, "{\"cmd\":\"reload\"}", "{\"ok\":true}");
+}
+
 static void test_cmd_quit_and_unknown(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"quit\"}", "{\"ok\":true}");
 	assert_true(terminated);
@@ -971,6 +1004,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_clipboard,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_launcher,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_reload,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
 			cmd_setup, cmd_teardown),
