@@ -11,20 +11,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "vmm/errmsg.h"
 #include "vmm/agent_client.h"
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...) {
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 static int64_t now_ms(void) {
 	struct timespec ts;
@@ -67,7 +55,7 @@ bool agent_client_parse_address(const char *address, struct sockaddr_storage *ad
 		struct sockaddr_un *sun = (struct sockaddr_un *)addr;
 		const char *path = address + 5;
 		if (!path[0] || strlen(path) >= sizeof(sun->sun_path)) {
-			return fail(err, errlen, "bad unix socket path in '%s'", address);
+			return errmsg_fail(err, errlen, "bad unix socket path in '%s'", address);
 		}
 		sun->sun_family = AF_UNIX;
 		strcpy(sun->sun_path, path);
@@ -80,7 +68,7 @@ bool agent_client_parse_address(const char *address, struct sockaddr_storage *ad
 		unsigned long c, p;
 		if (!colon || !parse_uint(cid, (size_t)(colon - cid), UINT32_MAX, &c) ||
 				!parse_uint(colon + 1, strlen(colon + 1), UINT32_MAX, &p)) {
-			return fail(err, errlen, "bad vsock address '%s' (want vsock:CID:PORT)",
+			return errmsg_fail(err, errlen, "bad vsock address '%s' (want vsock:CID:PORT)",
 				address);
 		}
 		struct sockaddr_vm *vm = (struct sockaddr_vm *)addr;
@@ -90,7 +78,7 @@ bool agent_client_parse_address(const char *address, struct sockaddr_storage *ad
 		*len = sizeof(*vm);
 		return true;
 	}
-	return fail(err, errlen, "unknown agent address '%s' (want unix:PATH or "
+	return errmsg_fail(err, errlen, "unknown agent address '%s' (want unix:PATH or "
 		"vsock:CID:PORT)", address);
 }
 
@@ -157,7 +145,7 @@ int agent_client_connect(const char *address, int timeout_ms, char *err,
 		bool transient = e == ENOENT || e == ECONNREFUSED || e == ECONNRESET ||
 			e == ENODEV || e == ETIMEDOUT || e == EHOSTUNREACH || e == EAGAIN;
 		if (!transient || now_ms() >= deadline) {
-			fail(err, errlen, "cannot connect to the agent at %s: %s", address,
+			errmsg_fail(err, errlen, "cannot connect to the agent at %s: %s", address,
 				strerror(e));
 			return -1;
 		}
@@ -176,10 +164,10 @@ static bool io_wait(int fd, short events, int64_t deadline, char *err,
 			return true;
 		}
 		if (n == 0) {
-			return fail(err, errlen, "timed out waiting for the agent");
+			return errmsg_fail(err, errlen, "timed out waiting for the agent");
 		}
 		if (errno != EINTR) {
-			return fail(err, errlen, "poll: %s", strerror(errno));
+			return errmsg_fail(err, errlen, "poll: %s", strerror(errno));
 		}
 	}
 }
@@ -196,7 +184,7 @@ static bool write_all(int fd, const void *data, size_t len, int64_t deadline,
 			if (errno == EINTR || errno == EAGAIN) {
 				continue;
 			}
-			return fail(err, errlen, "cannot send to the agent: %s", strerror(errno));
+			return errmsg_fail(err, errlen, "cannot send to the agent: %s", strerror(errno));
 		}
 		p += n;
 		len -= (size_t)n;
@@ -218,14 +206,14 @@ static int read_all(int fd, void *data, size_t len, int64_t deadline, char *err,
 			if (errno == EINTR || errno == EAGAIN) {
 				continue;
 			}
-			fail(err, errlen, "cannot read from the agent: %s", strerror(errno));
+			errmsg_fail(err, errlen, "cannot read from the agent: %s", strerror(errno));
 			return -1;
 		}
 		if (n == 0) {
 			if (got == 0) {
 				return 0;
 			}
-			fail(err, errlen, "the agent closed the connection mid-message");
+			errmsg_fail(err, errlen, "the agent closed the connection mid-message");
 			return -1;
 		}
 		got += (size_t)n;
@@ -241,7 +229,7 @@ static struct json_object *read_message(int fd, int64_t deadline, bool *eof,
 	int r = read_all(fd, hdr, sizeof(hdr), deadline, err, errlen);
 	if (r == 0) {
 		*eof = true;
-		fail(err, errlen, "the agent closed the connection");
+		errmsg_fail(err, errlen, "the agent closed the connection");
 		return NULL;
 	}
 	if (r < 0) {
@@ -250,12 +238,12 @@ static struct json_object *read_message(int fd, int64_t deadline, bool *eof,
 	uint32_t len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
 		(uint32_t)hdr[2] << 8 | hdr[3];
 	if (len == 0 || len > AGENT_CLIENT_MAX_MESSAGE) {
-		fail(err, errlen, "the agent sent a message of %u bytes", len);
+		errmsg_fail(err, errlen, "the agent sent a message of %u bytes", len);
 		return NULL;
 	}
 	char *body = malloc(len + 1);
 	if (!body) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (read_all(fd, body, len, deadline, err, errlen) != 1) {
@@ -273,7 +261,7 @@ static struct json_object *read_message(int fd, int64_t deadline, bool *eof,
 	free(body);
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
-		fail(err, errlen, "the agent sent malformed JSON");
+		errmsg_fail(err, errlen, "the agent sent malformed JSON");
 		return NULL;
 	}
 	return obj;
@@ -335,7 +323,7 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 		struct agent_result *result, char *err, size_t errlen) {
 	*result = (struct agent_result){0};
 	if (!argv || !argv[0]) {
-		return fail(err, errlen, "no command given");
+		return errmsg_fail(err, errlen, "no command given");
 	}
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	int fd = agent_client_connect(address, timeout_ms, err, errlen);
@@ -346,14 +334,14 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 	struct json_object *req = build_request(argv, env, cwd);
 	struct json_object *reply = NULL;
 	if (!req) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		goto out;
 	}
 	size_t len = 0;
 	const char *text = json_object_to_json_string_length(req,
 		JSON_C_TO_STRING_PLAIN, &len);
 	if (!text) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		goto out;
 	}
 	unsigned char hdr[4] = { (unsigned char)(len >> 24), (unsigned char)(len >> 16),
@@ -370,18 +358,18 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 	struct json_object *okv, *pid, *msg;
 	if (!json_object_object_get_ex(reply, "ok", &okv) ||
 			!json_object_is_type(okv, json_type_boolean)) {
-		fail(err, errlen, "the agent sent an unexpected reply");
+		errmsg_fail(err, errlen, "the agent sent an unexpected reply");
 		goto out;
 	}
 	if (!json_object_get_boolean(okv)) {
-		fail(err, errlen, "the agent refused: %s",
+		errmsg_fail(err, errlen, "the agent refused: %s",
 			json_object_object_get_ex(reply, "error", &msg) ?
 			json_object_get_string(msg) : "no reason given");
 		goto out;
 	}
 	if (!json_object_object_get_ex(reply, "pid", &pid) ||
 			!json_object_is_type(pid, json_type_int) || json_object_get_int(pid) <= 0) {
-		fail(err, errlen, "the agent sent no pid");
+		errmsg_fail(err, errlen, "the agent sent no pid");
 		goto out;
 	}
 	result->pid = json_object_get_int(pid);
@@ -396,7 +384,7 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 	reply = read_message(fd, -1, &eof, err, errlen);
 	if (!reply) {
 		if (eof) {
-			fail(err, errlen, "the connection to the agent closed before pid %d "
+			errmsg_fail(err, errlen, "the connection to the agent closed before pid %d "
 				"exited (did the guest stop?)", (int)result->pid);
 		}
 		goto out;
@@ -410,7 +398,7 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 		result->signaled = true;
 		result->code = json_object_get_int(v);
 	} else {
-		fail(err, errlen, "the agent sent an unexpected exit message");
+		errmsg_fail(err, errlen, "the agent sent an unexpected exit message");
 		goto out;
 	}
 	result->finished = true;

@@ -3,21 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vmm/errmsg.h"
 #include "vmm/crosvm.h"
 #include "vmm/strv.h"
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...) {
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 const char *crosvm_binary(const struct config_domain *cfg) {
 	return cfg->crosvm && cfg->crosvm[0] ? cfg->crosvm : CROSVM_DEFAULT_BINARY;
@@ -60,13 +48,13 @@ char *crosvm_kv_quote(const char *value) {
 static bool check_path(const char *what, const char *path, char *err,
 		size_t errlen) {
 	if (!path || !path[0]) {
-		return fail(err, errlen, "%s: no path given", what);
+		return errmsg_fail(err, errlen, "%s: no path given", what);
 	}
 	if (path[0] != '/') {
-		return fail(err, errlen, "%s '%s' is not an absolute path", what, path);
+		return errmsg_fail(err, errlen, "%s '%s' is not an absolute path", what, path);
 	}
 	if (strchr(path, '\n')) {
-		return fail(err, errlen, "%s '%s' contains a newline", what, path);
+		return errmsg_fail(err, errlen, "%s '%s' contains a newline", what, path);
 	}
 	return true;
 }
@@ -75,14 +63,14 @@ static bool check_path(const char *what, const char *path, char *err,
 static bool check_word(const char *what, const char *word, const char *extra,
 		char *err, size_t errlen) {
 	if (!word || !word[0]) {
-		return fail(err, errlen, "%s is empty", what);
+		return errmsg_fail(err, errlen, "%s is empty", what);
 	}
 	for (const char *s = word; *s; s++) {
 		bool ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 			(*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.' ||
 			(extra && strchr(extra, *s));
 		if (!ok) {
-			return fail(err, errlen, "%s '%s' contains '%c'", what, word, *s);
+			return errmsg_fail(err, errlen, "%s '%s' contains '%c'", what, word, *s);
 		}
 	}
 	return true;
@@ -91,10 +79,10 @@ static bool check_word(const char *what, const char *word, const char *extra,
 static bool check_config(const struct config_domain *cfg,
 		const struct crosvm_paths *paths, char *err, size_t errlen) {
 	if (cfg->kind != CONFIG_DOMAIN_CROSVM) {
-		return fail(err, errlen, "domain %s is not of kind crosvm", cfg->name);
+		return errmsg_fail(err, errlen, "domain %s is not of kind crosvm", cfg->name);
 	}
 	if (!cfg->kernel) {
-		return fail(err, errlen, "domain %s: no kernel configured", cfg->name);
+		return errmsg_fail(err, errlen, "domain %s: no kernel configured", cfg->name);
 	}
 	if (!check_path("kernel", cfg->kernel, err, errlen) ||
 			(cfg->initrd && !check_path("initrd", cfg->initrd, err, errlen)) ||
@@ -113,7 +101,7 @@ static bool check_config(const struct config_domain *cfg,
 		}
 		/* --shared-dir separates its fields with ':'. */
 		if (strchr(sh->dir, ':')) {
-			return fail(err, errlen, "share '%s' contains ':', which crosvm "
+			return errmsg_fail(err, errlen, "share '%s' contains ':', which crosvm "
 				"--shared-dir cannot carry", sh->dir);
 		}
 		if (!check_word("share tag", sh->tag, NULL, err, errlen)) {
@@ -128,11 +116,11 @@ static bool check_config(const struct config_domain *cfg,
 	}
 	/* CIDs 0-2 are the hypervisor, local and host addresses. */
 	if (cfg->cid != 0 && cfg->cid < 3) {
-		return fail(err, errlen, "cid %u is reserved (guest CIDs start at 3)",
+		return errmsg_fail(err, errlen, "cid %u is reserved (guest CIDs start at 3)",
 			(unsigned)cfg->cid);
 	}
 	if (cfg->mem_mib < 0 || cfg->cpus < 0) {
-		return fail(err, errlen, "mem and cpus must be positive");
+		return errmsg_fail(err, errlen, "mem and cpus must be positive");
 	}
 	if (!check_path("wayland socket", paths->socket, err, errlen) ||
 			!check_path("control socket", paths->control, err, errlen) ||
@@ -141,7 +129,7 @@ static bool check_config(const struct config_domain *cfg,
 	}
 	/* --wayland-sock is PATH[,name=NAME]: a comma would cut the path. */
 	if (strchr(paths->socket, ',')) {
-		return fail(err, errlen, "wayland socket '%s' contains ',', which "
+		return errmsg_fail(err, errlen, "wayland socket '%s' contains ',', which "
 			"crosvm --wayland-sock cannot carry", paths->socket);
 	}
 	return true;
@@ -215,7 +203,7 @@ char **crosvm_run_argv(const struct config_domain *cfg,
 	strv_push(&sv, cfg->kernel);
 	char **argv = strv_finish(&sv);
 	if (!argv) {
-		fail(err, errlen, "out of memory building the crosvm command line");
+		errmsg_fail(err, errlen, "out of memory building the crosvm command line");
 	}
 	return argv;
 }
@@ -231,7 +219,7 @@ char **crosvm_stop_argv(const struct config_domain *cfg, const char *control,
 	strv_push(&sv, control);
 	char **argv = strv_finish(&sv);
 	if (!argv) {
-		fail(err, errlen, "out of memory building the crosvm stop command");
+		errmsg_fail(err, errlen, "out of memory building the crosvm stop command");
 	}
 	return argv;
 }

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "vmm/errmsg.h"
 #include "vmm/spawn.h"
 #include "vmm/strv.h"
 
@@ -28,19 +29,6 @@ struct child_ctx {
 	pid_t parent;
 	int max_fd;       /* for closing fds where close_range is missing */
 };
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...) {
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 int spawn_pidfd_open(pid_t pid) {
 #ifdef SYS_pidfd_open
@@ -358,7 +346,7 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
 			pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
 			pipe2(st, O_CLOEXEC) < 0) {
-		fail(err, errlen, "cannot create pipes: %s", strerror(errno));
+		errmsg_fail(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto error;
 	}
 	struct child_ctx c = {
@@ -371,7 +359,7 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 		keeper_main(&c);
 	}
 	if (pid < 0) {
-		fail(err, errlen, "fork: %s", strerror(errno));
+		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
 		goto error;
 	}
 	close_fd(&devnull);
@@ -385,7 +373,7 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 	child->status_fd = st[0];
 	child->pidfd = spawn_pidfd_open(pid);
 	if (child->pidfd < 0) {
-		fail(err, errlen, "pidfd_open: %s", strerror(errno));
+		errmsg_fail(err, errlen, "pidfd_open: %s", strerror(errno));
 		/* The program dies with the keeper through its PDEATHSIG. */
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -395,7 +383,7 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 	}
 	if (!set_nonblock(child->out_fd) || !set_nonblock(child->err_fd) ||
 			!set_nonblock(child->status_fd)) {
-		fail(err, errlen, "fcntl: %s", strerror(errno));
+		errmsg_fail(err, errlen, "fcntl: %s", strerror(errno));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		spawn_child_close(child);
@@ -421,7 +409,7 @@ bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 	int devnull = -1, out[2] = {-1, -1}, ep[2] = {-1, -1};
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
 			pipe2(out, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-		fail(err, errlen, "cannot create pipes: %s", strerror(errno));
+		errmsg_fail(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto error;
 	}
 	struct child_ctx c = {
@@ -434,7 +422,7 @@ bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 		plain_main(&c);
 	}
 	if (pid < 0) {
-		fail(err, errlen, "fork: %s", strerror(errno));
+		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
 		goto error;
 	}
 	close_fd(&devnull);
@@ -451,14 +439,14 @@ bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 	if (n == (ssize_t)sizeof(exec_errno)) {
 		waitpid(pid, NULL, 0);
 		close_fd(&out[0]);
-		return fail(err, errlen, "cannot execute %s: %s", path,
+		return errmsg_fail(err, errlen, "cannot execute %s: %s", path,
 			strerror(exec_errno));
 	}
 	child->pid = pid;
 	child->out_fd = out[0];
 	child->pidfd = spawn_pidfd_open(pid);
 	if (child->pidfd < 0 || !set_nonblock(child->out_fd)) {
-		fail(err, errlen, "pidfd_open: %s", strerror(errno));
+		errmsg_fail(err, errlen, "pidfd_open: %s", strerror(errno));
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

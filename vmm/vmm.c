@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "vmm/errmsg.h"
 #include "vmm/command.h"
 #include "vmm/crosvm.h"
 #include "vmm/spawn.h"
@@ -29,19 +30,6 @@ struct vmm {
 	char **stop_argv;
 	char **env;
 };
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...) {
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 static char *path_join(const char *dir, const char *file) {
 	char *p = NULL;
@@ -125,7 +113,7 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 		}
 	} else if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
 		if (!cfg->command || !cfg->command[0]) {
-			return fail(err, errlen, "domain %s: kind command needs a command",
+			return errmsg_fail(err, errlen, "domain %s: kind command needs a command",
 				cfg->name);
 		}
 		struct command_vars vars = {
@@ -133,10 +121,10 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 		};
 		b->argv = command_argv(cfg->command, &vars);
 		if (!b->argv) {
-			return fail(err, errlen, "out of memory");
+			return errmsg_fail(err, errlen, "out of memory");
 		}
 	} else {
-		return fail(err, errlen, "domain %s is of kind %s: nothing to launch",
+		return errmsg_fail(err, errlen, "domain %s is of kind %s: nothing to launch",
 			cfg->name, config_kind_name(cfg->kind));
 	}
 	b->env = env_changes(cfg->name, v->socket_path);
@@ -145,7 +133,7 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 		(cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0);
 	if (!b->env || (want_agent && !b->agent)) {
 		built_free(b);
-		return fail(err, errlen, "out of memory");
+		return errmsg_fail(err, errlen, "out of memory");
 	}
 	return true;
 }
@@ -168,14 +156,14 @@ static struct supervisor_options options_for(const struct vmm *v,
 static bool ensure_dir(const char *dir, char *err, size_t errlen) {
 	char *copy = strdup(dir);
 	if (!copy) {
-		return fail(err, errlen, "out of memory");
+		return errmsg_fail(err, errlen, "out of memory");
 	}
 	for (char *p = copy + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char saved = *p;
 			*p = '\0';
 			if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-				fail(err, errlen, "cannot create %s: %s", copy, strerror(errno));
+				errmsg_fail(err, errlen, "cannot create %s: %s", copy, strerror(errno));
 				free(copy);
 				return false;
 			}
@@ -188,10 +176,10 @@ static bool ensure_dir(const char *dir, char *err, size_t errlen) {
 	free(copy);
 	struct stat st;
 	if (lstat(dir, &st) < 0) {
-		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return errmsg_fail(err, errlen, "%s: %s", dir, strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
-		return fail(err, errlen, "%s is not a directory owned by this user", dir);
+		return errmsg_fail(err, errlen, "%s is not a directory owned by this user", dir);
 	}
 	return true;
 }
@@ -264,7 +252,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 		const struct vmm_callbacks *callbacks, char *err, size_t errlen) {
 	struct vmm *v = calloc(1, sizeof(*v));
 	if (!v) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (callbacks) {
@@ -281,13 +269,13 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 	}
 	if (!v->name || !v->socket_path || !v->dir || !v->log_path ||
 			(cfg->kind == CONFIG_DOMAIN_CROSVM && (!v->control || !v->serial))) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		vmm_free(v);
 		return NULL;
 	}
 	struct sockaddr_un sun;
 	if (v->control && strlen(v->control) >= sizeof(sun.sun_path)) {
-		fail(err, errlen, "domain %s: control socket path %s is longer than "
+		errmsg_fail(err, errlen, "domain %s: control socket path %s is longer than "
 			"a Unix socket address allows", cfg->name, v->control);
 		vmm_free(v);
 		return NULL;
@@ -308,7 +296,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 	};
 	v->sup = supervisor_create(loop, &opts, &cbs);
 	if (!v->sup) {
-		fail(err, errlen, "out of memory");
+		errmsg_fail(err, errlen, "out of memory");
 		vmm_free(v);
 		return NULL;
 	}
@@ -318,7 +306,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 		char *err, size_t errlen) {
 	if (cfg->kind != v->kind || strcmp(cfg->name, v->name) != 0) {
-		return fail(err, errlen, "domain %s: kind or name changed; "
+		return errmsg_fail(err, errlen, "domain %s: kind or name changed; "
 			"recreate the launcher", v->name);
 	}
 	struct built b;
@@ -339,7 +327,7 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 		v->env = old_env;
 		v->agent = old_agent;
 		built_free(&b);
-		return fail(err, errlen, "out of memory");
+		return errmsg_fail(err, errlen, "out of memory");
 	}
 	strv_free(old_argv);
 	strv_free(old_stop);
@@ -410,13 +398,13 @@ static bool readable_file(const char *what, const char *path, char *err,
 		size_t errlen) {
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		return fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return errmsg_fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		return fail(err, errlen, "%s %s is not a file", what, path);
+		return errmsg_fail(err, errlen, "%s %s is not a file", what, path);
 	}
 	if (access(path, R_OK) < 0) {
-		return fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return errmsg_fail(err, errlen, "%s %s: %s", what, path, strerror(errno));
 	}
 	return true;
 }
@@ -427,7 +415,7 @@ bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
 	}
 	if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
 		if (!cfg->command || !cfg->command[0]) {
-			return fail(err, errlen, "domain %s: kind command needs a command",
+			return errmsg_fail(err, errlen, "domain %s: kind command needs a command",
 				cfg->name);
 		}
 		return true;
@@ -440,12 +428,12 @@ bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
 	char msg[400];
 	char **argv = crosvm_run_argv(cfg, &paths, msg, sizeof(msg));
 	if (!argv) {
-		return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+		return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
 	}
 	strv_free(argv);
 	char *bin = spawn_find_program(crosvm_binary(cfg), NULL);
 	if (!bin) {
-		return fail(err, errlen, "domain %s: crosvm binary '%s' %s", cfg->name,
+		return errmsg_fail(err, errlen, "domain %s: crosvm binary '%s' %s", cfg->name,
 			crosvm_binary(cfg), errno == EACCES ? "is not executable" :
 			"not found in PATH");
 	}
@@ -453,17 +441,17 @@ bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
 	if (!readable_file("kernel", cfg->kernel, msg, sizeof(msg)) ||
 			(cfg->initrd && !readable_file("initrd", cfg->initrd, msg, sizeof(msg))) ||
 			(cfg->root && !readable_file("root image", cfg->root, msg, sizeof(msg)))) {
-		return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+		return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
 	}
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		if (!readable_file("disk", cfg->disks[i].path, msg, sizeof(msg))) {
-			return fail(err, errlen, "domain %s: %s", cfg->name, msg);
+			return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
 		}
 	}
 	for (size_t i = 0; i < cfg->n_shares; i++) {
 		struct stat st;
 		if (stat(cfg->shares[i].dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			return fail(err, errlen, "domain %s: share %s is not a directory",
+			return errmsg_fail(err, errlen, "domain %s: share %s is not a directory",
 				cfg->name, cfg->shares[i].dir);
 		}
 	}
