@@ -9,6 +9,7 @@
 #include <linux/input-event-codes.h>
 #include "compositor/clipboard.h"
 #include "compositor/cursor.h"
+#include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/input.h"
 #include "compositor/server.h"
@@ -54,6 +55,37 @@ static void cursor_process_resize(struct cordon_server *server) {
 	view_request_geometry(view, (struct wlr_box){left, top, right - left, bottom - top});
 }
 
+/* Larger cursor images from guests are refused: they could paint anything. */
+#define GUEST_CURSOR_MAX 128
+
+static void cursor_untrack_guest(struct cordon_server *server) {
+	if (server->guest_cursor != NULL) {
+		wl_list_remove(&server->guest_cursor_commit.link);
+		wl_list_remove(&server->guest_cursor_destroy.link);
+		server->guest_cursor = NULL;
+	}
+}
+
+static bool cursor_guest_too_big(struct wlr_surface *surface) {
+	return surface->current.width > GUEST_CURSOR_MAX ||
+		surface->current.height > GUEST_CURSOR_MAX;
+}
+
+static void handle_guest_cursor_commit(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, guest_cursor_commit);
+	if (cursor_guest_too_big(server->guest_cursor)) {
+		wlr_log(WLR_INFO, "a guest's cursor grew to %dx%d; using the default",
+			server->guest_cursor->current.width, server->guest_cursor->current.height);
+		cursor_untrack_guest(server);
+		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
+	}
+}
+
+static void handle_guest_cursor_destroy(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, guest_cursor_destroy);
+	cursor_untrack_guest(server);
+}
+
 static void cursor_set_default(struct cordon_server *server) {
 	wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
 }
@@ -80,6 +112,7 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 				server->cursor->y - view->tree->node.y);
 			shape = frame_cursor_name(edges);
 		}
+		cursor_untrack_guest(server);
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, shape);
 		wlr_seat_pointer_clear_focus(server->seat);
 		return;
@@ -184,11 +217,26 @@ static void handle_request_cursor(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, request_cursor);
 	struct wlr_seat_pointer_request_set_cursor_event *event = data;
 	/* Only the client under the pointer may change it. */
-	if (server->seat->pointer_state.focused_client == event->seat_client &&
-			server->cursor_mode == CURSOR_PASSTHROUGH) {
-		wlr_cursor_set_surface(server->cursor, event->surface, event->hotspot_x,
-			event->hotspot_y);
+	if (server->seat->pointer_state.focused_client != event->seat_client ||
+			server->cursor_mode != CURSOR_PASSTHROUGH) {
+		return;
 	}
+	cursor_untrack_guest(server);
+	struct cordon_domain *domain = domain_of_client(server, event->seat_client->client);
+	bool guest = domain == NULL || !domain_is_host(domain);
+	if (guest && event->surface != NULL) {
+		if (cursor_guest_too_big(event->surface)) {
+			wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
+			return;
+		}
+		server->guest_cursor = event->surface;
+		server->guest_cursor_commit.notify = handle_guest_cursor_commit;
+		wl_signal_add(&event->surface->events.commit, &server->guest_cursor_commit);
+		server->guest_cursor_destroy.notify = handle_guest_cursor_destroy;
+		wl_signal_add(&event->surface->events.destroy, &server->guest_cursor_destroy);
+	}
+	wlr_cursor_set_surface(server->cursor, event->surface, event->hotspot_x,
+		event->hotspot_y);
 }
 
 static void handle_request_set_shape(struct wl_listener *listener, void *data) {
@@ -196,6 +244,7 @@ static void handle_request_set_shape(struct wl_listener *listener, void *data) {
 	struct wlr_cursor_shape_manager_v1_request_set_shape_event *event = data;
 	if (server->seat->pointer_state.focused_client == event->seat_client &&
 			server->cursor_mode == CURSOR_PASSTHROUGH) {
+		cursor_untrack_guest(server);
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr,
 			wlr_cursor_shape_v1_name(event->shape));
 	}
@@ -236,6 +285,7 @@ bool cursor_init(struct cordon_server *server) {
 }
 
 void cursor_finish(struct cordon_server *server) {
+	cursor_untrack_guest(server);
 	listener_remove(&server->cursor_motion);
 	listener_remove(&server->cursor_motion_absolute);
 	listener_remove(&server->cursor_button);

@@ -100,6 +100,12 @@ static struct cordon_domain *domain_of_sandboxed(struct cordon_server *server,
 		}
 		wlr_log(WLR_INFO, "domain %s: created for a security-context client", name);
 	}
+	if (domain->n_clients >= CONFIG_DEFAULT_MAX_CLIENTS) {
+		/* Untagged, it is shown no global at all: it can do nothing. */
+		wlr_log(WLR_ERROR, "domain %s: refusing a client, %d clients already",
+			name, domain->n_clients);
+		return NULL;
+	}
 	if (domain_attach(domain, client) == NULL) {
 		return NULL;
 	}

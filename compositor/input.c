@@ -11,6 +11,7 @@
 #include <wlr/util/log.h>
 #include <xkbcommon/xkbcommon.h>
 #include "compositor/clipboard.h"
+#include "compositor/domain.h"
 #include "compositor/input.h"
 #include "compositor/notify.h"
 #include "compositor/prompt.h"
@@ -127,8 +128,11 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		return;
 	}
 	if (prompt_active(server)) {
-		/* While cordon asks, the keyboard is cordon's alone. */
-		if (wlr_kb->xkb_state != NULL) {
+		/*
+		 * While cordon asks, the keyboard is cordon's alone; a keyboard a
+		 * guest drives (a granted virtual keyboard) can never answer.
+		 */
+		if (wlr_kb->xkb_state != NULL && !keyboard->guest) {
 			prompt_handle_key(server,
 				xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8),
 				event->state == WL_KEYBOARD_KEY_STATE_PRESSED);
@@ -140,7 +144,8 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		}
 		return;
 	}
-	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED && wlr_kb->xkb_state != NULL) {
+	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED && wlr_kb->xkb_state != NULL &&
+			!keyboard->guest) {
 		/* Match on the unshifted symbol so Super+Shift+1 is "1" plus Shift. */
 		uint32_t xkb_code = event->keycode + 8;
 		xkb_layout_index_t layout = xkb_state_key_get_layout(wlr_kb->xkb_state, xkb_code);
@@ -316,6 +321,15 @@ static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data
 	struct cordon_server *server = wl_container_of(listener, server, new_virtual_keyboard);
 	struct wlr_virtual_keyboard_v1 *vkbd = data;
 	input_add_keyboard(server, &vkbd->keyboard, false);
+	/* Only the host's virtual keyboards are the user's hands. */
+	struct cordon_domain *domain =
+		domain_of_client(server, wl_resource_get_client(vkbd->resource));
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		if (keyboard->wlr_keyboard == &vkbd->keyboard) {
+			keyboard->guest = domain == NULL || !domain_is_host(domain);
+		}
+	}
 }
 
 static void handle_new_virtual_pointer(struct wl_listener *listener, void *data) {

@@ -17,6 +17,7 @@ struct cordon_keyboard {
 	uint32_t swallowed[16];
 	int n_swallowed;
 	bool is_virtual;
+	bool guest;          /* a virtual keyboard a guest domain drives */
 
 	struct wl_listener modifiers;
 	struct wl_listener key;

@@ -72,6 +72,17 @@ static void popup_update_border(struct cordon_popup *popup) {
 	wlr_scene_node_set_position(&popup->border[2]->node, x - b, y);
 	wlr_scene_rect_set_size(popup->border[3], b, h);
 	wlr_scene_node_set_position(&popup->border[3]->node, x + w, y);
+	/*
+	 * Like a guest's toplevel, its popup is clipped to its geometry (the
+	 * subsurface tree is the xdg tree's first child; nested popups come
+	 * later and get their own frame), so it cannot paint over its frame.
+	 */
+	if (!wl_list_empty(&popup->surface_tree->children)) {
+		struct wlr_scene_node *surfaces =
+			wl_container_of(popup->surface_tree->children.next, surfaces, link);
+		struct wlr_box clip = geo;
+		wlr_scene_subsurface_tree_set_clip(surfaces, &clip);
+	}
 }
 
 static void handle_popup_commit(struct wl_listener *listener, void *data) {
@@ -169,6 +180,11 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 	}
 	if (popup->border[3] == NULL) {
 		popup->border[0] = NULL;
+	} else {
+		/* The frame is drawn above the popup's own surfaces. */
+		for (int i = 0; i < 4; i++) {
+			wlr_scene_node_raise_to_top(&popup->border[i]->node);
+		}
 	}
 	xdg_popup->base->data = popup->surface_tree;
 	popup->wrapper_destroy.notify = handle_popup_wrapper_destroy;

@@ -15,6 +15,12 @@
 #include "compositor/text_buffer.h"
 
 #define PROMPT_MIME_MAX 80
+/*
+ * A domain that pastes in a loop must not hold the keyboard: past these,
+ * new questions are not asked and the paste is denied.
+ */
+#define PROMPT_MAX_PER_TARGET 3
+#define PROMPT_MAX 16
 
 struct prompt {
 	struct wl_list link;          /* cordon_server.prompts, oldest first */
@@ -197,6 +203,18 @@ static int handle_prompt_timeout(void *data) {
 struct prompt *prompt_create(struct cordon_server *server,
 		const struct cordon_domain *from, const struct cordon_domain *to,
 		const char *mime, const char *what, prompt_answer_fn answer, void *data) {
+	int total = 0, same_target = 0;
+	struct prompt *q;
+	wl_list_for_each(q, &server->prompts, link) {
+		total++;
+		same_target += strcmp(q->to, to->name) == 0;
+	}
+	if (total >= PROMPT_MAX || same_target >= PROMPT_MAX_PER_TARGET) {
+		wlr_log(WLR_INFO, "prompt: [%s] already has %d questions pending (%d in all); "
+			"paste from [%s] denied without asking", to->name, same_target, total,
+			from->name);
+		return NULL;
+	}
 	struct prompt *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		return NULL;
@@ -259,9 +277,27 @@ void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pres
 		prompt_decide(p, true, "key Y");
 		break;
 	case XKB_KEY_n:
-	case XKB_KEY_Escape:
+	case XKB_KEY_Escape: {
+		/* No to one paste of a flow is no to the same flow still queued. */
+		char *from = strdup(p->from), *to = strdup(p->to);
 		prompt_decide(p, false, "key");
+		while (from != NULL && to != NULL) {
+			struct prompt *q, *found = NULL;
+			wl_list_for_each(q, &server->prompts, link) {
+				if (strcmp(q->from, from) == 0 && strcmp(q->to, to) == 0) {
+					found = q;
+					break;
+				}
+			}
+			if (found == NULL) {
+				break;
+			}
+			prompt_decide(found, false, "denied with the one before");
+		}
+		free(from);
+		free(to);
 		break;
+	}
 	default:
 		/* Enter and everything else do nothing: only a deliberate answer counts. */
 		break;

@@ -40,6 +40,7 @@
 #include "compositor/notify.h"
 #include "compositor/policy.h"
 #include "compositor/prompt.h"
+#include "compositor/reload.h"
 #include "compositor/server.h"
 #include "compositor/text_buffer.h"
 #include "compositor/view.h"
@@ -263,7 +264,37 @@ static void server_report_ready(struct cordon_server *server) {
 #endif
 }
 
+static int handle_signal_quit(int signal, void *data) {
+	struct cordon_server *server = data;
+	wlr_log(WLR_INFO, "signal %d: ending the session", signal);
+	server_terminate(server);
+	return 0;
+}
+
+static int handle_signal_reload(int signal, void *data) {
+	struct cordon_server *server = data;
+	struct config_errors errs = {0};
+	if (!reload_config(server, &errs)) {
+		for (size_t i = 0; i < errs.len; i++) {
+			wlr_log(WLR_ERROR, "reload: %s", errs.msgs[i]);
+		}
+	}
+	config_errors_finish(&errs);
+	return 0;
+}
+
 bool server_start(struct cordon_server *server, const struct server_options *options) {
+	server->signal_sources[0] = wl_event_loop_add_signal(server->loop, SIGTERM,
+		handle_signal_quit, server);
+	server->signal_sources[1] = wl_event_loop_add_signal(server->loop, SIGINT,
+		handle_signal_quit, server);
+	server->signal_sources[2] = wl_event_loop_add_signal(server->loop, SIGHUP,
+		handle_signal_reload, server);
+	for (int i = 0; i < 3; i++) {
+		if (server->signal_sources[i] == NULL) {
+			wlr_log(WLR_ERROR, "cannot watch signals; a SIGTERM would skip the VM stop");
+		}
+	}
 	server->ready_fd = options->ready_fd;
 	server->socket_name = wl_display_add_socket_auto(server->display);
 	if (server->socket_name == NULL) {
@@ -309,6 +340,11 @@ void server_terminate(struct cordon_server *server) {
 void server_destroy(struct cordon_server *server) {
 	if (server == NULL) {
 		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (server->signal_sources[i] != NULL) {
+			wl_event_source_remove(server->signal_sources[i]);
+		}
 	}
 	/* Anything still running is killed, with every descendant. */
 	launcher_finish(server);

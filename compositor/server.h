@@ -96,6 +96,9 @@ struct cordon_server {
 	struct wl_list domains; /* cordon_domain.link */
 	struct cordon_domain *host_domain;
 
+	/* SIGTERM, SIGINT: quit (VMs stopped politely); SIGHUP: reload. */
+	struct wl_event_source *signal_sources[3];
+
 	char *runtime_dir;      /* $XDG_RUNTIME_DIR/cordon */
 	const char *socket_name; /* host WAYLAND_DISPLAY */
 	int ready_fd;
@@ -112,6 +115,10 @@ struct cordon_server {
 	struct wl_listener cursor_frame;
 	struct wl_listener request_cursor;
 	struct wl_listener request_set_shape;
+	/* A guest's cursor surface, watched so it cannot grow into a fake screen. */
+	struct wlr_surface *guest_cursor;
+	struct wl_listener guest_cursor_commit;
+	struct wl_listener guest_cursor_destroy;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
 	struct wl_listener new_decoration;

@@ -104,6 +104,13 @@ void view_focus(struct cordon_view *view) {
 		view_switch_workspace(server, view->workspace);
 	}
 	struct cordon_view *prev = server->focused_view;
+	/* Nothing focused may sit hidden under another window's fullscreen. */
+	struct cordon_view *other, *tmp;
+	wl_list_for_each_safe(other, tmp, &server->views, link) {
+		if (other != view && other->fullscreen && other->workspace == view->workspace) {
+			view_set_fullscreen(other, false);
+		}
+	}
 	wlr_scene_node_raise_to_top(&view->tree->node);
 	if (!server->cycling) {
 		wl_list_remove(&view->link);
@@ -234,7 +241,10 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 			view_request_geometry(view, view->saved);
 		}
 	}
-	view_focus(view);
+	/* Fullscreen never moves focus: a background window may not take it so. */
+	if (server->focused_view == view) {
+		wlr_scene_node_raise_to_top(&view->tree->node);
+	}
 	events_window(view, "state");
 }
 
@@ -457,8 +467,13 @@ void view_map(struct cordon_view *view) {
 		frame_set_urgent(view->frame, true);
 		wlr_log(WLR_INFO, "domain %s: new window '%s' marked urgent instead of focused",
 			view->domain->name, view->title ? view->title : "");
-		/* Keep the focused window on top so the newcomer cannot cover it. */
-		wlr_scene_node_place_below(&view->tree->node, &focused->tree->node);
+		/*
+		 * Keep the focused window on top so the newcomer cannot cover it.
+		 * A fullscreen focused window is in a higher layer already.
+		 */
+		if (view->tree->node.parent == focused->tree->node.parent) {
+			wlr_scene_node_place_below(&view->tree->node, &focused->tree->node);
+		}
 	}
 	events_window(view, "new");
 	cursor_rebase(server);

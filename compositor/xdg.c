@@ -83,7 +83,20 @@ static void handle_toplevel_request_fullscreen(struct wl_listener *listener, voi
 	if (!view->toplevel->base->initialized) {
 		return;
 	}
-	view_set_fullscreen(view, view->toplevel->requested.fullscreen);
+	bool want = view->toplevel->requested.fullscreen;
+	if (want && view->mapped && view != view->server->focused_view) {
+		/* Going fullscreen would cover the focused window: a user's click first. */
+		wlr_log(WLR_INFO, "domain %s: fullscreen refused for a window without focus",
+			view->domain->name);
+		wlr_xdg_surface_schedule_configure(view->toplevel->base);
+		if (!view->urgent) {
+			view->urgent = true;
+			frame_set_urgent(view->frame, true);
+			events_window(view, "urgent");
+		}
+		return;
+	}
+	view_set_fullscreen(view, want);
 }
 
 static void handle_toplevel_request_minimize(struct wl_listener *listener, void *data) {
@@ -174,7 +187,9 @@ static void handle_new_xdg_toplevel(struct wl_listener *listener, void *data) {
 		wl_client_post_no_memory(client);
 		return;
 	}
-	int limit = domain->config ? domain->config->max_windows : 0;
+	/* Sandboxes have no section of their own: they get a guest's default. */
+	int limit = domain->config ? domain->config->max_windows :
+		domain->type == DOMAIN_SANDBOX ? CONFIG_DEFAULT_MAX_WINDOWS : 0;
 	if (limit > 0 && domain->n_views >= limit) {
 		wlr_log(WLR_ERROR, "domain %s: max-windows %d reached; disconnecting the client",
 			domain->name, limit);

@@ -74,6 +74,8 @@ def main():
                             domain='denied', name='denied')
         dn.expect(r'^ready$')
         wd = c.wait_window(title='d')
+        c.ipc_ok({'cmd': 'focus', 'id': wd['id']})
+        c.wait_focused(wd['id'])
         dn.skip_pending()
         dn.send('fullscreen')
         for _ in range(2):  # cordon configures from an idle callback
@@ -89,6 +91,18 @@ def main():
                             domain='plain', name='plain')
         pl.expect(r'^ready$')
         wpl = c.wait_window(title='pl')
+        # A window without focus may not go fullscreen over the focused one.
+        pl.skip_pending()
+        pl.send('fullscreen')
+        for _ in range(2):
+            pl.send('sync')
+            pl.expect(r'^synced$')
+        check(not any('fullscreen' in l.split() for l in pl.lines if l.startswith('configure')),
+              f'an unfocused guest went fullscreen: {pl.lines!r}')
+        check(c.find_windows(id=wpl['id'], fullscreen=False, urgent=True),
+              f'the refused window must be marked urgent: {c.windows()!r}')
+        c.ipc_ok({'cmd': 'focus', 'id': wpl['id']})
+        c.wait_focused(wpl['id'])
         pl.send('fullscreen')
         m = pl.expect(r'^configure (\d+) (\d+) .*\bfullscreen\b')
         check_eq((int(m.group(1)), int(m.group(2))), (OW, OH),

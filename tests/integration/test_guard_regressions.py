@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Regressions found in review: (1) a guest window mapping while a host
+window is fullscreen crashed cordon; (2) a focused guest pasting in a loop
+under `ask` queued prompts without bound and held the keyboard. Now the
+newcomer is only marked urgent, and at most 3 questions per target domain
+wait; N denies the whole queued flow at once."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq, wait_for
+
+CONFIG = """\
+[domain a]
+color = blue
+
+[domain b]
+color = green
+paste-from.a = ask
+"""
+
+
+def main():
+    harness.require('wl-copy', 'wl-paste', 'wtype')
+    with Cordon(config=CONFIG) as c:
+        # (1) host fullscreen, then a guest window maps.
+        h = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'h'],
+                           name='host')
+        h.expect(r'^ready$')
+        wh = c.wait_window(title='h')
+        c.wait_focused(wh['id'])
+        h.send('fullscreen')
+        h.expect(r'^configure \d+ \d+ .*\bfullscreen\b')
+        wait_for(lambda: c.find_windows(id=wh['id'], fullscreen=True), 5,
+                 what='the host window fullscreen')
+        g = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'g'],
+                           domain='a', name='guest-a')
+        g.expect(r'^ready$')
+        wg = c.wait_window(title='g')
+        c.check_alive('after a guest mapped over a fullscreen host window')
+        check(c.find_windows(id=wh['id'], fullscreen=True, focused=True),
+              f'the fullscreen host window must keep focus: {c.windows()!r}')
+        check_eq(c.find_windows(id=wg['id'])[0].get('urgent'), True,
+                 'the guest window is marked urgent')
+
+        # (2) a flood of pastes from b of a's data.
+        c.ipc_ok({'cmd': 'focus', 'id': wg['id']})
+        c.wait_focused(wg['id'])
+        # wl-copy forks a server that keeps its output open: wait for the parent only.
+        copy = c.spawn(['wl-copy', 'from a'], domain='a', name='wl-copy', stdin=False)
+        check_eq(copy.wait_exit(10), 0, 'wl-copy in a')
+        bw = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'bw'],
+                            domain='b', name='guest-b')
+        bw.expect(r'^ready$')
+        wb = c.wait_window(title='bw')
+        c.ipc_ok({'cmd': 'focus', 'id': wb['id']})
+        c.wait_focused(wb['id'])
+        pastes = [c.spawn(['wl-paste', '-n'], domain='b', name=f'paste{i}', stdin=False)
+                  for i in range(6)]
+        wait_for(lambda: len(c.ipc_ok({'cmd': 'prompts'})['prompts']) == 3, 10,
+                 what='three prompts pending')
+        time.sleep(0.3)
+        check_eq(len(c.ipc_ok({'cmd': 'prompts'})['prompts']), 3,
+                 'prompts pending after six pastes (the cap)')
+        time.sleep(0.6)  # past the first prompt's input guard
+        c.wtype('-k', 'n')
+        wait_for(lambda: not c.ipc_ok({'cmd': 'prompts'})['prompts'], 5,
+                 what='one N to deny the whole queued flow')
+        for p in pastes:
+            p.wait_exit(10)
+            check_eq(''.join(p.lines), '', f'{p.name} must get nothing')
+        # The keyboard is the focused window's again.
+        bw.skip_pending()
+        c.wtype('-k', 'x')
+        bw.expect(r'^key \d+ pressed$')
+
+
+harness.main(main)
