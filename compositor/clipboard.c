@@ -101,6 +101,14 @@ struct cordon_clipboard {
 	struct wl_list pastes;        /* clip_paste.link */
 	struct cordon_domain *focused;
 	uint64_t stamp;
+	/*
+	 * The serial of the last selection request cordon accepted, per kind.
+	 * Every proxy swap hands it to the seat again: wlroots drops a request
+	 * whose serial is older than the seat's selection serial ("superseded"),
+	 * so a fresh serial per swap would silently drop a focused client's
+	 * copy made with a serial from just before an unrelated swap.
+	 */
+	uint32_t serial[CLIP_KINDS];
 	struct clip_history history[CLIP_HISTORY];
 	size_t history_len, history_next;
 
@@ -486,7 +494,7 @@ static const struct wlr_primary_selection_source_impl primary_proxy_impl = {
 /* Replaces the seat's selection with a proxy for the focused domain. */
 static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind) {
 	struct wlr_seat *seat = clip->server->seat;
-	uint32_t serial = wl_display_next_serial(clip->server->display);
+	uint32_t serial = clip->serial[kind];
 	struct clip_record *owner = clip_latest(clip, kind);
 	struct cordon_domain *target = clip->focused;
 	struct wl_array mimes;
@@ -605,6 +613,9 @@ static void handle_request_set_selection(struct wl_listener *listener, void *dat
 		}
 		return;
 	}
+	wlr_log(WLR_DEBUG, "clipboard: [%s] sets its clipboard (serial %u)", domain->name,
+		event->serial);
+	clip->serial[CLIP_CLIPBOARD] = event->serial;
 	clip_record_set(clip, domain, CLIP_CLIPBOARD, event->source);
 }
 
@@ -620,6 +631,9 @@ static void handle_request_set_primary_selection(struct wl_listener *listener, v
 		}
 		return;
 	}
+	wlr_log(WLR_DEBUG, "clipboard: [%s] sets its primary selection (serial %u)",
+		domain->name, event->serial);
+	clip->serial[CLIP_PRIMARY] = event->serial;
 	clip_record_set(clip, domain, CLIP_PRIMARY, event->source);
 }
 
@@ -851,7 +865,13 @@ void clipboard_finish(struct cordon_server *server) {
 	}
 	struct clip_record *r, *rtmp;
 	wl_list_for_each_safe(r, rtmp, &clip->records, link) {
+		struct wlr_data_source *data = r->data;
 		clip_record_clear(r);
+		/* A client's source goes with its client; cordon's own (what a
+		 * secure paste left) has nobody else to free it. */
+		if (data != NULL && data->impl == &owned_source_impl) {
+			wlr_data_source_destroy(data);
+		}
 		wl_list_remove(&r->link);
 		free(r);
 	}

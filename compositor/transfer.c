@@ -11,12 +11,15 @@
 /* Bigger pipes mean fewer wakeups per megabyte; the kernel may refuse. */
 #define TRANSFER_PIPE_SIZE (1024 * 1024)
 #define TRANSFER_CHUNK (1024 * 1024)
+/* Below this a target's pipe is left as it is (64 KiB by default). */
+#define TRANSFER_GROW_OUTPUT (64 * 1024)
 
 struct transfer {
 	struct wl_event_loop *loop;
 	const struct transfer_impl *impl;
 	void *data;
 	size_t max_bytes;
+	int timeout_ms;
 
 	int in_read;            /* our end of the source's pipe, -1 once done */
 	int in_write;           /* the source's end until handed out */
@@ -27,6 +30,8 @@ struct transfer {
 	bool read_complete;
 	bool released;
 	bool finishing;
+	bool busy;              /* in a handler that uses t after a callback */
+	bool free_later;        /* finished while busy: the handler frees it */
 
 	struct wl_event_source *in_source;
 	struct wl_event_source *out_source;
@@ -67,6 +72,10 @@ static void transfer_finish(struct transfer *t, bool delivered, const char *why)
 	}
 	t->impl->finished(t, delivered, why);
 	transfer_close_fd(&t->memfd);
+	if (t->busy) {
+		t->free_later = true;
+		return;
+	}
 	free(t);
 }
 
@@ -75,6 +84,21 @@ void transfer_abort(struct transfer *t, const char *why) {
 }
 
 static int handle_transfer_out(int fd, uint32_t mask, void *data);
+
+/*
+ * A paste's fd is usually the write end of the target's pipe, 64 KiB by
+ * default: every 64 KiB would cost a wakeup of cordon and of the reader.
+ * Grow it (never shrink it) for a big payload; anything else is left alone.
+ */
+static void transfer_grow_output(struct transfer *t) {
+	if (t->bytes - (size_t)t->out_off <= TRANSFER_GROW_OUTPUT) {
+		return;
+	}
+	int size = fcntl(t->out_fd, F_GETPIPE_SZ);
+	if (size > 0 && size < TRANSFER_PIPE_SIZE) {
+		fcntl(t->out_fd, F_SETPIPE_SZ, TRANSFER_PIPE_SIZE);
+	}
+}
 
 static void transfer_start_writing(struct transfer *t) {
 	if (!t->read_complete || !t->released || t->out_fd < 0 || t->finishing) {
@@ -85,6 +109,7 @@ static void transfer_start_writing(struct transfer *t) {
 		transfer_finish(t, true, NULL);
 		return;
 	}
+	transfer_grow_output(t);
 	t->out_source = wl_event_loop_add_fd(t->loop, t->out_fd, WL_EVENT_WRITABLE,
 		handle_transfer_out, t);
 	if (t->out_source == NULL) {
@@ -126,6 +151,14 @@ static void transfer_read_finished(struct transfer *t) {
 	t->read_complete = true;
 	transfer_remove_source(&t->in_source);
 	transfer_close_fd(&t->in_read);
+	if (!t->released) {
+		/*
+		 * Everything is in; what is left is waiting for permission (the
+		 * user's answer, which has its own timeout). The clock starts
+		 * again for the writing once released.
+		 */
+		wl_event_source_timer_update(t->timer, 0);
+	}
 	if (t->impl->read_done != NULL) {
 		t->impl->read_done(t, true, NULL);
 	}
@@ -156,9 +189,15 @@ static int handle_transfer_in(int fd, uint32_t mask, void *data) {
 			return 0;
 		}
 	}
+	/* read_done may finish the transfer (secure copy does): t must outlive it. */
+	t->busy = true;
 	transfer_read_finished(t);
 	if (!t->finishing) {
 		transfer_start_writing(t);
+	}
+	t->busy = false;
+	if (t->free_later) {
+		free(t);
 	}
 	return 0;
 }
@@ -179,6 +218,7 @@ static struct transfer *transfer_alloc(struct wl_event_loop *loop,
 	t->loop = loop;
 	t->impl = impl;
 	t->data = data;
+	t->timeout_ms = timeout_ms;
 	t->in_read = t->in_write = t->out_fd = t->memfd = -1;
 	t->timer = wl_event_loop_add_timer(loop, handle_transfer_timeout, t);
 	if (t->timer == NULL) {
@@ -275,6 +315,9 @@ void transfer_set_output(struct transfer *t, int fd) {
 }
 
 void transfer_release(struct transfer *t) {
+	if (!t->released && t->read_complete) {
+		wl_event_source_timer_update(t->timer, t->timeout_ms);
+	}
 	t->released = true;
 	transfer_start_writing(t);
 }

@@ -10,8 +10,10 @@
  * memfd (spliced, bounded by max_bytes, within a timeout), then — only once
  * released — written to the target. Nothing reaches the target before the
  * whole payload is in and the transfer is released, so a denied or
- * oversized paste delivers no byte at all. Everything is non-blocking on the
- * event loop; a transfer frees itself after calling finished.
+ * oversized paste delivers no byte at all. The timeout bounds the reading
+ * and, once released, the writing, not the wait for permission in between
+ * (a prompt has its own). Everything is non-blocking on the event loop; a
+ * transfer frees itself after calling finished.
  */
 struct transfer;
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,6 +79,18 @@ struct client {
 		char *name;
 	} bound[8];
 	int n_bound;
+
+	/* Clipboard source (copy commands); the manager is bound on first use. */
+	uint32_t ddm_name, ddm_version;
+	struct wl_data_device_manager *data_device_manager;
+	struct wl_data_device *data_device;
+	struct wl_data_source *data_source;
+	char *copy_text;
+	bool copy_hang;       /* write the text but never close the fd */
+	int held_fds[16];     /* fds kept open by copy-hang */
+	int n_held_fds;
+	uint32_t input_serial; /* latest keyboard or pointer enter, key or button */
+	bool have_input_serial;
 
 	char line[4096];
 	size_t line_len;
@@ -386,6 +399,9 @@ static void keyboard_handle_keymap(void *data, struct wl_keyboard *keyboard,
 
 static void keyboard_handle_enter(void *data, struct wl_keyboard *keyboard,
 		uint32_t serial, struct wl_surface *surface, struct wl_array *keys) {
+	struct client *c = data;
+	c->input_serial = serial;
+	c->have_input_serial = true;
 	say("keyboard-enter");
 }
 
@@ -399,6 +415,8 @@ static void keyboard_handle_key(void *data, struct wl_keyboard *keyboard,
 	struct client *c = data;
 	c->last_serial = serial;
 	c->have_grab_serial = true;
+	c->input_serial = serial;
+	c->have_input_serial = true;
 	say("key %u %s", key,
 		state == WL_KEYBOARD_KEY_STATE_PRESSED ? "pressed" : "released");
 }
@@ -424,6 +442,8 @@ static const struct wl_keyboard_listener keyboard_listener = {
 static void pointer_handle_enter(void *data, struct wl_pointer *pointer,
 		uint32_t serial, struct wl_surface *surface, wl_fixed_t sx, wl_fixed_t sy) {
 	struct client *c = data;
+	c->input_serial = serial;
+	c->have_input_serial = true;
 	say("pointer-enter %d %d%s", wl_fixed_to_int(sx), wl_fixed_to_int(sy),
 		c->popup != NULL && surface == c->popup->surface ? " popup" : "");
 }
@@ -442,6 +462,8 @@ static void pointer_handle_button(void *data, struct wl_pointer *pointer,
 	struct client *c = data;
 	c->last_serial = serial;
 	c->have_grab_serial = true;
+	c->input_serial = serial;
+	c->have_input_serial = true;
 	say("button %u %s", button,
 		state == WL_POINTER_BUTTON_STATE_PRESSED ? "pressed" : "released");
 }
@@ -550,6 +572,10 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 	} else if (strcmp(interface, zxdg_decoration_manager_v1_interface.name) == 0) {
 		c->decoration_manager = wl_registry_bind(registry, name,
 			&zxdg_decoration_manager_v1_interface, 1);
+	} else if (strcmp(interface, wl_data_device_manager_interface.name) == 0) {
+		/* Bound only by a copy command, so other tests see no data device. */
+		c->ddm_name = name;
+		c->ddm_version = version;
 	}
 }
 
@@ -633,6 +659,93 @@ static void bind_by_name(struct client *c, const char *arg) {
 	sync_say(c, "bind-done");
 }
 
+/* ---- clipboard source ---- */
+
+static void data_source_handle_target(void *data, struct wl_data_source *source,
+		const char *mime) {
+}
+
+static void data_source_handle_send(void *data, struct wl_data_source *source,
+		const char *mime, int32_t fd) {
+	struct client *c = data;
+	say("source-send %s", mime);
+	size_t len = strlen(c->copy_text), off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, c->copy_text + off, len - off);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			say("source-write-error %s", n < 0 ? strerror(errno) : "short write");
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (c->copy_hang && c->n_held_fds <
+			(int)(sizeof(c->held_fds) / sizeof(c->held_fds[0]))) {
+		/* A source that never finishes: the reader never sees EOF. */
+		c->held_fds[c->n_held_fds++] = fd;
+		say("source-holding");
+		return;
+	}
+	close(fd);
+}
+
+static void data_source_handle_cancelled(void *data, struct wl_data_source *source) {
+	struct client *c = data;
+	say("source-cancelled");
+	if (c->data_source == source) {
+		c->data_source = NULL;
+	}
+	wl_data_source_destroy(source);
+}
+
+static const struct wl_data_source_listener data_source_listener = {
+	.target = data_source_handle_target,
+	.send = data_source_handle_send,
+	.cancelled = data_source_handle_cancelled,
+};
+
+/*
+ * Offers text as the clipboard selection with the latest input serial this
+ * client got (keyboard or pointer), whether or not it has keyboard focus:
+ * what a background client trying to replace the clipboard would do.
+ */
+static void copy_text(struct client *c, const char *text, bool hang) {
+	if (c->ddm_name == 0 || c->seat == NULL) {
+		say("error no wl_data_device_manager or wl_seat");
+		return;
+	}
+	if (!c->have_input_serial) {
+		say("error no input serial yet");
+		return;
+	}
+	if (c->data_device_manager == NULL) {
+		/* A reader that gives up must not kill the client mid-write. */
+		signal(SIGPIPE, SIG_IGN);
+		c->data_device_manager = wl_registry_bind(c->registry, c->ddm_name,
+			&wl_data_device_manager_interface, min_version(c->ddm_version, 3));
+		c->data_device = wl_data_device_manager_get_data_device(
+			c->data_device_manager, c->seat);
+	}
+	char *dup = strdup(text);
+	if (dup == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	free(c->copy_text);
+	c->copy_text = dup;
+	c->copy_hang = hang;
+	/* The old source stays ours until the compositor cancels it. */
+	c->data_source = wl_data_device_manager_create_data_source(c->data_device_manager);
+	wl_data_source_add_listener(c->data_source, &data_source_listener, c);
+	wl_data_source_offer(c->data_source, "text/plain;charset=utf-8");
+	wl_data_source_offer(c->data_source, "text/plain");
+	wl_data_device_set_selection(c->data_device, c->data_source, c->input_serial);
+	sync_say(c, "copy-done");
+}
+
 static bool parse_color(const char *text, uint32_t *out) {
 	char *end;
 	if (strlen(text) != 6) {
@@ -682,6 +795,8 @@ static void handle_command(struct client *c, char *line) {
 		sync_say(c, "synced");
 	} else if (strcmp(line, "bind") == 0) {
 		bind_by_name(c, arg);
+	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
+		copy_text(c, arg, strcmp(line, "copy-hang") == 0);
 	} else if (strcmp(line, "quit") == 0) {
 		c->running = false;
 		c->exit_code = 0;
@@ -751,7 +866,11 @@ static void usage(FILE *out) {
 		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
 		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
 		"  fullscreen | unfullscreen | sync (-> synced)\n"
-		"  bind NAME INTERFACE VERSION (-> bind-done, or protocol-error) | quit\n");
+		"  bind NAME INTERFACE VERSION (-> bind-done, or protocol-error) | quit\n"
+		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
+		"    with the latest input serial (-> copy-done); on a paste the\n"
+		"    source says source-send MIME and writes TEXT, then closes the fd\n"
+		"    (copy-hang: keeps it open, source-holding); source-cancelled\n");
 }
 
 static bool parse_options(struct client *c, int argc, char **argv) {
@@ -802,6 +921,24 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 }
 
 static void client_finish(struct client *c) {
+	for (int i = 0; i < c->n_held_fds; i++) {
+		close(c->held_fds[i]);
+	}
+	if (c->data_source != NULL) {
+		wl_data_source_destroy(c->data_source);
+	}
+	if (c->data_device != NULL) {
+		if (wl_data_device_get_version(c->data_device) >=
+				WL_DATA_DEVICE_RELEASE_SINCE_VERSION) {
+			wl_data_device_release(c->data_device);
+		} else {
+			wl_data_device_destroy(c->data_device);
+		}
+	}
+	if (c->data_device_manager != NULL) {
+		wl_data_device_manager_destroy(c->data_device_manager);
+	}
+	free(c->copy_text);
 	struct pending_sync *sync, *sync_tmp;
 	wl_list_for_each_safe(sync, sync_tmp, &c->syncs, link) {
 		pending_sync_destroy(sync);
