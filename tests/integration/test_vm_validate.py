@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Issue 5: bad VM configs get clear errors. `cordon --validate` reports a
+missing kernel (key or file), a duplicate cid, an unknown or misplaced key
+and a crosvm binary that is not there as FILE:LINE: [domain NAME] ...,
+exit 1 (and 0 for a good config). cordon itself still starts with a
+missing crosvm binary, and `cordonctl start` then fails naming it."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import check, check_eq, SANITIZER_MARKERS
+from vmtest import FAKE_CROSVM, VmCordon, vm_section
+
+# name -> (config, {line: [words the error on that line must contain]})
+# @TMP@ is the scratch directory, holding an empty file vmlinuz.
+CASES = {
+    'good': ("""\
+[domain vm]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/vmlinuz
+cid = 5
+
+[domain vm2]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/vmlinuz
+cid = 6
+""", {}),
+    'no-kernel-key': ("""\
+# no kernel at all
+[domain vm]
+kind = crosvm
+crosvm = @FAKE@
+mem = 512
+""", {2: ['[domain vm]', 'kernel']}),
+    'no-kernel-file': ("""\
+[domain other]
+color = blue
+
+[domain vm]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/no-such-vmlinuz
+""", {4: ['[domain vm]', 'no-such-vmlinuz']}),
+    'duplicate-cid': ("""\
+[domain a]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/vmlinuz
+cid = 9
+
+[domain b]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/vmlinuz
+cid = 9
+""", {11: ['[domain b]', 'cid', "'a'"]}),
+    'unknown-key': ("""\
+[domain vm]
+kind = crosvm
+crosvm = @FAKE@
+kernel = @TMP@/vmlinuz
+memory = 1024
+[domain box]
+kind = command
+command = sleep 1
+kernel = @TMP@/vmlinuz
+""", {5: ['[domain vm]', 'memory'], 9: ['[domain box]', 'kernel', 'crosvm']}),
+    'no-crosvm-binary': ("""\
+[general]
+
+[domain vm]
+kind = crosvm
+crosvm = no-such-crosvm-binary
+kernel = @TMP@/vmlinuz
+""", {3: ['[domain vm]', 'no-such-crosvm-binary']}),
+    'no-crosvm-path': ("""\
+[domain vm]
+kind = crosvm
+crosvm = @TMP@/bin/crosvm
+kernel = @TMP@/vmlinuz
+""", {1: ['[domain vm]', '@TMP@/bin/crosvm']}),
+}
+
+
+def validate(tmp, name, text):
+    path = os.path.join(tmp, name + '.conf')
+    with open(path, 'w') as f:
+        f.write(text.replace('@TMP@', tmp).replace('@FAKE@', FAKE_CROSVM))
+    env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'LANG': 'C.UTF-8'}
+    for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    try:
+        res = subprocess.run([harness.cordon_bin(), '--validate', '-c', path], env=env,
+                             capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        harness.fail(f'cordon --validate -c {path} still running after 20 s')
+    out = res.stdout + res.stderr
+    markers = [m for m in SANITIZER_MARKERS if m in out]
+    check(not markers, f'sanitizer output from --validate: {markers}\n{out}')
+    return res.returncode, out, path
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix='cvm.', dir='/tmp')
+    try:
+        open(os.path.join(tmp, 'vmlinuz'), 'w').close()
+        for name, (text, errors) in CASES.items():
+            rc, out, path = validate(tmp, name, text)
+            check_eq(rc, 1 if errors else 0, f'{name}: exit status of --validate '
+                                             f'(output:\n{out})')
+            lines = [l for l in out.splitlines() if l.strip() and l != f'{path}: ok']
+            for n, words in errors.items():
+                hits = [l for l in lines if l.startswith(f'{path}:{n}: ')]
+                check(len(hits) == 1, f'{name}: no single error for line {n} as '
+                                      f'{path}:{n}: …; output:\n{out}')
+                for w in words:
+                    w = w.replace('@TMP@', tmp)
+                    check(w in hits[0], f'{name}: the error {hits[0]!r} does not say {w!r}')
+            check_eq(len(lines), len(errors), f'{name}: number of lines --validate printed '
+                                              f'(output:\n{out})')
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # cordon starts anyway; starting the domain fails naming the binary.
+    config = (vm_section('vm', crosvm='no-such-crosvm-binary')
+              + vm_section('auto', crosvm='no-such-crosvm-binary', autostart='yes'))
+    with VmCordon(config) as c:
+        res = c.ctl('start', 'vm', check_rc=False)
+        check(res.returncode != 0, f'cordonctl start vm succeeded: {res!r}')
+        check('no-such-crosvm-binary' in res.stderr,
+              f'the start error does not name the binary: {res.stderr!r}')
+        d = c.wait_state('vm', 'failed', 2)
+        check('no-such-crosvm-binary' in (d.get('reason') or ''),
+              f'the reason of vm does not name the binary: {d!r}')
+        d = c.wait_state('auto', 'failed', 2)
+        check('no-such-crosvm-binary' in (d.get('reason') or ''),
+              f'the reason of auto (autostart) does not name the binary: {d!r}')
+        check('no-such-crosvm-binary' in c.cordon_stderr(),
+              'cordon\'s log does not name the missing binary')
+        check_eq(c.records(), [], 'crosvm invocations')
+
+
+harness.main(main)
