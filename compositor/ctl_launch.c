@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -40,6 +41,19 @@ static int run_exec(char **exec, char **env, bool wait) {
 		return CTL_EXIT_FAILED;
 	}
 	if (pid == 0) {
+		if (!wait) {
+			/*
+			 * Detached like an app started from a launcher: it must not hold
+			 * the caller's terminal or pipe (`$(cordonctl run …)` returns).
+			 */
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, STDIN_FILENO);
+				dup2(null, STDOUT_FILENO);
+				dup2(null, STDERR_FILENO);
+			}
+			setsid();
+		}
 		execvpe(exec[0], exec, env);
 		fprintf(stderr, "cordonctl: run: cannot execute '%s': %s\n", exec[0], strerror(errno));
 		_exit(127);
