@@ -136,7 +136,8 @@ void view_focus(struct cordon_view *view) {
 static void view_focus_next(struct cordon_server *server) {
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
-		if (view_visible(view) && view != server->focused_view) {
+		/* An urgent window never had the user's focus: it gets none by default. */
+		if (view_visible(view) && view != server->focused_view && !view->urgent) {
 			view_focus(view);
 			return;
 		}
@@ -474,6 +475,9 @@ void view_map(struct cordon_view *view) {
 		if (view->tree->node.parent == focused->tree->node.parent) {
 			wlr_scene_node_place_below(&view->tree->node, &focused->tree->node);
 		}
+		/* Behind the focused window in the MRU order too: never next in line. */
+		wl_list_remove(&view->link);
+		wl_list_insert(&focused->link, &view->link);
 	}
 	events_window(view, "new");
 	cursor_rebase(server);
