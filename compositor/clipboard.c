@@ -40,6 +40,7 @@ struct clip_record {
 	struct wlr_data_source *data; /* CLIP_CLIPBOARD */
 	struct wlr_primary_selection_source *primary; /* CLIP_PRIMARY */
 	uint64_t stamp;               /* newest selection wins the seat */
+	bool dnd;                     /* a drag's data, never a selection */
 	struct wl_listener source_destroy;
 };
 
@@ -81,6 +82,7 @@ struct clip_paste {
 	struct clip_record *record;   /* the source's record while it lives */
 	char *from, *to, *mime;
 	enum clip_kind kind;
+	bool dnd;
 	enum config_clip_policy policy;
 	const char *answer;           /* for ask: allow, deny, timeout, withdrawn */
 	struct wl_listener source_destroy;
@@ -216,7 +218,7 @@ static void clip_history_add(struct cordon_clipboard *clip, struct clip_paste *p
 	h->from = strdup(p->from);
 	h->to = strdup(p->to);
 	h->mime = strdup(p->mime);
-	h->kind = clip_kind_names[p->kind];
+	h->kind = p->dnd ? "dnd" : clip_kind_names[p->kind];
 	h->bytes = bytes;
 	h->decision = decision;
 	h->result = strdup(result);
@@ -374,6 +376,7 @@ static struct clip_paste *clip_paste_create(struct cordon_clipboard *clip,
 	}
 	if (record != NULL) {
 		p->record = record;
+		p->dnd = record->dnd;
 		p->source_destroy.notify = handle_paste_source_destroy;
 		wl_list_remove(&p->source_destroy.link);
 		if (record->kind == CLIP_CLIPBOARD) {
@@ -430,7 +433,7 @@ static void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *o
 		close(fd);
 		struct clip_paste tmp = {
 			.from = owner->domain->name, .to = target->name, .mime = (char *)mime,
-			.kind = owner->kind, .policy = CONFIG_CLIP_DENY,
+			.kind = owner->kind, .dnd = owner->dnd, .policy = CONFIG_CLIP_DENY,
 		};
 		clip_history_add(clip, &tmp, 0, "deny", "denied by policy");
 		char line[160];
@@ -637,15 +640,167 @@ static void handle_request_set_primary_selection(struct wl_listener *listener, v
 	clip_record_set(clip, domain, CLIP_PRIMARY, event->source);
 }
 
+/*
+ * A drag carries this instead of the client's source, so a drop into
+ * another domain is a paste like any other: the receive comes to cordon,
+ * which applies the pair's policy (ask prompts at drop) and moves the
+ * bytes. Every other request is passed to the real source; its impl mirrors
+ * which hooks the real one has, as wlroots decides by their presence.
+ */
+struct clip_drag_proxy {
+	struct wlr_data_source base;
+	struct wlr_data_source_impl impl;
+	struct cordon_clipboard *clip;
+	struct clip_record record;    /* the real source; in no list */
+	struct cordon_domain *dropped_on;
+	struct wl_listener real_destroy;
+};
+
+static struct clip_drag_proxy *drag_proxy_from(struct wlr_data_source *source) {
+	struct clip_drag_proxy *proxy = wl_container_of(source, proxy, base);
+	return proxy;
+}
+
+static struct cordon_domain *drag_target_domain(struct clip_drag_proxy *proxy) {
+	struct cordon_server *server = proxy->clip->server;
+	struct wlr_drag *drag = server->seat->drag;
+	if (drag != NULL && drag->source == &proxy->base && drag->focus_client != NULL) {
+		return domain_of_client(server, drag->focus_client->client);
+	}
+	return proxy->dropped_on;
+}
+
+static void drag_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	struct cordon_domain *target = drag_target_domain(proxy);
+	if (target == NULL || proxy->record.data == NULL) {
+		close(fd);
+		return;
+	}
+	clip_proxy_send(proxy->clip, &proxy->record, target, mime, fd);
+}
+
+static void drag_proxy_accept(struct wlr_data_source *source, uint32_t serial,
+		const char *mime) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	if (proxy->record.data != NULL) {
+		wlr_data_source_accept(proxy->record.data, serial, mime);
+	}
+}
+
+static void drag_proxy_dnd_drop(struct wlr_data_source *source) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	proxy->dropped_on = drag_target_domain(proxy);
+	if (proxy->record.data != NULL) {
+		wlr_data_source_dnd_drop(proxy->record.data);
+	}
+}
+
+static void drag_proxy_dnd_finish(struct wlr_data_source *source) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	if (proxy->record.data != NULL) {
+		wlr_data_source_dnd_finish(proxy->record.data);
+	}
+}
+
+static void drag_proxy_dnd_action(struct wlr_data_source *source,
+		enum wl_data_device_manager_dnd_action action) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	if (proxy->record.data != NULL) {
+		wlr_data_source_dnd_action(proxy->record.data, action);
+	}
+}
+
+static void drag_proxy_destroy(struct wlr_data_source *source) {
+	struct clip_drag_proxy *proxy = drag_proxy_from(source);
+	struct wlr_data_source *real = proxy->record.data;
+	if (real != NULL) {
+		/* wlroots gave up the drag: the client hears "cancelled", as it would. */
+		wl_list_remove(&proxy->real_destroy.link);
+		proxy->record.data = NULL;
+		wlr_data_source_destroy(real);
+	}
+	free(proxy);
+}
+
+static void handle_drag_real_destroy(struct wl_listener *listener, void *data) {
+	struct clip_drag_proxy *proxy = wl_container_of(listener, proxy, real_destroy);
+	wl_list_remove(&proxy->real_destroy.link);
+	proxy->record.data = NULL;
+	wlr_data_source_destroy(&proxy->base);
+}
+
+static struct clip_drag_proxy *drag_proxy_create(struct cordon_clipboard *clip,
+		struct wlr_data_source *real, struct cordon_domain *from) {
+	struct clip_drag_proxy *proxy = calloc(1, sizeof(*proxy));
+	if (proxy == NULL) {
+		return NULL;
+	}
+	proxy->impl.send = drag_proxy_send;
+	proxy->impl.accept = drag_proxy_accept;
+	proxy->impl.destroy = drag_proxy_destroy;
+	proxy->impl.dnd_drop = real->impl->dnd_drop ? drag_proxy_dnd_drop : NULL;
+	proxy->impl.dnd_finish = real->impl->dnd_finish ? drag_proxy_dnd_finish : NULL;
+	proxy->impl.dnd_action = real->impl->dnd_action ? drag_proxy_dnd_action : NULL;
+	wlr_data_source_init(&proxy->base, &proxy->impl);
+	proxy->base.actions = real->actions;
+	proxy->clip = clip;
+	proxy->record.clip = clip;
+	proxy->record.domain = from;
+	proxy->record.kind = CLIP_CLIPBOARD;
+	proxy->record.data = real;
+	proxy->record.dnd = true;
+	wl_list_init(&proxy->record.link);
+	wl_list_init(&proxy->record.source_destroy.link);
+	size_t n = 0;
+	char **mime;
+	wl_array_for_each(mime, &real->mime_types) {
+		if (n == CLIP_MAX_MIMES) {
+			break;
+		}
+		if (strlen(*mime) > CLIP_MAX_MIME_LEN) {
+			continue;
+		}
+		char **slot = wl_array_add(&proxy->base.mime_types, sizeof(*slot));
+		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
+			if (slot != NULL) {
+				proxy->base.mime_types.size -= sizeof(*slot);
+			}
+			break;
+		}
+		n++;
+	}
+	proxy->real_destroy.notify = handle_drag_real_destroy;
+	wl_signal_add(&real->events.destroy, &proxy->real_destroy);
+	return proxy;
+}
+
 static void handle_request_start_drag(struct wl_listener *listener, void *data) {
 	struct cordon_clipboard *clip = wl_container_of(listener, clip, request_start_drag);
 	struct wlr_seat_request_start_drag_event *event = data;
 	struct wlr_seat *seat = clip->server->seat;
-	if (wlr_seat_validate_pointer_grab_serial(seat, event->origin, event->serial)) {
-		wlr_seat_start_pointer_drag(seat, event->drag, event->serial);
-	} else {
-		wlr_data_source_destroy(event->drag->source);
+	struct wlr_drag *drag = event->drag;
+	if (!wlr_seat_validate_pointer_grab_serial(seat, event->origin, event->serial)) {
+		/* Destroying the source frees the never-started drag with it. */
+		wlr_data_source_destroy(drag->source);
+		return;
 	}
+	if (drag->source != NULL) {
+		struct cordon_domain *from =
+			domain_of_client(clip->server, drag->seat_client->client);
+		struct clip_drag_proxy *proxy =
+			from ? drag_proxy_create(clip, drag->source, from) : NULL;
+		if (proxy == NULL) {
+			wlr_log(WLR_ERROR, "clipboard: cannot mediate a drag; refusing it");
+			wlr_data_source_destroy(drag->source);
+			return;
+		}
+		/* The drag follows the proxy's life from now on, not the client's source. */
+		wl_list_remove(&drag->source_destroy.link);
+		drag->source = &proxy->base;
+		wl_signal_add(&proxy->base.events.destroy, &drag->source_destroy);
+	}
+	wlr_seat_start_pointer_drag(seat, drag, event->serial);
 }
 
 bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *surface) {
@@ -662,8 +817,8 @@ bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *
 	if (from == to) {
 		return true;
 	}
-	/* A drop cannot be held for an answer, so only allow lets it through. */
-	return clip_policy_resolve(server->config, from->name, to->name) == CONFIG_CLIP_ALLOW;
+	/* Ask is asked at the drop, when the target pulls the data through cordon. */
+	return clip_policy_resolve(server->config, from->name, to->name) != CONFIG_CLIP_DENY;
 }
 
 void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *domain) {
