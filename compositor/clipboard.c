@@ -41,6 +41,7 @@ struct clip_record {
 	struct wlr_primary_selection_source *primary; /* CLIP_PRIMARY */
 	uint64_t stamp;               /* newest selection wins the seat */
 	bool dnd;                     /* a drag's data, never a selection */
+	bool dnd_refused;             /* its drop was denied or failed in transfer */
 	struct wl_listener source_destroy;
 };
 
@@ -309,6 +310,9 @@ static void handle_paste_finished(struct transfer *t, bool delivered, const char
 		p->answer = "withdrawn";
 	}
 	if (p->role == PASTE_CROSS) {
+		if (p->dnd && p->record != NULL && !delivered) {
+			p->record->dnd_refused = true;
+		}
 		clip_history_add(p->clip, p, delivered ? transfer_bytes(t) : 0,
 			clip_decision_name(p), delivered ? "delivered" : why);
 	} else if (p->role == PASTE_SECURE_COPY && !delivered && strcmp(why, "copied") != 0) {
@@ -424,6 +428,7 @@ static void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *o
 		wlr_log(WLR_INFO, "clipboard: [%s] asked [%s] for type '%.64s', not allowed",
 			target->name, owner->domain->name, mime);
 		close(fd);
+		owner->dnd_refused |= owner->dnd;
 		return;
 	}
 	const struct config_clipboard *cc = &clip->server->config->clipboard;
@@ -431,6 +436,7 @@ static void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *o
 		clip_policy_resolve(clip->server->config, owner->domain->name, target->name);
 	if (policy == CONFIG_CLIP_DENY) {
 		close(fd);
+		owner->dnd_refused |= owner->dnd;
 		struct clip_paste tmp = {
 			.from = owner->domain->name, .to = target->name, .mime = (char *)mime,
 			.kind = owner->kind, .dnd = owner->dnd, .policy = CONFIG_CLIP_DENY,
@@ -698,7 +704,12 @@ static void drag_proxy_dnd_drop(struct wlr_data_source *source) {
 
 static void drag_proxy_dnd_finish(struct wlr_data_source *source) {
 	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	if (proxy->record.data != NULL) {
+	/*
+	 * "Finished" lets the source delete what it moved: not after cordon
+	 * refused the data. wlroots destroys this proxy right after (the offer
+	 * goes), which cancels the real source instead.
+	 */
+	if (proxy->record.data != NULL && !proxy->record.dnd_refused) {
 		wlr_data_source_dnd_finish(proxy->record.data);
 	}
 }
@@ -803,22 +814,39 @@ static void handle_request_start_drag(struct wl_listener *listener, void *data) 
 	wlr_seat_start_pointer_drag(seat, drag, event->serial);
 }
 
+/*
+ * The domain a drag comes from, as recorded when it started: its client may
+ * give up its wl_seat mid-drag, and wlroots then forgets drag->seat_client.
+ */
+static struct cordon_domain *drag_origin_domain(struct cordon_server *server,
+		struct wlr_drag *drag) {
+	if (drag->source != NULL && drag->source->impl->send == drag_proxy_send) {
+		return drag_proxy_from(drag->source)->record.domain;
+	}
+	return drag->seat_client != NULL ?
+		domain_of_client(server, drag->seat_client->client) : NULL;
+}
+
 bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *surface) {
 	struct wlr_drag *drag = server->seat->drag;
-	if (drag == NULL || surface == NULL || drag->seat_client == NULL) {
+	if (drag == NULL || surface == NULL) {
 		return true;
 	}
-	struct cordon_domain *from = domain_of_client(server, drag->seat_client->client);
+	struct cordon_domain *from = drag_origin_domain(server, drag);
 	struct cordon_domain *to =
 		domain_of_client(server, wl_resource_get_client(surface->resource));
-	if (from == NULL || to == NULL) {
-		return false;
-	}
-	if (from == to) {
+	if (from != NULL && to != NULL && (from == to ||
+			/* Ask is asked at the drop, when the target pulls the data through cordon. */
+			clip_policy_resolve(server->config, from->name, to->name) != CONFIG_CLIP_DENY)) {
 		return true;
 	}
-	/* Ask is asked at the drop, when the target pulls the data through cordon. */
-	return clip_policy_resolve(server->config, from->name, to->name) != CONFIG_CLIP_DENY;
+	/*
+	 * Refused: the drag leaves whatever it was over, through its grab.
+	 * (wlr_seat_pointer_clear_focus bypasses grabs: the drag would keep
+	 * the last surface it entered, and a release here would drop there.)
+	 */
+	wlr_seat_pointer_notify_clear_focus(server->seat);
+	return false;
 }
 
 void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *domain) {

@@ -5,6 +5,7 @@
  * tests/client/README or `cordon-test-client --help` for both lists.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
 #include "xdg-decoration-unstable-v1-client-protocol.h"
@@ -91,6 +93,22 @@ struct client {
 	int n_held_fds;
 	uint32_t input_serial; /* latest keyboard or pointer enter, key or button */
 	bool have_input_serial;
+	struct wl_surface *pointer_surface; /* the surface the pointer is in, if ours */
+
+	/* Drag-and-drop source (drag-source): armed until the next press. */
+	char *drag_text;
+	bool drag_armed;
+	struct wl_data_source *drag_source;
+
+	/* Drag-and-drop target (accept-drops). */
+	bool accept_drops;
+	struct wl_data_offer *selection_offer; /* the latest selection offer */
+	struct wl_data_offer *drag_offer;      /* offered by the current enter */
+	struct wl_data_offer *drop_offer;      /* dropped here, being read */
+	int drop_fd;                           /* its read end, or -1 */
+	char *drop_data;
+	size_t drop_len;
+	struct timespec drop_deadline;
 
 	char line[4096];
 	size_t line_len;
@@ -439,17 +457,22 @@ static const struct wl_keyboard_listener keyboard_listener = {
 	.repeat_info = keyboard_handle_repeat_info,
 };
 
+static void drag_start(struct client *c, uint32_t serial);
+
 static void pointer_handle_enter(void *data, struct wl_pointer *pointer,
 		uint32_t serial, struct wl_surface *surface, wl_fixed_t sx, wl_fixed_t sy) {
 	struct client *c = data;
 	c->input_serial = serial;
 	c->have_input_serial = true;
+	c->pointer_surface = surface;
 	say("pointer-enter %d %d%s", wl_fixed_to_int(sx), wl_fixed_to_int(sy),
 		c->popup != NULL && surface == c->popup->surface ? " popup" : "");
 }
 
 static void pointer_handle_leave(void *data, struct wl_pointer *pointer,
 		uint32_t serial, struct wl_surface *surface) {
+	struct client *c = data;
+	c->pointer_surface = NULL;
 	say("pointer-leave");
 }
 
@@ -466,6 +489,10 @@ static void pointer_handle_button(void *data, struct wl_pointer *pointer,
 	c->have_input_serial = true;
 	say("button %u %s", button,
 		state == WL_POINTER_BUTTON_STATE_PRESSED ? "pressed" : "released");
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED && c->drag_armed &&
+			c->pointer_surface != NULL && c->pointer_surface == c->surface) {
+		drag_start(c, serial);
+	}
 }
 
 static void pointer_handle_axis(void *data, struct wl_pointer *pointer,
@@ -706,19 +733,212 @@ static const struct wl_data_source_listener data_source_listener = {
 	.cancelled = data_source_handle_cancelled,
 };
 
-/*
- * Offers text as the clipboard selection with the latest input serial this
- * client got (keyboard or pointer), whether or not it has keyboard focus:
- * what a background client trying to replace the clipboard would do.
- */
-static void copy_text(struct client *c, const char *text, bool hang) {
-	if (c->ddm_name == 0 || c->seat == NULL) {
-		say("error no wl_data_device_manager or wl_seat");
+/* ---- data device: selection offers, drag and drop ---- */
+
+#define DROP_MIME "text/plain;charset=utf-8"
+#define DROP_MAX_BYTES (1u << 20)
+#define DROP_TIMEOUT_S 60
+
+/* What an offer (selection or drag) says about itself. */
+struct offer_info {
+	bool has_text; /* DROP_MIME is on offer */
+};
+
+static void offer_handle_offer(void *data, struct wl_data_offer *offer,
+		const char *mime) {
+	struct offer_info *info = data;
+	if (info != NULL && strcmp(mime, DROP_MIME) == 0) {
+		info->has_text = true;
+	}
+}
+
+static void offer_handle_source_actions(void *data, struct wl_data_offer *offer,
+		uint32_t actions) {
+}
+
+static void offer_handle_action(void *data, struct wl_data_offer *offer,
+		uint32_t action) {
+}
+
+static const struct wl_data_offer_listener offer_listener = {
+	.offer = offer_handle_offer,
+	.source_actions = offer_handle_source_actions,
+	.action = offer_handle_action,
+};
+
+static void offer_destroy(struct wl_data_offer *offer) {
+	if (offer != NULL) {
+		free(wl_data_offer_get_user_data(offer));
+		wl_data_offer_destroy(offer);
+	}
+}
+
+static void data_device_handle_data_offer(void *data, struct wl_data_device *device,
+		struct wl_data_offer *offer) {
+	struct client *c = data;
+	struct offer_info *info = calloc(1, sizeof(*info));
+	if (info == NULL) {
+		/* Out of memory: the loop ends; until then the offer has no info. */
+		c->running = false;
+		c->exit_code = 1;
+	}
+	wl_data_offer_add_listener(offer, &offer_listener, info);
+}
+
+static void data_device_handle_enter(void *data, struct wl_data_device *device,
+		uint32_t serial, struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y,
+		struct wl_data_offer *offer) {
+	struct client *c = data;
+	offer_destroy(c->drag_offer);
+	c->drag_offer = offer;
+	if (!c->accept_drops) {
 		return;
 	}
-	if (!c->have_input_serial) {
-		say("error no input serial yet");
+	if (offer != NULL) {
+		struct offer_info *info = wl_data_offer_get_user_data(offer);
+		wl_data_offer_accept(offer, serial,
+			info != NULL && info->has_text ? DROP_MIME : NULL);
+		if (wl_data_offer_get_version(offer) >= WL_DATA_OFFER_SET_ACTIONS_SINCE_VERSION) {
+			wl_data_offer_set_actions(offer, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY,
+				WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
+		}
+	}
+	say("drop-enter%s", offer == NULL ? " no-offer" : "");
+}
+
+static void data_device_handle_leave(void *data, struct wl_data_device *device) {
+	struct client *c = data;
+	/* A dropped offer stays until its data is read: only this one goes. */
+	offer_destroy(c->drag_offer);
+	c->drag_offer = NULL;
+	if (c->accept_drops) {
+		say("drop-leave");
+	}
+}
+
+static void data_device_handle_motion(void *data, struct wl_data_device *device,
+		uint32_t time, wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void drop_reset(struct client *c) {
+	if (c->drop_fd >= 0) {
+		close(c->drop_fd);
+		c->drop_fd = -1;
+	}
+	free(c->drop_data);
+	c->drop_data = NULL;
+	c->drop_len = 0;
+	offer_destroy(c->drop_offer);
+	c->drop_offer = NULL;
+}
+
+static void data_device_handle_drop(void *data, struct wl_data_device *device) {
+	struct client *c = data;
+	if (!c->accept_drops || c->drag_offer == NULL) {
 		return;
+	}
+	if (c->drop_offer != NULL) {
+		say("error a drop while the previous one is still being read");
+		return;
+	}
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		say("error pipe: %s", strerror(errno));
+		return;
+	}
+	c->drop_offer = c->drag_offer;
+	c->drag_offer = NULL;
+	wl_data_offer_receive(c->drop_offer, DROP_MIME, fds[1]);
+	close(fds[1]);
+	c->drop_fd = fds[0];
+	clock_gettime(CLOCK_MONOTONIC, &c->drop_deadline);
+	c->drop_deadline.tv_sec += DROP_TIMEOUT_S;
+	say("drop");
+}
+
+/* The drop's data so far has ended: why is NULL at EOF, else what went wrong. */
+static void drop_done(struct client *c, const char *why) {
+	if (why != NULL) {
+		say("dropped-%s", why);
+	} else if (c->drop_len == 0) {
+		say("dropped-empty");
+	} else {
+		say("dropped %.*s", (int)c->drop_len, c->drop_data);
+	}
+	if (why == NULL && wl_data_offer_get_version(c->drop_offer) >=
+			WL_DATA_OFFER_FINISH_SINCE_VERSION) {
+		wl_data_offer_finish(c->drop_offer);
+	}
+	drop_reset(c);
+}
+
+static void drop_read(struct client *c) {
+	char chunk[4096];
+	for (;;) {
+		ssize_t n = read(c->drop_fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			if (errno != EAGAIN) {
+				drop_done(c, "error");
+			}
+			return;
+		}
+		if (n == 0) {
+			drop_done(c, NULL);
+			return;
+		}
+		if (c->drop_len + (size_t)n > DROP_MAX_BYTES) {
+			drop_done(c, "too-long");
+			return;
+		}
+		char *grown = realloc(c->drop_data, c->drop_len + (size_t)n);
+		if (grown == NULL) {
+			c->running = false;
+			c->exit_code = 1;
+			return;
+		}
+		memcpy(grown + c->drop_len, chunk, (size_t)n);
+		c->drop_data = grown;
+		c->drop_len += (size_t)n;
+		say("drop-progress %zu", c->drop_len);
+	}
+}
+
+/* Milliseconds until the drop being read times out (-1: none is). */
+static int drop_timeout_ms(struct client *c) {
+	if (c->drop_fd < 0) {
+		return -1;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (c->drop_deadline.tv_sec - now.tv_sec) * 1000LL +
+		(c->drop_deadline.tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (int)ms;
+}
+
+static void data_device_handle_selection(void *data, struct wl_data_device *device,
+		struct wl_data_offer *offer) {
+	struct client *c = data;
+	offer_destroy(c->selection_offer);
+	c->selection_offer = offer;
+}
+
+static const struct wl_data_device_listener data_device_listener = {
+	.data_offer = data_device_handle_data_offer,
+	.enter = data_device_handle_enter,
+	.leave = data_device_handle_leave,
+	.motion = data_device_handle_motion,
+	.drop = data_device_handle_drop,
+	.selection = data_device_handle_selection,
+};
+
+/* Binds the data device manager (version 3 at most) on first use. */
+static bool ensure_data_device(struct client *c) {
+	if (c->ddm_name == 0 || c->seat == NULL) {
+		say("error no wl_data_device_manager or wl_seat");
+		return false;
 	}
 	if (c->data_device_manager == NULL) {
 		/* A reader that gives up must not kill the client mid-write. */
@@ -727,6 +947,156 @@ static void copy_text(struct client *c, const char *text, bool hang) {
 			&wl_data_device_manager_interface, min_version(c->ddm_version, 3));
 		c->data_device = wl_data_device_manager_get_data_device(
 			c->data_device_manager, c->seat);
+		wl_data_device_add_listener(c->data_device, &data_device_listener, c);
+	}
+	return true;
+}
+
+/* ---- drag source ---- */
+
+static void drag_source_handle_target(void *data, struct wl_data_source *source,
+		const char *mime) {
+	say("drag-target %s", mime != NULL ? mime : "none");
+}
+
+static void drag_source_handle_send(void *data, struct wl_data_source *source,
+		const char *mime, int32_t fd) {
+	struct client *c = data;
+	say("drag-send %s", mime);
+	size_t len = c->drag_text ? strlen(c->drag_text) : 0, off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, c->drag_text + off, len - off);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			say("drag-write-error %s", n < 0 ? strerror(errno) : "short write");
+			break;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+}
+
+static void drag_source_forget(struct client *c, struct wl_data_source *source) {
+	if (c->drag_source == source) {
+		c->drag_source = NULL;
+	}
+	wl_data_source_destroy(source);
+}
+
+static void drag_source_handle_cancelled(void *data, struct wl_data_source *source) {
+	struct client *c = data;
+	say("drag-cancelled");
+	drag_source_forget(c, source);
+}
+
+static void drag_source_handle_dnd_drop_performed(void *data,
+		struct wl_data_source *source) {
+	say("drag-dropped");
+}
+
+static void drag_source_handle_dnd_finished(void *data, struct wl_data_source *source) {
+	struct client *c = data;
+	say("drag-finished");
+	/* Done with: anything the compositor says about it after this is moot. */
+	drag_source_forget(c, source);
+}
+
+static void drag_source_handle_action(void *data, struct wl_data_source *source,
+		uint32_t action) {
+	say("drag-action %u", action);
+}
+
+static const struct wl_data_source_listener drag_source_listener = {
+	.target = drag_source_handle_target,
+	.send = drag_source_handle_send,
+	.cancelled = drag_source_handle_cancelled,
+	.dnd_drop_performed = drag_source_handle_dnd_drop_performed,
+	.dnd_finished = drag_source_handle_dnd_finished,
+	.action = drag_source_handle_action,
+};
+
+/* On the armed press: drags the text with the press's serial, from our surface. */
+static void drag_start(struct client *c, uint32_t serial) {
+	c->drag_armed = false;
+	if (c->drag_source != NULL) {
+		wl_data_source_destroy(c->drag_source);
+	}
+	c->drag_source = wl_data_device_manager_create_data_source(c->data_device_manager);
+	wl_data_source_add_listener(c->drag_source, &drag_source_listener, c);
+	wl_data_source_offer(c->drag_source, DROP_MIME);
+	wl_data_source_offer(c->drag_source, "text/plain");
+	if (wl_data_source_get_version(c->drag_source) >=
+			WL_DATA_SOURCE_SET_ACTIONS_SINCE_VERSION) {
+		wl_data_source_set_actions(c->drag_source, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
+	}
+	wl_data_device_start_drag(c->data_device, c->drag_source, c->surface, NULL, serial);
+	sync_say(c, "drag-started");
+}
+
+static void drag_arm(struct client *c, const char *text) {
+	if (!ensure_data_device(c)) {
+		return;
+	}
+	char *dup = strdup(text);
+	if (dup == NULL) {
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	free(c->drag_text);
+	c->drag_text = dup;
+	c->drag_armed = true;
+	sync_say(c, "drag-armed");
+}
+
+/*
+ * Gives up the seat (pointer and keyboard with it) and keeps everything
+ * else, a drag under way included: what a hostile drag source may do to
+ * lose the compositor's track of where its drag came from.
+ */
+static void release_seat(struct client *c) {
+	if (c->pointer != NULL) {
+		wl_pointer_release(c->pointer);
+		c->pointer = NULL;
+	}
+	if (c->keyboard != NULL) {
+		wl_keyboard_release(c->keyboard);
+		c->keyboard = NULL;
+	}
+	if (c->seat != NULL) {
+		if (wl_seat_get_version(c->seat) >= WL_SEAT_RELEASE_SINCE_VERSION) {
+			wl_seat_release(c->seat);
+		} else {
+			wl_seat_destroy(c->seat);
+		}
+		c->seat = NULL;
+	}
+	c->pointer_surface = NULL;
+	sync_say(c, "seat-released");
+}
+
+static void accept_drops(struct client *c) {
+	if (!ensure_data_device(c)) {
+		return;
+	}
+	c->accept_drops = true;
+	sync_say(c, "accepting-drops");
+}
+
+/*
+ * Offers text as the clipboard selection with the latest input serial this
+ * client got (keyboard or pointer), whether or not it has keyboard focus:
+ * what a background client trying to replace the clipboard would do.
+ */
+static void copy_text(struct client *c, const char *text, bool hang) {
+	if (!ensure_data_device(c)) {
+		return;
+	}
+	if (!c->have_input_serial) {
+		say("error no input serial yet");
+		return;
 	}
 	char *dup = strdup(text);
 	if (dup == NULL) {
@@ -797,6 +1167,12 @@ static void handle_command(struct client *c, char *line) {
 		bind_by_name(c, arg);
 	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
 		copy_text(c, arg, strcmp(line, "copy-hang") == 0);
+	} else if (strcmp(line, "drag-source") == 0) {
+		drag_arm(c, arg);
+	} else if (strcmp(line, "accept-drops") == 0) {
+		accept_drops(c);
+	} else if (strcmp(line, "release-seat") == 0) {
+		release_seat(c);
 	} else if (strcmp(line, "quit") == 0) {
 		c->running = false;
 		c->exit_code = 0;
@@ -870,7 +1246,17 @@ static void usage(FILE *out) {
 		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
 		"    with the latest input serial (-> copy-done); on a paste the\n"
 		"    source says source-send MIME and writes TEXT, then closes the fd\n"
-		"    (copy-hang: keeps it open, source-holding); source-cancelled\n");
+		"    (copy-hang: keeps it open, source-holding); source-cancelled\n"
+		"  drag-source TEXT (-> drag-armed): the next button press on the window\n"
+		"    starts a drag of TEXT (text/plain;charset=utf-8, text/plain; action\n"
+		"    copy) with the press's serial (-> drag-started); then drag-target\n"
+		"    MIME|none, drag-action N, drag-send MIME, drag-dropped,\n"
+		"    drag-finished, drag-cancelled as the compositor reports them\n"
+		"  accept-drops (-> accepting-drops): accept text drops: drop-enter,\n"
+		"    drop-leave, drop, drop-progress BYTES-SO-FAR, then dropped TEXT |\n"
+		"    dropped-empty | dropped-timeout | dropped-too-long | dropped-error\n"
+		"  release-seat (-> seat-released): drop wl_seat, wl_pointer and\n"
+		"    wl_keyboard, keep the rest (a drag under way included)\n");
 }
 
 static bool parse_options(struct client *c, int argc, char **argv) {
@@ -927,6 +1313,13 @@ static void client_finish(struct client *c) {
 	if (c->data_source != NULL) {
 		wl_data_source_destroy(c->data_source);
 	}
+	if (c->drag_source != NULL) {
+		wl_data_source_destroy(c->drag_source);
+	}
+	drop_reset(c);
+	offer_destroy(c->drag_offer);
+	offer_destroy(c->selection_offer);
+	free(c->drag_text);
 	if (c->data_device != NULL) {
 		if (wl_data_device_get_version(c->data_device) >=
 				WL_DATA_DEVICE_RELEASE_SINCE_VERSION) {
@@ -1010,6 +1403,7 @@ int main(int argc, char **argv) {
 		.color = 0x3366cc,
 		.stdin_open = true,
 		.running = true,
+		.drop_fd = -1,
 	};
 	if (!parse_options(&c, argc, argv)) {
 		return 2;
@@ -1061,9 +1455,10 @@ int main(int argc, char **argv) {
 	}
 	wl_surface_commit(c.surface);
 
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{.fd = wl_display_get_fd(c.display), .events = POLLIN},
 		{.fd = STDIN_FILENO, .events = POLLIN},
+		{.fd = -1, .events = POLLIN},
 	};
 	while (c.running) {
 		while (wl_display_prepare_read(c.display) != 0) {
@@ -1081,7 +1476,9 @@ int main(int argc, char **argv) {
 			break;
 		}
 		fds[1].fd = c.stdin_open ? STDIN_FILENO : -1;
-		if (poll(fds, 2, -1) < 0) {
+		fds[2].fd = c.drop_fd;
+		fds[2].revents = 0;
+		if (poll(fds, 3, drop_timeout_ms(&c)) < 0) {
 			wl_display_cancel_read(c.display);
 			if (errno == EINTR) {
 				continue;
@@ -1104,6 +1501,15 @@ int main(int argc, char **argv) {
 		}
 		if (c.running && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 			read_stdin(&c);
+			wl_display_flush(c.display);
+		}
+		if (c.running && c.drop_fd >= 0) {
+			if (fds[2].fd == c.drop_fd &&
+					(fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+				drop_read(&c);
+			} else if (drop_timeout_ms(&c) == 0) {
+				drop_done(&c, "timeout");
+			}
 			wl_display_flush(c.display);
 		}
 	}

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""vpointer: a virtual pointer for cordon's tests that can hold a button.
+
+wlrctl can only click (press and release at once); starting a drag needs a
+button held down while the pointer moves. This is a tiny Wayland client
+that speaks the wire protocol itself (python3 standard library only, no
+protocol XML, no generated code): it binds wl_seat and
+zwlr_virtual_pointer_manager_v1 from the registry, creates a virtual
+pointer and reads commands, one per line, on stdin:
+
+    move X Y     absolute motion to (X, Y) in layout pixels
+    press        left button down (BTN_LEFT)
+    release      left button up
+    quit         destroy the pointer and exit
+
+Each pointer command ends with a frame and a wl_display.sync round trip:
+`ok` is printed once the compositor has processed it. `ready` is printed
+once the virtual pointer exists; `error ...` answers a bad command. A
+protocol error (wl_display.error) is printed as `protocol-error OBJECT
+CODE MESSAGE` and ends the program with status 2; a lost connection
+(`disconnected ...`) with status 3.
+
+    vpointer.py [--size WxH]     (the layout size, default 1280x720)
+
+Wire format: every message is the object id (u32), then (size << 16 |
+opcode) (u32) with size counting the 8-byte header, then the arguments,
+little-endian and each padded to 4 bytes. A string is its length
+including the NUL (u32), the bytes, the NUL and padding; a new_id is the
+id the client picked for the new object.
+"""
+
+import argparse
+import os
+import socket
+import struct
+import sys
+import time
+
+BTN_LEFT = 0x110
+BUTTON_RELEASED, BUTTON_PRESSED = 0, 1
+
+DISPLAY_ID = 1
+# wl_display requests and events
+DISPLAY_SYNC, DISPLAY_GET_REGISTRY = 0, 1
+DISPLAY_EV_ERROR, DISPLAY_EV_DELETE_ID = 0, 1
+# wl_registry
+REGISTRY_BIND = 0
+REGISTRY_EV_GLOBAL, REGISTRY_EV_GLOBAL_REMOVE = 0, 1
+# wl_callback
+CALLBACK_EV_DONE = 0
+# zwlr_virtual_pointer_manager_v1
+VPM_CREATE_VIRTUAL_POINTER = 0
+# zwlr_virtual_pointer_v1
+VP_MOTION_ABSOLUTE = 1
+VP_BUTTON = 2
+VP_FRAME = 4
+VP_DESTROY = 8
+
+VPM_INTERFACE = 'zwlr_virtual_pointer_manager_v1'
+
+
+class ProtocolError(Exception):
+    pass
+
+
+class Disconnected(Exception):
+    pass
+
+
+def pad4(n):
+    return (n + 3) & ~3
+
+
+def enc_uint(v):
+    return struct.pack('<I', v & 0xffffffff)
+
+
+def enc_string(s):
+    data = s.encode() + b'\0'
+    return struct.pack('<I', len(data)) + data + b'\0' * (pad4(len(data)) - len(data))
+
+
+def dec_uint(body, pos):
+    return struct.unpack_from('<I', body, pos)[0], pos + 4
+
+
+def dec_string(body, pos):
+    n, pos = dec_uint(body, pos)
+    if n == 0:
+        return None, pos
+    raw = body[pos:pos + n]
+    if len(raw) != n or raw[-1:] != b'\0':
+        raise ProtocolError(f'malformed string argument ({n} bytes)')
+    return raw[:-1].decode('utf-8', 'replace'), pos + pad4(n)
+
+
+def socket_path():
+    name = os.environ.get('WAYLAND_DISPLAY', 'wayland-0')
+    if name.startswith('/'):
+        return name
+    runtime = os.environ.get('XDG_RUNTIME_DIR')
+    if not runtime:
+        raise SystemExit('vpointer: XDG_RUNTIME_DIR is not set')
+    return os.path.join(runtime, name)
+
+
+class Connection:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buf = b''
+        self.next_id = 2          # 1 is wl_display
+        self.objects = {DISPLAY_ID: 'wl_display'}
+        self.globals = {}         # name -> (interface, version)
+        self.done = set()         # callbacks whose done arrived
+        self.registry = None
+
+    def new_id(self, interface):
+        oid = self.next_id
+        self.next_id += 1
+        self.objects[oid] = interface
+        return oid
+
+    def send(self, oid, opcode, args=b''):
+        size = 8 + len(args)
+        self.sock.sendall(struct.pack('<II', oid, (size << 16) | opcode) + args)
+
+    # ---- events ----
+
+    def read_some(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise Disconnected('the compositor closed the connection')
+        self.buf += chunk
+        while len(self.buf) >= 8:
+            oid, word = struct.unpack_from('<II', self.buf, 0)
+            size, opcode = word >> 16, word & 0xffff
+            if size < 8:
+                raise ProtocolError(f'message of size {size} from the compositor')
+            if len(self.buf) < size:
+                break
+            body = self.buf[8:size]
+            self.buf = self.buf[size:]
+            self.dispatch(oid, opcode, body)
+
+    def dispatch(self, oid, opcode, body):
+        kind = self.objects.get(oid)
+        if oid == DISPLAY_ID:
+            if opcode == DISPLAY_EV_ERROR:
+                obj, pos = dec_uint(body, 0)
+                code, pos = dec_uint(body, pos)
+                msg, pos = dec_string(body, pos)
+                raise ProtocolError(f'{obj} {code} {msg}')
+            if opcode == DISPLAY_EV_DELETE_ID:
+                gone, _ = dec_uint(body, 0)
+                self.objects.pop(gone, None)
+            return
+        if kind == 'wl_registry':
+            if opcode == REGISTRY_EV_GLOBAL:
+                name, pos = dec_uint(body, 0)
+                interface, pos = dec_string(body, pos)
+                version, pos = dec_uint(body, pos)
+                self.globals[name] = (interface, version)
+            elif opcode == REGISTRY_EV_GLOBAL_REMOVE:
+                name, _ = dec_uint(body, 0)
+                self.globals.pop(name, None)
+            return
+        if kind == 'wl_callback' and opcode == CALLBACK_EV_DONE:
+            self.done.add(oid)
+            return
+        # wl_seat capabilities and name, or an event for an object already
+        # gone: nothing to do.
+
+    # ---- requests ----
+
+    def roundtrip(self, timeout=10.0):
+        cb = self.new_id('wl_callback')
+        self.send(DISPLAY_ID, DISPLAY_SYNC, enc_uint(cb))
+        deadline = time.monotonic() + timeout
+        while cb not in self.done:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Disconnected(f'no reply to wl_display.sync within {timeout:g} s')
+            self.sock.settimeout(left)
+            try:
+                self.read_some()
+            except socket.timeout:
+                continue
+        self.done.discard(cb)
+
+    def get_registry(self):
+        self.registry = self.new_id('wl_registry')
+        self.send(DISPLAY_ID, DISPLAY_GET_REGISTRY, enc_uint(self.registry))
+        self.roundtrip()
+
+    def bind(self, interface, max_version):
+        for name, (iface, version) in sorted(self.globals.items()):
+            if iface == interface:
+                oid = self.new_id(interface)
+                v = min(version, max_version)
+                self.send(self.registry, REGISTRY_BIND,
+                          enc_uint(name) + enc_string(interface) + enc_uint(v) + enc_uint(oid))
+                return oid
+        return None
+
+
+def now_ms():
+    return int(time.monotonic() * 1000) & 0xffffffff
+
+
+def parse_size(text):
+    try:
+        w, h = text.lower().split('x')
+        w, h = int(w), int(h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'bad size {text!r} (want WxH)')
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError(f'bad size {text!r} (want WxH)')
+    return w, h
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def run(args):
+    conn = Connection(socket_path())
+    conn.get_registry()
+    seat = conn.bind('wl_seat', 1)
+    manager = conn.bind(VPM_INTERFACE, 1)
+    if manager is None:
+        say(f'error no {VPM_INTERFACE} on this socket')
+        return 1
+    pointer = conn.new_id('zwlr_virtual_pointer_v1')
+    conn.send(manager, VPM_CREATE_VIRTUAL_POINTER,
+              enc_uint(seat if seat is not None else 0) + enc_uint(pointer))
+    conn.roundtrip()
+    say('ready')
+    width, height = args.size
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        cmd = words[0]
+        if cmd == 'move' and len(words) == 3:
+            try:
+                x, y = int(float(words[1])), int(float(words[2]))
+            except ValueError:
+                say(f'error bad position {line.strip()!r}')
+                continue
+            x = max(0, min(x, width))
+            y = max(0, min(y, height))
+            conn.send(pointer, VP_MOTION_ABSOLUTE, enc_uint(now_ms()) + enc_uint(x) +
+                      enc_uint(y) + enc_uint(width) + enc_uint(height))
+        elif cmd in ('press', 'release') and len(words) == 1:
+            state = BUTTON_PRESSED if cmd == 'press' else BUTTON_RELEASED
+            conn.send(pointer, VP_BUTTON, enc_uint(now_ms()) + enc_uint(BTN_LEFT) +
+                      enc_uint(state))
+        elif cmd == 'quit':
+            break
+        else:
+            say(f'error unknown command {line.strip()!r}')
+            continue
+        conn.send(pointer, VP_FRAME)
+        conn.roundtrip()
+        say('ok')
+    conn.send(pointer, VP_DESTROY)
+    conn.roundtrip()
+    conn.sock.close()
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description='a virtual pointer that can hold a button')
+    parser.add_argument('--size', type=parse_size, default=(1280, 720),
+                        help='the layout size that absolute positions refer to (WxH)')
+    args = parser.parse_args()
+    try:
+        sys.exit(run(args))
+    except ProtocolError as e:
+        say(f'protocol-error {e}')
+        sys.exit(2)
+    except (Disconnected, OSError) as e:
+        say(f'disconnected {e}')
+        sys.exit(3)
+
+
+if __name__ == '__main__':
+    main()
