@@ -114,12 +114,13 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 		}
 		cursor_untrack_guest(server);
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, shape);
-		wlr_seat_pointer_clear_focus(server->seat);
+		/* Through the grab: a drag released here must not drop elsewhere. */
+		wlr_seat_pointer_notify_clear_focus(server->seat);
 		return;
 	}
 	if (!clipboard_drag_may_enter(server, surface)) {
 		/* A drag of another domain's data gets no offer into this surface. */
-		wlr_seat_pointer_clear_focus(server->seat);
+		wlr_seat_pointer_notify_clear_focus(server->seat);
 		return;
 	}
 	wlr_seat_pointer_notify_enter(server->seat, surface, sx, sy);

@@ -314,6 +314,22 @@ def target_killed(d, src):
           f'a drop into a dead target counted as delivered: {rows[-1]!r}')
 
 
+def released_over_background(d, src, b):
+    # Over beta, then off every window: the release drops nowhere.
+    before = d.transfers()
+    b.proc.skip_pending()
+    d.start(src, 'dropped on the desktop')
+    d.enter(src, b)
+    d.ptr.move(640, 640)
+    b.proc.expect(r'^drop-leave$')
+    d.ptr.release()
+    src.proc.expect(r'^drag-cancelled$')
+    src.proc.expect_not(r'^drag-(dropped|send|finished)', within=0.5)
+    b.proc.expect_not(r'^(drop|dropped)', within=0)
+    check_eq(dnd_rows(d.transfers(), B), dnd_rows(before, B),
+             'dnd records to beta after a release over the desktop')
+
+
 def main():
     cliptest.require_peers()
     with Cordon(config=CONFIG) as c:
@@ -337,6 +353,8 @@ def main():
         same_domain(d, src, a2)
         harness.log('allow')
         allowed(d, src, b)
+        harness.log('released over the desktop')
+        released_over_background(d, src, b)
         harness.log('deny')
         denied(d, src, a2, g)
         harness.log('deny, the source without a seat')
