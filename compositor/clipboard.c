@@ -10,6 +10,8 @@
 #include <wlr/util/log.h>
 #include "compositor/clip_policy.h"
 #include "compositor/clipboard.h"
+#include "compositor/clipboard_internal.h"
+#include "compositor/dnd.h"
 #include "compositor/domain.h"
 #include "compositor/ipc.h"
 #include "compositor/notify.h"
@@ -19,31 +21,10 @@
 #include "compositor/util.h"
 
 /* Caps on what a guest's source may make cordon offer to anyone. */
-#define CLIP_MAX_MIMES 64
-#define CLIP_MAX_MIME_LEN 256
-#define CLIP_HISTORY 64
 
-enum clip_kind {
-	CLIP_CLIPBOARD = 0,
-	CLIP_PRIMARY,
-	CLIP_KINDS,
-};
 
 static const char *const clip_kind_names[CLIP_KINDS] = {"clipboard", "primary"};
 
-/* A domain's own selection. The real source lives here, never in the seat. */
-struct clip_record {
-	struct wl_list link;          /* cordon_clipboard.records */
-	struct cordon_clipboard *clip;
-	struct cordon_domain *domain;
-	enum clip_kind kind;
-	struct wlr_data_source *data; /* CLIP_CLIPBOARD */
-	struct wlr_primary_selection_source *primary; /* CLIP_PRIMARY */
-	uint64_t stamp;               /* newest selection wins the seat */
-	bool dnd;                     /* a drag's data, never a selection */
-	bool dnd_refused;             /* its drop was denied or failed in transfer */
-	struct wl_listener source_destroy;
-};
 
 /* The seat's selection for one target domain. */
 struct clip_data_proxy {
@@ -89,42 +70,7 @@ struct clip_paste {
 	struct wl_listener source_destroy;
 };
 
-struct clip_history {
-	time_t time;
-	char *from, *to, *mime;
-	const char *kind;
-	size_t bytes;
-	const char *decision;
-	char *result;
-};
 
-struct cordon_clipboard {
-	struct cordon_server *server;
-	struct wl_list records;       /* clip_record.link */
-	struct wl_list pastes;        /* clip_paste.link */
-	struct cordon_domain *focused;
-	uint64_t stamp;
-	/*
-	 * The serial of the last selection request cordon accepted, per kind.
-	 * Every proxy swap hands it to the seat again: wlroots drops a request
-	 * whose serial is older than the seat's selection serial ("superseded"),
-	 * so a fresh serial per swap would silently drop a focused client's
-	 * copy made with a serial from just before an unrelated swap.
-	 */
-	uint32_t serial[CLIP_KINDS];
-	struct clip_history history[CLIP_HISTORY];
-	size_t history_len, history_next;
-
-	/* The secure clipboard: filled by secure-copy, emptied by secure-paste. */
-	int secure_memfd;
-	size_t secure_len;
-	char *secure_from;
-	char *secure_mime;
-
-	struct wl_listener request_set_selection;
-	struct wl_listener request_set_primary_selection;
-	struct wl_listener request_start_drag;
-};
 
 static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind);
 
@@ -413,7 +359,7 @@ static struct clip_paste *clip_start_read(struct cordon_clipboard *clip,
 }
 
 /* A paste by the target domain from the proxy made for it. */
-static void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
+void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, const char *mime, int fd) {
 	if (owner == NULL || !clip_record_live(owner)) {
 		close(fd);
@@ -646,208 +592,6 @@ static void handle_request_set_primary_selection(struct wl_listener *listener, v
 	clip_record_set(clip, domain, CLIP_PRIMARY, event->source);
 }
 
-/*
- * A drag carries this instead of the client's source, so a drop into
- * another domain is a paste like any other: the receive comes to cordon,
- * which applies the pair's policy (ask prompts at drop) and moves the
- * bytes. Every other request is passed to the real source; its impl mirrors
- * which hooks the real one has, as wlroots decides by their presence.
- */
-struct clip_drag_proxy {
-	struct wlr_data_source base;
-	struct wlr_data_source_impl impl;
-	struct cordon_clipboard *clip;
-	struct clip_record record;    /* the real source; in no list */
-	struct cordon_domain *dropped_on;
-	struct wl_listener real_destroy;
-};
-
-static struct clip_drag_proxy *drag_proxy_from(struct wlr_data_source *source) {
-	struct clip_drag_proxy *proxy = wl_container_of(source, proxy, base);
-	return proxy;
-}
-
-static struct cordon_domain *drag_target_domain(struct clip_drag_proxy *proxy) {
-	struct cordon_server *server = proxy->clip->server;
-	struct wlr_drag *drag = server->seat->drag;
-	if (drag != NULL && drag->source == &proxy->base && drag->focus_client != NULL) {
-		return domain_of_client(server, drag->focus_client->client);
-	}
-	return proxy->dropped_on;
-}
-
-static void drag_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	struct cordon_domain *target = drag_target_domain(proxy);
-	if (target == NULL || proxy->record.data == NULL) {
-		close(fd);
-		return;
-	}
-	clip_proxy_send(proxy->clip, &proxy->record, target, mime, fd);
-}
-
-static void drag_proxy_accept(struct wlr_data_source *source, uint32_t serial,
-		const char *mime) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	if (proxy->record.data != NULL) {
-		wlr_data_source_accept(proxy->record.data, serial, mime);
-	}
-}
-
-static void drag_proxy_dnd_drop(struct wlr_data_source *source) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	proxy->dropped_on = drag_target_domain(proxy);
-	if (proxy->record.data != NULL) {
-		wlr_data_source_dnd_drop(proxy->record.data);
-	}
-}
-
-static void drag_proxy_dnd_finish(struct wlr_data_source *source) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	/*
-	 * "Finished" lets the source delete what it moved: not after cordon
-	 * refused the data. wlroots destroys this proxy right after (the offer
-	 * goes), which cancels the real source instead.
-	 */
-	if (proxy->record.data != NULL && !proxy->record.dnd_refused) {
-		wlr_data_source_dnd_finish(proxy->record.data);
-	}
-}
-
-static void drag_proxy_dnd_action(struct wlr_data_source *source,
-		enum wl_data_device_manager_dnd_action action) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	if (proxy->record.data != NULL) {
-		wlr_data_source_dnd_action(proxy->record.data, action);
-	}
-}
-
-static void drag_proxy_destroy(struct wlr_data_source *source) {
-	struct clip_drag_proxy *proxy = drag_proxy_from(source);
-	struct wlr_data_source *real = proxy->record.data;
-	if (real != NULL) {
-		/* wlroots gave up the drag: the client hears "cancelled", as it would. */
-		wl_list_remove(&proxy->real_destroy.link);
-		proxy->record.data = NULL;
-		wlr_data_source_destroy(real);
-	}
-	free(proxy);
-}
-
-static void handle_drag_real_destroy(struct wl_listener *listener, void *data) {
-	struct clip_drag_proxy *proxy = wl_container_of(listener, proxy, real_destroy);
-	wl_list_remove(&proxy->real_destroy.link);
-	proxy->record.data = NULL;
-	wlr_data_source_destroy(&proxy->base);
-}
-
-static struct clip_drag_proxy *drag_proxy_create(struct cordon_clipboard *clip,
-		struct wlr_data_source *real, struct cordon_domain *from) {
-	struct clip_drag_proxy *proxy = calloc(1, sizeof(*proxy));
-	if (proxy == NULL) {
-		return NULL;
-	}
-	proxy->impl.send = drag_proxy_send;
-	proxy->impl.accept = drag_proxy_accept;
-	proxy->impl.destroy = drag_proxy_destroy;
-	proxy->impl.dnd_drop = real->impl->dnd_drop ? drag_proxy_dnd_drop : NULL;
-	proxy->impl.dnd_finish = real->impl->dnd_finish ? drag_proxy_dnd_finish : NULL;
-	proxy->impl.dnd_action = real->impl->dnd_action ? drag_proxy_dnd_action : NULL;
-	wlr_data_source_init(&proxy->base, &proxy->impl);
-	proxy->base.actions = real->actions;
-	proxy->clip = clip;
-	proxy->record.clip = clip;
-	proxy->record.domain = from;
-	proxy->record.kind = CLIP_CLIPBOARD;
-	proxy->record.data = real;
-	proxy->record.dnd = true;
-	wl_list_init(&proxy->record.link);
-	wl_list_init(&proxy->record.source_destroy.link);
-	size_t n = 0;
-	char **mime;
-	wl_array_for_each(mime, &real->mime_types) {
-		if (n == CLIP_MAX_MIMES) {
-			break;
-		}
-		if (strlen(*mime) > CLIP_MAX_MIME_LEN) {
-			continue;
-		}
-		char **slot = wl_array_add(&proxy->base.mime_types, sizeof(*slot));
-		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
-			if (slot != NULL) {
-				proxy->base.mime_types.size -= sizeof(*slot);
-			}
-			break;
-		}
-		n++;
-	}
-	proxy->real_destroy.notify = handle_drag_real_destroy;
-	wl_signal_add(&real->events.destroy, &proxy->real_destroy);
-	return proxy;
-}
-
-static void handle_request_start_drag(struct wl_listener *listener, void *data) {
-	struct cordon_clipboard *clip = wl_container_of(listener, clip, request_start_drag);
-	struct wlr_seat_request_start_drag_event *event = data;
-	struct wlr_seat *seat = clip->server->seat;
-	struct wlr_drag *drag = event->drag;
-	if (!wlr_seat_validate_pointer_grab_serial(seat, event->origin, event->serial)) {
-		/* Destroying the source frees the never-started drag with it. */
-		wlr_data_source_destroy(drag->source);
-		return;
-	}
-	if (drag->source != NULL) {
-		struct cordon_domain *from =
-			domain_of_client(clip->server, drag->seat_client->client);
-		struct clip_drag_proxy *proxy =
-			from ? drag_proxy_create(clip, drag->source, from) : NULL;
-		if (proxy == NULL) {
-			wlr_log(WLR_ERROR, "clipboard: cannot mediate a drag; refusing it");
-			wlr_data_source_destroy(drag->source);
-			return;
-		}
-		/* The drag follows the proxy's life from now on, not the client's source. */
-		wl_list_remove(&drag->source_destroy.link);
-		drag->source = &proxy->base;
-		wl_signal_add(&proxy->base.events.destroy, &drag->source_destroy);
-	}
-	wlr_seat_start_pointer_drag(seat, drag, event->serial);
-}
-
-/*
- * The domain a drag comes from, as recorded when it started: its client may
- * give up its wl_seat mid-drag, and wlroots then forgets drag->seat_client.
- */
-static struct cordon_domain *drag_origin_domain(struct cordon_server *server,
-		struct wlr_drag *drag) {
-	if (drag->source != NULL && drag->source->impl->send == drag_proxy_send) {
-		return drag_proxy_from(drag->source)->record.domain;
-	}
-	return drag->seat_client != NULL ?
-		domain_of_client(server, drag->seat_client->client) : NULL;
-}
-
-bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *surface) {
-	struct wlr_drag *drag = server->seat->drag;
-	if (drag == NULL || surface == NULL) {
-		return true;
-	}
-	struct cordon_domain *from = drag_origin_domain(server, drag);
-	struct cordon_domain *to =
-		domain_of_client(server, wl_resource_get_client(surface->resource));
-	if (from != NULL && to != NULL && (from == to ||
-			/* Ask is asked at the drop, when the target pulls the data through cordon. */
-			clip_policy_resolve(server->config, from->name, to->name) != CONFIG_CLIP_DENY)) {
-		return true;
-	}
-	/*
-	 * Refused: the drag leaves whatever it was over, through its grab.
-	 * (wlr_seat_pointer_clear_focus bypasses grabs: the drag would keep
-	 * the last surface it entered, and a release here would drop there.)
-	 */
-	wlr_seat_pointer_notify_clear_focus(server->seat);
-	return false;
-}
 
 void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *domain) {
 	struct cordon_clipboard *clip = server->clipboard;
@@ -1027,8 +771,7 @@ bool clipboard_init(struct cordon_server *server) {
 	clip->request_set_primary_selection.notify = handle_request_set_primary_selection;
 	wl_signal_add(&server->seat->events.request_set_primary_selection,
 		&clip->request_set_primary_selection);
-	clip->request_start_drag.notify = handle_request_start_drag;
-	wl_signal_add(&server->seat->events.request_start_drag, &clip->request_start_drag);
+	dnd_init(clip);
 	server->clipboard = clip;
 	return true;
 }
@@ -1060,7 +803,7 @@ void clipboard_finish(struct cordon_server *server) {
 	}
 	wl_list_remove(&clip->request_set_selection.link);
 	wl_list_remove(&clip->request_set_primary_selection.link);
-	wl_list_remove(&clip->request_start_drag.link);
+	dnd_finish(clip);
 	clip_secure_wipe(clip);
 	for (size_t i = 0; i < CLIP_HISTORY; i++) {
 		free(clip->history[i].from);

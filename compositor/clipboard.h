@@ -28,8 +28,6 @@ void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *
 void clipboard_secure_copy(struct cordon_server *server);
 void clipboard_secure_paste(struct cordon_server *server);
 
-/* Whether a drag may enter surface (another domain's needs policy allow). */
-bool clipboard_drag_may_enter(struct cordon_server *server, struct wlr_surface *surface);
 
 /* IPC: recent cross-domain transfers, oldest first. */
 struct json_object *clipboard_transfers(struct cordon_server *server);

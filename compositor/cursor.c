@@ -7,7 +7,7 @@
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include <linux/input-event-codes.h>
-#include "compositor/clipboard.h"
+#include "compositor/dnd.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
@@ -118,7 +118,7 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 		wlr_seat_pointer_notify_clear_focus(server->seat);
 		return;
 	}
-	if (!clipboard_drag_may_enter(server, surface)) {
+	if (!dnd_may_enter(server, surface)) {
 		/* A drag of another domain's data gets no offer into this surface. */
 		wlr_seat_pointer_notify_clear_focus(server->seat);
 		return;

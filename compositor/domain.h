@@ -46,6 +46,8 @@ struct domain_client {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	/* Refused drags wlroots cannot free (no source): bounded per client. */
+	int refused_drags;
 };
 
 bool domain_init(struct cordon_server *server);
