@@ -398,6 +398,11 @@ static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
 	return ctl_json_line(request);
 }
 
+/* list: the domains with their state, under the name a launcher user expects. */
+static char *ctl_request_list(const struct ctl_subcommand *sub, char **argv) {
+	return ctl_json_line(ctl_cmd_object("domains"));
+}
+
 /* start/stop/restart NAME: {"cmd": NAME, "name": DOMAIN}. */
 static char *ctl_request_name(const struct ctl_subcommand *sub, char **argv) {
 	struct json_object *request = ctl_cmd_object(sub->name);
@@ -705,6 +710,8 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_domains, NULL },
 	{ "focus", "ID", "focus a window, switching workspace", 1, 1,
 		ctl_request_focus, NULL, NULL },
+	{ "list", "", "the same as domains", 0, 0,
+		ctl_request_list, ctl_print_domains, NULL },
 	{ "start", "NAME", "start a VM or sandbox domain", 1, 1,
 		ctl_request_name, NULL, NULL },
 	{ "stop", "NAME", "stop it (crosvm stop, then signals)", 1, 1,

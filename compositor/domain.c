@@ -311,7 +311,7 @@ void domain_disconnect_clients(struct cordon_domain *domain) {
 	}
 }
 
-static void domain_destroy(struct cordon_domain *domain) {
+void domain_remove(struct cordon_domain *domain) {
 	domain_disconnect_clients(domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
@@ -336,7 +336,7 @@ static void domain_destroy(struct cordon_domain *domain) {
 void domain_finish(struct cordon_server *server) {
 	struct cordon_domain *domain, *tmp;
 	wl_list_for_each_safe(domain, tmp, &server->domains, link) {
-		domain_destroy(domain);
+		domain_remove(domain);
 	}
 	server->host_domain = NULL;
 }

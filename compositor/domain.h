@@ -57,6 +57,8 @@ void domain_finish(struct cordon_server *server);
 /* A domain added by a config reload: created and listening, or NULL. */
 struct cordon_domain *domain_add_config(struct cordon_server *server,
 	const struct config_domain *cfg);
+/* Disconnects its clients, closes and unlinks its socket, frees it. */
+void domain_remove(struct cordon_domain *domain);
 /* Drops every client of domain, e.g. when its VM died. */
 void domain_disconnect_clients(struct cordon_domain *domain);
 

@@ -301,6 +301,37 @@ static void input_configure_pointer(struct cordon_server *server,
 	}
 }
 
+/* A pointer whose settings a reload applies again. */
+struct cordon_pointer {
+	struct wl_list link;      /* cordon_server.pointers */
+	struct wlr_input_device *device;
+	struct wl_listener destroy;
+};
+
+static void handle_pointer_destroy(struct wl_listener *listener, void *data) {
+	struct cordon_pointer *pointer = wl_container_of(listener, pointer, destroy);
+	wl_list_remove(&pointer->destroy.link);
+	wl_list_remove(&pointer->link);
+	free(pointer);
+}
+
+static void input_track_pointer(struct cordon_server *server,
+		struct wlr_input_device *device) {
+	if (!wlr_input_device_is_libinput(device)) {
+		return;
+	}
+	struct cordon_pointer *pointer = calloc(1, sizeof(*pointer));
+	if (pointer == NULL) {
+		wlr_log(WLR_ERROR, "pointer %s: out of memory; a reload will not reach it",
+			device->name);
+		return;
+	}
+	pointer->device = device;
+	pointer->destroy.notify = handle_pointer_destroy;
+	wl_signal_add(&device->events.destroy, &pointer->destroy);
+	wl_list_insert(&server->pointers, &pointer->link);
+}
+
 static void handle_new_input(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, new_input);
 	struct wlr_input_device *device = data;
@@ -310,6 +341,7 @@ static void handle_new_input(struct wl_listener *listener, void *data) {
 		break;
 	case WLR_INPUT_DEVICE_POINTER:
 		input_configure_pointer(server, device);
+		input_track_pointer(server, device);
 		wlr_cursor_attach_input_device(server->cursor, device);
 		break;
 	default:
@@ -348,6 +380,10 @@ void input_reconfigure(struct cordon_server *server) {
 	}
 	if (server->fallback_keyboard != NULL) {
 		input_apply_keymap(server, server->fallback_keyboard);
+	}
+	struct cordon_pointer *pointer;
+	wl_list_for_each(pointer, &server->pointers, link) {
+		input_configure_pointer(server, pointer->device);
 	}
 }
 

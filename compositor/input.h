@@ -31,7 +31,7 @@ void input_init_virtual_keyboard(struct cordon_server *server,
 void input_init_virtual_pointer(struct cordon_server *server,
 	struct wlr_virtual_pointer_manager_v1 *manager);
 
-/* Applies the [keyboard] section again to every physical keyboard. */
+/* Applies [keyboard] to every physical keyboard and [pointer] to every pointer again. */
 void input_reconfigure(struct cordon_server *server);
 
 /* Current modifiers of the seat's keyboard, without locks (Caps, Num). */

@@ -95,9 +95,44 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 		config_destroy(next);
 		return false;
 	}
+	/*
+	 * New domains get their socket before anything changes: a socket that
+	 * cannot be bound fails the whole reload, like an error in the file.
+	 */
+	size_t n_added = 0;
+	struct cordon_domain **added = calloc((size_t)wl_list_length(&next->domains) + 1,
+		sizeof(*added));
+	if (added == NULL) {
+		reload_error(errs, "out of memory");
+		config_destroy(next);
+		return false;
+	}
+	struct config_domain *cfg;
+	wl_list_for_each(cfg, &next->domains, link) {
+		if (domain_find(server, cfg->name) != NULL) {
+			continue;
+		}
+		struct cordon_domain *domain = domain_add_config(server, cfg);
+		if (domain == NULL) {
+			reload_error(errs, "%s:%d: [domain %s] its socket cannot be bound (the log "
+				"says why)", next->path ? next->path : "config", cfg->line, cfg->name);
+			for (size_t i = 0; i < n_added; i++) {
+				domain_remove(added[i]);
+			}
+			free(added);
+			config_destroy(next);
+			return false;
+		}
+		added[n_added++] = domain;
+	}
+	/* The last check that can fail; the font is the renderer's own state. */
 	if (!text_renderer_set_font(server->text, next->font)) {
 		reload_error(errs, "%s: font '%s' cannot be used", next->path ? next->path : "config",
 			next->font);
+		for (size_t i = 0; i < n_added; i++) {
+			domain_remove(added[i]);
+		}
+		free(added);
 		config_destroy(next);
 		return false;
 	}
@@ -126,22 +161,19 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 			}
 		}
 	}
-	/* New domains get their socket now; launchers come with them. */
-	struct config_domain *cfg;
-	wl_list_for_each(cfg, &next->domains, link) {
-		if (domain_find(server, cfg->name) != NULL) {
-			continue;
+	/* New domains' launchers need the committed config; they start now. */
+	for (size_t i = 0; i < n_added; i++) {
+		struct cordon_domain *domain = added[i];
+		if (domain->config->kind != CONFIG_DOMAIN_SOCKET && launcher_add(domain) &&
+				domain->config->autostart) {
+			char err[512];
+			if (!launcher_start(domain, err, sizeof(err))) {
+				wlr_log(WLR_ERROR, "reload: domain %s: %s", domain->name, err);
+			}
 		}
-		struct cordon_domain *added = domain_add_config(server, cfg);
-		if (added == NULL) {
-			wlr_log(WLR_ERROR, "reload: domain %s could not be added", cfg->name);
-			continue;
-		}
-		if (cfg->kind != CONFIG_DOMAIN_SOCKET) {
-			launcher_add(added);
-		}
-		events_domain(added, "new");
+		events_domain(domain, "new");
 	}
+	free(added);
 	config_destroy(prev);
 
 	input_reconfigure(server);

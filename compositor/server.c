@@ -196,6 +196,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->views);
 	wl_list_init(&server->keyboards);
+	wl_list_init(&server->pointers);
 	wl_list_init(&server->domains);
 	wl_list_init(&server->notifications);
 	wl_list_init(&server->prompts);

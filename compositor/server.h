@@ -73,6 +73,7 @@ struct cordon_server {
 	struct wlr_cursor *cursor;
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
+	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */
 	struct wlr_keyboard *fallback_keyboard;
 	enum cursor_mode cursor_mode;
 	struct cordon_view *grabbed_view;

@@ -180,8 +180,8 @@ static void check_socket_path(const struct config_item *it, const char *path) {
 	if (path[0] != '/') {
 		config_item_error(it, "'%s' is not an absolute path", path);
 	} else if (strlen(path) >= SUN_PATH_SIZE) {
-		config_item_error(it, "path is %zu bytes long; a Unix socket path "
-			"must be shorter than %zu", strlen(path), SUN_PATH_SIZE);
+		config_item_error(it, "'%s' is %zu bytes long; a Unix socket path "
+			"must be shorter than %zu", path, strlen(path), SUN_PATH_SIZE);
 	}
 }
 

@@ -29,6 +29,16 @@ REMOVED = """\
 [domain other]
 color = blue
 """
+UNBINDABLE = """\
+[domain work]
+color = #3465a4
+
+[domain extra]
+color = green
+
+[domain nosock]
+socket = /nonexistent/cordon-test/wayland-0
+"""
 
 
 def write(c, text):
@@ -74,6 +84,20 @@ def main():
               f'removing a domain must be refused: {reply!r}')
         names = [d['name'] for d in c.ipc_ok({'cmd': 'domains'})['domains']]
         check('other' not in names, f'a refused reload must not add domains: {names!r}')
+
+        # A new domain whose socket cannot be bound fails the reload whole:
+        # not even the other new domain of the same file appears.
+        write(c, UNBINDABLE)
+        reply = c.ipc({'cmd': 'reload'})
+        check(reply.get('ok') is False and
+              any(e.startswith(c.config_path + ':7:') and 'nosock' in e
+                  for e in reply.get('errors') or []),
+              f'an unbindable new socket must fail the reload at its line: {reply!r}')
+        names = [d['name'] for d in c.ipc_ok({'cmd': 'domains'})['domains']]
+        check('extra' not in names and 'nosock' not in names,
+              f'a failed reload must add no domain: {names!r}')
+        check(not os.path.exists(c.domain_socket('extra')),
+              'the failed reload left the socket of extra behind')
 
         # A good file is applied: new colour, new domain with a live socket.
         write(c, AFTER)

@@ -542,8 +542,9 @@ static const struct {
 	  "t.conf:2: [domain w] socket: 'run/w.sock' is not an absolute path" },
 	{ "[domain w]\nsocket = /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-	  "t.conf:2: [domain w] socket: path is 108 bytes long; a Unix socket "
-	  "path must be shorter than 108" },
+	  "t.conf:2: [domain w] socket: '/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is 108 bytes long; "
+	  "a Unix socket path must be shorter than 108" },
 	{ "[domain w]\nmax-clients = 0\n",
 	  "t.conf:2: [domain w] max-clients: 0 is out of range (1 to 4096)" },
 	{ "[domain w]\nfullscreen = sometimes\n",
