@@ -36,6 +36,9 @@ struct cordon_domain {
 	int n_views;
 
 	struct vmm *vmm;             /* kind crosvm and command, else NULL */
+	/* Rate limit of the launcher's output in cordon's own log. */
+	int64_t log_window_ms;
+	int log_lines, log_suppressed;
 };
 
 /* Per-wl_client record, hung on the client's user data: O(1) lookup. */

@@ -20,10 +20,33 @@ static void handle_vmm_state(struct vmm *vmm, enum supervisor_state state, void 
 	events_domain(domain, supervisor_state_name(state));
 }
 
+/*
+ * Each line is in the domain's own log file (rotated by the supervisor);
+ * cordon's log gets at most this many per second of each domain, so a
+ * guest printing in a loop cannot flood the session's journal.
+ */
+#define LAUNCHER_LOG_LINES_PER_S 50
+
+static int64_t now_ms(void);
+
 static void handle_vmm_line(struct vmm *vmm, const char *stream, const char *line,
 		void *data) {
 	struct cordon_domain *domain = data;
-	wlr_log(WLR_INFO, "[%s] %s: %s", domain->name, stream, line);
+	int64_t now = now_ms();
+	if (now - domain->log_window_ms >= 1000) {
+		if (domain->log_suppressed > 0) {
+			wlr_log(WLR_INFO, "[%s] %d more lines in %s", domain->name,
+				domain->log_suppressed, vmm_log_path(vmm));
+		}
+		domain->log_window_ms = now;
+		domain->log_lines = 0;
+		domain->log_suppressed = 0;
+	}
+	if (domain->log_lines++ < LAUNCHER_LOG_LINES_PER_S) {
+		wlr_log(WLR_INFO, "[%s] %s: %s", domain->name, stream, line);
+	} else {
+		domain->log_suppressed++;
+	}
 }
 
 static void handle_vmm_log(struct vmm *vmm, enum supervisor_log_level level,
