@@ -12,6 +12,9 @@
 
 static void handle_output_frame(struct wl_listener *listener, void *data) {
 	struct cordon_output *output = wl_container_of(listener, output, frame);
+	if (output->scene_output == NULL) {
+		return;
+	}
 	wlr_scene_output_commit(output->scene_output, NULL);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -89,17 +92,89 @@ static void output_apply_mode(struct wlr_output *wlr_output,
 	}
 }
 
+/* Mode, scale and transform of co (or the defaults) into state. */
+static void output_fill_state(struct wlr_output *wlr_output, const struct config_output *co,
+		struct wlr_output_state *state) {
+	wlr_output_state_set_enabled(state, true);
+	output_apply_mode(wlr_output, co, state);
+	wlr_output_state_set_scale(state, co != NULL && co->scale > 0 ? co->scale : 1.0f);
+	wlr_output_state_set_transform(state, co != NULL && co->transform >= 0 ?
+		co->transform : WL_OUTPUT_TRANSFORM_NORMAL);
+}
+
+static bool output_enable(struct cordon_output *output, const struct config_output *co) {
+	struct cordon_server *server = output->server;
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct wlr_output_state state;
+	wlr_output_state_init(&state);
+	output_fill_state(wlr_output, co, &state);
+	bool ok = wlr_output_commit_state(wlr_output, &state);
+	wlr_output_state_finish(&state);
+	if (!ok) {
+		wlr_log(WLR_ERROR, "output %s: cannot apply its configuration", wlr_output->name);
+		return false;
+	}
+	struct wlr_output_layout_output *lo;
+	if (co != NULL && co->has_position) {
+		lo = wlr_output_layout_add(server->output_layout, wlr_output, co->x, co->y);
+	} else {
+		lo = wlr_output_layout_add_auto(server->output_layout, wlr_output);
+	}
+	output->scene_output = wlr_scene_output_create(server->scene, wlr_output);
+	if (lo == NULL || output->scene_output == NULL) {
+		wlr_log(WLR_ERROR, "output %s: cannot add it to the layout", wlr_output->name);
+		return false;
+	}
+	wlr_scene_output_layout_add_output(server->scene_layout, lo, output->scene_output);
+	/* The layout created the wl_output global; guests may see outputs. */
+	if (wlr_output->global != NULL) {
+		policy_register(server->policy, wlr_output->global, POLICY_GUEST);
+	}
+	wlr_log(WLR_INFO, "output %s: %dx%d scale %.2f", wlr_output->name,
+		wlr_output->width, wlr_output->height, wlr_output->scale);
+	return true;
+}
+
+static void output_disable(struct cordon_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	if (wlr_output->global != NULL) {
+		policy_unregister(output->server->policy, wlr_output->global);
+	}
+	/* Removing it from the layout also removes its wl_output global. */
+	wlr_output_layout_remove(output->server->output_layout, wlr_output);
+	if (output->scene_output != NULL) {
+		wlr_scene_output_destroy(output->scene_output);
+		output->scene_output = NULL;
+	}
+	struct wlr_output_state state;
+	wlr_output_state_init(&state);
+	wlr_output_state_set_enabled(&state, false);
+	if (!wlr_output_commit_state(wlr_output, &state)) {
+		wlr_log(WLR_ERROR, "output %s: cannot disable it", wlr_output->name);
+	}
+	wlr_output_state_finish(&state);
+	wlr_log(WLR_INFO, "output %s: disabled", wlr_output->name);
+}
+
 void output_reconfigure(struct cordon_server *server) {
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
 		struct wlr_output *wlr_output = output->wlr_output;
 		const struct config_output *co = output_config_for(server, wlr_output->name);
+		bool want = co == NULL || !co->disabled;
+		if (!want) {
+			if (output->scene_output != NULL) {
+				output_disable(output);
+			}
+			continue;
+		}
+		if (output->scene_output == NULL) {
+			output_enable(output, co);
+			continue;
+		}
 		struct wlr_output_state state;
 		wlr_output_state_init(&state);
-		output_apply_mode(wlr_output, co, &state);
-		wlr_output_state_set_scale(&state, co != NULL && co->scale > 0 ? co->scale : 1.0f);
-		wlr_output_state_set_transform(&state, co != NULL && co->transform >= 0 ?
-			co->transform : WL_OUTPUT_TRANSFORM_NORMAL);
+		output_fill_state(wlr_output, co, &state);
 		if (!wlr_output_commit_state(wlr_output, &state)) {
 			wlr_log(WLR_ERROR, "output %s: cannot apply the reloaded configuration",
 				wlr_output->name);
@@ -120,28 +195,7 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 		wlr_log(WLR_ERROR, "output %s: cannot initialise rendering", wlr_output->name);
 		return;
 	}
-	const struct config_output *co = output_config_for(server, wlr_output->name);
-	struct wlr_output_state state;
-	wlr_output_state_init(&state);
-	bool enabled = co == NULL || !co->disabled;
-	wlr_output_state_set_enabled(&state, enabled);
-	if (enabled) {
-		output_apply_mode(wlr_output, co, &state);
-		if (co != NULL && co->scale > 0) {
-			wlr_output_state_set_scale(&state, co->scale);
-		}
-		if (co != NULL && co->transform >= 0) {
-			wlr_output_state_set_transform(&state, co->transform);
-		}
-	}
-	if (!wlr_output_commit_state(wlr_output, &state)) {
-		wlr_log(WLR_ERROR, "output %s: cannot apply its configuration", wlr_output->name);
-	}
-	wlr_output_state_finish(&state);
-	if (!enabled) {
-		return;
-	}
-
+	/* Disabled outputs get a record too, so a reload can enable them. */
 	struct cordon_output *output = calloc(1, sizeof(*output));
 	if (output == NULL) {
 		wlr_log(WLR_ERROR, "output %s: out of memory", wlr_output->name);
@@ -157,24 +211,17 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 	wl_signal_add(&wlr_output->events.destroy, &output->destroy);
 	wl_list_insert(server->outputs.prev, &output->link);
 
-	struct wlr_output_layout_output *lo;
-	if (co != NULL && co->has_position) {
-		lo = wlr_output_layout_add(server->output_layout, wlr_output, co->x, co->y);
-	} else {
-		lo = wlr_output_layout_add_auto(server->output_layout, wlr_output);
-	}
-	output->scene_output = wlr_scene_output_create(server->scene, wlr_output);
-	if (lo == NULL || output->scene_output == NULL) {
-		wlr_log(WLR_ERROR, "output %s: cannot add it to the layout", wlr_output->name);
+	const struct config_output *co = output_config_for(server, wlr_output->name);
+	if (co != NULL && co->disabled) {
+		struct wlr_output_state state;
+		wlr_output_state_init(&state);
+		wlr_output_state_set_enabled(&state, false);
+		wlr_output_commit_state(wlr_output, &state);
+		wlr_output_state_finish(&state);
+		wlr_log(WLR_INFO, "output %s: disabled by the config", wlr_output->name);
 		return;
 	}
-	wlr_scene_output_layout_add_output(server->scene_layout, lo, output->scene_output);
-	/* The layout created the wl_output global; guests may see outputs. */
-	if (wlr_output->global != NULL) {
-		policy_register(server->policy, wlr_output->global, POLICY_GUEST);
-	}
-	wlr_log(WLR_INFO, "output %s: %dx%d scale %.2f", wlr_output->name,
-		wlr_output->width, wlr_output->height, wlr_output->scale);
+	output_enable(output, co);
 	view_arrange_output(server);
 }
 
@@ -183,6 +230,9 @@ struct cordon_output *output_at(struct cordon_server *server, double lx, double 
 		wlr_output_layout_output_at(server->output_layout, lx, ly);
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
+		if (output->scene_output == NULL) {
+			continue;
+		}
 		if (wlr_output == NULL || output->wlr_output == wlr_output) {
 			return output;
 		}

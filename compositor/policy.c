@@ -3,6 +3,7 @@
 #include <string.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
+#include "compositor/output.h"
 #include "compositor/policy.h"
 #include "compositor/server.h"
 
@@ -52,9 +53,33 @@ static bool domain_grants(const struct cordon_domain *domain, const char *iface)
 	return false;
 }
 
+/*
+ * The output layout destroys and re-creates an output's wl_output global
+ * by itself (an output that loses and regains its mode). Such a global is
+ * still known by pointer: its user data is the wlr_output, which must be
+ * one of cordon's outputs.
+ */
+static bool policy_is_our_output(struct cordon_policy *policy,
+		const struct wl_global *global) {
+	if (wl_global_get_interface(global) != &wl_output_interface) {
+		return false;
+	}
+	void *wlr_output = wl_global_get_user_data(global);
+	struct cordon_output *output;
+	wl_list_for_each(output, &policy->server->outputs, link) {
+		if ((void *)output->wlr_output == wlr_output) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool policy_allows(struct cordon_policy *policy,
 		const struct cordon_domain *domain, const struct wl_global *global) {
 	struct policy_entry *entry = policy_find(policy, global);
+	if (entry == NULL && policy_is_our_output(policy, global)) {
+		return true;
+	}
 	if (entry == NULL) {
 		/*
 		 * An unclassified global is a bug in cordon. Fail closed for

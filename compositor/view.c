@@ -249,11 +249,33 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 	events_window(view, "state");
 }
 
+/* Whether any part of the view's content lies on an enabled output. */
+static bool view_on_screen(struct cordon_view *view) {
+	struct wlr_box geo = view_geometry(view);
+	struct cordon_output *output;
+	wl_list_for_each(output, &view->server->outputs, link) {
+		struct wlr_box box = output_box(output), inter;
+		if (output->scene_output != NULL && wlr_box_intersection(&inter, &box, &geo)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 void view_arrange_output(struct cordon_server *server) {
+	struct cordon_output *first = output_at(server, 0, 0);
+	struct wlr_box area = output_box(first);
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		if (!view->mapped) {
 			continue;
+		}
+		if (first != NULL && !view->fullscreen && !view->maximized && !view_on_screen(view)) {
+			/* Its output went away: bring it back where the user can reach it. */
+			struct frame_extents ext = frame_extents(view->frame);
+			view->x = area.x + ext.left + 32;
+			view->y = area.y + ext.top + 32;
+			view_update_position(view);
 		}
 		if (view->fullscreen) {
 			view_fit(view, view_output_box(view), frame_mode_of(view->frame));

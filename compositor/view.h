@@ -84,7 +84,10 @@ struct cordon_view *view_from_id(struct cordon_server *server, uint32_t id);
 struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 	struct wlr_surface **surface, double *sx, double *sy);
 
-/* Refits maximized and fullscreen views after an output change. */
+/*
+ * After an output change: refits maximized and fullscreen views, and brings
+ * back windows that are on no enabled output any more.
+ */
 void view_arrange_output(struct cordon_server *server);
 /* Moves the scene tree to view->x, view->y. */
 void view_update_position(struct cordon_view *view);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 2: several outputs configured from [output NAME]: mode, position,
 scale and transform reach the outputs (IPC), a disabled output stays off,
-and a maximized window fills the output it is on."""
+a maximized window fills the output it is on, and a reload can switch
+outputs on and off (windows on an output switched off come back)."""
 import os
 import sys
 
@@ -22,6 +23,18 @@ transform = 90
 
 [output HEADLESS-3]
 enable = no
+"""
+RELOADED = """\
+[output HEADLESS-1]
+mode = 800x600
+position = 0,0
+
+[output HEADLESS-2]
+enable = no
+
+[output HEADLESS-3]
+mode = 640x480
+position = 0,600
 """
 
 
@@ -62,6 +75,29 @@ def main():
                       what='IPC maximized')[0]
         check(out['x'] <= mx['x'] and mx['x'] + mx['width'] <= out['x'] + out['width'],
               f'the maximized window left its output: {mx!r}')
+
+        # Reload: HEADLESS-3 on, HEADLESS-2 (maybe under the window) off.
+        w.send('unmaximize')
+        wait_for(lambda: c.find_windows(id=win['id'], maximized=False), 5,
+                 what='IPC unmaximized')
+        with open(c.config_path, 'w') as f:
+            f.write(RELOADED)
+        c.ipc_ok({'cmd': 'reload'})
+        outs = {o['name']: o for o in c.ipc_ok({'cmd': 'outputs'})['outputs']}
+        check(outs.get('HEADLESS-3', {}).get('enabled') is True,
+              f'HEADLESS-3 must be on after the reload: {outs!r}')
+        check(not outs.get('HEADLESS-2', {}).get('enabled'),
+              f'HEADLESS-2 must be off after the reload: {outs!r}')
+        three = outs['HEADLESS-3']
+        check_eq((three['x'], three['y'], three['width'], three['height']),
+                 (0, 600, 640, 480), 'HEADLESS-3 box after the reload')
+        on = [o for o in outs.values() if o.get('enabled')]
+        mv = c.find_windows(id=win['id'])[0]
+        check(any(o['x'] <= mv['x'] < o['x'] + o['width'] and
+                  o['y'] <= mv['y'] < o['y'] + o['height'] for o in on),
+              f'the window must be back on an enabled output: {mv!r} {on!r}')
+        seen = c.globals()
+        check('wl_output' in seen, f'wl_output missing after the reload: {seen!r}')
 
 
 harness.main(main)
