@@ -1,3 +1,4 @@
+#include <time.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_shell.h>
@@ -9,6 +10,37 @@
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
+
+/* How long a key or button press can back an activation token. */
+#define ACTIVATION_INPUT_MAX_AGE_MS 10000
+
+static int64_t now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void activation_note_input(struct cordon_server *server, struct wl_client *client,
+		uint32_t serial) {
+	struct activation_input *in =
+		&server->recent_input[server->recent_input_next++ % ACTIVATION_RECENT_INPUT];
+	in->client = client;
+	in->serial = serial;
+	in->time_ms = now_ms();
+}
+
+static bool activation_input_recent(struct cordon_server *server,
+		struct wl_client *client, uint32_t serial) {
+	int64_t now = now_ms();
+	for (int i = 0; i < ACTIVATION_RECENT_INPUT; i++) {
+		const struct activation_input *in = &server->recent_input[i];
+		if (in->client == client && in->serial == serial && in->time_ms != 0 &&
+				now - in->time_ms <= ACTIVATION_INPUT_MAX_AGE_MS) {
+			return true;
+		}
+	}
+	return false;
+}
 
 static bool activation_token_valid(struct cordon_server *server,
 		struct wlr_xdg_activation_token_v1 *token) {
@@ -26,9 +58,8 @@ static bool activation_token_valid(struct cordon_server *server,
 	if (minter != owner) {
 		return false;
 	}
-	struct wlr_seat_client *seat_client = wlr_seat_client_for_wl_client(server->seat, minter);
-	return seat_client != NULL &&
-		wlr_seat_client_validate_event_serial(seat_client, token->serial);
+	/* An enter event's serial is not the user's action: a press must be. */
+	return activation_input_recent(server, minter, token->serial);
 }
 
 static void handle_request_activate(struct wl_listener *listener, void *data) {

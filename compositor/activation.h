@@ -1,7 +1,10 @@
 #ifndef CORDON_ACTIVATION_H
 #define CORDON_ACTIVATION_H
 
+#include <stdint.h>
+
 struct cordon_server;
+struct wl_client;
 
 /*
  * xdg-activation: a token moves focus only if the focused client minted it
@@ -10,5 +13,13 @@ struct cordon_server;
  */
 void activation_init(struct cordon_server *server);
 void activation_finish(struct cordon_server *server);
+
+/*
+ * Records that client received serial with a key or button event the user
+ * made: only such serials (not focus enter events), and only recent ones,
+ * can back a token.
+ */
+void activation_note_input(struct cordon_server *server, struct wl_client *client,
+	uint32_t serial);
 
 #endif

@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 #include <linux/input-event-codes.h>
 #include "compositor/dnd.h"
+#include "compositor/activation.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
@@ -198,8 +199,12 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 			}
 		}
 	}
-	wlr_seat_pointer_notify_button(server->seat, event->time_msec, event->button,
-		event->state);
+	uint32_t serial = wlr_seat_pointer_notify_button(server->seat, event->time_msec,
+		event->button, event->state);
+	struct wlr_seat_client *focused = server->seat->pointer_state.focused_client;
+	if (focused != NULL && serial != 0) {
+		activation_note_input(server, focused->client, serial);
+	}
 }
 
 static void handle_cursor_axis(struct wl_listener *listener, void *data) {

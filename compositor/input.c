@@ -10,6 +10,7 @@
 #include <wlr/types/wlr_virtual_pointer_v1.h>
 #include <wlr/util/log.h>
 #include <xkbcommon/xkbcommon.h>
+#include "compositor/activation.h"
 #include "compositor/clipboard.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
@@ -168,6 +169,12 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 	wlr_seat_set_keyboard(server->seat, wlr_kb);
 	wlr_seat_keyboard_notify_key(server->seat, event->time_msec, event->keycode,
 		event->state);
+	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
+	if (focused != NULL) {
+		/* The serial just sent with this key: the newest the display issued. */
+		activation_note_input(server, focused->client,
+			wl_display_get_serial(server->display));
+	}
 }
 
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {

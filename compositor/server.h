@@ -40,6 +40,14 @@ enum cursor_mode {
 	CURSOR_RESIZE,
 };
 
+/* A key or button press delivered to a client, for xdg-activation. */
+#define ACTIVATION_RECENT_INPUT 16
+struct activation_input {
+	struct wl_client *client;    /* compared, never used */
+	uint32_t serial;
+	int64_t time_ms;
+};
+
 struct cordon_server {
 	struct wl_display *display;
 	struct wl_event_loop *loop;
@@ -122,6 +130,9 @@ struct cordon_server {
 	struct wl_listener guest_cursor_destroy;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
+	struct activation_input recent_input[ACTIVATION_RECENT_INPUT];
+	unsigned recent_input_next;
+
 	struct wl_listener new_decoration;
 	struct wl_listener request_activate;
 	struct wl_listener new_virtual_keyboard;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
+#include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
@@ -51,6 +52,8 @@ struct client {
 	struct wl_keyboard *keyboard;
 	struct wl_pointer *pointer;
 	struct zxdg_decoration_manager_v1 *decoration_manager;
+	struct xdg_activation_v1 *activation;
+	const char *activation_token;  /* --activation-token: presented before mapping */
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -596,6 +599,8 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 		c->seat = wl_registry_bind(registry, name, &wl_seat_interface,
 			min_version(version, 8));
 		wl_seat_add_listener(c->seat, &seat_listener, c);
+	} else if (strcmp(interface, xdg_activation_v1_interface.name) == 0) {
+		c->activation = wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1);
 	} else if (strcmp(interface, zxdg_decoration_manager_v1_interface.name) == 0) {
 		c->decoration_manager = wl_registry_bind(registry, name,
 			&zxdg_decoration_manager_v1_interface, 1);
@@ -1129,6 +1134,32 @@ static bool parse_color(const char *text, uint32_t *out) {
 	return true;
 }
 
+static void handle_token_done(void *data, struct xdg_activation_token_v1 *token,
+		const char *text) {
+	say("token %s", text);
+	xdg_activation_token_v1_destroy(token);
+}
+
+static const struct xdg_activation_token_v1_listener token_listener = {
+	.done = handle_token_done,
+};
+
+/* An activation token from this client's surface and latest input serial. */
+static void token_request(struct client *c) {
+	if (c->activation == NULL) {
+		say("error no xdg_activation_v1");
+		return;
+	}
+	struct xdg_activation_token_v1 *token =
+		xdg_activation_v1_get_activation_token(c->activation);
+	xdg_activation_token_v1_add_listener(token, &token_listener, c);
+	if (c->have_input_serial && c->seat != NULL) {
+		xdg_activation_token_v1_set_serial(token, c->input_serial, c->seat);
+	}
+	xdg_activation_token_v1_set_surface(token, c->surface);
+	xdg_activation_token_v1_commit(token);
+}
+
 static void handle_command(struct client *c, char *line) {
 	char *arg = strchr(line, ' ');
 	if (arg != NULL) {
@@ -1163,6 +1194,8 @@ static void handle_command(struct client *c, char *line) {
 		xdg_toplevel_unset_fullscreen(c->toplevel);
 	} else if (strcmp(line, "sync") == 0) {
 		sync_say(c, "synced");
+	} else if (strcmp(line, "token") == 0) {
+		token_request(c);
 	} else if (strcmp(line, "bind") == 0) {
 		bind_by_name(c, arg);
 	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
@@ -1242,6 +1275,9 @@ static void usage(FILE *out) {
 		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
 		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
 		"  fullscreen | unfullscreen | sync (-> synced)\n"
+		"  token (-> token TEXT): an xdg-activation token from this surface and\n"
+		"    the latest input serial; --activation-token TEXT presents one\n"
+		"    before the window first maps\n"
 		"  bind NAME INTERFACE VERSION (-> bind-done, or protocol-error) | quit\n"
 		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
 		"    with the latest input serial (-> copy-done); on a paste the\n"
@@ -1269,6 +1305,7 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		{"maximized", no_argument, NULL, 'M'},
 		{"fullscreen", no_argument, NULL, 'F'},
 		{"stay", no_argument, NULL, 'S'},
+		{"activation-token", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -1295,6 +1332,7 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		case 'M': c->start_maximized = true; break;
 		case 'F': c->start_fullscreen = true; break;
 		case 'S': c->stay = true; break;
+		case 'T': c->activation_token = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
 		}
@@ -1370,6 +1408,9 @@ static void client_finish(struct client *c) {
 		} else {
 			wl_seat_destroy(c->seat);
 		}
+	}
+	if (c->activation != NULL) {
+		xdg_activation_v1_destroy(c->activation);
 	}
 	if (c->decoration_manager != NULL) {
 		zxdg_decoration_manager_v1_destroy(c->decoration_manager);
@@ -1452,6 +1493,9 @@ int main(int argc, char **argv) {
 	}
 	if (c.start_fullscreen) {
 		xdg_toplevel_set_fullscreen(c.toplevel, NULL);
+	}
+	if (c.activation_token != NULL && c.activation != NULL) {
+		xdg_activation_v1_activate(c.activation, c.activation_token, c.surface);
 	}
 	wl_surface_commit(c.surface);
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Issue 3 item 7, the exception: a window of another domain may take
+keyboard focus when it presents an xdg-activation token that the focused
+client made from one of its recent input serials. A token from a client
+without focus, or one without a serial, does not move focus: the window is
+marked urgent instead."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq, wait_for
+
+CONFIG = """\
+[domain a]
+color = blue
+
+[domain b]
+color = green
+"""
+
+
+def token_of(proc):
+    proc.send('token')
+    return proc.expect(r'^token (\S+)$').group(1)
+
+
+def main():
+    harness.require('wtype')
+    with Cordon(config=CONFIG) as c:
+        a = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'a'],
+                           domain='a', name='a')
+        a.expect(r'^ready$')
+        wa = c.wait_window(title='a')
+        c.wait_focused(wa['id'])
+        a.expect(r'^keyboard-enter$')
+
+        # A token without an input serial behind it: refused.
+        bare = token_of(a)
+        b1 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b1',
+                             '--activation-token', bare], domain='b', name='b1')
+        b1.expect(r'^ready$')
+        wb1 = c.wait_window(title='b1')
+        check(c.find_windows(id=wa['id'], focused=True),
+              f'a token with no input serial must not move focus: {c.windows()!r}')
+        check_eq(c.find_windows(id=wb1['id'])[0].get('urgent'), True,
+                 'the window with a refused token is urgent')
+
+        # The focused client's token from a real key press: honoured.
+        a.skip_pending()
+        c.wtype('-k', 'x')
+        a.expect(r'^key \d+ pressed$')
+        good = token_of(a)
+        b2 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b2',
+                             '--activation-token', good], domain='b', name='b2')
+        b2.expect(r'^ready$')
+        wb2 = c.wait_window(title='b2')
+        c.wait_focused(wb2['id'])
+        b2.expect(r'^keyboard-enter$')
+
+        # A token from a client that no longer has focus: refused.
+        a.skip_pending()
+        stale = token_of(a)
+        b3 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b3',
+                             '--activation-token', stale], domain='a', name='a-late')
+        b3.expect(r'^ready$')
+        wb3 = c.wait_window(title='b3')
+        wait_for(lambda: c.find_windows(id=wb2['id'], focused=True), 5,
+                 what='b2 keeps focus against a token from an unfocused client')
+        check_eq(c.find_windows(id=wb3['id'])[0].get('urgent'), True,
+                 'the window with the unfocused client\'s token is urgent')
+
+
+harness.main(main)
