@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_cursor_shape_v1.h>
@@ -19,8 +20,9 @@
 
 static void cursor_process_move(struct cordon_server *server) {
 	struct cordon_view *view = server->grabbed_view;
-	view->x = (int)(server->cursor->x - server->grab_x);
-	view->y = (int)(server->cursor->y - server->grab_y);
+	/* Rounded: absolute motion lands a hair below whole pixels (97.999…). */
+	view->x = (int)lround(server->cursor->x - server->grab_x);
+	view->y = (int)lround(server->cursor->y - server->grab_y);
 	view_update_position(view);
 }
 
@@ -32,23 +34,23 @@ static void cursor_process_resize(struct cordon_server *server) {
 	int left = box.x, right = box.x + box.width;
 	int top = box.y, bottom = box.y + box.height;
 	if (server->resize_edges & WLR_EDGE_TOP) {
-		top = (int)(box.y + dy);
+		top = (int)lround(box.y + dy);
 		if (top >= bottom) {
 			top = bottom - 1;
 		}
 	} else if (server->resize_edges & WLR_EDGE_BOTTOM) {
-		bottom = (int)(box.y + box.height + dy);
+		bottom = (int)lround(box.y + box.height + dy);
 		if (bottom <= top) {
 			bottom = top + 1;
 		}
 	}
 	if (server->resize_edges & WLR_EDGE_LEFT) {
-		left = (int)(box.x + dx);
+		left = (int)lround(box.x + dx);
 		if (left >= right) {
 			left = right - 1;
 		}
 	} else if (server->resize_edges & WLR_EDGE_RIGHT) {
-		right = (int)(box.x + box.width + dx);
+		right = (int)lround(box.x + box.width + dx);
 		if (right <= left) {
 			right = left + 1;
 		}

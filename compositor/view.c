@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <wlr/types/wlr_output_layout.h>
 #include <wlr/types/wlr_seat.h>
@@ -400,8 +401,8 @@ void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) 
 		wlr_xdg_toplevel_set_maximized(view->toplevel, false);
 		struct wlr_box geo = view_geometry(view);
 		double fx = (server->cursor->x - geo.x) / (geo.width ? geo.width : 1);
-		view->saved.x = (int)(server->cursor->x - fx * view->saved.width);
-		view->saved.y = (int)server->cursor->y + 8;
+		view->saved.x = (int)lround(server->cursor->x - fx * view->saved.width);
+		view->saved.y = (int)lround(server->cursor->y) + 8;
 		view_request_geometry(view, view->saved);
 	}
 	server->grabbed_view = view;
