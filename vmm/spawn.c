@@ -338,131 +338,141 @@ void spawn_child_close(struct spawn_child *child) {
 	close_fd(&child->status_fd);
 }
 
+/* /dev/null and n close-on-exec pipes, or nothing (all closed) and false. */
+static bool spawn_open_fds(int *devnull, int pipes[][2], int n, char *err, size_t errlen) {
+	*devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	bool ok = *devnull >= 0;
+	for (int i = 0; i < n; i++) {
+		pipes[i][0] = pipes[i][1] = -1;
+		if (ok && pipe2(pipes[i], O_CLOEXEC) < 0) {
+			ok = false;
+		}
+	}
+	if (!ok) {
+		errmsg_fail(err, errlen, "cannot create pipes: %s", strerror(errno));
+	}
+	return ok;
+}
+
+static void spawn_close_fds(int *devnull, int pipes[][2], int n) {
+	close_fd(devnull);
+	for (int i = 0; i < n; i++) {
+		close_fd(&pipes[i][0]);
+		close_fd(&pipes[i][1]);
+	}
+}
+
+/*
+ * Forks into entry(c), puts the child in its own process group and closes
+ * the parent's copies of /dev/null and the pipes' write ends. -1 on failure.
+ */
+static pid_t spawn_fork(struct child_ctx *c, void (*entry)(const struct child_ctx *),
+		int *devnull, int pipes[][2], int n, char *err, size_t errlen) {
+	c->devnull = *devnull;
+	c->parent = getpid();
+	c->max_fd = max_fd();
+	pid_t pid = fork();
+	if (pid == 0) {
+		entry(c);
+		_exit(127); /* entry never returns; this keeps the child out of our code */
+	}
+	if (pid < 0) {
+		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	close_fd(devnull);
+	for (int i = 0; i < n; i++) {
+		close_fd(&pipes[i][1]);
+	}
+	setpgid(pid, pid); /* races with the child's own call; either wins */
+	return pid;
+}
+
+/* Undoes a spawn whose child is already running: kills and reaps it. */
+static bool spawn_abandon(struct spawn_child *child, pid_t pid) {
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	spawn_child_close(child);
+	child->pid = -1;
+	return false;
+}
+
 bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 		struct spawn_child *child, char *err, size_t errlen) {
 	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
 		.err_fd = -1, .status_fd = -1 };
-	int devnull = -1, out[2] = {-1, -1}, errp[2] = {-1, -1}, st[2] = {-1, -1};
-	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
-			pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-			pipe2(st, O_CLOEXEC) < 0) {
-		errmsg_fail(err, errlen, "cannot create pipes: %s", strerror(errno));
-		goto error;
+	int devnull, p[3][2]; /* stdout, stderr, keeper status */
+	if (!spawn_open_fds(&devnull, p, 3, err, errlen)) {
+		spawn_close_fds(&devnull, p, 3);
+		return false;
 	}
 	struct child_ctx c = {
-		.path = path, .argv = argv, .envp = envp, .devnull = devnull,
-		.out_w = out[1], .err_w = errp[1], .extra_w = st[1],
-		.parent = getpid(), .max_fd = max_fd(),
+		.path = path, .argv = argv, .envp = envp,
+		.out_w = p[0][1], .err_w = p[1][1], .extra_w = p[2][1],
 	};
-	pid_t pid = fork();
-	if (pid == 0) {
-		keeper_main(&c);
-	}
+	pid_t pid = spawn_fork(&c, keeper_main, &devnull, p, 3, err, errlen);
 	if (pid < 0) {
-		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
-		goto error;
+		spawn_close_fds(&devnull, p, 3);
+		return false;
 	}
-	close_fd(&devnull);
-	close_fd(&out[1]);
-	close_fd(&errp[1]);
-	close_fd(&st[1]);
-	setpgid(pid, pid); /* races with the keeper's own call; either wins */
 	child->pid = pid;
-	child->out_fd = out[0];
-	child->err_fd = errp[0];
-	child->status_fd = st[0];
+	child->out_fd = p[0][0];
+	child->err_fd = p[1][0];
+	child->status_fd = p[2][0];
 	child->pidfd = spawn_pidfd_open(pid);
 	if (child->pidfd < 0) {
-		errmsg_fail(err, errlen, "pidfd_open: %s", strerror(errno));
 		/* The program dies with the keeper through its PDEATHSIG. */
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		spawn_child_close(child);
-		child->pid = -1;
-		return false;
+		errmsg_fail(err, errlen, "pidfd_open: %s", strerror(errno));
+		return spawn_abandon(child, pid);
 	}
 	if (!set_nonblock(child->out_fd) || !set_nonblock(child->err_fd) ||
 			!set_nonblock(child->status_fd)) {
 		errmsg_fail(err, errlen, "fcntl: %s", strerror(errno));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		spawn_child_close(child);
-		child->pid = -1;
-		return false;
+		return spawn_abandon(child, pid);
 	}
 	return true;
-
-error:
-	close_fd(&devnull);
-	for (int i = 0; i < 2; i++) {
-		close_fd(&out[i]);
-		close_fd(&errp[i]);
-		close_fd(&st[i]);
-	}
-	return false;
 }
 
 bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 		struct spawn_child *child, char *err, size_t errlen) {
 	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
 		.err_fd = -1, .status_fd = -1 };
-	int devnull = -1, out[2] = {-1, -1}, ep[2] = {-1, -1};
-	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
-			pipe2(out, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-		errmsg_fail(err, errlen, "cannot create pipes: %s", strerror(errno));
-		goto error;
+	int devnull, p[2][2]; /* stdout and stderr together, exec errno */
+	if (!spawn_open_fds(&devnull, p, 2, err, errlen)) {
+		spawn_close_fds(&devnull, p, 2);
+		return false;
 	}
 	struct child_ctx c = {
-		.path = path, .argv = argv, .envp = envp, .devnull = devnull,
-		.out_w = out[1], .err_w = out[1], .extra_w = ep[1],
-		.parent = getpid(), .max_fd = max_fd(),
+		.path = path, .argv = argv, .envp = envp,
+		.out_w = p[0][1], .err_w = p[0][1], .extra_w = p[1][1],
 	};
-	pid_t pid = fork();
-	if (pid == 0) {
-		plain_main(&c);
-	}
+	pid_t pid = spawn_fork(&c, plain_main, &devnull, p, 2, err, errlen);
 	if (pid < 0) {
-		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
-		goto error;
+		spawn_close_fds(&devnull, p, 2);
+		return false;
 	}
-	close_fd(&devnull);
-	close_fd(&out[1]);
-	close_fd(&ep[1]);
-	setpgid(pid, pid);
 	/* Returns at once: EOF on exec (close-on-exec), or the child's errno. */
 	int exec_errno = 0;
 	ssize_t n;
 	do {
-		n = read(ep[0], &exec_errno, sizeof(exec_errno));
+		n = read(p[1][0], &exec_errno, sizeof(exec_errno));
 	} while (n < 0 && errno == EINTR);
-	close_fd(&ep[0]);
+	close_fd(&p[1][0]);
 	if (n == (ssize_t)sizeof(exec_errno)) {
 		waitpid(pid, NULL, 0);
-		close_fd(&out[0]);
+		close_fd(&p[0][0]);
 		return errmsg_fail(err, errlen, "cannot execute %s: %s", path,
 			strerror(exec_errno));
 	}
 	child->pid = pid;
-	child->out_fd = out[0];
+	child->out_fd = p[0][0];
 	child->pidfd = spawn_pidfd_open(pid);
 	if (child->pidfd < 0 || !set_nonblock(child->out_fd)) {
 		errmsg_fail(err, errlen, "pidfd_open: %s", strerror(errno));
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		spawn_child_close(child);
-		child->pid = -1;
-		return false;
+		return spawn_abandon(child, pid);
 	}
 	return true;
-
-error:
-	close_fd(&devnull);
-	for (int i = 0; i < 2; i++) {
-		close_fd(&out[i]);
-		close_fd(&ep[i]);
-	}
-	return false;
 }
 
 char *spawn_find_program(const char *name, const char *path_env) {
