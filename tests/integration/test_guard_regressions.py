@@ -57,18 +57,25 @@ def main():
         wb = c.wait_window(title='bw')
         c.ipc_ok({'cmd': 'focus', 'id': wb['id']})
         c.wait_focused(wb['id'])
-        pastes = [c.spawn(['wl-paste', '-n'], domain='b', name=f'paste{i}', stdin=False)
-                  for i in range(6)]
-        wait_for(lambda: len(c.ipc_ok({'cmd': 'prompts'})['prompts']) == 3, 10,
-                 what='three prompts pending')
-        time.sleep(0.3)
-        check_eq(len(c.ipc_ok({'cmd': 'prompts'})['prompts']), 3,
-                 'prompts pending after six pastes (the cap)')
+        def prompts():
+            return c.ipc_ok({'cmd': 'prompts'})['prompts']
+
+        # One paste at a time until three questions wait (the cap per target).
+        queued = []
+        for i in range(3):
+            queued.append(c.spawn(['wl-paste', '-n'], domain='b', name=f'paste{i}',
+                                  stdin=False))
+            wait_for(lambda: len(prompts()) == i + 1, 10, what=f'{i + 1} prompts pending')
+        # Past the cap a paste is denied at once, without a question.
+        for i in range(3, 5):
+            extra = c.spawn(['wl-paste', '-n'], domain='b', name=f'paste{i}', stdin=False)
+            extra.wait_exit(10)
+            check_eq(''.join(extra.lines), '', f'{extra.name} past the cap must get nothing')
+            check_eq(len(prompts()), 3, f'prompts pending after {extra.name}')
         time.sleep(0.6)  # past the first prompt's input guard
         c.wtype('-k', 'n')
-        wait_for(lambda: not c.ipc_ok({'cmd': 'prompts'})['prompts'], 5,
-                 what='one N to deny the whole queued flow')
-        for p in pastes:
+        wait_for(lambda: not prompts(), 5, what='one N to deny the whole queued flow')
+        for p in queued:
             p.wait_exit(10)
             check_eq(''.join(p.lines), '', f'{p.name} must get nothing')
         # The keyboard is the focused window's again.
