@@ -10,11 +10,14 @@
 #include <wlr/types/wlr_security_context_v1.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
+#include "compositor/caps.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
 
 static void domain_client_free(void *data) {
 	struct domain_client *record = data;
+	/* resource_created needs no removal: libwayland dropped that signal's
+	 * list before calling this destructor. */
 	wl_list_remove(&record->link);
 	record->domain->n_clients--;
 	free(record);
@@ -34,6 +37,7 @@ static struct domain_client *domain_attach(struct cordon_domain *domain,
 	wl_list_insert(&domain->clients, &record->link);
 	domain->n_clients++;
 	wl_client_set_user_data(client, record, domain_client_free);
+	caps_attach(record);
 	return record;
 }
 

@@ -35,6 +35,9 @@ struct cordon_domain {
 	struct wl_list views;        /* cordon_view.domain_link */
 	int n_views;
 
+	/* Live objects of all its clients, by enum config_object_kind (caps.c). */
+	int n_objects[CONFIG_OBJ_COUNT];
+
 	struct vmm *vmm;             /* kind crosvm and command, else NULL */
 	/* Rate limit of the launcher's output in cordon's own log. */
 	int64_t log_window_ms;
@@ -51,6 +54,9 @@ struct domain_client {
 	gid_t gid;
 	/* Refused drags wlroots cannot free (no source): bounded per client. */
 	int refused_drags;
+	/* Live objects by enum config_object_kind, counted by caps.c. */
+	int n_objects[CONFIG_OBJ_COUNT];
+	struct wl_listener resource_created;
 };
 
 bool domain_init(struct cordon_server *server);

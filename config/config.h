@@ -18,6 +18,26 @@
 #define CONFIG_DEFAULT_MAX_WINDOWS 256
 #define CONFIG_DEFAULT_TITLE_MAX 256
 
+/*
+ * Caps on the Wayland objects a guest may hold at once, per client and for
+ * a whole domain. The defaults are far above what GTK, Qt or Firefox use.
+ */
+enum config_object_kind {
+	CONFIG_OBJ_SURFACE = 0,
+	CONFIG_OBJ_SUBSURFACE,
+	CONFIG_OBJ_POPUP,
+	CONFIG_OBJ_REGION,
+	CONFIG_OBJ_COUNT,
+};
+#define CONFIG_DEFAULT_CLIENT_MAX_SURFACES 2048
+#define CONFIG_DEFAULT_CLIENT_MAX_SUBSURFACES 256
+#define CONFIG_DEFAULT_CLIENT_MAX_POPUPS 64
+#define CONFIG_DEFAULT_CLIENT_MAX_REGIONS 1024
+#define CONFIG_DEFAULT_DOMAIN_MAX_SURFACES 8192
+#define CONFIG_DEFAULT_DOMAIN_MAX_SUBSURFACES 1024
+#define CONFIG_DEFAULT_DOMAIN_MAX_POPUPS 256
+#define CONFIG_DEFAULT_DOMAIN_MAX_REGIONS 4096
+
 enum config_fullscreen {
 	CONFIG_FULLSCREEN_EDGE = 0,
 	CONFIG_FULLSCREEN_ALLOW,
@@ -112,6 +132,9 @@ struct config_domain {
 	char *socket;         /* explicit socket path, or NULL for the default */
 	int max_clients;
 	int max_windows;
+	/* Indexed by enum config_object_kind: max-surfaces… and domain-max-surfaces… */
+	int client_max[CONFIG_OBJ_COUNT];
+	int domain_max[CONFIG_OBJ_COUNT];
 	enum config_fullscreen fullscreen;
 	char **protocols;     /* extra global interface names, NULL-terminated */
 
@@ -151,6 +174,12 @@ struct config_domain {
 	int stop_timeout;     /* seconds */
 	char **apps;          /* NULL-terminated */
 };
+
+/* The defaults for a domain without a section (sandboxes). */
+void config_object_defaults(int client_max[CONFIG_OBJ_COUNT],
+	int domain_max[CONFIG_OBJ_COUNT]);
+/* "surfaces", "subsurfaces", "popups", "regions". */
+const char *config_object_name(enum config_object_kind kind);
 
 /* [sandbox ENGINE]: colour of wp_security_context_v1 domains of an engine. */
 struct config_sandbox {

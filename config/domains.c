@@ -26,6 +26,14 @@ static const struct domain_key {
 	{ "socket", ON_ALL, false },
 	{ "max-clients", ON_ALL, false },
 	{ "max-windows", ON_ALL, false },
+	{ "max-surfaces", ON_ALL, false },
+	{ "max-subsurfaces", ON_ALL, false },
+	{ "max-popups", ON_ALL, false },
+	{ "max-regions", ON_ALL, false },
+	{ "domain-max-surfaces", ON_ALL, false },
+	{ "domain-max-subsurfaces", ON_ALL, false },
+	{ "domain-max-popups", ON_ALL, false },
+	{ "domain-max-regions", ON_ALL, false },
 	{ "fullscreen", ON_ALL, false },
 	{ "protocols", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
@@ -53,6 +61,47 @@ static const struct domain_key {
 	{ "stop-timeout", ON_LAUNCHED, false },
 	{ "apps", ON_LAUNCHED, false },
 };
+
+static const char *const object_names[CONFIG_OBJ_COUNT] = {
+	[CONFIG_OBJ_SURFACE] = "surfaces",
+	[CONFIG_OBJ_SUBSURFACE] = "subsurfaces",
+	[CONFIG_OBJ_POPUP] = "popups",
+	[CONFIG_OBJ_REGION] = "regions",
+};
+
+const char *config_object_name(enum config_object_kind kind) {
+	return kind < CONFIG_OBJ_COUNT ? object_names[kind] : "objects";
+}
+
+void config_object_defaults(int client_max[CONFIG_OBJ_COUNT],
+		int domain_max[CONFIG_OBJ_COUNT]) {
+	client_max[CONFIG_OBJ_SURFACE] = CONFIG_DEFAULT_CLIENT_MAX_SURFACES;
+	client_max[CONFIG_OBJ_SUBSURFACE] = CONFIG_DEFAULT_CLIENT_MAX_SUBSURFACES;
+	client_max[CONFIG_OBJ_POPUP] = CONFIG_DEFAULT_CLIENT_MAX_POPUPS;
+	client_max[CONFIG_OBJ_REGION] = CONFIG_DEFAULT_CLIENT_MAX_REGIONS;
+	domain_max[CONFIG_OBJ_SURFACE] = CONFIG_DEFAULT_DOMAIN_MAX_SURFACES;
+	domain_max[CONFIG_OBJ_SUBSURFACE] = CONFIG_DEFAULT_DOMAIN_MAX_SUBSURFACES;
+	domain_max[CONFIG_OBJ_POPUP] = CONFIG_DEFAULT_DOMAIN_MAX_POPUPS;
+	domain_max[CONFIG_OBJ_REGION] = CONFIG_DEFAULT_DOMAIN_MAX_REGIONS;
+}
+
+/* The field behind max-KIND (one client) or domain-max-KIND, else NULL. */
+static int *object_limit_key(struct config_domain *d, const char *key) {
+	int *table = d->client_max;
+	if (strncmp(key, "domain-", 7) == 0) {
+		table = d->domain_max;
+		key += 7;
+	}
+	if (strncmp(key, "max-", 4) != 0) {
+		return NULL;
+	}
+	for (int i = 0; i < CONFIG_OBJ_COUNT; i++) {
+		if (strcmp(key + 4, object_names[i]) == 0) {
+			return &table[i];
+		}
+	}
+	return NULL;
+}
 
 static const struct config_name_value kind_names[] = {
 	{ "socket", CONFIG_DOMAIN_SOCKET },
@@ -130,6 +179,7 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	d->kind = CONFIG_DOMAIN_SOCKET;
 	d->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
 	d->max_windows = CONFIG_DEFAULT_MAX_WINDOWS;
+	config_object_defaults(d->client_max, d->domain_max);
 	d->fullscreen = CONFIG_FULLSCREEN_EDGE;
 	d->protocols = config_strv_new();
 	d->crosvm = strdup("crosvm");
@@ -382,6 +432,8 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		config_val_set_int(&d->max_clients, it, 1, 4096);
 	} else if (strcmp(k, "max-windows") == 0) {
 		config_val_set_int(&d->max_windows, it, 1, 65536);
+	} else if (object_limit_key(d, k) != NULL) {
+		config_val_set_int(object_limit_key(d, k), it, 1, 1 << 20);
 	} else if (strcmp(k, "fullscreen") == 0) {
 		e = d->fullscreen;
 		set_enum(&e, it, fullscreen_names);

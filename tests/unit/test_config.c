@@ -951,6 +951,31 @@ static void test_values(void **state) {
 	assert_string_equal(config_clip_policy_name(CONFIG_CLIP_DENY), "deny");
 }
 
+/* Issue 9: object caps per client and per domain. */
+static void test_object_caps(void **state) {
+	struct cordon_config *c = expect_ok(
+		"[domain a]\nmax-surfaces = 10\ndomain-max-popups = 5\nmax-regions = 1\n"
+		"[domain b]\n");
+	struct config_domain *d = config_find_domain(c, "a");
+	assert_int_equal(d->client_max[CONFIG_OBJ_SURFACE], 10);
+	assert_int_equal(d->client_max[CONFIG_OBJ_REGION], 1);
+	assert_int_equal(d->domain_max[CONFIG_OBJ_POPUP], 5);
+	assert_int_equal(d->client_max[CONFIG_OBJ_SUBSURFACE],
+		CONFIG_DEFAULT_CLIENT_MAX_SUBSURFACES);
+	d = config_find_domain(c, "b");
+	assert_int_equal(d->client_max[CONFIG_OBJ_POPUP], CONFIG_DEFAULT_CLIENT_MAX_POPUPS);
+	assert_int_equal(d->domain_max[CONFIG_OBJ_SURFACE], CONFIG_DEFAULT_DOMAIN_MAX_SURFACES);
+	config_destroy(c);
+	assert_string_equal(config_object_name(CONFIG_OBJ_SUBSURFACE), "subsurfaces");
+
+	expect_error("[domain a]\nmax-surfaces = 0\n",
+		"t.conf:2: [domain a] max-surfaces: 0 is out of range (1 to 1048576)");
+	expect_error("[domain a]\ndomain-max-regions = lots\n", "t.conf:2: [domain a] "
+		"domain-max-regions: bad number 'lots' (expected an integer from 1 to 1048576)");
+	expect_error("[domain a]\nmax-wombats = 3\n",
+		"t.conf:2: [domain a] unknown key 'max-wombats'");
+}
+
 static void test_args_split(void **state) {
 	struct cordon_config *c = expect_ok(
 		"[domain vm]\nkind = crosvm\nkernel = /k\n"
@@ -1122,6 +1147,7 @@ int main(void) {
 		cmocka_unit_test(test_colors),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_args_split),
+		cmocka_unit_test(test_object_caps),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_example_config),
 	};
