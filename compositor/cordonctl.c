@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "compositor/cordonctl.h"
+#include "compositor/sanitize.h"
 
 #define CTL_REPLY_TIMEOUT_MS 10000
 /* A reply larger than this is not cordon's. */
@@ -54,20 +55,10 @@ static void ctl_handle_signal(int sig) {
  * terminal is the last place an escape sequence can do harm: C0, DEL and
  * C1 controls become '?'.
  */
-static char *ctl_clean(const char *text) {
-	char *out = strdup(text ? text : "");
-	if (!out) {
-		return NULL;
-	}
-	for (unsigned char *p = (unsigned char *)out; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			*p = '?';
-		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			p[0] = p[1] = '?';
-			p++;
-		}
-	}
-	return out;
+char *ctl_clean(const char *text) {
+	/* Guest and agent text reaches a terminal here: no escape sequence,
+	 * C1 control, bidi override or ill-formed byte may pass. */
+	return sanitize_text(text ? text : "", SIZE_MAX);
 }
 
 /* Columns a UTF-8 string takes, counting one per code point. */
@@ -638,8 +629,10 @@ struct json_object *ctl_read_reply(struct ctl_conn *conn,
 	if (!json_object_is_type(reply, json_type_object) ||
 			!json_object_object_get_ex(reply, "ok", &ok) ||
 			!json_object_is_type(ok, json_type_boolean)) {
+		char *clean = ctl_clean(*line);
 		fprintf(stderr, "cordonctl: %s sent a reply that is not a cordon "
-			"reply: %.200s\n", conn->path, *line);
+			"reply: %.200s\n", conn->path, clean ? clean : "");
+		free(clean);
 		json_object_put(reply);
 		return NULL;
 	}

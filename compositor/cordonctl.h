@@ -30,6 +30,8 @@ struct ctl_options {
 };
 
 const char *ctl_str(struct json_object *obj, const char *key);
+/* text made safe for a terminal (sanitize_text); free() it. NULL: no memory. */
+char *ctl_clean(const char *text);
 int64_t ctl_int(struct json_object *obj, const char *key);
 size_t ctl_array(struct json_object *reply, const char *key, struct json_object **list);
 /* The request as one line with its newline; takes request, NULL on failure. */

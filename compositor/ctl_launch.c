@@ -165,7 +165,10 @@ int ctl_run_run(struct ctl_conn *conn, const struct ctl_options *options) {
 		char err[512];
 		if (!agent_client_run_notify(json_object_get_string(agent), cmd, NULL, NULL,
 				(int)timeout_s * 1000, wait, print_pid, NULL, &result, err, sizeof(err))) {
-			fprintf(stderr, "cordonctl: run: %s\n", err);
+			/* err may quote the agent, which the guest controls. */
+			char *clean = ctl_clean(err);
+			fprintf(stderr, "cordonctl: run: %s\n", clean ? clean : "the agent failed");
+			free(clean);
 			status = CTL_EXIT_FAILED;
 		} else {
 			status = wait ? exit_status(result.signaled, result.code) : CTL_EXIT_OK;
