@@ -17,6 +17,7 @@
 #define CONFIG_DEFAULT_MAX_CLIENTS 64
 #define CONFIG_DEFAULT_MAX_WINDOWS 256
 #define CONFIG_DEFAULT_TITLE_MAX 256
+#define CONFIG_DEFAULT_LOG_MAX (1024 * 1024)
 
 /*
  * Caps on the Wayland objects a guest may hold at once, per client and for
@@ -172,6 +173,7 @@ struct config_domain {
 	bool autostart;
 	enum config_restart restart;
 	int stop_timeout;     /* seconds */
+	size_t log_max;       /* log and serial.log rotate past this [1 MiB] */
 	char **apps;          /* NULL-terminated */
 };
 

@@ -59,6 +59,7 @@ static const struct domain_key {
 	{ "autostart", ON_LAUNCHED, false },
 	{ "restart", ON_LAUNCHED, false },
 	{ "stop-timeout", ON_LAUNCHED, false },
+	{ "log-max", ON_LAUNCHED, false },
 	{ "apps", ON_LAUNCHED, false },
 };
 
@@ -191,6 +192,7 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	d->console_window = true;
 	d->restart = CONFIG_RESTART_ON_FAILURE;
 	d->stop_timeout = 20;
+	d->log_max = CONFIG_DEFAULT_LOG_MAX;
 	d->apps = config_strv_new();
 	if (d->name == NULL || d->file == NULL || d->protocols == NULL ||
 			d->crosvm == NULL || d->gpu == NULL || d->args == NULL ||
@@ -509,6 +511,11 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		d->restart = (enum config_restart)e;
 	} else if (strcmp(k, "stop-timeout") == 0) {
 		config_val_set_int(&d->stop_timeout, it, 1, 3600);
+	} else if (strcmp(k, "log-max") == 0) {
+		uint64_t bytes;
+		if (config_val_size(it, 4096, 1ull << 30, &bytes)) {
+			d->log_max = (size_t)bytes;
+		}
 	} else if (strcmp(k, "apps") == 0) {
 		config_val_list(it, is_app_name, "application name", &d->apps);
 	}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "vmm/errmsg.h"
 #include "vmm/command.h"
+#include "vmm/console.h"
 #include "vmm/crosvm.h"
 #include "vmm/spawn.h"
 #include "vmm/strv.h"
@@ -23,7 +24,8 @@ struct vmm {
 	char *socket_path;
 	char *dir;
 	char *control;       /* crosvm control socket, kind crosvm */
-	char *serial;
+	char *serial;        /* what crosvm writes its console to: the console's FIFO */
+	struct vmm_console *console; /* kind crosvm */
 	char *log_path;
 	char *agent;
 	char **argv;
@@ -147,6 +149,7 @@ static struct supervisor_options options_for(const struct vmm *v,
 		.stop_argv = v->stop_argv,
 		.env = v->env,
 		.log_path = v->log_path,
+		.log_max_bytes = cfg->log_max,
 		.restart = restart_policy(cfg->restart),
 		.stop_timeout_ms = timeout_s * 1000,
 	};
@@ -193,6 +196,14 @@ static bool handle_prepare(struct supervisor *sup, void *data) {
 		}
 		return false;
 	}
+	if (v->console != NULL && !vmm_console_open(v->console, err, sizeof(err))) {
+		if (v->cb.log) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "%s: %s", v->name, err);
+			v->cb.log(v, SUPERVISOR_LOG_ERROR, msg, v->cb.data);
+		}
+		return false;
+	}
 	/* A crosvm killed earlier leaves its control socket; binding would fail. */
 	struct stat st;
 	if (v->control && lstat(v->control, &st) == 0) {
@@ -234,6 +245,7 @@ static void handle_log(struct supervisor *sup, enum supervisor_log_level level,
 
 static void vmm_free(struct vmm *v) {
 	supervisor_destroy(v->sup);
+	vmm_console_destroy(v->console);
 	free(v->name);
 	free(v->socket_path);
 	free(v->dir);
@@ -265,7 +277,8 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 	v->log_path = path_join(dir, "log");
 	if (cfg->kind == CONFIG_DOMAIN_CROSVM) {
 		v->control = path_join(dir, "crosvm.sock");
-		v->serial = path_join(dir, "serial.log");
+		v->console = vmm_console_create(loop, dir, cfg->log_max);
+		v->serial = v->console ? strdup(vmm_console_fifo(v->console)) : NULL;
 	}
 	if (!v->name || !v->socket_path || !v->dir || !v->log_path ||
 			(cfg->kind == CONFIG_DOMAIN_CROSVM && (!v->control || !v->serial))) {
@@ -312,6 +325,9 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 	struct built b;
 	if (!build(v, cfg, &b, err, errlen)) {
 		return false;
+	}
+	if (v->console != NULL) {
+		vmm_console_set_max(v->console, cfg->log_max);
 	}
 	/* The supervisor copies; swap ours only once it accepted them. */
 	char **old_argv = v->argv, **old_stop = v->stop_argv, **old_env = v->env;

@@ -19,7 +19,9 @@
  * Files in DIR ($XDG_RUNTIME_DIR/cordon/NAME, created 0700 if missing):
  *   log          cordon's log of the process: its stdout/stderr and events
  *   crosvm.sock  crosvm's control socket (kind crosvm)
- *   serial.log   the guest console, written by crosvm (kind crosvm)
+ *   console.fifo what crosvm writes the guest console to (kind crosvm)
+ *   serial.log   the guest console as cordon read it (console.c), rotated to
+ *                serial.log.1 past log-max like log
  *
  * Logging: this library does not link wlroots; everything it has to say
  * goes through vmm_callbacks.log (the compositor forwards it to wlr_log).
