@@ -14,6 +14,7 @@
 #include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/input.h"
+#include "compositor/prompt.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
@@ -58,39 +59,111 @@ static void cursor_process_resize(struct cordon_server *server) {
 	view_request_geometry(view, (struct wlr_box){left, top, right - left, bottom - top});
 }
 
-/* Larger cursor images from guests are refused: they could paint anything. */
+/*
+ * A guest's cursor image must stay in a box around the pointer: the hotspot
+ * inside the image and the image at most this big, so it reaches at most
+ * GUEST_CURSOR_MAX pixels from the pointer in any direction (a 256x256 box).
+ */
 #define GUEST_CURSOR_MAX 128
+
+static void cursor_set_default(struct cordon_server *server) {
+	wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
+}
 
 static void cursor_untrack_guest(struct cordon_server *server) {
 	if (server->guest_cursor != NULL) {
 		wl_list_remove(&server->guest_cursor_commit.link);
 		wl_list_remove(&server->guest_cursor_destroy.link);
 		server->guest_cursor = NULL;
+		server->guest_cursor_shown = false;
 	}
 }
 
-static bool cursor_guest_too_big(struct wlr_surface *surface) {
-	return surface->current.width > GUEST_CURSOR_MAX ||
-		surface->current.height > GUEST_CURSOR_MAX;
+/* The image fits the box around the pointer (hotspot within it). */
+static bool cursor_guest_shape_ok(struct cordon_server *server) {
+	struct wlr_surface *surface = server->guest_cursor;
+	int w = surface->current.width, h = surface->current.height;
+	int hx = server->guest_hotspot_x, hy = server->guest_hotspot_y;
+	if (w > GUEST_CURSOR_MAX || h > GUEST_CURSOR_MAX || hx < 0 || hy < 0) {
+		return false;
+	}
+	/* An image with no buffer draws nothing; its hotspot must be 0,0. */
+	return (hx < w || (w == 0 && hx == 0)) && (hy < h || (h == 0 && hy == 0));
+}
+
+/* The image, where it would be drawn, covers no window of another domain. */
+static bool cursor_guest_place_ok(struct cordon_server *server) {
+	struct wlr_surface *surface = server->guest_cursor;
+	struct cordon_domain *owner = domain_of_client(server,
+		wl_resource_get_client(surface->resource));
+	struct wlr_box image = {
+		.x = (int)floor(server->cursor->x) - server->guest_hotspot_x,
+		.y = (int)floor(server->cursor->y) - server->guest_hotspot_y,
+		.width = surface->current.width > 0 ? surface->current.width : 1,
+		.height = surface->current.height > 0 ? surface->current.height : 1,
+	};
+	struct cordon_view *view;
+	wl_list_for_each(view, &server->views, link) {
+		if (!view->mapped || view->hidden || view->domain == owner ||
+				!view->tree->node.enabled) {
+			continue;
+		}
+		struct frame_extents e = frame_extents(view->frame);
+		struct wlr_box geo = view_geometry(view);
+		struct wlr_box outer = {
+			.x = view->tree->node.x,
+			.y = view->tree->node.y,
+			.width = (geo.width > 0 ? geo.width : 1) + e.left + e.right,
+			.height = (geo.height > 0 ? geo.height : 1) + e.top + e.bottom,
+		};
+		struct wlr_box overlap;
+		if (wlr_box_intersection(&overlap, &image, &outer)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Shows the guest's cursor image only while it fits its box, covers no
+ * other domain's window (frame and tag included) and no prompt is up;
+ * otherwise cordon's own cursor. Runs on every motion and cursor commit.
+ */
+void cursor_guest_refresh(struct cordon_server *server) {
+	if (server->guest_cursor == NULL) {
+		return;
+	}
+	bool show = cursor_guest_shape_ok(server) && !prompt_active(server) &&
+		cursor_guest_place_ok(server);
+	if (show == server->guest_cursor_shown) {
+		return;
+	}
+	server->guest_cursor_shown = show;
+	if (show) {
+		wlr_cursor_set_surface(server->cursor, server->guest_cursor,
+			server->guest_hotspot_x, server->guest_hotspot_y);
+	} else {
+		cursor_set_default(server);
+	}
 }
 
 static void handle_guest_cursor_commit(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, guest_cursor_commit);
-	if (cursor_guest_too_big(server->guest_cursor)) {
-		wlr_log(WLR_INFO, "a guest's cursor grew to %dx%d; using the default",
-			server->guest_cursor->current.width, server->guest_cursor->current.height);
-		cursor_untrack_guest(server);
-		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
+	/* An attach offset moves the hotspot, as wlr_cursor applies it too. */
+	server->guest_hotspot_x -= server->guest_cursor->current.dx;
+	server->guest_hotspot_y -= server->guest_cursor->current.dy;
+	if (server->guest_cursor_shown && !cursor_guest_shape_ok(server)) {
+		wlr_log(WLR_INFO, "a guest's cursor is %dx%d with its hotspot at %d,%d; "
+			"using the default", server->guest_cursor->current.width,
+			server->guest_cursor->current.height, server->guest_hotspot_x,
+			server->guest_hotspot_y);
 	}
+	cursor_guest_refresh(server);
 }
 
 static void handle_guest_cursor_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, guest_cursor_destroy);
 	cursor_untrack_guest(server);
-}
-
-static void cursor_set_default(struct cordon_server *server) {
-	wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
 }
 
 static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
@@ -128,6 +201,7 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 	}
 	wlr_seat_pointer_notify_enter(server->seat, surface, sx, sy);
 	wlr_seat_pointer_notify_motion(server->seat, time, sx, sy);
+	cursor_guest_refresh(server);
 }
 
 void cursor_rebase(struct cordon_server *server) {
@@ -232,19 +306,22 @@ static void handle_request_cursor(struct wl_listener *listener, void *data) {
 	cursor_untrack_guest(server);
 	struct cordon_domain *domain = domain_of_client(server, event->seat_client->client);
 	bool guest = domain == NULL || !domain_is_host(domain);
-	if (guest && event->surface != NULL) {
-		if (cursor_guest_too_big(event->surface)) {
-			wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr, "default");
-			return;
-		}
-		server->guest_cursor = event->surface;
-		server->guest_cursor_commit.notify = handle_guest_cursor_commit;
-		wl_signal_add(&event->surface->events.commit, &server->guest_cursor_commit);
-		server->guest_cursor_destroy.notify = handle_guest_cursor_destroy;
-		wl_signal_add(&event->surface->events.destroy, &server->guest_cursor_destroy);
+	if (!guest || event->surface == NULL) {
+		wlr_cursor_set_surface(server->cursor, event->surface, event->hotspot_x,
+			event->hotspot_y);
+		return;
 	}
-	wlr_cursor_set_surface(server->cursor, event->surface, event->hotspot_x,
-		event->hotspot_y);
+	server->guest_cursor = event->surface;
+	server->guest_hotspot_x = event->hotspot_x;
+	server->guest_hotspot_y = event->hotspot_y;
+	server->guest_cursor_commit.notify = handle_guest_cursor_commit;
+	wl_signal_add(&event->surface->events.commit, &server->guest_cursor_commit);
+	server->guest_cursor_destroy.notify = handle_guest_cursor_destroy;
+	wl_signal_add(&event->surface->events.destroy, &server->guest_cursor_destroy);
+	/* Shown by the refresh only if it passes; cordon's cursor until then. */
+	server->guest_cursor_shown = false;
+	cursor_set_default(server);
+	cursor_guest_refresh(server);
 }
 
 static void handle_request_set_shape(struct wl_listener *listener, void *data) {
@@ -253,8 +330,9 @@ static void handle_request_set_shape(struct wl_listener *listener, void *data) {
 	if (server->seat->pointer_state.focused_client == event->seat_client &&
 			server->cursor_mode == CURSOR_PASSTHROUGH) {
 		cursor_untrack_guest(server);
+		/* While a prompt is up the cursor is cordon's plain arrow. */
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr,
-			wlr_cursor_shape_v1_name(event->shape));
+			prompt_active(server) ? "default" : wlr_cursor_shape_v1_name(event->shape));
 	}
 }
 

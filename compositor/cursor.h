@@ -12,5 +12,11 @@ void cursor_init_shape(struct cordon_server *server,
 void cursor_finish(struct cordon_server *server);
 /* Re-sends pointer focus after the scene changed under a still cursor. */
 void cursor_rebase(struct cordon_server *server);
+/*
+ * Re-decides whether a guest's cursor image may be shown (it fits a box
+ * around the pointer, covers no other domain's window, no prompt is up);
+ * call when a prompt appears or goes.
+ */
+void cursor_guest_refresh(struct cordon_server *server);
 
 #endif

@@ -9,6 +9,7 @@
 #include "compositor/domain.h"
 #include "compositor/ipc.h"
 #include "compositor/output.h"
+#include "compositor/cursor.h"
 #include "compositor/prompt.h"
 #include "compositor/sanitize.h"
 #include "compositor/server.h"
@@ -162,6 +163,8 @@ static void prompt_show_head(struct cordon_server *server) {
 	if (p != NULL && p->shown_ms < 0) {
 		prompt_render(p);
 		p->shown_ms = now_ms();
+		/* No guest cursor image over a prompt. */
+		cursor_guest_refresh(server);
 	}
 }
 
@@ -183,6 +186,7 @@ static void prompt_destroy(struct prompt *p) {
 	if (was_head) {
 		prompt_show_head(server);
 	}
+	cursor_guest_refresh(server);
 }
 
 static void prompt_decide(struct prompt *p, bool allow, const char *how) {

@@ -128,6 +128,10 @@ struct cordon_server {
 	struct wlr_surface *guest_cursor;
 	struct wl_listener guest_cursor_commit;
 	struct wl_listener guest_cursor_destroy;
+	/* Its hotspot as the guest set it, and whether it is on screen now or
+	 * replaced by cordon's cursor (cursor_guest_refresh). */
+	int32_t guest_hotspot_x, guest_hotspot_y;
+	bool guest_cursor_shown;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
 	struct activation_input recent_input[ACTIVATION_RECENT_INPUT];

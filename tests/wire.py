@@ -41,7 +41,9 @@ OP = {
     'xdg_surface': {'destroy': 0, 'get_toplevel': 1, 'get_popup': 2, 'ack_configure': 4},
     'xdg_toplevel': {'destroy': 0, 'set_title': 2, 'set_app_id': 3},
     'xdg_popup': {'destroy': 0},
-    'wl_seat': {'get_pointer': 0},
+    'wl_seat': {'get_pointer': 0, 'get_keyboard': 1},
+    'wl_data_device_manager': {'get_data_device': 1},
+    'wl_data_offer': {'receive': 1, 'destroy': 2},
     'wl_pointer': {'set_cursor': 0},
 }
 
