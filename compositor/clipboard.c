@@ -10,6 +10,7 @@
 #include <wlr/util/log.h>
 #include "compositor/clip_policy.h"
 #include "compositor/clipboard.h"
+#include "compositor/sanitize.h"
 #include "compositor/clipboard_internal.h"
 #include "compositor/dnd.h"
 #include "compositor/domain.h"
@@ -371,8 +372,9 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 		return;
 	}
 	if (!clip_mime_allowed(clip, mime)) {
-		wlr_log(WLR_INFO, "clipboard: [%s] asked [%s] for type '%.64s', not allowed",
-			target->name, owner->domain->name, mime);
+		char shown[96];
+		wlr_log(WLR_INFO, "clipboard: [%s] asked [%s] for type '%s', not allowed",
+			target->name, owner->domain->name, sanitize_log(mime, shown, sizeof(shown)));
 		close(fd);
 		owner->dnd_refused |= owner->dnd;
 		return;

@@ -11,6 +11,8 @@
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
 #include "compositor/caps.h"
+#include "compositor/policy.h"
+#include "compositor/sanitize.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
 
@@ -38,6 +40,7 @@ static struct domain_client *domain_attach(struct cordon_domain *domain,
 	domain->n_clients++;
 	wl_client_set_user_data(client, record, domain_client_free);
 	caps_attach(record);
+	policy_attach_client(record);
 	return record;
 }
 
@@ -84,9 +87,20 @@ static struct cordon_domain *domain_of_sandboxed(struct cordon_server *server,
 	if (state == NULL) {
 		return NULL;
 	}
-	const char *engine = state->sandbox_engine ? state->sandbox_engine : "sandbox";
-	const char *app = state->app_id ? state->app_id : "unknown";
-	char name[256];
+	/*
+	 * The context creator chose these: they reach the tag, IPC and the
+	 * log, so only a safe, injective encoding of them is used (a right-to-
+	 * left override or a newline becomes %E2%80%AE or %0A), and a name too
+	 * long for that is refused rather than cut (cut names could collide).
+	 */
+	char engine[64], app[192], name[260];
+	if (!sanitize_name(state->sandbox_engine ? state->sandbox_engine : "sandbox",
+			engine, sizeof(engine)) ||
+			!sanitize_name(state->app_id ? state->app_id : "unknown", app, sizeof(app))) {
+		wlr_log(WLR_ERROR, "refusing a security-context client: its engine or app id "
+			"is too long");
+		return NULL;
+	}
 	snprintf(name, sizeof(name), "%s:%s", engine, app);
 
 	struct cordon_domain *domain = domain_find(server, name);

@@ -57,6 +57,9 @@ struct domain_client {
 	/* Live objects by enum config_object_kind, counted by caps.c. */
 	int n_objects[CONFIG_OBJ_COUNT];
 	struct wl_listener resource_created;
+	/* A wl_registry was made and is not yet behind policy.c's check. */
+	bool registry_pending;
+	struct wl_listener registry_created;
 };
 
 bool domain_init(struct cordon_server *server);

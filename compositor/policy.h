@@ -37,4 +37,12 @@ bool policy_allows(struct cordon_policy *policy,
 
 const char *policy_class_name(enum policy_class cls);
 
+struct domain_client;
+/*
+ * For a guest client: its wl_registry objects are put behind cordon's
+ * check, so binding a hidden global by name fails like a name that does
+ * not exist, and no error names a hidden global's interface or version.
+ */
+void policy_attach_client(struct domain_client *record);
+
 #endif

@@ -306,3 +306,69 @@ bool sanitize_is_clean(const char *in, size_t max_chars) {
 	free(clean);
 	return same;
 }
+
+const char *sanitize_log(const char *in, char *out, size_t len) {
+	static const char hex[] = "0123456789abcdef";
+	if (len == 0) {
+		return out;
+	}
+	if (in == NULL) {
+		in = "(null)";
+	}
+	size_t j = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p != '\0'; p++) {
+		char esc[4];
+		size_t n = 0;
+		if (*p == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = '\\';
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			esc[n++] = (char)*p;
+		} else {
+			esc[n++] = '\\';
+			esc[n++] = 'x';
+			esc[n++] = hex[*p >> 4];
+			esc[n++] = hex[*p & 0xf];
+		}
+		if (j + n + 1 > len) {
+			/* Room for "..." and the NUL, or as much of it as fits. */
+			while (j > 0 && j + 4 > len) {
+				j--;
+			}
+			for (size_t k = 0; k < 3 && j + 1 < len; k++) {
+				out[j++] = '.';
+			}
+			break;
+		}
+		memcpy(out + j, esc, n);
+		j += n;
+	}
+	out[j] = '\0';
+	return out;
+}
+
+bool sanitize_name(const char *in, char *out, size_t len) {
+	static const char hex[] = "0123456789ABCDEF";
+	size_t j = 0;
+	if (len == 0) {
+		return false;
+	}
+	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-';
+		size_t n = keep ? 1 : 3;
+		if (j + n + 1 > len) {
+			out[0] = '\0';
+			return false;
+		}
+		if (keep) {
+			out[j++] = (char)*p;
+		} else {
+			out[j++] = '%';
+			out[j++] = hex[*p >> 4];
+			out[j++] = hex[*p & 0xf];
+		}
+	}
+	out[j] = '\0';
+	return true;
+}

@@ -59,4 +59,23 @@ char *sanitize_text_len(const char *in, size_t len, size_t max_chars);
  */
 bool sanitize_is_clean(const char *in, size_t max_chars);
 
+/*
+ * Guest text for a log line, escaped rather than cleaned so the log shows
+ * what was sent: printable ASCII is kept, a backslash doubled, every other
+ * byte (controls, DEL, and all bytes of non-ASCII text, so no bidi control
+ * or C1 can pass) written as \xNN. Writes at most len bytes including the
+ * NUL, cutting whole escapes and marking a cut with "..."; returns out.
+ * NULL in gives "(null)".
+ */
+const char *sanitize_log(const char *in, char *out, size_t len);
+
+/*
+ * An injective, safe name from guest-chosen text (a sandbox engine or app
+ * id): ASCII letters, digits, '.', '_' and '-' are kept, every other byte
+ * becomes %XX, so two different inputs never give the same name and the
+ * result has no control, bidi, separator or whitespace character. False
+ * (out empty) when the result does not fit in len bytes with its NUL.
+ */
+bool sanitize_name(const char *in, char *out, size_t len);
+
 #endif

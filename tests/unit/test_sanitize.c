@@ -424,6 +424,41 @@ static void test_fuzz(void **state) {
 	}
 }
 
+/* Issue 9: guest text for the log is escaped, every byte outside ASCII. */
+static void test_log_escape(void **state) {
+	char buf[64];
+	assert_string_equal(sanitize_log("text/plain", buf, sizeof(buf)), "text/plain");
+	assert_string_equal(sanitize_log("a\x1b[31m\x07\\b", buf, sizeof(buf)),
+		"a\\x1b[31m\\x07\\\\b");
+	/* U+202E RIGHT-TO-LEFT OVERRIDE and a C1 CSI, as UTF-8. */
+	assert_string_equal(sanitize_log("x\xe2\x80\xae\xc2\x9by\n", buf, sizeof(buf)),
+		"x\\xe2\\x80\\xae\\xc2\\x9by\\x0a");
+	assert_string_equal(sanitize_log(NULL, buf, sizeof(buf)), "(null)");
+	char small[12];
+	sanitize_log("\x1b\x1b\x1b\x1b\x1b", small, sizeof(small));
+	assert_true(strlen(small) < sizeof(small));
+	assert_non_null(strstr(small, "..."));
+	for (const char *p = small; *p; p++) {
+		assert_true(*p >= 0x20 && *p < 0x7f);
+	}
+}
+
+/* Issue 9: sandbox names: safe and injective. */
+static void test_name(void **state) {
+	char a[64], b[64];
+	assert_true(sanitize_name("org.example.App_2-x", a, sizeof(a)));
+	assert_string_equal(a, "org.example.App_2-x");
+	assert_true(sanitize_name("a\xe2\x80\xae\nb: %", a, sizeof(a)));
+	assert_string_equal(a, "a%E2%80%AE%0Ab%3A%20%25");
+	/* The escape character is escaped: no two inputs give one name. */
+	assert_true(sanitize_name("%0A", a, sizeof(a)));
+	assert_true(sanitize_name("\n", b, sizeof(b)));
+	assert_string_not_equal(a, b);
+	assert_false(sanitize_name("\n\n\n", a, 9));
+	assert_string_equal(a, "");
+	assert_true(sanitize_name("\n\n", a, 7));
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_and_empty),
@@ -438,6 +473,8 @@ int main(void) {
 		cmocka_unit_test(test_cap_multibyte),
 		cmocka_unit_test(test_one_megabyte),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_log_escape),
+		cmocka_unit_test(test_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
