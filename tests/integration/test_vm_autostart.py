@@ -65,7 +65,7 @@ def main():
             '--vsock', 'cid=7',
             '--net', 'tap-name=tap0',
             '--shared-dir', f'{tmp}/share:hostshare:type=fs',
-            '--serial', f'type=file,path={vm_dir}/serial.log,hardware=virtio-console,console',
+            '--serial', f'type=file,path={vm_dir}/console.fifo,hardware=virtio-console,console',
             '--disable-sandbox',
             f'{tmp}/vmlinuz',
         ]
