@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +9,57 @@
 #include <unistd.h>
 #include "vmm/output.h"
 
-void output_sanitize(char *line, size_t len) {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			line[i] = '?';
+/* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp) {
+	size_t len;
+	uint32_t min;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2, min = 0x80, *cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3, min = 0x800, *cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4, min = 0x10000, *cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n) {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			return 0;
 		}
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) {
+		return 0;
+	}
+	return len;
+}
+
+/* C1 controls and the bidi controls that reorder what a terminal shows. */
+static bool unsafe_code_point(uint32_t cp) {
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+		(cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void output_sanitize(char *line, size_t len) {
+	unsigned char *p = (unsigned char *)line;
+	for (size_t i = 0; i < len; ) {
+		uint32_t cp;
+		size_t n = utf8_len(p + i, len - i, &cp);
+		if (n == 0) {
+			/* A stray byte: a raw C1 control in an 8-bit terminal. */
+			p[i++] = '?';
+			continue;
+		}
+		if ((cp < 0x20 && cp != '\t') || cp == 0x7f || unsafe_code_point(cp)) {
+			memset(p + i, '?', n);
+		}
+		i += n;
 	}
 }
 

@@ -53,8 +53,11 @@ bool output_stream_read(struct output_stream *st, size_t budget);
 void output_stream_close(struct output_stream *st);
 
 /*
- * Makes line safe to print: control characters (but tab) and DEL become
- * '?', so a guest cannot put escape sequences into a log or a terminal.
+ * Makes line safe to print, in place and at the same length: control
+ * characters (but tab), DEL, C1 controls (U+0080..U+009F), bidi controls
+ * (U+061C, U+200E/F, U+202A..E, U+2066..9) and every byte that is not part
+ * of well-formed UTF-8 become '?' (one per byte), so a guest cannot put
+ * escape sequences into a log or a terminal, or reorder a line.
  */
 void output_sanitize(char *line, size_t len);
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <wayland-server-core.h>
+#include "vmm/output.h"
 #include "vmm/supervisor.h"
 
 #define MAX_EVENTS 128
@@ -817,6 +818,29 @@ static void test_log_unwritable(void **state) {
 	assert_int_equal(r->log_open_errors, 1);
 }
 
+/* Issue 9: what a guest prints reaches logs without controls or bidi. */
+static void test_output_sanitize(void **state) {
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text\twith tab", "plain text\twith tab" },
+		{ "esc\x1b[2J bel\x07 del\x7f", "esc?[2J bel? del?" },
+		{ "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" },
+		/* U+009B (CSI) as UTF-8, a raw 0x9b, U+202E, U+2066. */
+		{ "a\xc2\x9b" "31m", "a??31m" },
+		{ "b\x9b" "2J", "b?2J" },
+		{ "c\xe2\x80\xae" "d\xe2\x81\xa6", "c???d???" },
+		/* Overlong, surrogate, truncated. */
+		{ "\xc0\xaf\xed\xa0\x80\xe2\x82", "???????" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		strcpy(buf, cases[i].in);
+		output_sanitize(buf, strlen(buf));
+		assert_string_equal(buf, cases[i].out);
+	}
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exit_code_and_output, setup, teardown),
@@ -831,6 +855,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_stop_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_stop_command_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_fd_leak, setup, teardown),
+		cmocka_unit_test(test_output_sanitize),
 		cmocka_unit_test_setup_teardown(test_signal_mask_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_kills_group_and_escapees, setup, teardown),
