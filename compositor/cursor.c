@@ -5,6 +5,7 @@
 #include <wlr/types/wlr_pointer.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xcursor_manager.h>
+#include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include <linux/input-event-codes.h>
@@ -91,6 +92,35 @@ static bool cursor_guest_shape_ok(struct cordon_server *server) {
 	return (hx < w || (w == 0 && hx == 0)) && (hy < h || (h == 0 && hy == 0));
 }
 
+/*
+ * Whether image overlaps a mapped popup in popups (a wlr_xdg_surface's
+ * list), or one of theirs: another domain's menus reach past its frame.
+ */
+static bool cursor_popups_overlap(struct wl_list *popups, const struct wlr_box *image) {
+	struct wlr_xdg_popup *popup;
+	wl_list_for_each(popup, popups, link) {
+		struct wlr_scene_tree *tree = popup->base->data;
+		int lx, ly;
+		if (tree != NULL && popup->base->surface->mapped &&
+				wlr_scene_node_coords(&tree->node, &lx, &ly)) {
+			/* With the 2 px frame popup.c draws around guests' popups. */
+			struct wlr_box box = {
+				.x = lx - 2, .y = ly - 2,
+				.width = popup->base->surface->current.width + 4,
+				.height = popup->base->surface->current.height + 4,
+			};
+			struct wlr_box overlap;
+			if (wlr_box_intersection(&overlap, image, &box)) {
+				return true;
+			}
+		}
+		if (cursor_popups_overlap(&popup->base->popups, image)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The image, where it would be drawn, covers no window of another domain. */
 static bool cursor_guest_place_ok(struct cordon_server *server) {
 	struct wlr_surface *surface = server->guest_cursor;
@@ -117,7 +147,8 @@ static bool cursor_guest_place_ok(struct cordon_server *server) {
 			.height = (geo.height > 0 ? geo.height : 1) + e.top + e.bottom,
 		};
 		struct wlr_box overlap;
-		if (wlr_box_intersection(&overlap, &image, &outer)) {
+		if (wlr_box_intersection(&overlap, &image, &outer) ||
+				cursor_popups_overlap(&view->toplevel->base->popups, &image)) {
 			return false;
 		}
 	}
@@ -126,7 +157,7 @@ static bool cursor_guest_place_ok(struct cordon_server *server) {
 
 /*
  * Shows the guest's cursor image only while it fits its box, covers no
- * other domain's window (frame and tag included) and no prompt is up;
+ * other domain's window (frame, tag and popups included) and no prompt is up;
  * otherwise cordon's own cursor. Runs on every motion and cursor commit.
  */
 void cursor_guest_refresh(struct cordon_server *server) {

@@ -6,8 +6,8 @@ else uses and the screenshots (grim draws the software cursor) must show:
 - a 128x128 image with a far hotspot (the attack: it covered another
   domain's tag 436 px away): not drawn at all;
 - an image larger than 128x128: not drawn;
-- an image that would overlap alpha's window or tag: not drawn, and drawn
-  again once the pointer moves away from alpha;
+- an image that would overlap alpha's window or tag, or alpha's popup
+  reaching over beta's window: not drawn, and drawn again once it is clear;
 - a paste prompt (the guest pastes itself, so nothing else moves): while
   it is up the guest's image is replaced by cordon's cursor, even one set
   anew, and it comes back when the prompt is answered."""
@@ -130,6 +130,25 @@ def main():
         g.cursor(24, 24, 0, 0)
         n, box = marked(c.screenshot())
         check(n > 0, 'the guest cursor is not drawn again away from alpha')
+
+        # Alpha's popup reaching over beta's window: a guest image beside it
+        # may not cover it; pointed the other way it may be drawn.
+        wa.proc.send('popup-nograb 180 100 150 100')
+        m = wa.proc.expect(r'^popup-configure (-?\d+) (-?\d+) (-?\d+) (-?\d+)$')
+        wa.proc.expect(r'^popup-ready$')
+        px, py, pw, ph = (int(v) for v in m.groups())
+        right, mid = ai['x'] + px + pw, ai['y'] + py + ph // 2
+        check(gx0 < right + 6 < gx1 - 30 and gy0 < mid < gy1 - 30,
+              f'alpha\'s popup ({m.groups()}) does not end over beta\'s window')
+        g.point(right + 6, mid)
+        g.cursor(24, 24, 23, 0)
+        n, box = marked(c.screenshot())
+        check(n == 0, f'a guest cursor over alpha\'s popup is drawn at {box}')
+        g.cursor(24, 24, 0, 0)
+        n, box = marked(c.screenshot())
+        check(n > 0, 'a guest cursor beside alpha\'s popup, not over it, is not drawn')
+        wa.proc.send('close-popup')
+        g.point(cx, cy)
 
         # A prompt: the guest itself pastes alpha's text (policy ask), so no
         # window maps and the pointer does not move: nothing but the prompt
