@@ -415,8 +415,30 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	}
 }
 
+/*
+ * A selection proxy is read through an offer the seat sent to its keyboard
+ * focus. Whoever holds the keyboard now must be of the proxy's domain:
+ * never trust that focus went where cordon asked it to.
+ */
+static bool clip_target_holds_keyboard(struct cordon_clipboard *clip,
+		struct cordon_domain *target) {
+	struct wlr_surface *surface = clip->server->seat->keyboard_state.focused_surface;
+	struct cordon_domain *holder = surface == NULL ? NULL :
+		domain_of_client(clip->server, wl_resource_get_client(surface->resource));
+	if (holder == target) {
+		return true;
+	}
+	wlr_log(WLR_ERROR, "clipboard: a read of [%s]'s selection while the keyboard is with "
+		"[%s]: refused", target->name, holder ? holder->name : "nobody");
+	return false;
+}
+
 static void data_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
 	struct clip_data_proxy *proxy = wl_container_of(source, proxy, base);
+	if (!clip_target_holds_keyboard(proxy->clip, proxy->target)) {
+		close(fd);
+		return;
+	}
 	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
 }
 
@@ -433,6 +455,10 @@ static const struct wlr_data_source_impl data_proxy_impl = {
 static void primary_proxy_send(struct wlr_primary_selection_source *source,
 		const char *mime, int fd) {
 	struct clip_primary_proxy *proxy = wl_container_of(source, proxy, base);
+	if (!clip_target_holds_keyboard(proxy->clip, proxy->target)) {
+		close(fd);
+		return;
+	}
 	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
 }
 
@@ -627,7 +653,8 @@ void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *
 	 */
 	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
 	if (focused != NULL && domain_of_client(server, focused->client) != domain) {
-		wlr_seat_keyboard_notify_clear_focus(server->seat);
+		/* Past any grab: a grab would keep the focus where it is. */
+		wlr_seat_keyboard_clear_focus(server->seat);
 	}
 	clip->focused = domain;
 	clip_update_all(clip);

@@ -12,6 +12,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "compositor/activation.h"
 #include "compositor/clipboard.h"
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
 #include "compositor/notify.h"
@@ -46,10 +47,12 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_WORKSPACE:
 		view_switch_workspace(server, binding->num - 1);
+		cursor_rebase(server);
 		break;
 	case CONFIG_ACTION_MOVE_TO_WORKSPACE:
 		if (view != NULL) {
 			view_move_to_workspace(view, binding->num - 1);
+			cursor_rebase(server);
 		}
 		break;
 	case CONFIG_ACTION_FULLSCREEN:
