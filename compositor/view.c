@@ -6,6 +6,7 @@
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include "compositor/clipboard.h"
+#include "compositor/activation.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/output.h"
@@ -542,7 +543,8 @@ void view_map(struct cordon_view *view) {
 
 	/* A window of another domain must not grab the keyboard by appearing. */
 	struct cordon_view *focused = server->focused_view;
-	if (focused == NULL || focused->domain == view->domain || view->activation_ok) {
+	bool activated = activation_take(view);
+	if (focused == NULL || focused->domain == view->domain || activated) {
 		view_focus(view);
 	} else {
 		view->urgent = true;
@@ -579,6 +581,8 @@ void view_unmap(struct cordon_view *view) {
 	view->mapped = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	fullscreen_banner_hide(view);
+	/* An activation it did not spend on this map is not kept for the next. */
+	activation_take(view);
 	events_window(view, "close");
 	if (server->focused_view == view) {
 		/* It is going: nothing to deactivate, the next one is focused in one step. */

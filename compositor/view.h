@@ -40,8 +40,12 @@ struct cordon_view {
 	struct wlr_box pending;
 	bool has_pending;
 	uint32_t pending_edges;
-	/* Presented a valid xdg-activation token before mapping. */
-	bool activation_ok;
+	/*
+	 * A valid xdg-activation presented while unmapped: when (monotonic ms,
+	 * 0 for none) and the window focused then. Spent by the next map.
+	 */
+	int64_t activation_ms;
+	uint32_t activation_focus_id;
 	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
 	struct wl_event_source *banner_timer;
 
