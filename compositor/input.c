@@ -72,9 +72,7 @@ static void input_run_action(struct cordon_server *server,
 		view_cycle(server, binding->action == CONFIG_ACTION_CYCLE_BACK);
 		break;
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
-		if (view != NULL && view->fullscreen) {
-			view_set_fullscreen(view, false);
-		}
+		view_leave_fullscreen_all(server);
 		break;
 	case CONFIG_ACTION_SECURE_COPY:
 		clipboard_secure_copy(server);

@@ -377,6 +377,9 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 	wlr_scene_node_set_enabled(&view->tree->node, workspace == server->workspace);
 	if (server->focused_view == view) {
 		view_focus_next(server);
+	} else if (view->fullscreen && workspace == server->workspace) {
+		/* Arriving unfocused, it must not cover the focused window. */
+		view_set_fullscreen(view, false);
 	}
 	events_window(view, "state");
 }
@@ -583,11 +586,32 @@ void view_unmap(struct cordon_view *view) {
 	fullscreen_banner_hide(view);
 	/* An activation it did not spend on this map is not kept for the next. */
 	activation_take(view);
+	if (view->fullscreen) {
+		/*
+		 * wlroots has reset the toplevel's state (no configure may be sent
+		 * now); cordon's must end too, or the window comes back in the
+		 * fullscreen layer above whatever has focus then.
+		 */
+		view->fullscreen = false;
+		frame_set_mode(view->frame, FRAME_NORMAL);
+		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_VIEWS]);
+	}
 	events_window(view, "close");
 	if (server->focused_view == view) {
 		/* It is going: nothing to deactivate, the next one is focused in one step. */
 		server->focused_view = NULL;
 		view_focus_next(server);
+	}
+}
+
+void view_leave_fullscreen_all(struct cordon_server *server) {
+	struct cordon_view *view, *tmp;
+	wl_list_for_each_safe(view, tmp, &server->views, link) {
+		if (view->fullscreen && view_visible(view)) {
+			wlr_log(WLR_INFO, "domain %s: window %u leaves fullscreen (escape key)",
+				view->domain->name, view->id);
+			view_set_fullscreen(view, false);
+		}
 	}
 }
 

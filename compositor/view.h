@@ -77,6 +77,8 @@ void view_focus(struct cordon_view *view);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
 void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
+/* The escape key: every fullscreen window on screen, of any domain, leaves it. */
+void view_leave_fullscreen_all(struct cordon_server *server);
 void view_move_to_workspace(struct cordon_view *view, int workspace);
 void view_switch_workspace(struct cordon_server *server, int workspace);
 void view_cycle(struct cordon_server *server, bool backwards);
