@@ -11,6 +11,7 @@
 #include "compositor/frame.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
+#include "compositor/util.h"
 #include "compositor/view.h"
 #include "compositor/events.h"
 #include "compositor/fullscreen.h"
@@ -92,6 +93,19 @@ static struct wl_client *view_client(struct cordon_view *view) {
  * swallows focus changes (wlroots' popup grab keeps the keyboard where it
  * was), and popup_done is only a request a hostile guest may ignore.
  */
+static void view_dismiss_grab_popups(struct wlr_xdg_popup_grab *grab) {
+	/* The topmost first; the grab itself is freed with its last popup. */
+	while (!wl_list_empty(&grab->popups)) {
+		bool last = grab->popups.next->next == &grab->popups;
+		struct wlr_xdg_popup *popup = wl_container_of(grab->popups.next, popup, grab_link);
+		wlr_xdg_popup_destroy(popup);
+		if (last) {
+			break;
+		}
+	}
+}
+
+/* A drag ends too: its grab would swallow the keyboard enter as well. */
 static void view_end_grabs(struct cordon_server *server) {
 	struct wlr_seat *seat = server->seat;
 	wlr_seat_keyboard_end_grab(seat);
@@ -99,16 +113,44 @@ static void view_end_grabs(struct cordon_server *server) {
 	wlr_seat_touch_end_grab(seat);
 	struct wlr_xdg_popup_grab *grab, *grab_tmp;
 	wl_list_for_each_safe(grab, grab_tmp, &server->xdg_shell->popup_grabs, link) {
-		/* The topmost first; the grab itself is freed with its last popup. */
-		while (!wl_list_empty(&grab->popups)) {
-			bool last = grab->popups.next->next == &grab->popups;
-			struct wlr_xdg_popup *popup =
-				wl_container_of(grab->popups.next, popup, grab_link);
-			wlr_log(WLR_INFO, "focus change: dismissing a grabbing popup");
-			wlr_xdg_popup_destroy(popup);
-			if (last) {
-				break;
-			}
+		if (!wl_list_empty(&grab->popups)) {
+			wlr_log(WLR_INFO, "focus change: dismissing grabbing popups");
+			view_dismiss_grab_popups(grab);
+		}
+	}
+}
+
+/*
+ * xdg_popup.grab takes no valid serial in wlroots: any client may start
+ * one at any time and keep the pointer from every other client's surface.
+ * Only the client with keyboard focus may hold one; the protocol lets the
+ * compositor deny a grab by dismissing the popup.
+ */
+static void handle_grab_check(void *data) {
+	struct cordon_server *server = data;
+	server->grab_check = NULL;
+	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
+	struct wlr_xdg_popup_grab *grab, *grab_tmp;
+	wl_list_for_each_safe(grab, grab_tmp, &server->xdg_shell->popup_grabs, link) {
+		if (wl_list_empty(&grab->popups) ||
+				(focused != NULL && grab->client == focused->client)) {
+			continue;
+		}
+		struct cordon_domain *domain = domain_of_client(server, grab->client);
+		wlr_log(WLR_INFO, "domain %s: a popup grab without keyboard focus dismissed",
+			domain ? domain->name : "?");
+		view_dismiss_grab_popups(grab);
+	}
+}
+
+static void handle_keyboard_grab_begin(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, keyboard_grab_begin);
+	/* Not now: wlroots is still starting the pointer and touch halves. */
+	if (server->grab_check == NULL) {
+		server->grab_check = wl_event_loop_add_idle(server->loop, handle_grab_check, server);
+		if (server->grab_check == NULL) {
+			wlr_log(WLR_ERROR, "cannot schedule the check of a popup grab; ending it now");
+			view_end_grabs(server);
 		}
 	}
 }
@@ -123,12 +165,13 @@ static void view_keyboard_enter(struct cordon_server *server, struct cordon_view
 	struct wlr_surface *surface = view->toplevel->base->surface;
 	/* The domain's own clipboard view must be the seat's before enter sends it. */
 	clipboard_focus_domain(server, view->domain);
+	/* Straight to the seat, past any grab still there: focus is cordon's to move. */
 	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
 	if (kb != NULL) {
-		wlr_seat_keyboard_notify_enter(server->seat, surface, kb->keycodes,
+		wlr_seat_keyboard_enter(server->seat, surface, kb->keycodes,
 			kb->num_keycodes, &kb->modifiers);
 	} else {
-		wlr_seat_keyboard_notify_enter(server->seat, surface, NULL, 0, NULL);
+		wlr_seat_keyboard_enter(server->seat, surface, NULL, 0, NULL);
 	}
 }
 
@@ -617,8 +660,15 @@ void view_leave_fullscreen_all(struct cordon_server *server) {
 
 void view_init(struct cordon_server *server) {
 	server->next_view_id = 1;
+	server->keyboard_grab_begin.notify = handle_keyboard_grab_begin;
+	wl_signal_add(&server->seat->events.keyboard_grab_begin, &server->keyboard_grab_begin);
 }
 
 void view_finish(struct cordon_server *server) {
 	/* Views go with their clients; nothing is left by now. */
+	listener_remove(&server->keyboard_grab_begin);
+	if (server->grab_check != NULL) {
+		wl_event_source_remove(server->grab_check);
+		server->grab_check = NULL;
+	}
 }

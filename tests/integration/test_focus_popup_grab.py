@@ -7,7 +7,8 @@ changes). The user then clicks the bank's window, or Alt+Tabs to it, and
 types. The guest must get keyboard-leave and no key; the bank gets enter,
 the click and every key. The guest's paste after that must not return the
 bank's selection (policy deny both ways: a read can only succeed by being
-taken for a same-domain paste)."""
+taken for a same-domain paste). A grab the guest starts from the
+background is dismissed at once: it would eat the user's next click."""
 import os
 import sys
 
@@ -93,6 +94,18 @@ def main():
         # Alt+Tab from the guest with its popup grab.
         grab_and_leave(c, g, b, wg, wb,
                        lambda: c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt'), 'Alt+Tab')
+
+        # A grab from the background (xdg_popup.grab takes any serial) is
+        # dismissed at once, so the user's next click on the bank is not eaten.
+        g.skip_pending()
+        b.skip_pending()
+        g.send('popup 10 10 120 90')
+        g.expect(r'^popup-done$', timeout=2)
+        c.click(wb['x'] + 80, wb['y'] + 80)
+        b.expect(r'^button 272 pressed$')
+        c.wtype('x')
+        b.expect(r'^key \d+ pressed$')
+        g.expect_not(r'^key ', within=0.3)
 
 
 harness.main(main)
