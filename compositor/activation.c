@@ -4,6 +4,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 #include "compositor/activation.h"
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/events.h"
 #include "compositor/frame.h"
@@ -13,6 +14,8 @@
 
 /* How long a key or button press can back an activation token. */
 #define ACTIVATION_INPUT_MAX_AGE_MS 10000
+/* How long an activation of a window not yet mapped waits for its map. */
+#define ACTIVATION_MAP_MAX_MS 3000
 
 static int64_t now_ms(void) {
 	struct timespec ts;
@@ -87,9 +90,34 @@ static void handle_request_activate(struct wl_listener *listener, void *data) {
 	}
 	if (view->mapped) {
 		view_focus(view);
-	} else {
-		view->activation_ok = true;
+		cursor_rebase(server);
+		return;
 	}
+	if (server->focused_view == NULL) {
+		/*
+		 * Nobody to steal from now, and no user action behind the token:
+		 * whoever has focus when it maps must not lose it to this.
+		 */
+		wlr_log(WLR_INFO, "domain %s: activation of an unmapped window with nothing "
+			"focused is not kept", view->domain->name);
+		return;
+	}
+	view->activation_ms = now_ms();
+	view->activation_focus_id = server->focused_view->id;
+}
+
+bool activation_take(struct cordon_view *view) {
+	struct cordon_view *focused = view->server->focused_view;
+	bool ok = view->activation_ms != 0 &&
+		now_ms() - view->activation_ms <= ACTIVATION_MAP_MAX_MS &&
+		focused != NULL && focused->id == view->activation_focus_id;
+	if (view->activation_ms != 0 && !ok) {
+		wlr_log(WLR_INFO, "domain %s: activation of window %u expired or focus moved "
+			"since; not honoured", view->domain->name, view->id);
+	}
+	view->activation_ms = 0;
+	view->activation_focus_id = 0;
+	return ok;
 }
 
 void activation_init(struct cordon_server *server) {

@@ -1,9 +1,11 @@
 #ifndef CORDON_ACTIVATION_H
 #define CORDON_ACTIVATION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cordon_server;
+struct cordon_view;
 struct wl_client;
 
 /*
@@ -21,5 +23,11 @@ void activation_finish(struct cordon_server *server);
  */
 void activation_note_input(struct cordon_server *server, struct wl_client *client,
 	uint32_t serial);
+
+/*
+ * Spends the activation view got while unmapped: true only once, within a
+ * few seconds of it, and only while the window focused then still is.
+ */
+bool activation_take(struct cordon_view *view);
 
 #endif

@@ -417,8 +417,30 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	}
 }
 
+/*
+ * A selection proxy is read through an offer the seat sent to its keyboard
+ * focus. Whoever holds the keyboard now must be of the proxy's domain:
+ * never trust that focus went where cordon asked it to.
+ */
+static bool clip_target_holds_keyboard(struct cordon_clipboard *clip,
+		struct cordon_domain *target) {
+	struct wlr_surface *surface = clip->server->seat->keyboard_state.focused_surface;
+	struct cordon_domain *holder = surface == NULL ? NULL :
+		domain_of_client(clip->server, wl_resource_get_client(surface->resource));
+	if (holder == target) {
+		return true;
+	}
+	wlr_log(WLR_ERROR, "clipboard: a read of [%s]'s selection while the keyboard is with "
+		"[%s]: refused", target->name, holder ? holder->name : "nobody");
+	return false;
+}
+
 static void data_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
 	struct clip_data_proxy *proxy = wl_container_of(source, proxy, base);
+	if (!clip_target_holds_keyboard(proxy->clip, proxy->target)) {
+		close(fd);
+		return;
+	}
 	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
 }
 
@@ -435,6 +457,10 @@ static const struct wlr_data_source_impl data_proxy_impl = {
 static void primary_proxy_send(struct wlr_primary_selection_source *source,
 		const char *mime, int fd) {
 	struct clip_primary_proxy *proxy = wl_container_of(source, proxy, base);
+	if (!clip_target_holds_keyboard(proxy->clip, proxy->target)) {
+		close(fd);
+		return;
+	}
 	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
 }
 
@@ -545,17 +571,35 @@ static void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain 
 }
 
 /*
- * wlroots checked that serial was sent to the requesting client. It also
- * has to be one sent to the client with keyboard focus: a serial goes to
- * one client only, so this admits the focused client and nobody else.
+ * The requester must be the client with keyboard focus itself, and the
+ * serial one sent since that focus began. wlroots' serial check alone
+ * admits any old serial once a client's ring of serials is full.
  */
 static struct cordon_domain *clip_requester_domain(struct cordon_clipboard *clip,
 		uint32_t serial) {
+	struct wl_client *requester = clip->requester;
+	clip->requester = NULL;
 	struct wlr_seat_client *focused = clip->server->seat->keyboard_state.focused_client;
-	if (focused == NULL || !wlr_seat_client_validate_event_serial(focused, serial)) {
+	if (focused == NULL || requester == NULL || requester != focused->client ||
+			!wlr_seat_client_validate_event_serial(focused, serial) ||
+			(int32_t)(serial - clip->focus_serial) <= 0) {
 		return NULL;
 	}
 	return domain_of_client(clip->server, focused->client);
+}
+
+static void handle_protocol_message(void *data, enum wl_protocol_logger_type type,
+		const struct wl_protocol_logger_message *message) {
+	struct cordon_clipboard *clip = data;
+	if (type != WL_PROTOCOL_LOGGER_REQUEST ||
+			strcmp(message->message->name, "set_selection") != 0) {
+		return;
+	}
+	const char *interface = wl_resource_get_class(message->resource);
+	if (strcmp(interface, "wl_data_device") == 0 ||
+			strcmp(interface, "zwp_primary_selection_device_v1") == 0) {
+		clip->requester = wl_resource_get_client(message->resource);
+	}
 }
 
 static void handle_request_set_selection(struct wl_listener *listener, void *data) {
@@ -597,7 +641,12 @@ static void handle_request_set_primary_selection(struct wl_listener *listener, v
 
 void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *domain) {
 	struct cordon_clipboard *clip = server->clipboard;
-	if (clip == NULL || clip->focused == domain) {
+	if (clip == NULL) {
+		return;
+	}
+	/* Every keyboard enter follows: serials sent before it are worth nothing. */
+	clip->focus_serial = wl_display_get_serial(server->display);
+	if (clip->focused == domain) {
 		return;
 	}
 	/*
@@ -606,7 +655,8 @@ void clipboard_focus_domain(struct cordon_server *server, struct cordon_domain *
 	 */
 	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
 	if (focused != NULL && domain_of_client(server, focused->client) != domain) {
-		wlr_seat_keyboard_notify_clear_focus(server->seat);
+		/* Past any grab: a grab would keep the focus where it is. */
+		wlr_seat_keyboard_clear_focus(server->seat);
 	}
 	clip->focused = domain;
 	clip_update_all(clip);
@@ -773,6 +823,11 @@ bool clipboard_init(struct cordon_server *server) {
 	clip->request_set_primary_selection.notify = handle_request_set_primary_selection;
 	wl_signal_add(&server->seat->events.request_set_primary_selection,
 		&clip->request_set_primary_selection);
+	clip->logger = wl_display_add_protocol_logger(server->display, handle_protocol_message,
+		clip);
+	if (clip->logger == NULL) {
+		wlr_log(WLR_ERROR, "clipboard: cannot watch selection requests; none will be taken");
+	}
 	dnd_init(clip);
 	server->clipboard = clip;
 	return true;
@@ -805,6 +860,9 @@ void clipboard_finish(struct cordon_server *server) {
 	}
 	wl_list_remove(&clip->request_set_selection.link);
 	wl_list_remove(&clip->request_set_primary_selection.link);
+	if (clip->logger != NULL) {
+		wl_protocol_logger_destroy(clip->logger);
+	}
 	dnd_finish(clip);
 	clip_secure_wipe(clip);
 	for (size_t i = 0; i < CLIP_HISTORY; i++) {

@@ -77,6 +77,16 @@ struct cordon_clipboard {
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
 	struct wl_listener request_start_drag;
+
+	/*
+	 * wlroots does not say who asked for a selection: a protocol logger
+	 * notes the client whose set_selection is being dispatched (compared,
+	 * never kept past that dispatch).
+	 */
+	struct wl_protocol_logger *logger;
+	struct wl_client *requester;
+	/* The display's serial just before the latest keyboard enter. */
+	uint32_t focus_serial;
 };
 
 /*

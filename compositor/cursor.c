@@ -275,6 +275,13 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 			&surface, &sx, &sy);
 		if (view != NULL) {
 			view_focus(view);
+			/*
+			 * A focus change ends every grab: a popup grab kept the pointer
+			 * from this surface, and the press must reach it.
+			 */
+			if (surface != NULL && server->seat->pointer_state.focused_surface != surface) {
+				cursor_process_motion(server, event->time_msec);
+			}
 			uint32_t mods = input_modifiers(server);
 			if (mods == WLR_MODIFIER_LOGO && event->button == BTN_LEFT) {
 				view_begin_interactive(view, CURSOR_MOVE, 0);

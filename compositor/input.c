@@ -12,6 +12,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "compositor/activation.h"
 #include "compositor/clipboard.h"
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
 #include "compositor/notify.h"
@@ -46,10 +47,12 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_WORKSPACE:
 		view_switch_workspace(server, binding->num - 1);
+		cursor_rebase(server);
 		break;
 	case CONFIG_ACTION_MOVE_TO_WORKSPACE:
 		if (view != NULL) {
 			view_move_to_workspace(view, binding->num - 1);
+			cursor_rebase(server);
 		}
 		break;
 	case CONFIG_ACTION_FULLSCREEN:
@@ -69,9 +72,7 @@ static void input_run_action(struct cordon_server *server,
 		view_cycle(server, binding->action == CONFIG_ACTION_CYCLE_BACK);
 		break;
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
-		if (view != NULL && view->fullscreen) {
-			view_set_fullscreen(view, false);
-		}
+		view_leave_fullscreen_all(server);
 		break;
 	case CONFIG_ACTION_SECURE_COPY:
 		clipboard_secure_copy(server);

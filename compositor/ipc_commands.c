@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
 #include "compositor/clipboard.h"
+#include "compositor/cursor.h"
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
 #include "compositor/prompt.h"
@@ -148,10 +149,9 @@ static struct json_object *ipc_commands_focus(struct cordon_server *server,
 		return ipc_error("no window with id %s",
 			json_object_to_json_string_ext(id_obj, JSON_C_TO_STRING_PLAIN));
 	}
-	if (view->workspace != server->workspace) {
-		view_switch_workspace(server, view->workspace);
-	}
+	/* One step, even across workspaces: no other window is focused on the way. */
 	view_focus(view);
+	cursor_rebase(server);
 	return ipc_ok();
 }
 

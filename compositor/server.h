@@ -142,6 +142,9 @@ struct cordon_server {
 	struct wl_listener new_virtual_keyboard;
 	struct wl_listener new_virtual_pointer;
 	struct wl_listener layout_change;
+	/* A seat grab began: a popup grab is checked once its client's batch is handled. */
+	struct wl_listener keyboard_grab_begin;
+	struct wl_event_source *grab_check;
 };
 
 struct server_options {

@@ -6,11 +6,12 @@
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
 #include "compositor/clipboard.h"
-#include "compositor/cursor.h"
+#include "compositor/activation.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
+#include "compositor/util.h"
 #include "compositor/view.h"
 #include "compositor/events.h"
 #include "compositor/fullscreen.h"
@@ -83,16 +84,146 @@ static void view_set_activated(struct cordon_view *view, bool activated) {
 	frame_set_active(view->frame, activated);
 }
 
+static struct wl_client *view_client(struct cordon_view *view) {
+	return wl_resource_get_client(view->toplevel->base->surface->resource);
+}
+
+/*
+ * Ends every seat grab and destroys the popups that held one. A grab
+ * swallows focus changes (wlroots' popup grab keeps the keyboard where it
+ * was), and popup_done is only a request a hostile guest may ignore.
+ */
+static void view_dismiss_grab_popups(struct wlr_xdg_popup_grab *grab) {
+	/* The topmost first; the grab itself is freed with its last popup. */
+	while (!wl_list_empty(&grab->popups)) {
+		bool last = grab->popups.next->next == &grab->popups;
+		struct wlr_xdg_popup *popup = wl_container_of(grab->popups.next, popup, grab_link);
+		wlr_xdg_popup_destroy(popup);
+		if (last) {
+			break;
+		}
+	}
+}
+
+/* A drag ends too: its grab would swallow the keyboard enter as well. */
+static void view_end_grabs(struct cordon_server *server) {
+	struct wlr_seat *seat = server->seat;
+	wlr_seat_keyboard_end_grab(seat);
+	wlr_seat_pointer_end_grab(seat);
+	wlr_seat_touch_end_grab(seat);
+	struct wlr_xdg_popup_grab *grab, *grab_tmp;
+	wl_list_for_each_safe(grab, grab_tmp, &server->xdg_shell->popup_grabs, link) {
+		if (!wl_list_empty(&grab->popups)) {
+			wlr_log(WLR_INFO, "focus change: dismissing grabbing popups");
+			view_dismiss_grab_popups(grab);
+		}
+	}
+}
+
+/*
+ * xdg_popup.grab takes no valid serial in wlroots: any client may start
+ * one at any time and keep the pointer from every other client's surface.
+ * Only the client with keyboard focus may hold one; the protocol lets the
+ * compositor deny a grab by dismissing the popup.
+ */
+static void handle_grab_check(void *data) {
+	struct cordon_server *server = data;
+	server->grab_check = NULL;
+	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
+	struct wlr_xdg_popup_grab *grab, *grab_tmp;
+	wl_list_for_each_safe(grab, grab_tmp, &server->xdg_shell->popup_grabs, link) {
+		if (wl_list_empty(&grab->popups) ||
+				(focused != NULL && grab->client == focused->client)) {
+			continue;
+		}
+		struct cordon_domain *domain = domain_of_client(server, grab->client);
+		wlr_log(WLR_INFO, "domain %s: a popup grab without keyboard focus dismissed",
+			domain ? domain->name : "?");
+		view_dismiss_grab_popups(grab);
+	}
+}
+
+static void handle_keyboard_grab_begin(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, keyboard_grab_begin);
+	/* Not now: wlroots is still starting the pointer and touch halves. */
+	if (server->grab_check == NULL) {
+		server->grab_check = wl_event_loop_add_idle(server->loop, handle_grab_check, server);
+		if (server->grab_check == NULL) {
+			wlr_log(WLR_ERROR, "cannot schedule the check of a popup grab; ending it now");
+			view_end_grabs(server);
+		}
+	}
+}
+
+/* Whether the seat's keyboard focus is on a surface of view's client. */
+static bool view_holds_keyboard(struct cordon_server *server, struct cordon_view *view) {
+	struct wlr_surface *surface = server->seat->keyboard_state.focused_surface;
+	return surface != NULL && wl_resource_get_client(surface->resource) == view_client(view);
+}
+
 static void view_keyboard_enter(struct cordon_server *server, struct cordon_view *view) {
 	struct wlr_surface *surface = view->toplevel->base->surface;
 	/* The domain's own clipboard view must be the seat's before enter sends it. */
 	clipboard_focus_domain(server, view->domain);
+	/* Straight to the seat, past any grab still there: focus is cordon's to move. */
 	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
 	if (kb != NULL) {
-		wlr_seat_keyboard_notify_enter(server->seat, surface, kb->keycodes,
+		wlr_seat_keyboard_enter(server->seat, surface, kb->keycodes,
 			kb->num_keycodes, &kb->modifiers);
 	} else {
-		wlr_seat_keyboard_notify_enter(server->seat, surface, NULL, 0, NULL);
+		wlr_seat_keyboard_enter(server->seat, surface, NULL, 0, NULL);
+	}
+}
+
+/*
+ * The one place keyboard focus moves: to view (mapped, on the shown
+ * workspace) or to nobody, in one step, so no third window's domain ever
+ * gets an enter, a selection offer or a focus event on the way.
+ */
+static void view_set_focus(struct cordon_server *server, struct cordon_view *view) {
+	struct cordon_view *prev = server->focused_view;
+	if (prev == view && view != NULL && view_holds_keyboard(server, view)) {
+		return;
+	}
+	view_end_grabs(server);
+	if (prev != NULL && prev != view) {
+		view_set_activated(prev, false);
+	}
+	server->focused_view = view;
+	if (view == NULL) {
+		wlr_seat_keyboard_clear_focus(server->seat);
+		clipboard_focus_domain(server, NULL);
+		return;
+	}
+	if (view->urgent) {
+		view->urgent = false;
+		frame_set_urgent(view->frame, false);
+	}
+	view_set_activated(view, true);
+	view_keyboard_enter(server, view);
+	if (!view_holds_keyboard(server, view)) {
+		/* Never report a focus the keyboard does not follow. */
+		wlr_log(WLR_ERROR, "domain %s: the keyboard did not follow focus to window %u; "
+			"focus cleared", view->domain->name, view->id);
+		view_set_activated(view, false);
+		server->focused_view = NULL;
+		wlr_seat_keyboard_clear_focus(server->seat);
+		clipboard_focus_domain(server, NULL);
+		return;
+	}
+	if (prev != view) {
+		events_window(view, "focus");
+	}
+}
+
+/* Shows a workspace's windows and hides the others; moves no focus. */
+static void view_show_workspace(struct cordon_server *server, int workspace) {
+	server->workspace = workspace;
+	struct cordon_view *view;
+	wl_list_for_each(view, &server->views, link) {
+		if (view->mapped) {
+			wlr_scene_node_set_enabled(&view->tree->node, view->workspace == workspace);
+		}
 	}
 }
 
@@ -102,9 +233,8 @@ void view_focus(struct cordon_view *view) {
 		return;
 	}
 	if (view->workspace != server->workspace) {
-		view_switch_workspace(server, view->workspace);
+		view_show_workspace(server, view->workspace);
 	}
-	struct cordon_view *prev = server->focused_view;
 	/* Nothing focused may sit hidden under another window's fullscreen. */
 	struct cordon_view *other, *tmp;
 	wl_list_for_each_safe(other, tmp, &server->views, link) {
@@ -117,20 +247,7 @@ void view_focus(struct cordon_view *view) {
 		wl_list_remove(&view->link);
 		wl_list_insert(&server->views, &view->link);
 	}
-	if (prev == view) {
-		return;
-	}
-	if (prev != NULL) {
-		view_set_activated(prev, false);
-	}
-	server->focused_view = view;
-	if (view->urgent) {
-		view->urgent = false;
-		frame_set_urgent(view->frame, false);
-	}
-	view_set_activated(view, true);
-	view_keyboard_enter(server, view);
-	events_window(view, "focus");
+	view_set_focus(server, view);
 }
 
 /* Gives focus to the most recently used visible view, or to nobody. */
@@ -143,9 +260,7 @@ static void view_focus_next(struct cordon_server *server) {
 			return;
 		}
 	}
-	server->focused_view = NULL;
-	wlr_seat_keyboard_notify_clear_focus(server->seat);
-	clipboard_focus_domain(server, NULL);
+	view_set_focus(server, NULL);
 }
 
 void view_close(struct cordon_view *view) {
@@ -291,19 +406,9 @@ void view_switch_workspace(struct cordon_server *server, int workspace) {
 			workspace == server->workspace) {
 		return;
 	}
-	server->workspace = workspace;
-	struct cordon_view *view;
-	wl_list_for_each(view, &server->views, link) {
-		if (view->mapped) {
-			wlr_scene_node_set_enabled(&view->tree->node, view->workspace == workspace);
-		}
-	}
-	if (server->focused_view != NULL && server->focused_view->workspace != workspace) {
-		view_set_activated(server->focused_view, false);
-		server->focused_view = NULL;
-	}
+	view_show_workspace(server, workspace);
+	/* The user's switch picks the window: straight from the old focus to it. */
 	view_focus_next(server);
-	cursor_rebase(server);
 }
 
 void view_move_to_workspace(struct cordon_view *view, int workspace) {
@@ -314,12 +419,12 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 	view->workspace = workspace;
 	wlr_scene_node_set_enabled(&view->tree->node, workspace == server->workspace);
 	if (server->focused_view == view) {
-		view_set_activated(view, false);
-		server->focused_view = NULL;
 		view_focus_next(server);
+	} else if (view->fullscreen && workspace == server->workspace) {
+		/* Arriving unfocused, it must not cover the focused window. */
+		view_set_fullscreen(view, false);
 	}
 	events_window(view, "state");
-	cursor_rebase(server);
 }
 
 void view_cycle(struct cordon_server *server, bool backwards) {
@@ -484,7 +589,8 @@ void view_map(struct cordon_view *view) {
 
 	/* A window of another domain must not grab the keyboard by appearing. */
 	struct cordon_view *focused = server->focused_view;
-	if (focused == NULL || focused->domain == view->domain || view->activation_ok) {
+	bool activated = activation_take(view);
+	if (focused == NULL || focused->domain == view->domain || activated) {
 		view_focus(view);
 	} else {
 		view->urgent = true;
@@ -503,7 +609,6 @@ void view_map(struct cordon_view *view) {
 		wl_list_insert(&focused->link, &view->link);
 	}
 	events_window(view, "new");
-	cursor_rebase(server);
 }
 
 void view_unmap(struct cordon_view *view) {
@@ -522,18 +627,48 @@ void view_unmap(struct cordon_view *view) {
 	view->mapped = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	fullscreen_banner_hide(view);
+	/* An activation it did not spend on this map is not kept for the next. */
+	activation_take(view);
+	if (view->fullscreen) {
+		/*
+		 * wlroots has reset the toplevel's state (no configure may be sent
+		 * now); cordon's must end too, or the window comes back in the
+		 * fullscreen layer above whatever has focus then.
+		 */
+		view->fullscreen = false;
+		frame_set_mode(view->frame, FRAME_NORMAL);
+		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_VIEWS]);
+	}
 	events_window(view, "close");
 	if (server->focused_view == view) {
+		/* It is going: nothing to deactivate, the next one is focused in one step. */
 		server->focused_view = NULL;
 		view_focus_next(server);
 	}
-	cursor_rebase(server);
+}
+
+void view_leave_fullscreen_all(struct cordon_server *server) {
+	struct cordon_view *view, *tmp;
+	wl_list_for_each_safe(view, tmp, &server->views, link) {
+		if (view->fullscreen && view_visible(view)) {
+			wlr_log(WLR_INFO, "domain %s: window %u leaves fullscreen (escape key)",
+				view->domain->name, view->id);
+			view_set_fullscreen(view, false);
+		}
+	}
 }
 
 void view_init(struct cordon_server *server) {
 	server->next_view_id = 1;
+	server->keyboard_grab_begin.notify = handle_keyboard_grab_begin;
+	wl_signal_add(&server->seat->events.keyboard_grab_begin, &server->keyboard_grab_begin);
 }
 
 void view_finish(struct cordon_server *server) {
 	/* Views go with their clients; nothing is left by now. */
+	listener_remove(&server->keyboard_grab_begin);
+	if (server->grab_check != NULL) {
+		wl_event_source_remove(server->grab_check);
+		server->grab_check = NULL;
+	}
 }

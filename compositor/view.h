@@ -40,8 +40,12 @@ struct cordon_view {
 	struct wlr_box pending;
 	bool has_pending;
 	uint32_t pending_edges;
-	/* Presented a valid xdg-activation token before mapping. */
-	bool activation_ok;
+	/*
+	 * A valid xdg-activation presented while unmapped: when (monotonic ms,
+	 * 0 for none) and the window focused then. Spent by the next map.
+	 */
+	int64_t activation_ms;
+	uint32_t activation_focus_id;
 	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
 	struct wl_event_source *banner_timer;
 
@@ -73,6 +77,8 @@ void view_focus(struct cordon_view *view);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
 void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
+/* The escape key: every fullscreen window on screen, of any domain, leaves it. */
+void view_leave_fullscreen_all(struct cordon_server *server);
 void view_move_to_workspace(struct cordon_view *view, int workspace);
 void view_switch_workspace(struct cordon_server *server, int workspace);
 void view_cycle(struct cordon_server *server, bool backwards);

@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 #include "compositor/activation.h"
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/events.h"
 #include "compositor/frame.h"
@@ -20,11 +21,13 @@
 static void handle_toplevel_map(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, map);
 	view_map(view);
+	cursor_rebase(view->server);
 }
 
 static void handle_toplevel_unmap(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, unmap);
 	view_unmap(view);
+	cursor_rebase(view->server);
 }
 
 static void xdg_set_decoration_mode(struct cordon_view *view) {

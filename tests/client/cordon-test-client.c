@@ -96,6 +96,10 @@ struct client {
 	int n_held_fds;
 	uint32_t input_serial; /* latest keyboard or pointer enter, key or button */
 	bool have_input_serial;
+	bool keep_serial;      /* --keep-serial: copy and token use the first one */
+	uint32_t first_serial;
+	bool hold_map;         /* --no-map / unmap: no buffer until the map command */
+	bool configured;       /* a configure was acked since the last (re)map began */
 	struct wl_surface *pointer_surface; /* the surface the pointer is in, if ours */
 
 	/* Drag-and-drop source (drag-source): armed until the next press. */
@@ -108,6 +112,7 @@ struct client {
 	struct wl_data_offer *selection_offer; /* the latest selection offer */
 	struct wl_data_offer *drag_offer;      /* offered by the current enter */
 	struct wl_data_offer *drop_offer;      /* dropped here, being read */
+	bool pasting;                          /* drop_fd reads the selection instead */
 	int drop_fd;                           /* its read end, or -1 */
 	char *drop_data;
 	size_t drop_len;
@@ -127,6 +132,20 @@ static void say(const char *fmt, ...) {
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
+}
+
+/* Every input serial the client gets; --keep-serial keeps the first for good. */
+static void note_input_serial(struct client *c, uint32_t serial) {
+	if (!c->have_input_serial) {
+		c->first_serial = serial;
+	}
+	c->input_serial = serial;
+	c->have_input_serial = true;
+}
+
+/* The serial copy and token present: the latest, or the first one kept. */
+static uint32_t use_serial(struct client *c) {
+	return c->keep_serial ? c->first_serial : c->input_serial;
 }
 
 static void buffer_destroy(struct buffer *buffer) {
@@ -308,12 +327,25 @@ static const struct wl_callback_listener ready_listener = {
 	.done = ready_handle_done,
 };
 
+static void toplevel_attach(struct client *c);
+
 static void xdg_surface_handle_configure(void *data,
 		struct xdg_surface *xdg_surface, uint32_t serial) {
 	struct client *c = data;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	c->configured = true;
+	if (c->hold_map) {
+		/* Acked, so the surface stays configured; the buffer waits for map. */
+		wl_surface_commit(c->surface);
+		return;
+	}
+	toplevel_attach(c);
+}
+
+/* Draws at the configured size and commits: maps the window the first time. */
+static void toplevel_attach(struct client *c) {
 	int width = c->pending_width > 0 ? c->pending_width : c->want_width;
 	int height = c->pending_height > 0 ? c->pending_height : c->want_height;
-	xdg_surface_ack_configure(xdg_surface, serial);
 	struct wl_buffer *buffer = buffer_create(c, width, height, c->color);
 	if (buffer == NULL) {
 		c->running = false;
@@ -421,8 +453,7 @@ static void keyboard_handle_keymap(void *data, struct wl_keyboard *keyboard,
 static void keyboard_handle_enter(void *data, struct wl_keyboard *keyboard,
 		uint32_t serial, struct wl_surface *surface, struct wl_array *keys) {
 	struct client *c = data;
-	c->input_serial = serial;
-	c->have_input_serial = true;
+	note_input_serial(c, serial);
 	say("keyboard-enter");
 }
 
@@ -436,8 +467,7 @@ static void keyboard_handle_key(void *data, struct wl_keyboard *keyboard,
 	struct client *c = data;
 	c->last_serial = serial;
 	c->have_grab_serial = true;
-	c->input_serial = serial;
-	c->have_input_serial = true;
+	note_input_serial(c, serial);
 	say("key %u %s", key,
 		state == WL_KEYBOARD_KEY_STATE_PRESSED ? "pressed" : "released");
 }
@@ -465,8 +495,7 @@ static void drag_start(struct client *c, uint32_t serial);
 static void pointer_handle_enter(void *data, struct wl_pointer *pointer,
 		uint32_t serial, struct wl_surface *surface, wl_fixed_t sx, wl_fixed_t sy) {
 	struct client *c = data;
-	c->input_serial = serial;
-	c->have_input_serial = true;
+	note_input_serial(c, serial);
 	c->pointer_surface = surface;
 	say("pointer-enter %d %d%s", wl_fixed_to_int(sx), wl_fixed_to_int(sy),
 		c->popup != NULL && surface == c->popup->surface ? " popup" : "");
@@ -488,8 +517,7 @@ static void pointer_handle_button(void *data, struct wl_pointer *pointer,
 	struct client *c = data;
 	c->last_serial = serial;
 	c->have_grab_serial = true;
-	c->input_serial = serial;
-	c->have_input_serial = true;
+	note_input_serial(c, serial);
 	say("button %u %s", button,
 		state == WL_POINTER_BUTTON_STATE_PRESSED ? "pressed" : "released");
 	if (state == WL_POINTER_BUTTON_STATE_PRESSED && c->drag_armed &&
@@ -863,6 +891,18 @@ static void data_device_handle_drop(void *data, struct wl_data_device *device) {
 
 /* The drop's data so far has ended: why is NULL at EOF, else what went wrong. */
 static void drop_done(struct client *c, const char *why) {
+	if (c->pasting) {
+		c->pasting = false;
+		if (why != NULL) {
+			say("pasted-%s", why);
+		} else if (c->drop_len == 0) {
+			say("pasted-empty");
+		} else {
+			say("pasted %.*s", (int)c->drop_len, c->drop_data);
+		}
+		drop_reset(c);
+		return;
+	}
 	if (why != NULL) {
 		say("dropped-%s", why);
 	} else if (c->drop_len == 0) {
@@ -907,7 +947,9 @@ static void drop_read(struct client *c) {
 		memcpy(grown + c->drop_len, chunk, (size_t)n);
 		c->drop_data = grown;
 		c->drop_len += (size_t)n;
-		say("drop-progress %zu", c->drop_len);
+		if (!c->pasting) {
+			say("drop-progress %zu", c->drop_len);
+		}
 	}
 }
 
@@ -928,6 +970,7 @@ static void data_device_handle_selection(void *data, struct wl_data_device *devi
 	struct client *c = data;
 	offer_destroy(c->selection_offer);
 	c->selection_offer = offer;
+	say("selection %s", offer != NULL ? "offer" : "none");
 }
 
 static const struct wl_data_device_listener data_device_listener = {
@@ -1117,7 +1160,7 @@ static void copy_text(struct client *c, const char *text, bool hang) {
 	wl_data_source_add_listener(c->data_source, &data_source_listener, c);
 	wl_data_source_offer(c->data_source, "text/plain;charset=utf-8");
 	wl_data_source_offer(c->data_source, "text/plain");
-	wl_data_device_set_selection(c->data_device, c->data_source, c->input_serial);
+	wl_data_device_set_selection(c->data_device, c->data_source, use_serial(c));
 	sync_say(c, "copy-done");
 }
 
@@ -1154,10 +1197,40 @@ static void token_request(struct client *c) {
 		xdg_activation_v1_get_activation_token(c->activation);
 	xdg_activation_token_v1_add_listener(token, &token_listener, c);
 	if (c->have_input_serial && c->seat != NULL) {
-		xdg_activation_token_v1_set_serial(token, c->input_serial, c->seat);
+		xdg_activation_token_v1_set_serial(token, use_serial(c), c->seat);
 	}
 	xdg_activation_token_v1_set_surface(token, c->surface);
 	xdg_activation_token_v1_commit(token);
+}
+
+/*
+ * Reads the current selection offer as text (what a paste does), through
+ * the drop reader: pasted TEXT | pasted-empty | pasted-timeout | ... or
+ * paste-none when no offer is there.
+ */
+static void paste_start(struct client *c) {
+	if (!ensure_data_device(c)) {
+		return;
+	}
+	if (c->selection_offer == NULL) {
+		say("paste-none");
+		return;
+	}
+	if (c->drop_fd >= 0) {
+		say("error a drop or paste is still being read");
+		return;
+	}
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		say("error pipe: %s", strerror(errno));
+		return;
+	}
+	wl_data_offer_receive(c->selection_offer, DROP_MIME, fds[1]);
+	close(fds[1]);
+	c->pasting = true;
+	c->drop_fd = fds[0];
+	clock_gettime(CLOCK_MONOTONIC, &c->drop_deadline);
+	c->drop_deadline.tv_sec += 3;
 }
 
 static void handle_command(struct client *c, char *line) {
@@ -1196,6 +1269,14 @@ static void handle_command(struct client *c, char *line) {
 		sync_say(c, "synced");
 	} else if (strcmp(line, "token") == 0) {
 		token_request(c);
+	} else if (strcmp(line, "activate") == 0) {
+		/* Presents a token for this (mapped or not) window: -> activate-sent. */
+		if (c->activation == NULL || arg[0] == '\0') {
+			say("error usage: activate TOKEN (and xdg_activation_v1)");
+			return;
+		}
+		xdg_activation_v1_activate(c->activation, arg, c->surface);
+		sync_say(c, "activate-sent");
 	} else if (strcmp(line, "bind") == 0) {
 		bind_by_name(c, arg);
 	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
@@ -1204,6 +1285,31 @@ static void handle_command(struct client *c, char *line) {
 		drag_arm(c, arg);
 	} else if (strcmp(line, "accept-drops") == 0) {
 		accept_drops(c);
+	} else if (strcmp(line, "watch-selection") == 0) {
+		if (ensure_data_device(c)) {
+			sync_say(c, "watching-selection");
+		}
+	} else if (strcmp(line, "paste") == 0) {
+		paste_start(c);
+	} else if (strcmp(line, "unmap") == 0) {
+		/* A null buffer unmaps; mapping again needs a fresh initial commit. */
+		c->hold_map = true;
+		c->configured = false;
+		c->mapped = false;
+		wl_surface_attach(c->surface, NULL, 0, 0);
+		wl_surface_commit(c->surface);
+		sync_say(c, "unmapped");
+	} else if (strcmp(line, "map") == 0) {
+		if (c->mapped) {
+			say("error already mapped");
+			return;
+		}
+		c->hold_map = false;
+		if (c->configured) {
+			toplevel_attach(c);
+		} else {
+			wl_surface_commit(c->surface);
+		}
 	} else if (strcmp(line, "release-seat") == 0) {
 		release_seat(c);
 	} else if (strcmp(line, "quit") == 0) {
@@ -1267,6 +1373,7 @@ static void usage(FILE *out) {
 	fprintf(out,
 		"usage: cordon-test-client [--title T] [--app-id A] [--size WxH]\n"
 		"         [--color RRGGBB] [--csd] [--maximized] [--fullscreen] [--stay]\n"
+		"         [--activation-token T] [--keep-serial] [--no-map]\n"
 		"events (stdout): configure W H [states...] | ready | decoration server|client\n"
 		"  keyboard-enter | keyboard-leave | key CODE pressed|released\n"
 		"  pointer-enter SX SY [popup] | pointer-leave | button BTN pressed|released\n"
@@ -1292,7 +1399,15 @@ static void usage(FILE *out) {
 		"    drop-leave, drop, drop-progress BYTES-SO-FAR, then dropped TEXT |\n"
 		"    dropped-empty | dropped-timeout | dropped-too-long | dropped-error\n"
 		"  release-seat (-> seat-released): drop wl_seat, wl_pointer and\n"
-		"    wl_keyboard, keep the rest (a drag under way included)\n");
+		"    wl_keyboard, keep the rest (a drag under way included)\n"
+		"  watch-selection (-> watching-selection): bind the data device; then\n"
+		"    selection offer|none for every selection event\n"
+		"  paste: read the selection offer as text: pasted TEXT | pasted-empty |\n"
+		"    pasted-timeout | pasted-error | paste-none (no offer)\n"
+		"  activate TOKEN (-> activate-sent): present a token for this window\n"
+		"  unmap (-> unmapped): attach a null buffer | map: map again (-> ready)\n"
+		"options: --keep-serial: copy and token use the first input serial ever\n"
+		"  received, not the latest; --no-map: do not map until the map command\n");
 }
 
 static bool parse_options(struct client *c, int argc, char **argv) {
@@ -1306,6 +1421,8 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		{"fullscreen", no_argument, NULL, 'F'},
 		{"stay", no_argument, NULL, 'S'},
 		{"activation-token", required_argument, NULL, 'T'},
+		{"keep-serial", no_argument, NULL, 'K'},
+		{"no-map", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -1333,6 +1450,8 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		case 'F': c->start_fullscreen = true; break;
 		case 'S': c->stay = true; break;
 		case 'T': c->activation_token = optarg; break;
+		case 'K': c->keep_serial = true; break;
+		case 'N': c->hold_map = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
 		}

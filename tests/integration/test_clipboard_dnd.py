@@ -312,6 +312,10 @@ def target_killed(d, src):
                     5, what='a dnd transfer row for the dead target')
     check(rows[-1].get('result') != 'delivered' and rows[-1].get('bytes') == 0,
           f'a drop into a dead target counted as delivered: {rows[-1]!r}')
+    # The source hears cancelled (never finished) once the dead target's
+    # offer is gone; wait for it, so the next drag's checks do not see it.
+    src.proc.expect(r'^drag-cancelled$')
+    src.proc.expect_not(r'^drag-finished$', within=0)
 
 
 def released_over_background(d, src, b):
