@@ -22,6 +22,10 @@ struct cordon_popup {
 	struct wlr_scene_tree *wrapper;
 	struct wlr_scene_tree *surface_tree;
 	struct wlr_scene_rect *border[4];
+	/* What the frame and clip were last laid out for. */
+	struct wlr_box clip;
+	int frame_x, frame_y;
+	bool framed;
 
 	struct wl_listener commit;
 	struct wl_listener reposition;
@@ -46,24 +50,43 @@ static struct cordon_view *popup_toplevel_view(struct wlr_xdg_popup *popup) {
 	return NULL;
 }
 
+/*
+ * Keeps the popup and its frame on the output its toplevel is on. wlroots
+ * wants the box in the root toplevel's surface coordinates: the content
+ * origin (view->x, view->y) is the surface's geometry origin, so the
+ * surface itself sits at view->x - geo.x.
+ */
 static void popup_unconstrain(struct cordon_popup *popup) {
 	struct cordon_view *view = popup->view;
 	struct wlr_box geo = view_geometry(view);
 	struct cordon_output *output = output_at(popup->server, geo.x + geo.width / 2.0,
 		geo.y + geo.height / 2.0);
 	struct wlr_box box = output_box(output);
-	/* In the toplevel's coordinate space, as the protocol wants. */
-	box.x -= view->x;
-	box.y -= view->y;
+	int b = popup->border[0] != NULL ? POPUP_BORDER : 0;
+	box.x += b - (view->x - view->geo.x);
+	box.y += b - (view->y - view->geo.y);
+	box.width -= 2 * b;
+	box.height -= 2 * b;
+	if (box.width < 1 || box.height < 1) {
+		return;
+	}
 	wlr_xdg_popup_unconstrain_from_box(popup->xdg_popup, &box);
 }
 
 static void popup_update_border(struct cordon_popup *popup) {
-	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(popup->xdg_popup->base, &geo);
-	int x = popup->surface_tree->node.x + geo.x;
-	int y = popup->surface_tree->node.y + geo.y;
+	struct wlr_box geo = xdg_surface_geometry(popup->xdg_popup->base);
+	/*
+	 * wlroots puts the popup's xdg tree at its configured place and draws
+	 * the surface at -geometry inside it: the tree's origin is the
+	 * geometry's top-left corner.
+	 */
+	int x = popup->surface_tree->node.x;
+	int y = popup->surface_tree->node.y;
 	int w = geo.width, h = geo.height, b = POPUP_BORDER;
+	if (popup->framed && popup->frame_x == x && popup->frame_y == y &&
+			wlr_box_equal(&popup->clip, &geo)) {
+		return;
+	}
 	wlr_scene_rect_set_size(popup->border[0], w + 2 * b, b);
 	wlr_scene_node_set_position(&popup->border[0]->node, x - b, y - b);
 	wlr_scene_rect_set_size(popup->border[1], w + 2 * b, b);
@@ -72,16 +95,20 @@ static void popup_update_border(struct cordon_popup *popup) {
 	wlr_scene_node_set_position(&popup->border[2]->node, x - b, y);
 	wlr_scene_rect_set_size(popup->border[3], b, h);
 	wlr_scene_node_set_position(&popup->border[3]->node, x + w, y);
+	popup->frame_x = x;
+	popup->frame_y = y;
+	popup->framed = true;
 	/*
 	 * Like a guest's toplevel, its popup is clipped to its geometry (the
 	 * subsurface tree is the xdg tree's first child; nested popups come
 	 * later and get their own frame), so it cannot paint over its frame.
+	 * Only a changed geometry re-clips: that walks every subsurface.
 	 */
-	if (!wl_list_empty(&popup->surface_tree->children)) {
+	if (!wl_list_empty(&popup->surface_tree->children) && !wlr_box_equal(&popup->clip, &geo)) {
 		struct wlr_scene_node *surfaces =
 			wl_container_of(popup->surface_tree->children.next, surfaces, link);
-		struct wlr_box clip = geo;
-		wlr_scene_subsurface_tree_set_clip(surfaces, &clip);
+		popup->clip = geo;
+		wlr_scene_subsurface_tree_set_clip(surfaces, &popup->clip);
 	}
 }
 
