@@ -12,8 +12,8 @@
 
 /*
  * A popup lives in a wrapper tree beside its border rects, inside its
- * parent's surface tree, so it moves with the parent and the rects sit
- * outside anything the client can draw.
+ * toplevel's popup tree or its parent popup's tree, so it moves with the
+ * parent and the rects sit outside anything the client can draw.
  */
 struct cordon_popup {
 	struct cordon_server *server;
@@ -22,6 +22,7 @@ struct cordon_popup {
 	struct wlr_scene_tree *wrapper;
 	struct wlr_scene_tree *surface_tree;
 	struct wlr_scene_rect *border[4];
+	struct wlr_scene_rect *backing;   /* under a guest's popup: opaque */
 	/* What the frame and clip were last laid out for. */
 	struct wlr_box clip;
 	int frame_x, frame_y;
@@ -87,6 +88,10 @@ static void popup_update_border(struct cordon_popup *popup) {
 			wlr_box_equal(&popup->clip, &geo)) {
 		return;
 	}
+	if (popup->backing != NULL) {
+		wlr_scene_rect_set_size(popup->backing, w, h);
+		wlr_scene_node_set_position(&popup->backing->node, x, y);
+	}
 	wlr_scene_rect_set_size(popup->border[0], w + 2 * b, b);
 	wlr_scene_node_set_position(&popup->border[0]->node, x - b, y - b);
 	wlr_scene_rect_set_size(popup->border[1], w + 2 * b, b);
@@ -144,6 +149,7 @@ static void handle_popup_wrapper_destroy(struct wl_listener *listener, void *dat
 	for (int i = 0; i < 4; i++) {
 		popup->border[i] = NULL;
 	}
+	popup->backing = NULL;
 }
 
 static void handle_popup_destroy(struct wl_listener *listener, void *data) {
@@ -177,7 +183,15 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 	popup->server = server;
 	popup->view = view;
 	popup->xdg_popup = xdg_popup;
-	popup->wrapper = wlr_scene_tree_create(parent->data);
+	/*
+	 * A toplevel's popups go in its popup tree, above its frame (a menu
+	 * reaching past the window is not cut by the border); nested ones in
+	 * their parent popup's tree.
+	 */
+	struct wlr_scene_tree *parent_tree =
+		wlr_xdg_toplevel_try_from_wlr_surface(xdg_popup->parent) != NULL ?
+		view->popup_tree : parent->data;
+	popup->wrapper = wlr_scene_tree_create(parent_tree);
 	if (popup->wrapper != NULL && !domain_is_host(view->domain)) {
 		float color[4] = {
 			((view->domain->color >> 16) & 0xff) / 255.0f,
@@ -190,6 +204,14 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 			if (popup->border[i] == NULL) {
 				break;
 			}
+		}
+		/* First in the wrapper, so under the popup's surfaces. */
+		popup->backing = popup->border[3] != NULL ?
+			wlr_scene_rect_create(popup->wrapper, 0, 0, color) : NULL;
+		if (popup->backing != NULL) {
+			wlr_scene_node_lower_to_bottom(&popup->backing->node);
+		} else {
+			popup->border[3] = NULL;
 		}
 	}
 	popup->surface_tree = popup->wrapper ?

@@ -70,6 +70,7 @@ void view_update_position(struct cordon_view *view) {
 	 * the tree's origin is the geometry's: it goes at the frame's inner corner.
 	 */
 	wlr_scene_node_set_position(&view->surface_tree->node, ext.left, ext.top);
+	wlr_scene_node_set_position(&view->popup_tree->node, ext.left, ext.top);
 	view_update_clip(view);
 }
 
@@ -593,6 +594,12 @@ static void view_place(struct cordon_view *view) {
 	}
 	view->x = x + ext.left;
 	view->y = y + ext.top;
+	if (view->geo.width > fit_w || view->geo.height > fit_h) {
+		wlr_log(WLR_INFO, "domain %s: window %dx%d does not fit %dx%d; %s %dx%d "
+			"(its minimum: %dx%d)", view->domain->name, view->geo.width, view->geo.height,
+			fit_w, fit_h, resize ? "asking for" : "kept at", geo.width, geo.height,
+			min_w, min_h);
+	}
 	if (resize) {
 		geo.x = view->x;
 		geo.y = view->y;

@@ -23,6 +23,8 @@ struct cordon_view {
 	struct wlr_xdg_toplevel *toplevel;
 	struct wlr_scene_tree *tree;         /* positioned at the frame's origin */
 	struct wlr_scene_tree *surface_tree; /* the client's surfaces */
+	/* Its popups: above the frame, origin at the window geometry's corner. */
+	struct wlr_scene_tree *popup_tree;
 	struct cordon_frame *frame;
 	struct wlr_xdg_toplevel_decoration_v1 *decoration;
 

@@ -75,6 +75,7 @@ struct client {
 	bool poke;               /* --poke: subsurfaces reaching outside the buffer */
 	bool churn;              /* moving the subsurfaces on every commit */
 	bool churn_grow;         /* ...and the last one outwards, changing the extents */
+	bool churn_still;        /* commit on every round trip, moving nothing */
 	long churn_step;
 	struct wl_callback *churn_callback;
 
@@ -414,7 +415,7 @@ static const struct wl_callback_listener churn_listener;
 /* One churn step: every subsurface moves, then the parent commits. */
 static void churn_step(struct client *c) {
 	c->churn_step++;
-	for (int i = 0; i < c->n_subsurfaces; i++) {
+	for (int i = 0; i < c->n_subsurfaces && !c->churn_still; i++) {
 		int x, y;
 		subsurface_position(c, i, c->churn_step, &x, &y);
 		wl_subsurface_set_position(c->subsurfaces[i], x, y);
@@ -1425,12 +1426,14 @@ static void handle_command(struct client *c, char *line) {
 		xdg_surface_set_window_geometry(c->xdg_surface, x, y, w, h);
 		wl_surface_commit(c->surface);
 		sync_say(c, "geometry-set");
-	} else if (strcmp(line, "churn") == 0 || strcmp(line, "churn-grow") == 0) {
+	} else if (strcmp(line, "churn") == 0 || strcmp(line, "churn-grow") == 0 ||
+			strcmp(line, "churn-still") == 0) {
 		if (c->n_subsurfaces == 0 || !c->mapped) {
 			say("error churn needs --subsurfaces and a mapped window");
 			return;
 		}
 		c->churn_grow = strcmp(line, "churn-grow") == 0;
+		c->churn_still = strcmp(line, "churn-still") == 0;
 		if (!c->churn) {
 			c->churn = true;
 			churn_step(c);
@@ -1522,9 +1525,9 @@ static void usage(FILE *out) {
 		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
 		"  fullscreen | unfullscreen | sync (-> synced)\n"
 		"  geometry X Y W H (-> geometry-set): set_window_geometry and commit\n"
-		"  churn | churn-grow (-> churning): move every subsurface on every\n"
-		"    commit, one commit per round trip (grow: the last one ever further\n"
-		"    out); churn-stop (-> churned STEPS)\n"
+		"  churn | churn-grow | churn-still (-> churning): move every subsurface\n"
+		"    on every commit, one commit per round trip (grow: the last one ever\n"
+		"    further out; still: move none); churn-stop (-> churned STEPS)\n"
 		"  rtt N (-> rtt N median-us U p90-us U max-us U): N round trips\n"
 		"options: --geometry-offset X,Y draws a shadow margin (--shadow-color,\n"
 		"  default ff00ff) around the content, outside its window geometry;\n"

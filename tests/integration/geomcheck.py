@@ -219,13 +219,20 @@ def count_colors_band(shot, box, band, colors, ignore=()):
 
 
 def measure(base, shot, win, color, scale, mode='normal', titlebar=None, popups=(),
-            content_bad=(BLACK, SHADOW), band=None, skip_ring=(), pointer=None):
+            content_bad=(BLACK, SHADOW), band=None, skip_ring=(), pointer=None,
+            corner=0):
     """The figures for one window (IPC dict) in shot. mode: 'normal' (border
     and titlebar), 'edge' (fullscreen guest) or 'none'. popups: layout boxes
     (x, y, w, h) of popup contents, each framed by POPUP_BORDER px. Returns
     a dict: outside, ring, background, shadow, plus the first leaks.
     pointer: layout positions where the cursor is or was drawn (left out,
-    32 px around each, with the ring not counted)."""
+    32 px around each, with the ring not counted).
+
+    A guest's window is backed by the domain colour (nothing of another
+    domain shows through it), so content that does not fill the frame shows
+    that colour: it counts as background inside, as black does when
+    content_bad has it. corner: squares of that many layout pixels at the
+    content's corners left out of that count (toolkits round them)."""
     x, y, w, h = win['x'], win['y'], win['width'], win['height']
     if mode == 'normal':
         tb = titlebar if titlebar is not None else titlebar_height(shot, win, color, scale)
@@ -265,7 +272,13 @@ def measure(base, shot, win, color, scale, mode='normal', titlebar=None, popups=
                 ring += count_not_color(shot, bx.ix0, bx.iy0, bx.ix1, bx.iy1, color)
     if pointer is not None:
         ring = 0
-    bg = count_colors_band(shot, inner, band, [BLACK], ignore)
+    if corner:
+        ignore += [Box(cx, cy, cx + corner, cy + corner, scale)
+                   for cx in (x, x + w - corner) for cy in (y, y + h - corner)]
+    # Popups (and their frames) legitimately cover the content.
+    ignore += allowed[1:]
+    bg_colors = [color] + ([BLACK] if BLACK in content_bad else [])
+    bg = count_colors_band(shot, inner, band, bg_colors, ignore)
     shadow = count_colors_band(shot, inner, band, [c for c in content_bad if c != BLACK],
                                ignore)
     return {'outside': outside, 'ring': ring, 'background': bg, 'shadow': shadow,
