@@ -68,6 +68,7 @@ struct client {
 	 * subsurfaces, and a churn that moves them on every commit. */
 	struct wl_subcompositor *subcompositor;
 	int geo_x, geo_y;        /* --geometry-offset: shadow margin */
+	int min_width, min_height; /* --min-size */
 	uint32_t shadow_color;
 	int n_subsurfaces;       /* --subsurfaces N */
 	struct wl_surface **sub_surfaces;
@@ -608,6 +609,7 @@ static void toplevel_handle_close(void *data, struct xdg_toplevel *toplevel) {
 
 static void toplevel_handle_configure_bounds(void *data,
 		struct xdg_toplevel *toplevel, int32_t width, int32_t height) {
+	say("bounds %d %d", width, height);
 }
 
 static void toplevel_handle_wm_capabilities(void *data,
@@ -1516,7 +1518,8 @@ static void usage(FILE *out) {
 	fprintf(out,
 		"usage: cordon-test-client [--title T] [--app-id A] [--size WxH]\n"
 		"         [--color RRGGBB] [--csd] [--maximized] [--fullscreen] [--stay]\n"
-		"events (stdout): configure W H [states...] | ready | decoration server|client\n"
+		"events (stdout): configure W H [states...] | bounds W H | ready\n"
+		"  decoration server|client\n"
 		"  keyboard-enter | keyboard-leave | key CODE pressed|released\n"
 		"  pointer-enter SX SY [popup] | pointer-leave | button BTN pressed|released\n"
 		"  close | popup-configure X Y W H | popup-ready | popup-done\n"
@@ -1532,7 +1535,8 @@ static void usage(FILE *out) {
 		"options: --geometry-offset X,Y draws a shadow margin (--shadow-color,\n"
 		"  default ff00ff) around the content, outside its window geometry;\n"
 		"  --subsurfaces N adds N 1x1 subsurfaces in the shadow colour;\n"
-		"  --poke adds two 30x30 ones outside the buffer\n"
+		"  --poke adds two 30x30 ones outside the buffer; --min-size WxH sets\n"
+		"  the toplevel's minimum size\n"
 		"  token (-> token TEXT): an xdg-activation token from this surface and\n"
 		"    the latest input serial; --activation-token TEXT presents one\n"
 		"    before the window first maps\n"
@@ -1568,6 +1572,7 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		{"shadow-color", required_argument, NULL, 'H'},
 		{"subsurfaces", required_argument, NULL, 'U'},
 		{"poke", no_argument, NULL, 'P'},
+		{"min-size", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -1616,6 +1621,13 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 			}
 			break;
 		case 'P': c->poke = true; break;
+		case 'm':
+			if (sscanf(optarg, "%dx%d", &c->min_width, &c->min_height) != 2 ||
+					c->min_width < 0 || c->min_height < 0) {
+				fprintf(stderr, "bad --min-size %s (want WxH)\n", optarg);
+				return false;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
 		}
@@ -1775,6 +1787,9 @@ int main(int argc, char **argv) {
 		zxdg_toplevel_decoration_v1_set_mode(c.decoration, c.csd ?
 			ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE :
 			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+	}
+	if (c.min_width > 0 || c.min_height > 0) {
+		xdg_toplevel_set_min_size(c.toplevel, c.min_width, c.min_height);
 	}
 	if (c.start_maximized) {
 		xdg_toplevel_set_maximized(c.toplevel);

@@ -7,7 +7,9 @@ left background strips), and no pixel of the window shows outside the frame
 (screenshot diff against the background taken before the program started).
 A context menu opened with a real right click near the window's
 bottom-right corner, so that it reaches outside the window, stays inside
-its own 2 px frame in the domain colour.
+its own 2 px frame in the domain colour. gtk3-widget-factory and
+gtk4-widget-factory, larger than the output, are asked to fit and, their
+minimum size being larger still, keep it with their titlebar on screen.
 
 GTK draws client-side shadows outside its window geometry: before the fix
 its header bar slid under cordon's titlebar and its content spilled left
@@ -15,8 +17,8 @@ and up out of the frame. The figures measured are logged (device pixels):
 outside, ring, background inside; for the menu, outside and its frame.
 """
 import os
+import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import geomcheck as g
@@ -28,6 +30,7 @@ CONFIG = "[domain work]\ncolor = #4e9a06\n"
 GTK_ENV = {'GDK_BACKEND': 'wayland', 'NO_AT_BRIDGE': '1', 'GTK_A11Y': 'none',
            'GSK_RENDERER': 'cairo', 'GDK_DEBUG': 'no-portals', 'GTK_USE_PORTAL': '0'}
 PROGRAMS = ['gtk3-demo', 'gtk4-demo']
+BIG_PROGRAMS = ['gtk3-widget-factory', 'gtk4-widget-factory']
 REST = (1200, 650)
 
 
@@ -139,10 +142,63 @@ def run(program):
         check(ring == 0, f'{program}: {ring} menu frame pixels not the domain colour')
 
 
+def run_big(program):
+    """A widget factory wants more than the 1280x720 output: it is asked to
+    fit, and where its minimum size is larger still, it keeps that minimum
+    with its titlebar and left edge on screen; frame and content as above."""
+    harness.log(f'--- {program} ---')
+    with Cordon(config=CONFIG) as c:
+        ptr = g.Pointer(c, harness.OUTPUT_SIZE)
+        ptr.move(*REST)
+        c.spawn([program], domain='work', env=GTK_ENV, name=program, stdin=False)
+        win = wait_for(lambda: (c.find_windows(domain='work') or [None])[0], 30,
+                       what=f'a window of {program}')
+        # Its spinners never stop: wait until it is drawn, not until it is still.
+        def drawn():
+            s = c.screenshot()
+            w = g.window(c, win['id'])
+            t = g.titlebar_height(s, w, WORK, 1)
+            if not 8 <= t <= 48:
+                return None
+            f = g.measure(s, s, w, WORK, 1, titlebar=t, content_bad=(), band=6, corner=12)
+            return (s, w, t, f) if f['ring'] == 0 and f['background'] == 0 else None
+        try:
+            shot, win, tb, fig = wait_for(drawn, 15, what=f'{program} drawn in its frame')
+        except harness.CordonGone:
+            raise
+        except harness.TestFailure:
+            shot = c.screenshot()
+            win = g.window(c, win['id'])
+            tb = g.titlebar_height(shot, win, WORK, 1)
+            fig = g.measure(shot, shot, win, WORK, 1, titlebar=tb, content_bad=(), band=6,
+                            corner=12)
+            g.check_clean(fig, f'{program}: window')
+            raise
+        ow, oh = harness.OUTPUT_SIZE
+        fits = (win['width'] + 2 * BORDER <= ow and win['height'] + 2 * BORDER + tb <= oh)
+        m = re.search(r'window (\d+)x(\d+) does not fit (\d+)x(\d+); (asking for|kept at) '
+                      r'(\d+)x(\d+) \(its minimum: (\d+)x(\d+)\)', c.cordon_stderr())
+        harness.log(f'{program}: {win["width"]}x{win["height"]}, '
+                    f'{"fits" if fits else "larger than the output"}; cordon: '
+                    f'{m.group(0) if m else "no placement note"}')
+        check(m is not None, f'{program}: cordon did not note the window larger than the output')
+        if not fits:
+            minimum = (int(m.group(8)), int(m.group(9)))
+            check(win['width'] <= max(minimum[0], ow - 2 * BORDER) and
+                  win['height'] <= max(minimum[1], oh - 2 * BORDER - tb),
+                  f'{program}: {win!r} larger than both the output and its minimum {minimum}')
+        check_eq((win['x'] - BORDER, win['y'] - BORDER - tb), (0, 0),
+                 f'{program}: frame corner of a window larger than the output')
+        # It covers the output: nothing lies outside to compare.
+        g.check_clean(fig, f'{program}: window')
+
+
 def main():
-    harness.require('grim', *PROGRAMS)
+    harness.require('grim', *PROGRAMS, *BIG_PROGRAMS)
     for program in PROGRAMS:
         run(program)
+    for program in BIG_PROGRAMS:
+        run_big(program)
 
 
 harness.main(main)
