@@ -455,6 +455,8 @@ void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) 
 	server->cursor_mode = mode;
 	struct wlr_box geo = view_geometry(view);
 	if (mode == CURSOR_MOVE) {
+		/* A size still on its way must not pull the window back to its old anchor. */
+		view->pending_edges = 0;
 		server->grab_x = server->cursor->x - view->x;
 		server->grab_y = server->cursor->y - view->y;
 	} else {

@@ -529,6 +529,9 @@ static void xdg_surface_handle_configure(void *data,
 	struct client *c = data;
 	int width = c->pending_width > 0 ? c->pending_width : c->want_width;
 	int height = c->pending_height > 0 ? c->pending_height : c->want_height;
+	/* As toolkits do: never smaller than the minimum it declared. */
+	width = width < c->min_width ? c->min_width : width;
+	height = height < c->min_height ? c->min_height : height;
 	xdg_surface_ack_configure(xdg_surface, serial);
 	struct wl_buffer *buffer = buffer_create_margin(c, width + 2 * c->geo_x,
 		height + 2 * c->geo_y, c->color, c->geo_x, c->geo_y, c->shadow_color);
