@@ -32,7 +32,10 @@ struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface) {
 }
 
 struct wlr_box view_geometry(struct cordon_view *view) {
-	return (struct wlr_box){view->x, view->y, view->geo.width, view->geo.height};
+	/* Before its first commit a view has no geometry yet: 1x1 all the same. */
+	return (struct wlr_box){view->x, view->y,
+		view->geo.width > 0 ? view->geo.width : 1,
+		view->geo.height > 0 ? view->geo.height : 1};
 }
 
 /*

@@ -546,6 +546,11 @@ static void xdg_surface_handle_configure(void *data,
 		/* What GTK does: the shadow is outside the window geometry. */
 		xdg_surface_set_window_geometry(xdg_surface, c->geo_x, c->geo_y, width, height);
 	}
+	if (c->poke && c->subsurfaces != NULL) {
+		/* The bottom-right poke stays just outside the buffer as it grows. */
+		wl_subsurface_set_position(c->subsurfaces[c->n_subsurfaces + 1],
+			width + 2 * c->geo_x, height + 2 * c->geo_y);
+	}
 	wl_surface_attach(c->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
 	wl_surface_commit(c->surface);

@@ -4,8 +4,9 @@ shadow, as GTK draws) is drawn with its content exactly at the frame's inner
 corner, filling it, and nothing of it (shadow, subsurfaces reaching outside
 its buffer, popups and their shadows) shows outside its frame or its popups'
 2 px frames: at output scales 1, 1.5 and 2, floating, with a popup open,
-maximized, restored, during and after interactive resizes from the left
-edge and the top-left and bottom-right corners, and fullscreen.
+maximized, restored, during and after interactive resizes from every edge
+and corner but one (the edges opposite stay put), and fullscreen. A popup
+that would cross the output's edge slides back with its 2 px frame.
 
 The test client (--geometry-offset 24,16 --poke) paints its content white,
 a 24x16 px magenta shadow around it outside its window geometry, and two
@@ -109,6 +110,15 @@ def run(scale):
         check(inside == 0, f'scale {scale}: {inside} shadow pixels inside the popup frame')
         check(ring == 0, f'scale {scale}: {ring} popup frame pixels not the domain colour')
         cl.send('close-popup')
+        # A popup that would cross the output's right edge slides back, its
+        # 2 px frame included.
+        cl.skip_pending()
+        cl.send(f'popup {layout[0]} 10 100 40 0000ff')
+        m = cl.expect(r'^popup-configure (-?\d+) (-?\d+) (\d+) (\d+)$')
+        cl.expect(r'^popup-ready$')
+        check_eq(win['x'] + int(m.group(1)) + 100 + g.POPUP_BORDER, layout[0],
+                 'right edge of the frame of a popup slid back onto the output')
+        cl.send('close-popup')
 
         def popup_gone():
             s = c.screenshot()
@@ -139,7 +149,15 @@ def run(scale):
                  (-30, -20)),
                 ('bottom-right corner',
                  lambda w: (w['x'] + w['width'] + 2, w['y'] + w['height'] + 2), (50, 30),
-                 (50, 30))]:
+                 (50, 30)),
+                ('top edge', lambda w: (w['x'] + w['width'] // 2, w['y'] - tb - 2), (0, -20),
+                 (0, 20)),
+                ('right edge', lambda w: (w['x'] + w['width'] + 2, w['y'] + w['height'] // 2),
+                 (-30, 0), (-30, 0)),
+                ('bottom-left corner', lambda w: (w['x'] - 2, w['y'] + w['height'] + 2),
+                 (20, -20), (-20, -20)),
+                ('top-right corner', lambda w: (w['x'] + w['width'] + 2, w['y'] - tb - 2),
+                 (20, 10), (20, -10))]:
             before = win
             want = (before['width'] + grow[0], before['height'] + grow[1])
             cl.skip_pending()
@@ -157,14 +175,16 @@ def run(scale):
             ptr.move(*rest)
             settle(cl)
             win = g.window(c, wid)
+            # The edges opposite those dragged stay put.
             right, bottom = before['x'] + before['width'], before['y'] + before['height']
-            if grow[0] and name != 'bottom-right corner':
+            if 'left' in name:
                 check_eq(win['x'] + win['width'], right, f'right edge kept, {name}')
-            if grow[1] and name == 'top-left corner':
+            else:
+                check_eq(win['x'], before['x'], f'left edge kept, {name}')
+            if 'top' in name:
                 check_eq(win['y'] + win['height'], bottom, f'bottom edge kept, {name}')
-            if name == 'bottom-right corner':
-                check_eq((win['x'], win['y']), (before['x'], before['y']),
-                         f'top-left corner kept, {name}')
+            else:
+                check_eq(win['y'], before['y'], f'top edge kept, {name}')
             shoot(c, base, win, scale, f'scale {scale}: after a resize from the {name}',
                   titlebar=tb)
 
