@@ -499,12 +499,19 @@ static bool view_place_taken(struct cordon_view *view, struct wlr_box cand) {
  * and left until its corner is on the area's edge or on another window's
  * right or bottom edge: those are the only candidates tried.
  */
+/* Corners tried: the area's and those of the most recently used windows. */
+#define PLACE_CANDIDATES 64
+
 static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w, int h,
 		int *out_x, int *out_y) {
+	/*
+	 * Each candidate pair is checked against every window: bounded, so that
+	 * a guest mapping thousands of windows cannot make each map cubic.
+	 */
 	size_t n = 1;
 	struct cordon_view *other;
 	wl_list_for_each(other, &view->server->views, link) {
-		n += other != view && view_visible(other);
+		n += n < PLACE_CANDIDATES && other != view && view_visible(other);
 	}
 	int *xs = calloc(n, sizeof(*xs));
 	int *ys = calloc(n, sizeof(*ys));
@@ -518,7 +525,7 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 	ys[0] = area.y;
 	size_t i = 1;
 	wl_list_for_each(other, &view->server->views, link) {
-		if (other != view && view_visible(other)) {
+		if (i < n && other != view && view_visible(other)) {
 			struct wlr_box ob =
 				view_outer_box(view_geometry(other), frame_extents(other->frame));
 			xs[i] = ob.x + ob.width;
