@@ -47,13 +47,14 @@ static void view_read_geometry(struct cordon_view *view) {
 }
 
 /*
- * Guests are clipped to their window geometry so nothing they draw reaches
- * past cordon's frame. The clip is in the root surface's coordinates, where
- * the geometry is given. Only a changed geometry re-clips: that walks every
- * subsurface, and a guest may have thousands.
+ * Windows are clipped to their window geometry so nothing a guest draws
+ * reaches past cordon's frame (a host's client-side shadow is cut the same
+ * way, so every frame looks alike). The clip is in the root surface's
+ * coordinates, where the geometry is given. Only a changed geometry
+ * re-clips: that walks every subsurface, and a guest may have thousands.
  */
 static void view_update_clip(struct cordon_view *view) {
-	if (domain_is_host(view->domain) || wl_list_empty(&view->surface_tree->children) ||
+	if (wl_list_empty(&view->surface_tree->children) ||
 			(view->clipped && wlr_box_equal(&view->clip, &view->geo))) {
 		return;
 	}

@@ -6,7 +6,8 @@ its buffer, popups and their shadows) shows outside its frame or its popups'
 2 px frames: at output scales 1, 1.5 and 2, floating, with a popup open,
 maximized, restored, during and after interactive resizes from every edge
 and corner but one (the edges opposite stay put), and fullscreen. A popup
-that would cross the output's edge slides back with its 2 px frame.
+that would cross the output's edge slides back with its 2 px frame. A host
+window with a shadow keeps its frame the same way.
 
 The test client (--geometry-offset 24,16 --poke) paints its content white,
 a 24x16 px magenta shadow around it outside its window geometry, and two
@@ -202,10 +203,34 @@ def run(scale):
         ptr.close()
 
 
+def run_host():
+    """A host window keeps its frame too: content at the inner corner, its
+    shadow and pokes cut at the frame (hosts are not backed by a colour)."""
+    harness.log('--- host window ---')
+    with Cordon() as c:
+        ptr = g.Pointer(c, harness.OUTPUT_SIZE)
+        rest = (1200, 650)
+        ptr.move(*rest)
+        base = c.screenshot()
+        cl = c.spawn_client(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
+                             '--title', 'h', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}',
+                             '--poke'])
+        cl.expect(r'^ready$')
+        win = c.wait_window(title='h')
+        tb = g.titlebar_height(c.screenshot(), win, harness.HOST_COLOR, 1)
+        check(8 <= tb <= 48, f'host titlebar height {tb}')
+        g.drag(c, ptr, (win['x'] + 60, win['y'] - tb // 2), (100, 100))
+        ptr.move(*rest)
+        win = g.window(c, win['id'])
+        fig = g.measure(base, c.screenshot(), win, harness.HOST_COLOR, 1, titlebar=tb)
+        g.check_clean(fig, 'host window')
+
+
 def main():
     harness.require('grim')
     for scale in (1, 1.5, 2):
         run(scale)
+    run_host()
 
 
 harness.main(main)
