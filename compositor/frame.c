@@ -23,6 +23,8 @@ struct cordon_frame {
 	struct cordon_view *view;
 	struct wlr_scene_tree *tree;
 	struct wlr_scene_rect *border[4]; /* top, bottom, left, right */
+	/* Under a guest's content: nothing of another domain shows through it. */
+	struct wlr_scene_rect *backing;
 	struct wlr_scene_buffer *titlebar;
 	enum frame_mode mode;
 	bool active, urgent;
@@ -141,6 +143,10 @@ static void frame_layout(struct cordon_frame *frame) {
 	for (int i = 0; i < 4; i++) {
 		wlr_scene_node_set_enabled(&frame->border[i]->node, visible);
 	}
+	if (frame->backing != NULL) {
+		wlr_scene_rect_set_size(frame->backing, w, h);
+		wlr_scene_node_set_position(&frame->backing->node, e.left, e.top);
+	}
 	if (!visible) {
 		wlr_scene_node_set_enabled(&frame->titlebar->node, false);
 		return;
@@ -188,6 +194,18 @@ struct cordon_frame *frame_create(struct cordon_view *view) {
 	if (frame->titlebar == NULL) {
 		goto fail;
 	}
+	/*
+	 * A guest's window is opaque: where it draws nothing (rounded corners,
+	 * a transparent background) the domain colour shows, never the window
+	 * of another domain beneath, framed as if it were the guest's.
+	 */
+	if (!domain_is_host(view->domain)) {
+		frame->backing = wlr_scene_rect_create(view->tree, 0, 0, color);
+		if (frame->backing == NULL) {
+			goto fail;
+		}
+		wlr_scene_node_lower_to_bottom(&frame->backing->node);
+	}
 	return frame;
 fail:
 	wlr_scene_node_destroy(&frame->tree->node);
@@ -210,6 +228,9 @@ void frame_refresh(struct cordon_frame *frame) {
 	color_to_float(frame->view->domain->color, color);
 	for (int i = 0; i < 4; i++) {
 		wlr_scene_rect_set_color(frame->border[i], color);
+	}
+	if (frame->backing != NULL) {
+		wlr_scene_rect_set_color(frame->backing, color);
 	}
 	frame->border_width = frame->view->server->config->border_width;
 	frame->titlebar_height = frame_titlebar_height_for(frame->view->server);

@@ -12,8 +12,8 @@
 
 /*
  * A popup lives in a wrapper tree beside its border rects, inside its
- * parent's surface tree, so it moves with the parent and the rects sit
- * outside anything the client can draw.
+ * toplevel's popup tree or its parent popup's tree, so it moves with the
+ * parent and the rects sit outside anything the client can draw.
  */
 struct cordon_popup {
 	struct cordon_server *server;
@@ -22,6 +22,11 @@ struct cordon_popup {
 	struct wlr_scene_tree *wrapper;
 	struct wlr_scene_tree *surface_tree;
 	struct wlr_scene_rect *border[4];
+	struct wlr_scene_rect *backing;   /* under a guest's popup: opaque */
+	/* What the frame and clip were last laid out for. */
+	struct wlr_box clip;
+	int frame_x, frame_y;
+	bool framed;
 
 	struct wl_listener commit;
 	struct wl_listener reposition;
@@ -46,24 +51,47 @@ static struct cordon_view *popup_toplevel_view(struct wlr_xdg_popup *popup) {
 	return NULL;
 }
 
+/*
+ * Keeps the popup and its frame on the output its toplevel is on. wlroots
+ * wants the box in the root toplevel's surface coordinates: the content
+ * origin (view->x, view->y) is the surface's geometry origin, so the
+ * surface itself sits at view->x - geo.x.
+ */
 static void popup_unconstrain(struct cordon_popup *popup) {
 	struct cordon_view *view = popup->view;
 	struct wlr_box geo = view_geometry(view);
 	struct cordon_output *output = output_at(popup->server, geo.x + geo.width / 2.0,
 		geo.y + geo.height / 2.0);
 	struct wlr_box box = output_box(output);
-	/* In the toplevel's coordinate space, as the protocol wants. */
-	box.x -= view->x;
-	box.y -= view->y;
+	int b = popup->border[0] != NULL ? POPUP_BORDER : 0;
+	box.x += b - (view->x - view->geo.x);
+	box.y += b - (view->y - view->geo.y);
+	box.width -= 2 * b;
+	box.height -= 2 * b;
+	if (box.width < 1 || box.height < 1) {
+		return;
+	}
 	wlr_xdg_popup_unconstrain_from_box(popup->xdg_popup, &box);
 }
 
 static void popup_update_border(struct cordon_popup *popup) {
-	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(popup->xdg_popup->base, &geo);
-	int x = popup->surface_tree->node.x + geo.x;
-	int y = popup->surface_tree->node.y + geo.y;
+	struct wlr_box geo = xdg_surface_geometry(popup->xdg_popup->base);
+	/*
+	 * wlroots puts the popup's xdg tree at its configured place and draws
+	 * the surface at -geometry inside it: the tree's origin is the
+	 * geometry's top-left corner.
+	 */
+	int x = popup->surface_tree->node.x;
+	int y = popup->surface_tree->node.y;
 	int w = geo.width, h = geo.height, b = POPUP_BORDER;
+	if (popup->framed && popup->frame_x == x && popup->frame_y == y &&
+			wlr_box_equal(&popup->clip, &geo)) {
+		return;
+	}
+	if (popup->backing != NULL) {
+		wlr_scene_rect_set_size(popup->backing, w, h);
+		wlr_scene_node_set_position(&popup->backing->node, x, y);
+	}
 	wlr_scene_rect_set_size(popup->border[0], w + 2 * b, b);
 	wlr_scene_node_set_position(&popup->border[0]->node, x - b, y - b);
 	wlr_scene_rect_set_size(popup->border[1], w + 2 * b, b);
@@ -72,16 +100,20 @@ static void popup_update_border(struct cordon_popup *popup) {
 	wlr_scene_node_set_position(&popup->border[2]->node, x - b, y);
 	wlr_scene_rect_set_size(popup->border[3], b, h);
 	wlr_scene_node_set_position(&popup->border[3]->node, x + w, y);
+	popup->frame_x = x;
+	popup->frame_y = y;
+	popup->framed = true;
 	/*
 	 * Like a guest's toplevel, its popup is clipped to its geometry (the
 	 * subsurface tree is the xdg tree's first child; nested popups come
 	 * later and get their own frame), so it cannot paint over its frame.
+	 * Only a changed geometry re-clips: that walks every subsurface.
 	 */
-	if (!wl_list_empty(&popup->surface_tree->children)) {
+	if (!wl_list_empty(&popup->surface_tree->children) && !wlr_box_equal(&popup->clip, &geo)) {
 		struct wlr_scene_node *surfaces =
 			wl_container_of(popup->surface_tree->children.next, surfaces, link);
-		struct wlr_box clip = geo;
-		wlr_scene_subsurface_tree_set_clip(surfaces, &clip);
+		popup->clip = geo;
+		wlr_scene_subsurface_tree_set_clip(surfaces, &popup->clip);
 	}
 }
 
@@ -117,6 +149,7 @@ static void handle_popup_wrapper_destroy(struct wl_listener *listener, void *dat
 	for (int i = 0; i < 4; i++) {
 		popup->border[i] = NULL;
 	}
+	popup->backing = NULL;
 }
 
 static void handle_popup_destroy(struct wl_listener *listener, void *data) {
@@ -150,7 +183,15 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 	popup->server = server;
 	popup->view = view;
 	popup->xdg_popup = xdg_popup;
-	popup->wrapper = wlr_scene_tree_create(parent->data);
+	/*
+	 * A toplevel's popups go in its popup tree, above its frame (a menu
+	 * reaching past the window is not cut by the border); nested ones in
+	 * their parent popup's tree.
+	 */
+	struct wlr_scene_tree *parent_tree =
+		wlr_xdg_toplevel_try_from_wlr_surface(xdg_popup->parent) != NULL ?
+		view->popup_tree : parent->data;
+	popup->wrapper = wlr_scene_tree_create(parent_tree);
 	if (popup->wrapper != NULL && !domain_is_host(view->domain)) {
 		float color[4] = {
 			((view->domain->color >> 16) & 0xff) / 255.0f,
@@ -163,6 +204,14 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 			if (popup->border[i] == NULL) {
 				break;
 			}
+		}
+		/* First in the wrapper, so under the popup's surfaces. */
+		popup->backing = popup->border[3] != NULL ?
+			wlr_scene_rect_create(popup->wrapper, 0, 0, color) : NULL;
+		if (popup->backing != NULL) {
+			wlr_scene_node_lower_to_bottom(&popup->backing->node);
+		} else {
+			popup->border[3] = NULL;
 		}
 	}
 	popup->surface_tree = popup->wrapper ?

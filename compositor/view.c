@@ -16,39 +16,82 @@
 #include "compositor/events.h"
 #include "compositor/fullscreen.h"
 
-struct wlr_box view_geometry(struct cordon_view *view) {
+struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface) {
 	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(view->toplevel->base, &geo);
-	return (struct wlr_box){view->x, view->y, geo.width, geo.height};
+	/*
+	 * wlroots intersects the geometry the client set with its surfaces'
+	 * extents; a box outside them comes back with a negative size.
+	 */
+	wlr_xdg_surface_get_geometry(surface, &geo);
+	if (geo.width < 1) {
+		geo.width = 1;
+	}
+	if (geo.height < 1) {
+		geo.height = 1;
+	}
+	return geo;
+}
+
+struct wlr_box view_geometry(struct cordon_view *view) {
+	/* Before its first commit a view has no geometry yet: 1x1 all the same. */
+	return (struct wlr_box){view->x, view->y,
+		view->geo.width > 0 ? view->geo.width : 1,
+		view->geo.height > 0 ? view->geo.height : 1};
+}
+
+/*
+ * Reads the window geometry once per commit: wlroots walks every
+ * subsurface to compute it, so everything else uses view->geo.
+ */
+static void view_read_geometry(struct cordon_view *view) {
+	view->geo = xdg_surface_geometry(view->toplevel->base);
+}
+
+/*
+ * Windows are clipped to their window geometry so nothing a guest draws
+ * reaches past cordon's frame (a host's client-side shadow is cut the same
+ * way, so every frame looks alike). The clip is in the root surface's
+ * coordinates, where the geometry is given. Only a changed geometry
+ * re-clips: that walks every subsurface, and a guest may have thousands.
+ */
+static void view_update_clip(struct cordon_view *view) {
+	if (wl_list_empty(&view->surface_tree->children) ||
+			(view->clipped && wlr_box_equal(&view->clip, &view->geo))) {
+		return;
+	}
+	/* The subsurface tree is the xdg tree's first child; popups come later. */
+	struct wlr_scene_node *surfaces =
+		wl_container_of(view->surface_tree->children.next, surfaces, link);
+	view->clip = view->geo;
+	view->clipped = true;
+	wlr_scene_subsurface_tree_set_clip(surfaces, &view->clip);
 }
 
 void view_update_position(struct cordon_view *view) {
 	struct frame_extents ext = frame_extents(view->frame);
-	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(view->toplevel->base, &geo);
-	/* The surface's own geometry offset hides client-side shadows. */
 	wlr_scene_node_set_position(&view->tree->node, view->x - ext.left, view->y - ext.top);
-	wlr_scene_node_set_position(&view->surface_tree->node, ext.left - geo.x,
-		ext.top - geo.y);
 	/*
-	 * Guests are clipped to their window geometry so nothing they draw
-	 * reaches past cordon's frame. The subsurface tree is the xdg tree's
-	 * first child; popups, added later, stay unclipped and get their own frame.
+	 * wlroots' xdg tree already draws the surface at -geometry inside it, so
+	 * the tree's origin is the geometry's: it goes at the frame's inner corner.
 	 */
-	if (!domain_is_host(view->domain) && !wl_list_empty(&view->surface_tree->children)) {
-		struct wlr_scene_node *surfaces =
-			wl_container_of(view->surface_tree->children.next, surfaces, link);
-		struct wlr_box clip = geo;
-		wlr_scene_subsurface_tree_set_clip(surfaces, &clip);
-	}
+	wlr_scene_node_set_position(&view->surface_tree->node, ext.left, ext.top);
+	wlr_scene_node_set_position(&view->popup_tree->node, ext.left, ext.top);
+	view_update_clip(view);
 }
 
 void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
+	/* Whatever the caller computed, a client is never asked for less than 1x1. */
+	if (box.width < 1) {
+		box.width = 1;
+	}
+	if (box.height < 1) {
+		box.height = 1;
+	}
 	view->pending = box;
 	view->has_pending = true;
 	view->pending_edges = view->server->cursor_mode == CURSOR_RESIZE ?
 		view->server->resize_edges : 0;
-	wlr_xdg_toplevel_set_size(view->toplevel, box.width, box.height);
+	view->pending_serial = wlr_xdg_toplevel_set_size(view->toplevel, box.width, box.height);
 	if (view->pending_edges == 0) {
 		view->x = box.x;
 		view->y = box.y;
@@ -58,8 +101,8 @@ void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
 
 /* Called on every commit: keeps the frame and the anchored edge in place. */
 void view_handle_commit(struct cordon_view *view) {
-	struct wlr_box geo;
-	wlr_xdg_surface_get_geometry(view->toplevel->base, &geo);
+	view_read_geometry(view);
+	struct wlr_box geo = view->geo;
 	if (view->has_pending) {
 		if (view->pending_edges & WLR_EDGE_LEFT) {
 			view->x = view->pending.x + view->pending.width - geo.width;
@@ -67,7 +110,14 @@ void view_handle_commit(struct cordon_view *view) {
 		if (view->pending_edges & WLR_EDGE_TOP) {
 			view->y = view->pending.y + view->pending.height - geo.height;
 		}
-		if (geo.width == view->pending.width && geo.height == view->pending.height) {
+		/*
+		 * Done once the client answered the latest request, whatever size it
+		 * chose (its minimum may be larger): later commits must not pull the
+		 * window back to an old anchor after the user moved it.
+		 */
+		uint32_t acked = view->toplevel->base->current.configure_serial;
+		if ((int32_t)(acked - view->pending_serial) >= 0 ||
+				(geo.width == view->pending.width && geo.height == view->pending.height)) {
 			view->has_pending = false;
 		}
 	}
@@ -514,6 +564,8 @@ void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) 
 	server->cursor_mode = mode;
 	struct wlr_box geo = view_geometry(view);
 	if (mode == CURSOR_MOVE) {
+		/* A size still on its way must not pull the window back to its old anchor. */
+		view->pending_edges = 0;
 		server->grab_x = server->cursor->x - view->x;
 		server->grab_y = server->cursor->y - view->y;
 	} else {
@@ -525,50 +577,167 @@ void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) 
 	wlr_seat_pointer_clear_focus(server->seat);
 }
 
-/* First fit on a 32 px grid of the output, else a cascade from its corner. */
-static void view_place(struct cordon_view *view) {
-	struct cordon_server *server = view->server;
-	struct cordon_output *output = output_at(server, server->cursor->x, server->cursor->y);
-	struct wlr_box area = output_box(output);
-	struct wlr_box geo = view_geometry(view);
-	struct frame_extents ext = frame_extents(view->frame);
-	int w = geo.width + ext.left + ext.right;
-	int h = geo.height + ext.top + ext.bottom;
-	const int step = 32;
-	for (int y = area.y; y + h <= area.y + area.height; y += step) {
-		for (int x = area.x; x + w <= area.x + area.width; x += step) {
-			struct wlr_box cand = {x, y, w, h};
-			bool free = true;
-			struct cordon_view *other;
-			wl_list_for_each(other, &server->views, link) {
-				if (other == view || !view_visible(other)) {
-					continue;
-				}
-				struct wlr_box og = view_geometry(other);
-				struct frame_extents oe = frame_extents(other->frame);
-				struct wlr_box ob = {og.x - oe.left, og.y - oe.top,
-					og.width + oe.left + oe.right, og.height + oe.top + oe.bottom};
-				struct wlr_box inter;
-				if (wlr_box_intersection(&inter, &cand, &ob)) {
-					free = false;
-					break;
-				}
+/* The frame's outer box around content box geo with extents ext. */
+static struct wlr_box view_outer_box(struct wlr_box geo, struct frame_extents ext) {
+	return (struct wlr_box){geo.x - ext.left, geo.y - ext.top,
+		geo.width + ext.left + ext.right, geo.height + ext.top + ext.bottom};
+}
+
+/* Whether the outer box cand overlaps any other window shown with view. */
+static bool view_place_taken(struct cordon_view *view, struct wlr_box cand) {
+	struct cordon_view *other;
+	wl_list_for_each(other, &view->server->views, link) {
+		if (other == view || !view_visible(other)) {
+			continue;
+		}
+		struct wlr_box ob = view_outer_box(view_geometry(other), frame_extents(other->frame));
+		struct wlr_box inter;
+		if (wlr_box_intersection(&inter, &cand, &ob)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Finds the first free spot (top to bottom, then left to right) for an outer
+ * box of w x h in area. A free spot, if there is one, can always be slid up
+ * and left until its corner is on the area's edge or on another window's
+ * right or bottom edge: those are the only candidates tried.
+ */
+/* Corners tried: the area's and those of the most recently used windows. */
+#define PLACE_CANDIDATES 64
+
+static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w, int h,
+		int *out_x, int *out_y) {
+	/*
+	 * Each candidate pair is checked against every window: bounded, so that
+	 * a guest mapping thousands of windows cannot make each map cubic.
+	 */
+	size_t n = 1;
+	struct cordon_view *other;
+	wl_list_for_each(other, &view->server->views, link) {
+		n += n < PLACE_CANDIDATES && other != view && view_visible(other);
+	}
+	int *xs = calloc(n, sizeof(*xs));
+	int *ys = calloc(n, sizeof(*ys));
+	if (xs == NULL || ys == NULL) {
+		wlr_log(WLR_ERROR, "placement: out of memory for %zu candidates", n);
+		free(xs);
+		free(ys);
+		return false;
+	}
+	xs[0] = area.x;
+	ys[0] = area.y;
+	size_t i = 1;
+	wl_list_for_each(other, &view->server->views, link) {
+		if (i < n && other != view && view_visible(other)) {
+			struct wlr_box ob =
+				view_outer_box(view_geometry(other), frame_extents(other->frame));
+			xs[i] = ob.x + ob.width;
+			ys[i] = ob.y + ob.height;
+			i++;
+		}
+	}
+	bool found = false;
+	for (size_t yi = 0; yi < n; yi++) {
+		int y = ys[yi];
+		if (y < area.y || y + h > area.y + area.height || (found && y > *out_y)) {
+			continue;
+		}
+		for (size_t xi = 0; xi < n; xi++) {
+			int x = xs[xi];
+			if (x < area.x || x + w > area.x + area.width ||
+					(found && y == *out_y && x >= *out_x)) {
+				continue;
 			}
-			if (free) {
-				view->x = x + ext.left;
-				view->y = y + ext.top;
-				return;
+			if (!view_place_taken(view, (struct wlr_box){x, y, w, h})) {
+				*out_x = x;
+				*out_y = y;
+				found = true;
 			}
 		}
 	}
-	int n = 0;
-	struct cordon_view *other;
-	wl_list_for_each(other, &server->views, link) {
-		n += view_visible(other) && other != view;
+	free(xs);
+	free(ys);
+	return found;
+}
+
+/*
+ * Places a new window in the area of the output under the pointer (the
+ * whole output: nothing in cordon reserves space on it). A window larger
+ * than the area is asked to fit, down to its minimum size; one whose
+ * minimum is larger still gets its titlebar and left edge on screen. Then
+ * the first free spot without overlap, else a cascade from the corner.
+ */
+static void view_place(struct cordon_view *view) {
+	struct cordon_server *server = view->server;
+	view_read_geometry(view);
+	struct cordon_output *output = output_at(server, server->cursor->x, server->cursor->y);
+	struct wlr_box area = output_box(output);
+	struct frame_extents ext = frame_extents(view->frame);
+	struct wlr_box geo = view->geo;
+	int fit_w = area.width - ext.left - ext.right;
+	int fit_h = area.height - ext.top - ext.bottom;
+	int min_w = view->toplevel->current.min_width;
+	int min_h = view->toplevel->current.min_height;
+	bool resize = false;
+	if (geo.width > fit_w && fit_w > 0) {
+		geo.width = fit_w > min_w ? fit_w : min_w;
+		resize = geo.width != view->geo.width;
 	}
-	int offset = (n % 10) * step;
-	view->x = area.x + ext.left + offset;
-	view->y = area.y + ext.top + offset;
+	if (geo.height > fit_h && fit_h > 0) {
+		geo.height = fit_h > min_h ? fit_h : min_h;
+		resize = resize || geo.height != view->geo.height;
+	}
+	int w = geo.width + ext.left + ext.right;
+	int h = geo.height + ext.top + ext.bottom;
+	int x, y;
+	if (w > area.width || h > area.height) {
+		x = area.x;
+		y = area.y;
+	} else if (!view_place_free(view, area, w, h, &x, &y)) {
+		int n = 0;
+		struct cordon_view *other;
+		wl_list_for_each(other, &server->views, link) {
+			n += view_visible(other) && other != view;
+		}
+		/* As many steps as keep the whole frame inside the area. */
+		const int step = 32;
+		int kx = (area.width - w) / step, ky = (area.height - h) / step;
+		int k = (kx < ky ? kx : ky) + 1;
+		int offset = (n % k) * step;
+		x = area.x + offset;
+		y = area.y + offset;
+	}
+	view->x = x + ext.left;
+	view->y = y + ext.top;
+	if (view->geo.width > fit_w || view->geo.height > fit_h) {
+		wlr_log(WLR_INFO, "domain %s: window %dx%d does not fit %dx%d; %s %dx%d "
+			"(its minimum: %dx%d)", view->domain->name, view->geo.width, view->geo.height,
+			fit_w, fit_h, resize ? "asking for" : "kept at", geo.width, geo.height,
+			min_w, min_h);
+	}
+	if (resize) {
+		geo.x = view->x;
+		geo.y = view->y;
+		view_request_geometry(view, geo);
+	}
+}
+
+void view_send_bounds(struct cordon_view *view) {
+	if (wl_resource_get_version(view->toplevel->resource) <
+			XDG_TOPLEVEL_CONFIGURE_BOUNDS_SINCE_VERSION) {
+		return;
+	}
+	struct cordon_server *server = view->server;
+	struct wlr_box area = output_box(output_at(server, server->cursor->x, server->cursor->y));
+	struct frame_extents ext = frame_extents_for(view, FRAME_NORMAL);
+	int w = area.width - ext.left - ext.right;
+	int h = area.height - ext.top - ext.bottom;
+	if (w > 0 && h > 0) {
+		wlr_xdg_toplevel_set_bounds(view->toplevel, w, h);
+	}
 }
 
 void view_map(struct cordon_view *view) {

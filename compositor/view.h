@@ -23,6 +23,8 @@ struct cordon_view {
 	struct wlr_xdg_toplevel *toplevel;
 	struct wlr_scene_tree *tree;         /* positioned at the frame's origin */
 	struct wlr_scene_tree *surface_tree; /* the client's surfaces */
+	/* Its popups: above the frame, origin at the window geometry's corner. */
+	struct wlr_scene_tree *popup_tree;
 	struct cordon_frame *frame;
 	struct wlr_xdg_toplevel_decoration_v1 *decoration;
 
@@ -47,6 +49,12 @@ struct cordon_view {
 	int64_t activation_ms;
 	uint32_t activation_focus_id;
 	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
+	/* Window geometry (surface-local) as of the last commit, at least 1x1. */
+	struct wlr_box geo;
+	/* The clip last given to a guest's surfaces (valid when clipped). */
+	struct wlr_box clip;
+	bool clipped;
+	uint32_t pending_serial;     /* configure that carried pending */
 	struct wl_event_source *banner_timer;
 
 	struct wl_listener map;
@@ -71,8 +79,10 @@ void view_unmap(struct cordon_view *view);
 void view_handle_commit(struct cordon_view *view);
 void view_finish(struct cordon_server *server);
 
-/* Content geometry of the view in layout coordinates. */
+/* Content geometry of the view in layout coordinates, at least 1x1. */
 struct wlr_box view_geometry(struct cordon_view *view);
+/* An xdg surface's window geometry (surface-local), clamped to at least 1x1. */
+struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface);
 void view_focus(struct cordon_view *view);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
@@ -99,6 +109,11 @@ void view_arrange_output(struct cordon_server *server);
 void view_update_position(struct cordon_view *view);
 /* Asks the client for a new content box (x, y applied when it commits). */
 void view_request_geometry(struct cordon_view *view, struct wlr_box box);
+/*
+ * Tells a new toplevel the largest content that fits the output it will be
+ * placed on (xdg_toplevel.configure_bounds), so it picks a size that fits.
+ */
+void view_send_bounds(struct cordon_view *view);
 void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges);
 
 #endif

@@ -47,6 +47,7 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 			WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE |
 			WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN);
 		wlr_xdg_toplevel_set_size(view->toplevel, 0, 0);
+		view_send_bounds(view);
 		return;
 	}
 	view_handle_commit(view);
@@ -214,8 +215,10 @@ static void handle_new_xdg_toplevel(struct wl_listener *listener, void *data) {
 	view->surface_tree = view->tree ?
 		wlr_scene_xdg_surface_create(view->tree, toplevel->base) : NULL;
 	view->frame = view->surface_tree ? frame_create(view) : NULL;
-	if (view->frame == NULL) {
+	view->popup_tree = view->frame ? wlr_scene_tree_create(view->tree) : NULL;
+	if (view->popup_tree == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: cannot create a window's scene nodes", domain->name);
+		frame_destroy(view->frame);
 		if (view->tree != NULL) {
 			wlr_scene_node_destroy(&view->tree->node);
 		}

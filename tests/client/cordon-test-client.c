@@ -64,6 +64,22 @@ struct client {
 	struct wl_list buffers; /* buffer.link: attached, not yet released */
 	struct wl_list syncs;   /* pending_sync.link */
 
+	/* Geometry tests: a shadow margin outside the window geometry, extra
+	 * subsurfaces, and a churn that moves them on every commit. */
+	struct wl_subcompositor *subcompositor;
+	int geo_x, geo_y;        /* --geometry-offset: shadow margin */
+	int min_width, min_height; /* --min-size */
+	uint32_t shadow_color;
+	int n_subsurfaces;       /* --subsurfaces N */
+	struct wl_surface **sub_surfaces;
+	struct wl_subsurface **subsurfaces;
+	bool poke;               /* --poke: subsurfaces reaching outside the buffer */
+	bool churn;              /* moving the subsurfaces on every commit */
+	bool churn_grow;         /* ...and the last one outwards, changing the extents */
+	bool churn_still;        /* commit on every round trip, moving nothing */
+	long churn_step;
+	struct wl_callback *churn_callback;
+
 	/* Options. */
 	const char *title, *app_id;
 	int want_width, want_height;
@@ -163,9 +179,13 @@ static const struct wl_buffer_listener buffer_listener = {
 	.release = buffer_handle_release,
 };
 
-/* A new XRGB8888 buffer filled with color; freed when the compositor releases it. */
-static struct wl_buffer *buffer_create(struct client *c, int width, int height,
-		uint32_t color) {
+/*
+ * A new XRGB8888 buffer filled with color, but for a margin of mx, my pixels
+ * on each side painted in margin_color (a client-side shadow); freed when
+ * the compositor releases it.
+ */
+static struct wl_buffer *buffer_create_margin(struct client *c, int width, int height,
+		uint32_t color, int mx, int my, uint32_t margin_color) {
 	int stride = width * 4;
 	size_t size = (size_t)stride * (size_t)height;
 	int fd = memfd_create("cordon-test-client", MFD_CLOEXEC);
@@ -185,8 +205,12 @@ static struct wl_buffer *buffer_create(struct client *c, int width, int height,
 		return NULL;
 	}
 	uint32_t *px = data;
-	for (size_t i = 0; i < size / 4; i++) {
-		px[i] = 0xff000000u | color;
+	for (int y = 0; y < height; y++) {
+		for (int x = 0; x < width; x++) {
+			bool margin = x < mx || x >= width - mx || y < my || y >= height - my;
+			px[(size_t)y * (size_t)width + (size_t)x] =
+				0xff000000u | (margin ? margin_color : color);
+		}
 	}
 	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, (int32_t)size);
 	struct wl_buffer *wl_buffer = wl_shm_pool_create_buffer(pool, 0, width,
@@ -208,6 +232,11 @@ static struct wl_buffer *buffer_create(struct client *c, int width, int height,
 	return wl_buffer;
 }
 
+static struct wl_buffer *buffer_create(struct client *c, int width, int height,
+		uint32_t color) {
+	return buffer_create_margin(c, width, height, color, 0, 0, 0);
+}
+
 /* ---- popups ---- */
 
 static void popup_destroy(struct popup *popup) {
@@ -225,12 +254,17 @@ static void popup_surface_handle_configure(void *data,
 	struct client *c = data;
 	struct popup *popup = c->popup;
 	xdg_surface_ack_configure(xdg_surface, serial);
-	struct wl_buffer *buffer = buffer_create(c, popup->width, popup->height,
-		popup->color);
+	/* With --geometry-offset, popups get a shadow too, as GTK's menus do. */
+	struct wl_buffer *buffer = buffer_create_margin(c, popup->width + 2 * c->geo_x,
+		popup->height + 2 * c->geo_y, popup->color, c->geo_x, c->geo_y, c->shadow_color);
 	if (buffer == NULL) {
 		c->running = false;
 		c->exit_code = 1;
 		return;
+	}
+	if (c->geo_x > 0 || c->geo_y > 0) {
+		xdg_surface_set_window_geometry(xdg_surface, c->geo_x, c->geo_y,
+			popup->width, popup->height);
 	}
 	wl_surface_attach(popup->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(popup->surface, 0, 0, INT32_MAX, INT32_MAX);
@@ -312,6 +346,188 @@ static void popup_open(struct client *c, int x, int y, int width, int height,
 	wl_surface_commit(popup->surface);
 }
 
+/* ---- subsurfaces: clip tests and a hostile churn ---- */
+
+/* Where subsurface i goes on churn step: inside the buffer, or (the last
+ * one, when growing) ever further out, so the surface extents change. */
+static void subsurface_position(struct client *c, int i, long step, int *x, int *y) {
+	int bw = c->width + 2 * c->geo_x, bh = c->height + 2 * c->geo_y;
+	if (bw < 1) {
+		bw = 1;
+	}
+	if (bh < 1) {
+		bh = 1;
+	}
+	if (c->churn_grow && i == c->n_subsurfaces - 1) {
+		*x = bw + (int)(step % 64);
+		*y = bh + (int)(step % 64);
+		return;
+	}
+	*x = (int)(((long)i * 7 + step) % bw);
+	*y = (int)(((long)i * 13 + step / 3) % bh);
+}
+
+/*
+ * Creates --subsurfaces N 1x1 subsurfaces in the shadow colour, spread over
+ * the buffer, and with --poke two 30x30 ones outside it (top-left and
+ * bottom-right): what must never show outside cordon's frame.
+ */
+static bool subsurfaces_create(struct client *c) {
+	int n = c->n_subsurfaces + (c->poke ? 2 : 0);
+	if (n == 0) {
+		return true;
+	}
+	if (c->subcompositor == NULL) {
+		fprintf(stderr, "the compositor lacks wl_subcompositor\n");
+		return false;
+	}
+	c->sub_surfaces = calloc((size_t)n, sizeof(*c->sub_surfaces));
+	c->subsurfaces = calloc((size_t)n, sizeof(*c->subsurfaces));
+	if (c->sub_surfaces == NULL || c->subsurfaces == NULL) {
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		bool poke = i >= c->n_subsurfaces;
+		int size = poke ? 30 : 1;
+		c->sub_surfaces[i] = wl_compositor_create_surface(c->compositor);
+		c->subsurfaces[i] = wl_subcompositor_get_subsurface(c->subcompositor,
+			c->sub_surfaces[i], c->surface);
+		struct wl_buffer *buffer = buffer_create(c, size, size, c->shadow_color);
+		if (buffer == NULL) {
+			return false;
+		}
+		int x, y;
+		if (poke) {
+			x = i == c->n_subsurfaces ? -size : c->want_width + 2 * c->geo_x;
+			y = i == c->n_subsurfaces ? -size : c->want_height + 2 * c->geo_y;
+		} else {
+			c->width = c->want_width;
+			c->height = c->want_height;
+			subsurface_position(c, i, 0, &x, &y);
+		}
+		wl_subsurface_set_position(c->subsurfaces[i], x, y);
+		wl_surface_attach(c->sub_surfaces[i], buffer, 0, 0);
+		wl_surface_damage_buffer(c->sub_surfaces[i], 0, 0, size, size);
+		wl_surface_commit(c->sub_surfaces[i]);
+	}
+	return true;
+}
+
+static void subsurfaces_destroy(struct client *c) {
+	int n = c->n_subsurfaces + (c->poke ? 2 : 0);
+	for (int i = 0; c->subsurfaces != NULL && i < n; i++) {
+		if (c->subsurfaces[i] != NULL) {
+			wl_subsurface_destroy(c->subsurfaces[i]);
+		}
+		if (c->sub_surfaces[i] != NULL) {
+			wl_surface_destroy(c->sub_surfaces[i]);
+		}
+	}
+	free(c->subsurfaces);
+	free(c->sub_surfaces);
+	if (c->churn_callback != NULL) {
+		wl_callback_destroy(c->churn_callback);
+	}
+}
+
+static const struct wl_callback_listener churn_listener;
+
+/* One churn step: every subsurface moves, then the parent commits. */
+static void churn_step(struct client *c) {
+	c->churn_step++;
+	for (int i = 0; i < c->n_subsurfaces && !c->churn_still; i++) {
+		int x, y;
+		subsurface_position(c, i, c->churn_step, &x, &y);
+		wl_subsurface_set_position(c->subsurfaces[i], x, y);
+	}
+	wl_surface_commit(c->surface);
+	/* One commit per round trip: the compositor is kept busy, not flooded. */
+	c->churn_callback = wl_display_sync(c->display);
+	wl_callback_add_listener(c->churn_callback, &churn_listener, c);
+}
+
+static void churn_handle_done(void *data, struct wl_callback *callback, uint32_t time) {
+	struct client *c = data;
+	wl_callback_destroy(callback);
+	c->churn_callback = NULL;
+	if (c->churn) {
+		churn_step(c);
+	} else {
+		say("churned %ld", c->churn_step);
+	}
+}
+
+static const struct wl_callback_listener churn_listener = {
+	.done = churn_handle_done,
+};
+
+/* Round-trip timing: rtt N measures N wl_display.sync round trips in a row. */
+struct rtt_run {
+	struct client *c;
+	int n, done;
+	long *us;
+	struct timespec start;
+};
+
+static long rtt_elapsed_us(const struct timespec *start) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000000L + (now.tv_nsec - start->tv_nsec) / 1000;
+}
+
+static int rtt_compare(const void *a, const void *b) {
+	long x = *(const long *)a, y = *(const long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static const struct wl_callback_listener rtt_listener;
+
+static void rtt_next(struct rtt_run *run) {
+	clock_gettime(CLOCK_MONOTONIC, &run->start);
+	struct wl_callback *cb = wl_display_sync(run->c->display);
+	wl_callback_add_listener(cb, &rtt_listener, run);
+}
+
+static void rtt_handle_done(void *data, struct wl_callback *callback, uint32_t time) {
+	struct rtt_run *run = data;
+	wl_callback_destroy(callback);
+	run->us[run->done++] = rtt_elapsed_us(&run->start);
+	if (run->done < run->n) {
+		rtt_next(run);
+		return;
+	}
+	qsort(run->us, (size_t)run->n, sizeof(*run->us), rtt_compare);
+	say("rtt %d median-us %ld p90-us %ld max-us %ld", run->n, run->us[run->n / 2],
+		run->us[run->n * 9 / 10], run->us[run->n - 1]);
+	free(run->us);
+	free(run);
+}
+
+static const struct wl_callback_listener rtt_listener = {
+	.done = rtt_handle_done,
+};
+
+static void rtt_start(struct client *c, const char *arg) {
+	int n = atoi(arg);
+	if (n < 1 || n > 100000) {
+		say("error usage: rtt N (1..100000)");
+		return;
+	}
+	struct rtt_run *run = calloc(1, sizeof(*run));
+	long *us = calloc((size_t)n, sizeof(*us));
+	if (run == NULL || us == NULL) {
+		free(run);
+		free(us);
+		c->running = false;
+		c->exit_code = 1;
+		return;
+	}
+	run->c = c;
+	run->n = n;
+	run->us = us;
+	rtt_next(run);
+}
+
 /* ---- toplevel ---- */
 
 static void ready_handle_done(void *data, struct wl_callback *callback,
@@ -346,7 +562,11 @@ static void xdg_surface_handle_configure(void *data,
 static void toplevel_attach(struct client *c) {
 	int width = c->pending_width > 0 ? c->pending_width : c->want_width;
 	int height = c->pending_height > 0 ? c->pending_height : c->want_height;
-	struct wl_buffer *buffer = buffer_create(c, width, height, c->color);
+	/* As toolkits do: never smaller than the minimum it declared. */
+	width = width < c->min_width ? c->min_width : width;
+	height = height < c->min_height ? c->min_height : height;
+	struct wl_buffer *buffer = buffer_create_margin(c, width + 2 * c->geo_x,
+		height + 2 * c->geo_y, c->color, c->geo_x, c->geo_y, c->shadow_color);
 	if (buffer == NULL) {
 		c->running = false;
 		c->exit_code = 1;
@@ -354,6 +574,15 @@ static void toplevel_attach(struct client *c) {
 	}
 	c->width = width;
 	c->height = height;
+	if (c->geo_x > 0 || c->geo_y > 0) {
+		/* What GTK does: the shadow is outside the window geometry. */
+		xdg_surface_set_window_geometry(c->xdg_surface, c->geo_x, c->geo_y, width, height);
+	}
+	if (c->poke && c->subsurfaces != NULL) {
+		/* The bottom-right poke stays just outside the buffer as it grows. */
+		wl_subsurface_set_position(c->subsurfaces[c->n_subsurfaces + 1],
+			width + 2 * c->geo_x, height + 2 * c->geo_y);
+	}
 	wl_surface_attach(c->surface, buffer, 0, 0);
 	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
 	wl_surface_commit(c->surface);
@@ -420,6 +649,7 @@ static void toplevel_handle_close(void *data, struct xdg_toplevel *toplevel) {
 
 static void toplevel_handle_configure_bounds(void *data,
 		struct xdg_toplevel *toplevel, int32_t width, int32_t height) {
+	say("bounds %d %d", width, height);
 }
 
 static void toplevel_handle_wm_capabilities(void *data,
@@ -617,6 +847,8 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 	if (strcmp(interface, wl_compositor_interface.name) == 0) {
 		c->compositor = wl_registry_bind(registry, name,
 			&wl_compositor_interface, min_version(version, 4));
+	} else if (strcmp(interface, wl_subcompositor_interface.name) == 0) {
+		c->subcompositor = wl_registry_bind(registry, name, &wl_subcompositor_interface, 1);
 	} else if (strcmp(interface, wl_shm_interface.name) == 0) {
 		c->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
 	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
@@ -1267,6 +1499,33 @@ static void handle_command(struct client *c, char *line) {
 		xdg_toplevel_unset_fullscreen(c->toplevel);
 	} else if (strcmp(line, "sync") == 0) {
 		sync_say(c, "synced");
+	} else if (strcmp(line, "geometry") == 0) {
+		int x, y, w, h;
+		if (sscanf(arg, "%d %d %d %d", &x, &y, &w, &h) != 4) {
+			say("error usage: geometry X Y W H");
+			return;
+		}
+		/* Whatever it says, even a box outside the buffer: a hostile guest's. */
+		xdg_surface_set_window_geometry(c->xdg_surface, x, y, w, h);
+		wl_surface_commit(c->surface);
+		sync_say(c, "geometry-set");
+	} else if (strcmp(line, "churn") == 0 || strcmp(line, "churn-grow") == 0 ||
+			strcmp(line, "churn-still") == 0) {
+		if (c->n_subsurfaces == 0 || !c->mapped) {
+			say("error churn needs --subsurfaces and a mapped window");
+			return;
+		}
+		c->churn_grow = strcmp(line, "churn-grow") == 0;
+		c->churn_still = strcmp(line, "churn-still") == 0;
+		if (!c->churn) {
+			c->churn = true;
+			churn_step(c);
+		}
+		say("churning");
+	} else if (strcmp(line, "churn-stop") == 0) {
+		c->churn = false;
+	} else if (strcmp(line, "rtt") == 0) {
+		rtt_start(c, arg);
 	} else if (strcmp(line, "token") == 0) {
 		token_request(c);
 	} else if (strcmp(line, "activate") == 0) {
@@ -1374,7 +1633,8 @@ static void usage(FILE *out) {
 		"usage: cordon-test-client [--title T] [--app-id A] [--size WxH]\n"
 		"         [--color RRGGBB] [--csd] [--maximized] [--fullscreen] [--stay]\n"
 		"         [--activation-token T] [--keep-serial] [--no-map]\n"
-		"events (stdout): configure W H [states...] | ready | decoration server|client\n"
+		"events (stdout): configure W H [states...] | bounds W H | ready\n"
+		"  decoration server|client\n"
 		"  keyboard-enter | keyboard-leave | key CODE pressed|released\n"
 		"  pointer-enter SX SY [popup] | pointer-leave | button BTN pressed|released\n"
 		"  close | popup-configure X Y W H | popup-ready | popup-done\n"
@@ -1382,6 +1642,16 @@ static void usage(FILE *out) {
 		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
 		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
 		"  fullscreen | unfullscreen | sync (-> synced)\n"
+		"  geometry X Y W H (-> geometry-set): set_window_geometry and commit\n"
+		"  churn | churn-grow | churn-still (-> churning): move every subsurface\n"
+		"    on every commit, one commit per round trip (grow: the last one ever\n"
+		"    further out; still: move none); churn-stop (-> churned STEPS)\n"
+		"  rtt N (-> rtt N median-us U p90-us U max-us U): N round trips\n"
+		"options: --geometry-offset X,Y draws a shadow margin (--shadow-color,\n"
+		"  default ff00ff) around the content, outside its window geometry;\n"
+		"  --subsurfaces N adds N 1x1 subsurfaces in the shadow colour;\n"
+		"  --poke adds two 30x30 ones outside the buffer; --min-size WxH sets\n"
+		"  the toplevel's minimum size\n"
 		"  token (-> token TEXT): an xdg-activation token from this surface and\n"
 		"    the latest input serial; --activation-token TEXT presents one\n"
 		"    before the window first maps\n"
@@ -1423,6 +1693,11 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		{"activation-token", required_argument, NULL, 'T'},
 		{"keep-serial", no_argument, NULL, 'K'},
 		{"no-map", no_argument, NULL, 'N'},
+		{"geometry-offset", required_argument, NULL, 'G'},
+		{"shadow-color", required_argument, NULL, 'H'},
+		{"subsurfaces", required_argument, NULL, 'U'},
+		{"poke", no_argument, NULL, 'P'},
+		{"min-size", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -1452,6 +1727,34 @@ static bool parse_options(struct client *c, int argc, char **argv) {
 		case 'T': c->activation_token = optarg; break;
 		case 'K': c->keep_serial = true; break;
 		case 'N': c->hold_map = true; break;
+		case 'G':
+			if (sscanf(optarg, "%d,%d", &c->geo_x, &c->geo_y) != 2 ||
+					c->geo_x < 0 || c->geo_y < 0 || c->geo_x > 1024 || c->geo_y > 1024) {
+				fprintf(stderr, "bad --geometry-offset %s (want X,Y)\n", optarg);
+				return false;
+			}
+			break;
+		case 'H':
+			if (!parse_color(optarg, &c->shadow_color)) {
+				fprintf(stderr, "bad --shadow-color %s (want RRGGBB)\n", optarg);
+				return false;
+			}
+			break;
+		case 'U':
+			c->n_subsurfaces = atoi(optarg);
+			if (c->n_subsurfaces < 0 || c->n_subsurfaces > 100000) {
+				fprintf(stderr, "bad --subsurfaces %s (0..100000)\n", optarg);
+				return false;
+			}
+			break;
+		case 'P': c->poke = true; break;
+		case 'm':
+			if (sscanf(optarg, "%dx%d", &c->min_width, &c->min_height) != 2 ||
+					c->min_width < 0 || c->min_height < 0) {
+				fprintf(stderr, "bad --min-size %s (want WxH)\n", optarg);
+				return false;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
 		}
@@ -1500,6 +1803,10 @@ static void client_finish(struct client *c) {
 		free(c->bound[i].name);
 	}
 	popup_destroy(c->popup);
+	subsurfaces_destroy(c);
+	if (c->subcompositor != NULL) {
+		wl_subcompositor_destroy(c->subcompositor);
+	}
 	if (c->ready_callback != NULL) {
 		wl_callback_destroy(c->ready_callback);
 	}
@@ -1561,6 +1868,7 @@ int main(int argc, char **argv) {
 		.want_width = 400,
 		.want_height = 300,
 		.color = 0x3366cc,
+		.shadow_color = 0xff00ff,
 		.stdin_open = true,
 		.running = true,
 		.drop_fd = -1,
@@ -1607,11 +1915,18 @@ int main(int argc, char **argv) {
 			ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE :
 			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
 	}
+	if (c.min_width > 0 || c.min_height > 0) {
+		xdg_toplevel_set_min_size(c.toplevel, c.min_width, c.min_height);
+	}
 	if (c.start_maximized) {
 		xdg_toplevel_set_maximized(c.toplevel);
 	}
 	if (c.start_fullscreen) {
 		xdg_toplevel_set_fullscreen(c.toplevel, NULL);
+	}
+	if (!subsurfaces_create(&c)) {
+		client_finish(&c);
+		return 1;
 	}
 	if (c.activation_token != NULL && c.activation != NULL) {
 		xdg_activation_v1_activate(c.activation, c.activation_token, c.surface);

@@ -308,6 +308,9 @@ def main():
         win_id = win['id']
         check_eq((win['width'], win['height']), SIZE, 'initial size')
         c.wait_focused(win_id)
+        # The configure that says so comes at cordon's next idle, after ready:
+        # it must not land in the first drag's "no configure" window.
+        cl.expect(r'^configure \d+ \d+ .*activated', 5)
         ptr = Pointer(c)
         try:
             # Room for the drags: start near the top-left of the output.
