@@ -22,8 +22,11 @@ struct json_object;
 
 struct prompt;
 
-/* Called once with the answer (false also on timeout); never on withdraw. */
-typedef void (*prompt_answer_fn)(void *data, bool allow);
+/*
+ * Called once with the answer; by_user is false when it timed out or
+ * cordon shut down (then allow is false too). Never called on withdraw.
+ */
+typedef void (*prompt_answer_fn)(void *data, bool allow, bool by_user);
 
 struct prompt *prompt_create(struct cordon_server *server,
 	const struct cordon_domain *from, const struct cordon_domain *to,
@@ -32,10 +35,20 @@ struct prompt *prompt_create(struct cordon_server *server,
 void prompt_set_size(struct prompt *prompt, size_t size);
 /* Removes the prompt without answering (its source went away). */
 void prompt_withdraw(struct prompt *prompt);
+/*
+ * The target stopped waiting (Qt gives up after a second): the prompt stays
+ * and says that Y lets the target paste again within grant_s seconds
+ * (0: that nothing can be delivered any more).
+ */
+void prompt_set_target_gone(struct prompt *prompt, int grant_s);
+/* One more paste waits on this prompt's answer (IPC prompts: "pastes"). */
+void prompt_add_paste(struct prompt *prompt);
 
 bool prompt_active(struct cordon_server *server);
 /* Feeds a key while a prompt is up; every key is swallowed. */
 void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t prompt_now_ms(void);
 /* IPC: answers prompt id; false if there is none. */
 bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow);
 /* IPC: the pending prompts as a JSON array. */
