@@ -7,6 +7,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
+#include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/output.h"
 #include "compositor/prompt.h"
@@ -111,6 +112,9 @@ static void prompt_render(struct prompt *p) {
 		p->target_gone ? yes : "Y: allow once");
 	struct text_buffer_span note = {.text = gone, .color = 0xf5c211, .bold = true};
 	struct text_buffer_span keys = {.text = keys_text, .color = 0xffffff, .bold = true};
+	struct text_buffer_span quiet = {
+		.text = "Keys count once no key has been pressed for half a second",
+		.color = 0xaaaaaa};
 	struct text_buffer_line lines[8];
 	size_t n_lines = 0;
 	lines[n_lines++] = (struct text_buffer_line){.spans = &head, .n_spans = 1};
@@ -121,6 +125,7 @@ static void prompt_render(struct prompt *p) {
 	}
 	lines[n_lines++] = (struct text_buffer_line){.spans = NULL, .n_spans = 0};
 	lines[n_lines++] = (struct text_buffer_line){.spans = &keys, .n_spans = 1};
+	lines[n_lines++] = (struct text_buffer_line){.spans = &quiet, .n_spans = 1};
 	struct box_spec spec = {
 		.scale = 1.0f,
 		.background = 0x262626,
@@ -202,6 +207,9 @@ static void prompt_destroy(struct prompt *p) {
 	if (was_head) {
 		prompt_show_head(server);
 	}
+	if (wl_list_empty(&server->prompts)) {
+		input_prompts_closed(server);
+	}
 }
 
 enum prompt_how {
@@ -215,6 +223,10 @@ static void prompt_decide(struct prompt *p, bool allow, const char *how,
 	wlr_log(WLR_INFO, "prompt %u: %s → %s %s (%s)", p->id, p->from, p->to,
 		allow ? "allowed" : "denied", how);
 	prompt_broadcast(p, "answered", allow ? "allow" : "deny");
+	if (by != PROMPT_BY_KEY) {
+		/* The user may be reaching for Y right now: that key is not the guest's. */
+		p->server->prompt_vanished_ms = prompt_now_ms();
+	}
 	prompt_answer_fn answer = p->answer;
 	void *data = p->data;
 	prompt_destroy(p);
@@ -266,7 +278,12 @@ struct prompt *prompt_create(struct cordon_server *server,
 		return NULL;
 	}
 	wl_event_source_timer_update(p->timer, server->config->clipboard.timeout_ms);
+	bool first = wl_list_empty(&server->prompts);
 	wl_list_insert(server->prompts.prev, &p->link);
+	if (first) {
+		/* Keys the focused client holds must not repeat behind the prompt. */
+		input_prompts_opened(server);
+	}
 	prompt_show_head(server);
 	prompt_broadcast(p, "new", NULL);
 	return p;
@@ -283,6 +300,7 @@ void prompt_set_size(struct prompt *p, size_t size) {
 void prompt_withdraw(struct prompt *p) {
 	wlr_log(WLR_INFO, "prompt %u: withdrawn, its source went away", p->id);
 	prompt_broadcast(p, "withdrawn", NULL);
+	p->server->prompt_vanished_ms = prompt_now_ms();
 	prompt_destroy(p);
 }
 
@@ -306,13 +324,38 @@ bool prompt_active(struct cordon_server *server) {
 	return !wl_list_empty(&server->prompts);
 }
 
-void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed) {
+bool prompt_late_key(struct cordon_server *server, xkb_keysym_t sym) {
+	if (server->prompt_vanished_ms <= 0 ||
+			prompt_now_ms() - server->prompt_vanished_ms >= PROMPT_LATE_KEY_MS) {
+		return false;
+	}
+	switch (xkb_keysym_to_lower(sym)) {
+	case XKB_KEY_y:
+	case XKB_KEY_n:
+	case XKB_KEY_Escape:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed,
+		int64_t quiet_since_ms) {
 	struct prompt *p = prompt_head(server);
 	if (p == NULL || !pressed) {
 		return;
 	}
-	/* A key already on its way (typing, auto-repeat) must not answer. */
-	if (prompt_now_ms() - p->shown_ms < PROMPT_GUARD_MS) {
+	/*
+	 * Only a key after a pause the user made while looking at the prompt
+	 * answers it: a run of typing begun before it (at any pace), a held key
+	 * or its repeat never does. The pause counts from the later of the
+	 * prompt's appearance and the keyboard's last activity.
+	 */
+	if (quiet_since_ms < 0) {
+		return;
+	}
+	int64_t since = quiet_since_ms > p->shown_ms ? quiet_since_ms : p->shown_ms;
+	if (p->shown_ms < 0 || prompt_now_ms() - since < PROMPT_GUARD_MS) {
 		return;
 	}
 	switch (xkb_keysym_to_lower(sym)) {
