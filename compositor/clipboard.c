@@ -68,7 +68,37 @@ struct clip_paste {
 	bool dnd;
 	enum config_clip_policy policy;
 	const char *answer;           /* for ask: allow, deny, timeout, withdrawn */
+	bool granted;                 /* allowed by a grant, without a prompt */
+	/*
+	 * The paste whose prompt answers this one too: a toolkit that asks for
+	 * one type after another (Qt: text/plain;charset=utf-8, then
+	 * text/plain) gets one question for one selection, not one per type.
+	 */
+	struct clip_paste *follows;
+	bool settle;                  /* a follower whose answer just came */
+	bool target_gone;             /* the target stopped waiting before the answer */
+	int grant_ms;                 /* the answer became a grant of this long */
 	struct wl_listener source_destroy;
+};
+
+/*
+ * The remembered answer to a target that stopped waiting for its paste (Qt
+ * gives up after a second): for [clipboard] grant, that target domain's
+ * pastes of the same selection are allowed (or denied) without a prompt.
+ * A new selection in the source, or its loss, ends it.
+ */
+#define CLIP_MAX_GRANTS 16
+
+struct clip_grant {
+	struct wl_list link;          /* cordon_clipboard.grants */
+	struct cordon_clipboard *clip;
+	struct clip_record *record;   /* the source's record ... */
+	uint64_t stamp;               /* ... while it holds this selection */
+	char *from, *to;
+	bool allow;
+	unsigned uses;
+	int64_t until_ms;             /* CLOCK_MONOTONIC */
+	struct wl_event_source *timer;
 };
 
 
@@ -192,6 +222,9 @@ static void clip_history_add(struct cordon_clipboard *clip, struct clip_paste *p
 }
 
 static const char *clip_decision_name(struct clip_paste *p) {
+	if (p->granted) {
+		return "grant";
+	}
 	switch (p->policy) {
 	case CONFIG_CLIP_ALLOW:
 		return "allow";
@@ -213,12 +246,158 @@ static void clip_paste_unhook_source(struct clip_paste *p) {
 }
 
 static void clip_paste_free(struct clip_paste *p) {
+	struct cordon_clipboard *clip = p->clip;
 	clip_paste_unhook_source(p);
 	wl_list_remove(&p->link);
 	free(p->from);
 	free(p->to);
 	free(p->mime);
 	free(p);
+	/* Pastes that waited on p's question, which went without an answer. */
+	for (bool again = true; again;) {
+		again = false;
+		struct clip_paste *q;
+		wl_list_for_each(q, &clip->pastes, link) {
+			if (q->follows == p) {
+				q->follows = NULL;
+				q->answer = "withdrawn";
+				if (q->transfer != NULL) {
+					transfer_abort(q->transfer, "its question went away");
+					again = true;
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void clip_grant_broadcast(struct clip_grant *g, const char *change) {
+	struct json_object *body = json_object_new_object();
+	if (body == NULL) {
+		return;
+	}
+	json_object_object_add(body, "change", json_object_new_string(change));
+	json_object_object_add(body, "from", json_object_new_string(g->from));
+	json_object_object_add(body, "to", json_object_new_string(g->to));
+	json_object_object_add(body, "kind",
+		json_object_new_string(clip_kind_names[g->record->kind]));
+	json_object_object_add(body, "decision", json_object_new_string(g->allow ? "allow" : "deny"));
+	json_object_object_add(body, "uses", json_object_new_int64(g->uses));
+	int64_t left = g->until_ms - prompt_now_ms();
+	json_object_object_add(body, "expires_in_ms", json_object_new_int64(left > 0 ? left : 0));
+	ipc_broadcast(g->clip->server->ipc, "grant", body);
+	json_object_put(body);
+}
+
+static void clip_grant_free(struct clip_grant *g, const char *why) {
+	wlr_log(WLR_INFO, "clipboard: %s grant [%s] → [%s] ends: %s",
+		g->allow ? "allow" : "deny", g->from, g->to, why);
+	clip_grant_broadcast(g, "ended");
+	wl_list_remove(&g->link);
+	if (g->timer != NULL) {
+		wl_event_source_remove(g->timer);
+	}
+	free(g->from);
+	free(g->to);
+	free(g);
+}
+
+static int handle_grant_timeout(void *data) {
+	clip_grant_free(data, "expired");
+	return 0;
+}
+
+/* Ends every grant on record's selection (record NULL: all of them). */
+static void clip_grants_end(struct cordon_clipboard *clip, struct clip_record *record,
+		const char *why) {
+	struct clip_grant *g, *tmp;
+	wl_list_for_each_safe(g, tmp, &clip->grants, link) {
+		if (record == NULL || g->record == record) {
+			clip_grant_free(g, why);
+		}
+	}
+}
+
+static struct clip_grant *clip_grant_find(struct cordon_clipboard *clip,
+		struct clip_record *record, const char *to) {
+	struct clip_grant *g;
+	wl_list_for_each(g, &clip->grants, link) {
+		if (g->record == record && g->stamp == record->stamp && strcmp(g->to, to) == 0) {
+			return g;
+		}
+	}
+	return NULL;
+}
+
+static void clip_grant_add(struct cordon_clipboard *clip, struct clip_record *record,
+		const char *to, bool allow, int ms) {
+	struct clip_grant *g = clip_grant_find(clip, record, to);
+	if (g != NULL && g->allow == allow) {
+		return;
+	}
+	if (g != NULL) {
+		clip_grant_free(g, "replaced");
+	}
+	if (wl_list_length(&clip->grants) >= CLIP_MAX_GRANTS) {
+		/* The oldest is at the end. */
+		clip_grant_free(wl_container_of(clip->grants.prev, g, link), "too many grants");
+	}
+	g = calloc(1, sizeof(*g));
+	if (g == NULL || (g->from = strdup(record->domain->name)) == NULL ||
+			(g->to = strdup(to)) == NULL ||
+			(g->timer = wl_event_loop_add_timer(clip->server->loop, handle_grant_timeout,
+				g)) == NULL) {
+		wlr_log(WLR_ERROR, "clipboard: cannot record a grant for [%s]", to);
+		if (g != NULL) {
+			free(g->from);
+			free(g->to);
+			free(g);
+		}
+		return;
+	}
+	g->clip = clip;
+	g->record = record;
+	g->stamp = record->stamp;
+	g->allow = allow;
+	g->until_ms = prompt_now_ms() + ms;
+	wl_event_source_timer_update(g->timer, ms);
+	wl_list_insert(&clip->grants, &g->link);
+	wlr_log(WLR_INFO, "clipboard: [%s] → [%s] %s for %d ms without asking", g->from, g->to,
+		allow ? "allowed" : "denied", ms);
+	clip_grant_broadcast(g, "new");
+	/*
+	 * Toolkits keep what they read from an offer, failures included (Qt
+	 * does): a fresh offer makes the target's retry ask cordon again.
+	 */
+	if (clip->focused != NULL && strcmp(clip->focused->name, to) == 0) {
+		clip_update_seat(clip, record->kind);
+	}
+}
+
+struct json_object *clipboard_grants(struct cordon_server *server) {
+	struct json_object *list = json_object_new_array();
+	if (list == NULL || server->clipboard == NULL) {
+		return list;
+	}
+	int64_t now = prompt_now_ms();
+	struct clip_grant *g;
+	wl_list_for_each(g, &server->clipboard->grants, link) {
+		struct json_object *o = json_object_new_object();
+		if (o == NULL) {
+			continue;
+		}
+		json_object_object_add(o, "from", json_object_new_string(g->from));
+		json_object_object_add(o, "to", json_object_new_string(g->to));
+		json_object_object_add(o, "kind",
+			json_object_new_string(clip_kind_names[g->record->kind]));
+		json_object_object_add(o, "decision",
+			json_object_new_string(g->allow ? "allow" : "deny"));
+		json_object_object_add(o, "uses", json_object_new_int64(g->uses));
+		int64_t left = g->until_ms - now;
+		json_object_object_add(o, "expires_in_ms", json_object_new_int64(left > 0 ? left : 0));
+		json_object_array_add(list, o);
+	}
+	return list;
 }
 
 static void handle_paste_read_done(struct transfer *t, bool ok, const char *why) {
@@ -260,6 +439,13 @@ static void handle_paste_finished(struct transfer *t, bool delivered, const char
 		if (p->dnd && p->record != NULL && !delivered) {
 			p->record->dnd_refused = true;
 		}
+		char result[96];
+		if (!delivered && p->grant_ms > 0) {
+			snprintf(result, sizeof(result), "%s; %s for %d s", why,
+				strcmp(p->answer, "allow") == 0 ? "granted" : "remembered",
+				(p->grant_ms + 999) / 1000);
+			why = result;
+		}
 		clip_history_add(p->clip, p, delivered ? transfer_bytes(t) : 0,
 			clip_decision_name(p), delivered ? "delivered" : why);
 	} else if (p->role == PASTE_SECURE_COPY && !delivered && strcmp(why, "copied") != 0) {
@@ -268,9 +454,12 @@ static void handle_paste_finished(struct transfer *t, bool delivered, const char
 	clip_paste_free(p);
 }
 
+static void handle_paste_target_gone(struct transfer *t);
+
 static const struct transfer_impl clip_paste_transfer_impl = {
 	.read_done = handle_paste_read_done,
 	.finished = handle_paste_finished,
+	.target_gone = handle_paste_target_gone,
 };
 
 static void handle_paste_source_destroy(struct wl_listener *listener, void *data) {
@@ -288,20 +477,80 @@ static void handle_paste_source_destroy(struct wl_listener *listener, void *data
 	}
 }
 
-static void handle_prompt_answer(void *data, bool allow) {
+static void handle_paste_target_gone(struct transfer *t) {
+	struct clip_paste *p = transfer_data(t);
+	p->target_gone = true;
+	if (p->prompt != NULL) {
+		int ms = p->clip->server->config->clipboard.grant_ms;
+		prompt_set_target_gone(p->prompt, (ms + 999) / 1000);
+	}
+}
+
+static void clip_paste_settle(struct clip_paste *p, bool allow, bool by_user, bool tell);
+
+static void handle_prompt_answer(void *data, bool allow, bool by_user) {
 	struct clip_paste *p = data;
+	struct cordon_clipboard *clip = p->clip;
 	p->prompt = NULL;
+	struct clip_paste *q;
+	wl_list_for_each(q, &clip->pastes, link) {
+		if (q->follows == p) {
+			q->follows = NULL;
+			q->settle = true;
+		}
+	}
+	clip_paste_settle(p, allow, by_user, true);
+	for (bool again = true; again;) {
+		again = false;
+		wl_list_for_each(q, &clip->pastes, link) {
+			if (q->settle) {
+				q->settle = false;
+				clip_paste_settle(q, allow, by_user, false);
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Applies the answer to p; tell: p is the one whose prompt was answered. */
+static void clip_paste_settle(struct clip_paste *p, bool allow, bool by_user, bool tell) {
+	struct cordon_clipboard *clip = p->clip;
 	p->answer = allow ? "allow" : "deny";
 	if (p->transfer == NULL) {
 		return;
 	}
+	struct cordon_domain *to = domain_find(clip->server, p->to);
+	uint32_t color = to ? to->color : 0xcc0000;
+	int grant_ms = clip->server->config->clipboard.grant_ms;
+	/*
+	 * The user answered a paste its target no longer waits for: the answer
+	 * holds for the target's retry of the same selection, so it is neither
+	 * lost nor asked again.
+	 */
+	if (by_user && p->target_gone && grant_ms > 0 && p->record != NULL && !p->dnd) {
+		p->grant_ms = grant_ms;
+		clip_grant_add(clip, p->record, p->to, allow, grant_ms);
+	}
+	char line[200];
 	if (allow) {
+		if (p->target_gone && tell) {
+			if (p->grant_ms > 0) {
+				snprintf(line, sizeof(line), "[%s] may paste it for %d s", p->to,
+					(p->grant_ms + 999) / 1000);
+				notify_show(clip->server, color, "Paste again", line);
+			} else {
+				snprintf(line, sizeof(line), "[%s] stopped waiting; nothing delivered",
+					p->to);
+				notify_show(clip->server, color, "Paste not delivered", line);
+			}
+		}
 		transfer_release(p->transfer);
 	} else {
-		struct cordon_domain *to = domain_find(p->clip->server, p->to);
-		char line[160];
-		snprintf(line, sizeof(line), "[%s] \xe2\x86\x92 [%s] denied", p->from, p->to);
-		notify_show(p->clip->server, to ? to->color : 0xcc0000, "Paste denied", line);
+		if (tell) {
+			snprintf(line, sizeof(line), "[%s] \xe2\x86\x92 [%s] denied", p->from, p->to);
+			notify_show(clip->server, color, "Paste denied", line);
+		}
 		transfer_abort(p->transfer, "denied");
 	}
 }
@@ -382,6 +631,20 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	const struct config_clipboard *cc = &clip->server->config->clipboard;
 	enum config_clip_policy policy =
 		clip_policy_resolve(clip->server->config, owner->domain->name, target->name);
+	/* A remembered answer stands in for the question only, never for a rule. */
+	struct clip_grant *grant = policy == CONFIG_CLIP_ASK && !owner->dnd ?
+		clip_grant_find(clip, owner, target->name) : NULL;
+	if (grant != NULL && !grant->allow) {
+		close(fd);
+		grant->uses++;
+		clip_grant_broadcast(grant, "used");
+		struct clip_paste tmp = {
+			.from = owner->domain->name, .to = target->name, .mime = (char *)mime,
+			.kind = owner->kind, .policy = CONFIG_CLIP_ASK,
+		};
+		clip_history_add(clip, &tmp, 0, "grant-deny", "denied: the user's answer stands");
+		return;
+	}
 	if (policy == CONFIG_CLIP_DENY) {
 		close(fd);
 		owner->dnd_refused |= owner->dnd;
@@ -405,9 +668,25 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	p->policy = policy;
 	struct transfer *t = p->transfer;
 	transfer_set_output(t, fd);
-	if (policy == CONFIG_CLIP_ALLOW) {
+	if (grant != NULL) {
+		p->granted = true;
+		grant->uses++;
+		clip_grant_broadcast(grant, "used");
+	}
+	if (policy == CONFIG_CLIP_ALLOW || grant != NULL) {
 		transfer_release(t);
 		return;
+	}
+	if (!owner->dnd) {
+		struct clip_paste *q;
+		wl_list_for_each(q, &clip->pastes, link) {
+			if (q != p && q->prompt != NULL && q->record == owner && !q->dnd &&
+					strcmp(q->to, target->name) == 0) {
+				p->follows = q;
+				prompt_add_paste(q->prompt);
+				return;
+			}
+		}
 	}
 	p->prompt = prompt_create(clip->server, owner->domain, target, mime,
 		owner->kind == CLIP_PRIMARY ? "Paste the primary selection across domains?" :
@@ -534,6 +813,7 @@ static void handle_record_source_destroy(struct wl_listener *listener, void *dat
 	struct clip_record *r = wl_container_of(listener, r, source_destroy);
 	struct cordon_clipboard *clip = r->clip;
 	enum clip_kind kind = r->kind;
+	clip_grants_end(clip, r, "the selection went away");
 	clip_record_clear(r);
 	clip_update_seat(clip, kind);
 }
@@ -548,6 +828,7 @@ static void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain 
 	}
 	struct wlr_data_source *old_data = r->data;
 	struct wlr_primary_selection_source *old_primary = r->primary;
+	clip_grants_end(clip, r, "a new selection");
 	clip_record_clear(r);
 	if (old_data != NULL && old_data != source) {
 		wlr_data_source_destroy(old_data);
@@ -818,6 +1099,7 @@ bool clipboard_init(struct cordon_server *server) {
 	clip->secure_memfd = -1;
 	wl_list_init(&clip->records);
 	wl_list_init(&clip->pastes);
+	wl_list_init(&clip->grants);
 	clip->request_set_selection.notify = handle_request_set_selection;
 	wl_signal_add(&server->seat->events.request_set_selection, &clip->request_set_selection);
 	clip->request_set_primary_selection.notify = handle_request_set_primary_selection;
@@ -846,6 +1128,7 @@ void clipboard_finish(struct cordon_server *server) {
 			clip_paste_free(p);
 		}
 	}
+	clip_grants_end(clip, NULL, "shutting down");
 	struct clip_record *r, *rtmp;
 	wl_list_for_each_safe(r, rtmp, &clip->records, link) {
 		struct wlr_data_source *data = r->data;

@@ -31,5 +31,7 @@ void clipboard_secure_paste(struct cordon_server *server);
 
 /* IPC: recent cross-domain transfers, oldest first. */
 struct json_object *clipboard_transfers(struct cordon_server *server);
+/* IPC: the remembered answers in force (see [clipboard] grant). */
+struct json_object *clipboard_grants(struct cordon_server *server);
 
 #endif

@@ -55,6 +55,7 @@ struct cordon_clipboard {
 	struct cordon_server *server;
 	struct wl_list records;       /* clip_record.link */
 	struct wl_list pastes;        /* clip_paste.link */
+	struct wl_list grants;        /* clip_grant.link */
 	struct cordon_domain *focused;
 	uint64_t stamp;
 	/*

@@ -328,6 +328,28 @@ static void ctl_print_transfers(struct json_object *reply) {
 		ctl_table_add(&table, ctl_str(t, "result"));
 	}
 	ctl_table_print(&table);
+
+	struct json_object *grants = NULL;
+	size_t ng = ctl_array(reply, "grants", &grants);
+	if (ng == 0) {
+		return;
+	}
+	printf("\n");
+	struct ctl_table gtable = {.ncols = 6};
+	const char *ghead[] = {"GRANT", "KIND", "FROM", "TO", "USES", "EXPIRES"};
+	for (size_t i = 0; i < 6; i++) {
+		ctl_table_add(&gtable, ghead[i]);
+	}
+	for (size_t i = 0; i < ng; i++) {
+		struct json_object *g = json_object_array_get_idx(grants, i);
+		ctl_table_add(&gtable, ctl_str(g, "decision"));
+		ctl_table_add(&gtable, ctl_str(g, "kind"));
+		ctl_table_add(&gtable, ctl_str(g, "from"));
+		ctl_table_add(&gtable, ctl_str(g, "to"));
+		ctl_table_addf(&gtable, "%" PRId64, ctl_int(g, "uses"));
+		ctl_table_addf(&gtable, "in %" PRId64 " s", (ctl_int(g, "expires_in_ms") + 999) / 1000);
+	}
+	ctl_table_print(&gtable);
 }
 
 static void ctl_print_version(struct json_object *reply) {

@@ -109,14 +109,157 @@ static const struct config_binding *input_find_binding(struct cordon_server *ser
 	return NULL;
 }
 
-static bool keyboard_take_swallowed(struct cordon_keyboard *keyboard, uint32_t keycode) {
-	for (int i = 0; i < keyboard->n_swallowed; i++) {
-		if (keyboard->swallowed[i] == keycode) {
-			keyboard->swallowed[i] = keyboard->swallowed[--keyboard->n_swallowed];
+static void key_set_add(uint32_t *set, int *n, uint32_t key);
+
+/* Runs the binding the press of keycode matches, if any; the key is then consumed. */
+static bool input_run_binding(struct cordon_server *server,
+		struct cordon_keyboard *keyboard, uint32_t keycode) {
+	struct wlr_keyboard *wlr_kb = keyboard->wlr_keyboard;
+	/* Match on the unshifted symbol so Super+Shift+1 is "1" plus Shift. */
+	uint32_t xkb_code = keycode + 8;
+	xkb_layout_index_t layout = xkb_state_key_get_layout(wlr_kb->xkb_state, xkb_code);
+	const xkb_keysym_t *syms;
+	int n = xkb_keymap_key_get_syms_by_level(wlr_kb->keymap, xkb_code, layout, 0, &syms);
+	uint32_t mods = wlr_keyboard_get_modifiers(wlr_kb) & ~LOCK_MODIFIERS;
+	for (int i = 0; i < n; i++) {
+		const struct config_binding *binding = input_find_binding(server, mods, syms[i]);
+		if (binding != NULL) {
+			key_set_add(keyboard->swallowed, &keyboard->n_swallowed, keycode);
+			input_run_action(server, binding);
 			return true;
 		}
 	}
 	return false;
+}
+
+static bool key_set_has(const uint32_t *set, int n, uint32_t key) {
+	for (int i = 0; i < n; i++) {
+		if (set[i] == key) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void key_set_add(uint32_t *set, int *n, uint32_t key) {
+	if (!key_set_has(set, *n, key) && *n < INPUT_KEYS_MAX) {
+		set[(*n)++] = key;
+	}
+}
+
+static bool key_set_take(uint32_t *set, int *n, uint32_t key) {
+	for (int i = 0; i < *n; i++) {
+		if (set[i] == key) {
+			set[i] = set[--(*n)];
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct cordon_keyboard *input_keyboard_of(struct cordon_server *server,
+		struct wlr_keyboard *kb) {
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		if (keyboard->wlr_keyboard == kb) {
+			return keyboard;
+		}
+	}
+	return NULL;
+}
+
+/* Whether a key of the user's keyboards is down, not counting keycode on except. */
+static bool input_user_keys_down(struct cordon_server *server,
+		struct cordon_keyboard *except, uint32_t keycode) {
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		if (keyboard->guest) {
+			continue;
+		}
+		struct wlr_keyboard *kb = keyboard->wlr_keyboard;
+		for (size_t i = 0; i < kb->num_keycodes; i++) {
+			if (keyboard != except || kb->keycodes[i] != keycode) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void keyboard_swallow(struct cordon_keyboard *keyboard, uint32_t keycode) {
+	key_set_add(keyboard->swallowed, &keyboard->n_swallowed, keycode);
+}
+
+void input_keyboard_enter(struct cordon_server *server, struct wlr_surface *surface) {
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
+	if (surface == NULL) {
+		wlr_seat_keyboard_clear_focus(server->seat);
+		return;
+	}
+	if (kb == NULL) {
+		wlr_seat_keyboard_enter(server->seat, surface, NULL, 0, NULL);
+		return;
+	}
+	struct cordon_keyboard *keyboard = input_keyboard_of(server, kb);
+	uint32_t keys[INPUT_KEYS_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < kb->num_keycodes && n < INPUT_KEYS_MAX; i++) {
+		if (keyboard == NULL || !key_set_has(keyboard->swallowed, keyboard->n_swallowed,
+				kb->keycodes[i])) {
+			keys[n++] = kb->keycodes[i];
+		}
+	}
+	wlr_seat_keyboard_enter(server->seat, surface, keys, n, &kb->modifiers);
+}
+
+/*
+ * Whoever entered the focus, the new client knows of exactly the keys
+ * input_keyboard_enter lists; the old one got a leave, which ends its keys.
+ */
+static void handle_keyboard_focus_change(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, keyboard_focus_change);
+	struct wlr_seat_keyboard_focus_change_event *event = data;
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		keyboard->n_sent = 0;
+	}
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
+	keyboard = kb ? input_keyboard_of(server, kb) : NULL;
+	if (event->new_surface == NULL || keyboard == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < kb->num_keycodes; i++) {
+		if (!key_set_has(keyboard->swallowed, keyboard->n_swallowed, kb->keycodes[i])) {
+			key_set_add(keyboard->sent, &keyboard->n_sent, kb->keycodes[i]);
+		}
+	}
+}
+
+void input_prompts_opened(struct cordon_server *server) {
+	uint32_t time = (uint32_t)prompt_now_ms();
+	struct cordon_keyboard *keyboard;
+	wl_list_for_each(keyboard, &server->keyboards, link) {
+		for (int i = 0; i < keyboard->n_sent; i++) {
+			/* Straight to the focused client: no grab may keep it from its release. */
+			wlr_seat_keyboard_send_key(server->seat, time, keyboard->sent[i],
+				WL_KEYBOARD_KEY_STATE_RELEASED);
+			keyboard_swallow(keyboard, keyboard->sent[i]);
+		}
+		keyboard->n_sent = 0;
+	}
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
+	struct wlr_keyboard_modifiers none = {
+		.locked = kb ? kb->modifiers.locked : 0,
+		.group = kb ? kb->modifiers.group : 0,
+	};
+	wlr_seat_keyboard_send_modifiers(server->seat, &none);
+}
+
+void input_prompts_closed(struct cordon_server *server) {
+	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
+	if (kb != NULL) {
+		wlr_seat_keyboard_send_modifiers(server->seat, &kb->modifiers);
+	}
 }
 
 static void handle_keyboard_key(struct wl_listener *listener, void *data) {
@@ -124,54 +267,57 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = keyboard->server;
 	struct wlr_keyboard_key_event *event = data;
 	struct wlr_keyboard *wlr_kb = keyboard->wlr_keyboard;
+	bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
+	/* Only the user's hands count; a keyboard a guest drives never answers. */
+	bool user = !keyboard->guest && wlr_kb->xkb_state != NULL;
 
-	if (event->state == WL_KEYBOARD_KEY_STATE_RELEASED &&
-			keyboard_take_swallowed(keyboard, event->keycode)) {
-		return;
-	}
-	if (prompt_active(server)) {
-		/*
-		 * While cordon asks, the keyboard is cordon's alone; a keyboard a
-		 * guest drives (a granted virtual keyboard) can never answer.
-		 */
-		if (wlr_kb->xkb_state != NULL && !keyboard->guest) {
-			prompt_handle_key(server,
-				xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8),
-				event->state == WL_KEYBOARD_KEY_STATE_PRESSED);
+	/* When the keyboard was last quiet before this key, or -1 while another is down. */
+	int64_t quiet_since = -1;
+	if (!keyboard->guest) {
+		if (!input_user_keys_down(server, keyboard, event->keycode)) {
+			quiet_since = server->key_activity_ms;
 		}
-		if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED &&
-				keyboard->n_swallowed < (int)(sizeof(keyboard->swallowed) /
-					sizeof(keyboard->swallowed[0]))) {
-			keyboard->swallowed[keyboard->n_swallowed++] = event->keycode;
-		}
-		return;
+		server->key_activity_ms = prompt_now_ms();
 	}
-	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED && wlr_kb->xkb_state != NULL &&
-			!keyboard->guest) {
-		/* Match on the unshifted symbol so Super+Shift+1 is "1" plus Shift. */
-		uint32_t xkb_code = event->keycode + 8;
-		xkb_layout_index_t layout = xkb_state_key_get_layout(wlr_kb->xkb_state, xkb_code);
-		const xkb_keysym_t *syms;
-		int n = xkb_keymap_key_get_syms_by_level(wlr_kb->keymap, xkb_code, layout, 0,
-			&syms);
-		uint32_t mods = wlr_keyboard_get_modifiers(wlr_kb) & ~LOCK_MODIFIERS;
-		for (int i = 0; i < n; i++) {
-			const struct config_binding *binding = input_find_binding(server, mods, syms[i]);
-			if (binding != NULL) {
-				if (keyboard->n_swallowed < (int)(sizeof(keyboard->swallowed) /
-						sizeof(keyboard->swallowed[0]))) {
-					keyboard->swallowed[keyboard->n_swallowed++] = event->keycode;
-				}
-				input_run_action(server, binding);
-				return;
+
+	if (!pressed) {
+		if (key_set_take(keyboard->swallowed, &keyboard->n_swallowed, event->keycode)) {
+			return;
+		}
+		if (!key_set_take(keyboard->sent, &keyboard->n_sent, event->keycode)) {
+			/* The client was never told of this key: its release is nobody's. */
+			return;
+		}
+	} else {
+		xkb_keysym_t sym = user ?
+			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
+			XKB_KEY_NoSymbol;
+		if (prompt_active(server)) {
+			/* While cordon asks, the keyboard is cordon's alone. */
+			keyboard_swallow(keyboard, event->keycode);
+			if (user) {
+				prompt_handle_key(server, sym, true, quiet_since);
 			}
+			return;
+		}
+		if (user && prompt_late_key(server, sym)) {
+			keyboard_swallow(keyboard, event->keycode);
+			return;
+		}
+		if (user && input_run_binding(server, keyboard, event->keycode)) {
+			return;
 		}
 	}
-	wlr_seat_set_keyboard(server->seat, wlr_kb);
+	if (wlr_kb->keymap != NULL) {
+		wlr_seat_set_keyboard(server->seat, wlr_kb);
+	}
 	wlr_seat_keyboard_notify_key(server->seat, event->time_msec, event->keycode,
 		event->state);
 	struct wlr_seat_client *focused = server->seat->keyboard_state.focused_client;
 	if (focused != NULL) {
+		if (pressed) {
+			key_set_add(keyboard->sent, &keyboard->n_sent, event->keycode);
+		}
 		/* The serial just sent with this key: the newest the display issued. */
 		activation_note_input(server, focused->client,
 			wl_display_get_serial(server->display));
@@ -182,6 +328,9 @@ static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) 
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
 	if (prompt_active(server)) {
+		return;
+	}
+	if (keyboard->wlr_keyboard->keymap == NULL) {
 		return;
 	}
 	wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
@@ -287,7 +436,14 @@ static void input_add_keyboard(struct cordon_server *server, struct wlr_keyboard
 	keyboard->destroy.notify = handle_keyboard_destroy;
 	wl_signal_add(&wlr_kb->base.events.destroy, &keyboard->destroy);
 	wl_list_insert(&server->keyboards, &keyboard->link);
-	wlr_seat_set_keyboard(server->seat, wlr_kb);
+	/*
+	 * A virtual keyboard has no keymap until its client sends one: as the
+	 * seat's keyboard it would hand every client "no keymap" (Qt: "unknown
+	 * keymap format 0"). It becomes the seat's at its first key instead.
+	 */
+	if (wlr_kb->keymap != NULL) {
+		wlr_seat_set_keyboard(server->seat, wlr_kb);
+	}
 }
 
 static void input_configure_pointer(struct cordon_server *server,
@@ -422,11 +578,15 @@ bool input_init(struct cordon_server *server) {
 		WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
 	server->new_input.notify = handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
+	server->keyboard_focus_change.notify = handle_keyboard_focus_change;
+	wl_signal_add(&server->seat->keyboard_state.events.focus_change,
+		&server->keyboard_focus_change);
 	return input_create_fallback_keyboard(server);
 }
 
 void input_finish(struct cordon_server *server) {
 	listener_remove(&server->new_input);
+	listener_remove(&server->keyboard_focus_change);
 	listener_remove(&server->new_virtual_keyboard);
 	listener_remove(&server->new_virtual_pointer);
 	/* Remaining keyboards are unhooked by their destroy with the backend. */

@@ -412,7 +412,12 @@ static struct json_object *ipc_commands_answer(struct cordon_server *server,
 static struct json_object *ipc_commands_transfers(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *list = clipboard_transfers(server);
-	return list ? ok_with("transfers", list) : NULL;
+	struct json_object *reply = list ? ok_with("transfers", list) : NULL;
+	struct json_object *grants = reply ? clipboard_grants(server) : NULL;
+	if (grants != NULL) {
+		json_object_object_add(reply, "grants", grants);
+	}
+	return reply;
 }
 
 static const struct ipc_command_field no_fields[] = {

@@ -7,6 +7,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
+#include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/output.h"
 #include "compositor/cursor.h"
@@ -32,13 +33,16 @@ struct prompt {
 	size_t size;
 	bool size_known;
 	int64_t shown_ms;             /* when it became visible, or -1 */
+	bool target_gone;             /* the target stopped waiting for the data */
+	int grant_s;                  /* what Y grants then; 0: nothing */
+	int pastes;                   /* pastes its answer settles */
 	struct wlr_scene_tree *tree;
 	struct wl_event_source *timer;
 	prompt_answer_fn answer;
 	void *data;
 };
 
-static int64_t now_ms(void) {
+int64_t prompt_now_ms(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -94,15 +98,35 @@ static void prompt_render(struct prompt *p) {
 		{.text = to, .color = p->to_color, .bold = true},
 	};
 	struct text_buffer_span info = {.text = detail, .color = 0xdddddd};
-	struct text_buffer_span keys = {
-		.text = "Y: allow once     N or Esc: deny", .color = 0xffffff, .bold = true};
-	struct text_buffer_line lines[] = {
-		{.spans = &head, .n_spans = 1},
-		{.spans = route, .n_spans = 3},
-		{.spans = &info, .n_spans = 1},
-		{.spans = NULL, .n_spans = 0},
-		{.spans = &keys, .n_spans = 1},
-	};
+	char gone[CONFIG_DOMAIN_NAME_MAX + 300], yes[96];
+	if (p->grant_s > 0) {
+		snprintf(gone, sizeof(gone), "[%s] stopped waiting: Y lets it paste this for %d s "
+			"\xe2\x80\x94 then paste again", p->to, p->grant_s);
+		snprintf(yes, sizeof(yes), "Y: allow for %d s", p->grant_s);
+	} else {
+		snprintf(gone, sizeof(gone), "[%s] stopped waiting: nothing can be delivered now",
+			p->to);
+		snprintf(yes, sizeof(yes), "Y: allow");
+	}
+	char keys_text[160];
+	snprintf(keys_text, sizeof(keys_text), "%s     N or Esc: deny",
+		p->target_gone ? yes : "Y: allow once");
+	struct text_buffer_span note = {.text = gone, .color = 0xf5c211, .bold = true};
+	struct text_buffer_span keys = {.text = keys_text, .color = 0xffffff, .bold = true};
+	struct text_buffer_span quiet = {
+		.text = "Keys count once no key has been pressed for half a second",
+		.color = 0xaaaaaa};
+	struct text_buffer_line lines[8];
+	size_t n_lines = 0;
+	lines[n_lines++] = (struct text_buffer_line){.spans = &head, .n_spans = 1};
+	lines[n_lines++] = (struct text_buffer_line){.spans = route, .n_spans = 3};
+	lines[n_lines++] = (struct text_buffer_line){.spans = &info, .n_spans = 1};
+	if (p->target_gone) {
+		lines[n_lines++] = (struct text_buffer_line){.spans = &note, .n_spans = 1};
+	}
+	lines[n_lines++] = (struct text_buffer_line){.spans = NULL, .n_spans = 0};
+	lines[n_lines++] = (struct text_buffer_line){.spans = &keys, .n_spans = 1};
+	lines[n_lines++] = (struct text_buffer_line){.spans = &quiet, .n_spans = 1};
 	struct box_spec spec = {
 		.scale = 1.0f,
 		.background = 0x262626,
@@ -111,7 +135,7 @@ static void prompt_render(struct prompt *p) {
 		.padding = 18,
 		.line_spacing = 6,
 		.lines = lines,
-		.n_lines = sizeof(lines) / sizeof(lines[0]),
+		.n_lines = n_lines,
 	};
 	int w, h;
 	if (!text_buffer_measure_box(server->text, &spec, &w, &h)) {
@@ -162,7 +186,7 @@ static void prompt_show_head(struct cordon_server *server) {
 	struct prompt *p = prompt_head(server);
 	if (p != NULL && p->shown_ms < 0) {
 		prompt_render(p);
-		p->shown_ms = now_ms();
+		p->shown_ms = prompt_now_ms();
 		/* No guest cursor image over a prompt. */
 		cursor_guest_refresh(server);
 	}
@@ -187,20 +211,34 @@ static void prompt_destroy(struct prompt *p) {
 		prompt_show_head(server);
 	}
 	cursor_guest_refresh(server);
+	if (wl_list_empty(&server->prompts)) {
+		input_prompts_closed(server);
+	}
 }
 
-static void prompt_decide(struct prompt *p, bool allow, const char *how) {
+enum prompt_how {
+	PROMPT_BY_KEY,
+	PROMPT_BY_IPC,
+	PROMPT_BY_TIMEOUT,  /* also shutting down */
+};
+
+static void prompt_decide(struct prompt *p, bool allow, const char *how,
+		enum prompt_how by) {
 	wlr_log(WLR_INFO, "prompt %u: %s → %s %s (%s)", p->id, p->from, p->to,
 		allow ? "allowed" : "denied", how);
 	prompt_broadcast(p, "answered", allow ? "allow" : "deny");
+	if (by != PROMPT_BY_KEY) {
+		/* The user may be reaching for Y right now: that key is not the guest's. */
+		p->server->prompt_vanished_ms = prompt_now_ms();
+	}
 	prompt_answer_fn answer = p->answer;
 	void *data = p->data;
 	prompt_destroy(p);
-	answer(data, allow);
+	answer(data, allow, by != PROMPT_BY_TIMEOUT);
 }
 
 static int handle_prompt_timeout(void *data) {
-	prompt_decide(data, false, "timed out");
+	prompt_decide(data, false, "timed out", PROMPT_BY_TIMEOUT);
 	return 0;
 }
 
@@ -232,6 +270,7 @@ struct prompt *prompt_create(struct cordon_server *server,
 	p->from_color = from->color;
 	p->to_color = to->color;
 	p->shown_ms = -1;
+	p->pastes = 1;
 	p->answer = answer;
 	p->data = data;
 	p->timer = wl_event_loop_add_timer(server->loop, handle_prompt_timeout, p);
@@ -243,7 +282,12 @@ struct prompt *prompt_create(struct cordon_server *server,
 		return NULL;
 	}
 	wl_event_source_timer_update(p->timer, server->config->clipboard.timeout_ms);
+	bool first = wl_list_empty(&server->prompts);
 	wl_list_insert(server->prompts.prev, &p->link);
+	if (first) {
+		/* Keys the focused client holds must not repeat behind the prompt. */
+		input_prompts_opened(server);
+	}
 	prompt_show_head(server);
 	prompt_broadcast(p, "new", NULL);
 	return p;
@@ -260,31 +304,73 @@ void prompt_set_size(struct prompt *p, size_t size) {
 void prompt_withdraw(struct prompt *p) {
 	wlr_log(WLR_INFO, "prompt %u: withdrawn, its source went away", p->id);
 	prompt_broadcast(p, "withdrawn", NULL);
+	p->server->prompt_vanished_ms = prompt_now_ms();
 	prompt_destroy(p);
+}
+
+void prompt_add_paste(struct prompt *p) {
+	p->pastes++;
+}
+
+void prompt_set_target_gone(struct prompt *p, int grant_s) {
+	if (p->target_gone) {
+		return;
+	}
+	p->target_gone = true;
+	p->grant_s = grant_s;
+	prompt_broadcast(p, "target-gone", NULL);
+	if (p->tree != NULL) {
+		prompt_render(p);
+	}
 }
 
 bool prompt_active(struct cordon_server *server) {
 	return !wl_list_empty(&server->prompts);
 }
 
-void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed) {
+bool prompt_late_key(struct cordon_server *server, xkb_keysym_t sym) {
+	if (server->prompt_vanished_ms <= 0 ||
+			prompt_now_ms() - server->prompt_vanished_ms >= PROMPT_LATE_KEY_MS) {
+		return false;
+	}
+	switch (xkb_keysym_to_lower(sym)) {
+	case XKB_KEY_y:
+	case XKB_KEY_n:
+	case XKB_KEY_Escape:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pressed,
+		int64_t quiet_since_ms) {
 	struct prompt *p = prompt_head(server);
 	if (p == NULL || !pressed) {
 		return;
 	}
-	/* A key already on its way (typing, auto-repeat) must not answer. */
-	if (now_ms() - p->shown_ms < PROMPT_GUARD_MS) {
+	/*
+	 * Only a key after a pause the user made while looking at the prompt
+	 * answers it: a run of typing begun before it (at any pace), a held key
+	 * or its repeat never does. The pause counts from the later of the
+	 * prompt's appearance and the keyboard's last activity.
+	 */
+	if (quiet_since_ms < 0) {
+		return;
+	}
+	int64_t since = quiet_since_ms > p->shown_ms ? quiet_since_ms : p->shown_ms;
+	if (p->shown_ms < 0 || prompt_now_ms() - since < PROMPT_GUARD_MS) {
 		return;
 	}
 	switch (xkb_keysym_to_lower(sym)) {
 	case XKB_KEY_y:
-		prompt_decide(p, true, "key Y");
+		prompt_decide(p, true, "key Y", PROMPT_BY_KEY);
 		break;
 	case XKB_KEY_n:
 	case XKB_KEY_Escape: {
 		/* No to one paste of a flow is no to the same flow still queued. */
 		char *from = strdup(p->from), *to = strdup(p->to);
-		prompt_decide(p, false, "key");
+		prompt_decide(p, false, "key", PROMPT_BY_KEY);
 		while (from != NULL && to != NULL) {
 			struct prompt *q, *found = NULL;
 			wl_list_for_each(q, &server->prompts, link) {
@@ -296,7 +382,7 @@ void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pres
 			if (found == NULL) {
 				break;
 			}
-			prompt_decide(found, false, "denied with the one before");
+			prompt_decide(found, false, "denied with the one before", PROMPT_BY_KEY);
 		}
 		free(from);
 		free(to);
@@ -312,7 +398,7 @@ bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow) {
 	struct prompt *p;
 	wl_list_for_each(p, &server->prompts, link) {
 		if (p->id == id) {
-			prompt_decide(p, allow, "IPC");
+			prompt_decide(p, allow, "IPC", PROMPT_BY_IPC);
 			return true;
 		}
 	}
@@ -338,6 +424,8 @@ struct json_object *prompt_list(struct cordon_server *server) {
 		json_object_object_add(o, "size", p->size_known ?
 			json_object_new_int64((int64_t)p->size) : NULL);
 		json_object_object_add(o, "visible", json_object_new_boolean(p->shown_ms >= 0));
+		json_object_object_add(o, "target_gone", json_object_new_boolean(p->target_gone));
+		json_object_object_add(o, "pastes", json_object_new_int64(p->pastes));
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -346,6 +434,6 @@ struct json_object *prompt_list(struct cordon_server *server) {
 void prompt_finish(struct cordon_server *server) {
 	/* Denies what is still pending, so every transfer ends cleanly. */
 	while (!wl_list_empty(&server->prompts)) {
-		prompt_decide(prompt_head(server), false, "shutting down");
+		prompt_decide(prompt_head(server), false, "shutting down", PROMPT_BY_TIMEOUT);
 	}
 }

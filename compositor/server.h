@@ -99,6 +99,11 @@ struct cordon_server {
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
 	uint32_t next_prompt_id;
+	/* When the last prompt closed without a key (prompt.c), or 0. */
+	int64_t prompt_vanished_ms;
+	/* When the user's keyboards last saw a press or release (input.c), or 0. */
+	int64_t key_activity_ms;
+	struct wl_listener keyboard_focus_change;
 	struct cordon_ipc *ipc;
 
 	/* Domains: the host domain, config domains, sandbox domains. */

@@ -29,6 +29,7 @@ struct transfer {
 	off_t out_off;          /* payload written */
 	bool read_complete;
 	bool released;
+	bool target_gone;       /* the target closed its end before the release */
 	bool finishing;
 	bool busy;              /* in a handler that uses t after a callback */
 	bool free_later;        /* finished while busy: the handler frees it */
@@ -121,9 +122,18 @@ static int handle_transfer_out(int fd, uint32_t mask, void *data) {
 	struct transfer *t = data;
 	if (!t->read_complete || !t->released) {
 		/* Only watched for errors so far: the target gave up early. */
-		if (mask & (WL_EVENT_ERROR | WL_EVENT_HANGUP)) {
-			transfer_finish(t, false, "the target closed early");
+		if (!(mask & (WL_EVENT_ERROR | WL_EVENT_HANGUP))) {
+			return 0;
 		}
+		if (t->released || t->impl->target_gone == NULL) {
+			transfer_finish(t, false, "the target closed early");
+			return 0;
+		}
+		/* The question stays: the answer may still matter to a retry. */
+		transfer_remove_source(&t->out_source);
+		transfer_close_fd(&t->out_fd);
+		t->target_gone = true;
+		t->impl->target_gone(t);
 		return 0;
 	}
 	while ((size_t)t->out_off < t->bytes) {
@@ -315,6 +325,10 @@ void transfer_set_output(struct transfer *t, int fd) {
 }
 
 void transfer_release(struct transfer *t) {
+	if (t->target_gone) {
+		transfer_finish(t, false, "the target stopped waiting");
+		return;
+	}
 	if (!t->released && t->read_complete) {
 		wl_event_source_timer_update(t->timer, t->timeout_ms);
 	}
@@ -332,6 +346,10 @@ size_t transfer_bytes(struct transfer *t) {
 
 bool transfer_read_complete(struct transfer *t) {
 	return t->read_complete;
+}
+
+bool transfer_target_gone(struct transfer *t) {
+	return t->target_gone;
 }
 
 int transfer_steal_memfd(struct transfer *t, size_t *len) {

@@ -22,6 +22,13 @@ struct transfer_impl {
 	void (*read_done)(struct transfer *transfer, bool ok, const char *why);
 	/* The end: delivered to the target, or not (why). Called exactly once. */
 	void (*finished)(struct transfer *transfer, bool delivered, const char *why);
+	/*
+	 * The target closed its end before the transfer was released (Qt gives
+	 * up after a second). With this set the transfer goes on reading and
+	 * waiting for its release, which then ends it undelivered ("the target
+	 * stopped waiting"); without it the transfer ends at once. May be NULL.
+	 */
+	void (*target_gone)(struct transfer *transfer);
 };
 
 /* A transfer that reads; the source writes into transfer_input_fd(). */
@@ -43,6 +50,7 @@ void transfer_abort(struct transfer *transfer, const char *why);
 void *transfer_data(struct transfer *transfer);
 size_t transfer_bytes(struct transfer *transfer);
 bool transfer_read_complete(struct transfer *transfer);
+bool transfer_target_gone(struct transfer *transfer);
 /* Moves the payload out (a memfd and its length); the transfer keeps nothing. */
 int transfer_steal_memfd(struct transfer *transfer, size_t *len);
 

@@ -9,6 +9,7 @@
 #include "compositor/activation.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
+#include "compositor/input.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
@@ -216,13 +217,7 @@ static void view_keyboard_enter(struct cordon_server *server, struct cordon_view
 	/* The domain's own clipboard view must be the seat's before enter sends it. */
 	clipboard_focus_domain(server, view->domain);
 	/* Straight to the seat, past any grab still there: focus is cordon's to move. */
-	struct wlr_keyboard *kb = wlr_seat_get_keyboard(server->seat);
-	if (kb != NULL) {
-		wlr_seat_keyboard_enter(server->seat, surface, kb->keycodes,
-			kb->num_keycodes, &kb->modifiers);
-	} else {
-		wlr_seat_keyboard_enter(server->seat, surface, NULL, 0, NULL);
-	}
+	input_keyboard_enter(server, surface);
 }
 
 /*

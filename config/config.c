@@ -538,6 +538,7 @@ struct cordon_config *config_create_default(void) {
 	c->clipboard.default_policy = CONFIG_CLIP_ASK;
 	c->clipboard.max_bytes = 1 << 20;
 	c->clipboard.timeout_ms = 30 * 1000;
+	c->clipboard.grant_ms = 30 * 1000;
 	size_t n_mime = sizeof(default_mime) / sizeof(default_mime[0]);
 	c->clipboard.mime = calloc(n_mime + 1, sizeof(char *));
 	bool ok = c->font != NULL && c->clipboard.mime != NULL;

@@ -195,6 +195,7 @@ struct config_clipboard {
 	enum config_clip_policy default_policy; /* default ask */
 	size_t max_bytes;     /* default 1 MiB */
 	int timeout_ms;       /* default 30 s */
+	int grant_ms;         /* remembered answer to a target that gave up; 30 s, 0 off */
 	char **mime;          /* allow-list, NULL-terminated */
 };
 

@@ -359,6 +359,11 @@ void config_parse_clipboard(struct config_parse *p,
 			if (config_val_duration_ms(&it, 100, 3600 * 1000, &ms)) {
 				clip->timeout_ms = (int)ms;
 			}
+		} else if (strcmp(e->key, "grant") == 0) {
+			long long ms;
+			if (config_val_duration_ms(&it, 0, 3600 * 1000, &ms)) {
+				clip->grant_ms = (int)ms;
+			}
 		} else if (strcmp(e->key, "mime") == 0) {
 			config_val_list(&it, NULL, NULL, &clip->mime);
 		} else {

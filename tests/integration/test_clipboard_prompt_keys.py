@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Issue 4: the prompt is answered only by deliberate keys of the user.
 With a prompt up, Enter (and other keys) do not answer it; a Y typed
-within the first 500 ms is ignored; Y after that allows, N or Escape deny.
+within the first 500 ms is ignored; so is a Y typed less than 500 ms after
+another key (issue 9: the keyboard must have been quiet that long while the
+prompt is up); Y after a quiet half second allows, N or Escape deny.
 While the prompt is up the focused client gets no key at all (nor the
 release of the key that answered), and afterwards keys reach it again."""
 import os
@@ -79,7 +81,12 @@ def main():
         desk.keys('x', '-k', 'space', '-k', 'Tab')
         still_pending(pid, paste, 'x, space and Tab')
 
-        # --- Y allows ---
+        # --- a Y right after other keys is still part of that typing ---
+        desk.keys('x', '-k', 'y')
+        still_pending(pid, paste, 'a Y typed right after an x')
+
+        # --- Y after a quiet half second allows ---
+        time.sleep(GUARD + 0.2)
         desk.keys('y')
         rc, data = paste.wait(10)
         check_eq(data.decode(), TEXT, 'what beta pasted after Y')

@@ -84,6 +84,7 @@ static void check_defaults(struct cordon_config *c) {
 	assert_int_equal(c->clipboard.default_policy, CONFIG_CLIP_ASK);
 	assert_int_equal(c->clipboard.max_bytes, 1 << 20);
 	assert_int_equal(c->clipboard.timeout_ms, 30000);
+	assert_int_equal(c->clipboard.grant_ms, 30000);
 	const char *mime[] = { "text/plain;charset=utf-8", "text/plain",
 		"UTF8_STRING", "STRING", "TEXT", NULL };
 	for (size_t i = 0; mime[i]; i++) {
@@ -128,6 +129,28 @@ static void check_defaults(struct cordon_config *c) {
 		assert_int_equal(b->action, fixed[i].action);
 		assert_null(b->arg);
 	}
+}
+
+/* [clipboard] grant: a duration, 0 (off) allowed, at most an hour. */
+static void test_clipboard_grant(void **state) {
+	struct cordon_config *c = expect_ok("[clipboard]\ngrant = 0\n");
+	assert_int_equal(c->clipboard.grant_ms, 0);
+	config_destroy(c);
+	c = expect_ok("[clipboard]\ngrant = 45s\n");
+	assert_int_equal(c->clipboard.grant_ms, 45000);
+	config_destroy(c);
+	c = expect_ok("[clipboard]\ngrant = 1500ms\n");
+	assert_int_equal(c->clipboard.grant_ms, 1500);
+	config_destroy(c);
+	struct config_errors errs = { 0 };
+	c = load("[clipboard]\ngrant = 2h\n", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
+	c = load("[clipboard]\ngrant = 3601\n", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
 }
 
 static void test_defaults(void **state) {
@@ -1134,6 +1157,7 @@ int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_clipboard_grant),
 		cmocka_unit_test(test_crosvm_defaults),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_long_line),

@@ -720,6 +720,10 @@ struct json_object *clipboard_transfers(struct cordon_server *server) {
 	return json_object_new_array();
 }
 
+struct json_object *clipboard_grants(struct cordon_server *server) {
+	return json_object_new_array();
+}
+
 const char *config_kind_name(enum config_domain_kind kind) {
 	switch (kind) {
 	case CONFIG_DOMAIN_SOCKET: return "socket";
@@ -912,7 +916,8 @@ static void test_cmd_outputs(void **state) {
 static void test_cmd_clipboard(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"prompts\"}",
 		"{\"ok\":true,\"prompts\":[{\"id\":7,\"from\":\"work\",\"to\":\"bank\"}]}");
-	expect_cmd(*state, "{\"cmd\":\"transfers\"}", "{\"ok\":true,\"transfers\":[]}");
+	expect_cmd(*state, "{\"cmd\":\"transfers\"}",
+		"{\"ok\":true,\"transfers\":[],\"grants\":[]}");
 	expect_cmd(*state, "{\"cmd\":\"answer\",\"id\":7,\"decision\":\"maybe\"}",
 		"{\"ok\":false,\"error\":\"field 'decision' must be \\\"allow\\\" or \\\"deny\\\"\"}");
 	assert_int_equal(answered_allow, -1);

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""vkeyboard: a virtual keyboard that never sends its keymap.
+
+A tiny Wayland client in the wire style of vpointer.py: it binds wl_seat
+and zwp_virtual_keyboard_manager_v1, creates a virtual keyboard and then
+does nothing more (no keymap, no key) until stdin closes or says "quit".
+`ready` is printed once the keyboard exists. While it lives, every other
+client must still get a real keymap (xkb_v1) on its wl_keyboard: a
+keyboard without a keymap must never become the seat's.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vpointer  # noqa: E402
+from vpointer import Connection, Disconnected, ProtocolError, enc_uint, say  # noqa: E402
+
+VKM_INTERFACE = 'zwp_virtual_keyboard_manager_v1'
+VKM_CREATE_VIRTUAL_KEYBOARD = 0
+VK_DESTROY = 3
+
+
+def run():
+    conn = Connection(vpointer.socket_path())
+    conn.get_registry()
+    seat = conn.bind('wl_seat', 1)
+    manager = conn.bind(VKM_INTERFACE, 1)
+    if manager is None or seat is None:
+        say(f'error no {VKM_INTERFACE} or wl_seat on this socket')
+        return 1
+    keyboard = conn.new_id('zwp_virtual_keyboard_v1')
+    conn.send(manager, VKM_CREATE_VIRTUAL_KEYBOARD, enc_uint(seat) + enc_uint(keyboard))
+    conn.roundtrip()
+    say('ready')
+    for line in sys.stdin:
+        if line.strip() == 'quit':
+            break
+    conn.send(keyboard, VK_DESTROY)
+    conn.roundtrip()
+    conn.sock.close()
+    return 0
+
+
+def main():
+    try:
+        sys.exit(run())
+    except ProtocolError as e:
+        say(f'protocol-error {e}')
+        sys.exit(2)
+    except (Disconnected, OSError) as e:
+        say(f'disconnected {e}')
+        sys.exit(3)
+
+
+if __name__ == '__main__':
+    main()
