@@ -139,23 +139,57 @@ struct cordon_domain *domain_of_client(struct cordon_server *server,
 	return server->host_domain;
 }
 
+/*
+ * After accept fails for want of descriptors or memory the socket stays
+ * readable, and the level-triggered loop would call accept again at once,
+ * for ever, logging each time. Stop listening this long instead.
+ */
+#define DOMAIN_ACCEPT_PAUSE_MS 250
+
+static int handle_domain_accept_resume(void *data) {
+	struct cordon_domain *domain = data;
+	wl_event_source_fd_update(domain->listen_source, WL_EVENT_READABLE);
+	return 0;
+}
+
 static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	struct cordon_domain *domain = data;
 	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	if (client_fd < 0) {
-		if (errno != EAGAIN && errno != EINTR) {
+		int err = errno;
+		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+			if (!domain->accept_failing) {
+				errno = err;
+				wlr_log_errno(WLR_ERROR, "domain %s: cannot accept on %s; new "
+					"clients wait until cordon has room", domain->name,
+					domain->socket_path);
+				domain->accept_failing = true;
+			}
+			wl_event_source_fd_update(domain->listen_source, 0);
+			wl_event_source_timer_update(domain->accept_timer, DOMAIN_ACCEPT_PAUSE_MS);
+		} else if (err != EAGAIN && err != EINTR && err != ECONNABORTED) {
+			errno = err;
 			wlr_log_errno(WLR_ERROR, "domain %s: accept on %s", domain->name,
 				domain->socket_path);
 		}
 		return 0;
 	}
+	if (domain->accept_failing) {
+		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
+		domain->accept_failing = false;
+	}
 	int limit = domain->config ? domain->config->max_clients : CONFIG_DEFAULT_MAX_CLIENTS;
 	if (domain->n_clients >= limit) {
-		wlr_log(WLR_ERROR, "domain %s: refusing a client, max-clients %d reached",
-			domain->name, limit);
+		/* A guest that keeps connecting must not fill cordon's log. */
+		if (!domain->full_logged) {
+			wlr_log(WLR_ERROR, "domain %s: refusing clients, max-clients %d "
+				"reached", domain->name, limit);
+			domain->full_logged = true;
+		}
 		close(client_fd);
 		return 0;
 	}
+	domain->full_logged = false;
 	struct wl_client *client = wl_client_create(domain->server->display, client_fd);
 	if (client == NULL) {
 		wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed", domain->name);
@@ -249,8 +283,20 @@ static bool domain_listen(struct cordon_domain *domain) {
 	domain->listen_fd = fd;
 	domain->listen_source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
 		handle_domain_accept, domain);
-	if (domain->socket_path == NULL || domain->listen_source == NULL) {
+	domain->accept_timer = wl_event_loop_add_timer(server->loop,
+		handle_domain_accept_resume, domain);
+	if (domain->socket_path == NULL || domain->listen_source == NULL ||
+			domain->accept_timer == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
+		/* Nothing may call back into a domain its caller frees. */
+		if (domain->listen_source != NULL) {
+			wl_event_source_remove(domain->listen_source);
+			domain->listen_source = NULL;
+		}
+		if (domain->accept_timer != NULL) {
+			wl_event_source_remove(domain->accept_timer);
+			domain->accept_timer = NULL;
+		}
 		return false;
 	}
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
@@ -315,6 +361,9 @@ void domain_remove(struct cordon_domain *domain) {
 	domain_disconnect_clients(domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
+	}
+	if (domain->accept_timer != NULL) {
+		wl_event_source_remove(domain->accept_timer);
 	}
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);

@@ -29,6 +29,10 @@ struct cordon_domain {
 	char *socket_dir;            /* directory cordon created, or NULL */
 	int listen_fd;
 	struct wl_event_source *listen_source;
+	/* accept paused after it ran out of descriptors (see domain.c) */
+	struct wl_event_source *accept_timer;
+	bool accept_failing;         /* said once until an accept works */
+	bool full_logged;            /* max-clients refusal said once */
 
 	struct wl_list clients;      /* domain_client.link */
 	int n_clients;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
 #include "compositor/ipc.h"
@@ -25,6 +26,32 @@
 #define IPC_TOO_LARGE_REPLY \
 	"{\"ok\":false,\"error\":\"request too large (limit 65536 bytes)\"}"
 
+/*
+ * Connections at once. Each holds a 64 KiB line buffer and a file
+ * descriptor; past this a new one is told so and closed, which keeps the
+ * descriptors for the domains' clients.
+ */
+#define IPC_MAX_CONNECTIONS 128
+#define IPC_TOO_MANY_REPLY \
+	"{\"ok\":false,\"error\":\"too many IPC connections (limit 128)\"}\n"
+
+/*
+ * A request begun must end within this, and the first one must arrive
+ * within this of connecting: a client that trickles a line (slowloris),
+ * stops halfway or never says anything would otherwise hold its slot for
+ * ever. Idle connections between requests (subscribers, status bars) stay.
+ */
+#define IPC_REQUEST_TIMEOUT_MS 10000
+#define IPC_TIMEOUT_REPLY \
+	"{\"ok\":false,\"error\":\"no whole request within 10 s\"}"
+
+/*
+ * After accept fails for want of descriptors or memory the listening
+ * socket stays readable: the level-triggered loop would call us again at
+ * once, for ever. Stop listening this long instead.
+ */
+#define IPC_ACCEPT_PAUSE_MS 250
+
 struct cordon_ipc {
 	struct wl_event_loop *loop;
 	char *path;
@@ -36,6 +63,13 @@ struct cordon_ipc {
 	ipc_dispatch_fn dispatch;
 	void *data;
 	struct wl_list connections; /* ipc_connection.link */
+	int n_connections;
+	bool full_logged;             /* at IPC_MAX_CONNECTIONS, said once */
+	struct wl_event_source *accept_timer; /* resumes a paused accept */
+	bool accept_failing;          /* said once until an accept works */
+	/* One timer for every connection's deadline: no descriptor each. */
+	struct wl_event_source *deadline_timer;
+	bool deadline_armed;
 };
 
 struct ipc_connection {
@@ -49,8 +83,11 @@ struct ipc_connection {
 	struct ipc_linebuf in;
 	char *out;
 	size_t out_start, out_end, out_cap;
+	/* While it owes a request: when it is cut off (CLOCK_MONOTONIC ms). */
+	int64_t deadline_ms;          /* 0: owes nothing */
 
 	bool subscribed;
+	bool answered; /* a request came in whole: idle from now on is fine */
 	bool eof;      /* the client sent everything it will send */
 	bool stalled;  /* complete lines wait in `in` until output drains */
 	bool closing;  /* take no more requests; close once output is written */
@@ -249,9 +286,14 @@ static size_t conn_pending(const struct ipc_connection *conn) {
 
 static void conn_free(struct ipc_connection *conn) {
 	wl_list_remove(&conn->link);
+	conn->ipc->n_connections--;
+	if (conn->ipc->n_connections < IPC_MAX_CONNECTIONS) {
+		conn->ipc->full_logged = false;
+	}
 	if (conn->source) {
 		wl_event_source_remove(conn->source);
 	}
+
 	/*
 	 * Closing a Unix socket with unread input makes the client's next read
 	 * fail with ECONNRESET instead of EOF, which hides the error reply it
@@ -395,6 +437,7 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	if (conn->dead || conn->closing) {
 		return false;
 	}
+	conn->answered = true;
 	char *reply = ipc_handle_request(line, len, conn_dispatch, conn,
 		conn->ipc);
 	if (!reply) {
@@ -415,6 +458,36 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	return true;
 }
 
+/*
+ * The clock runs while the client owes the rest of a line; lines held back
+ * by full output (stalled) are complete and wait on cordon, not on it.
+ */
+static int64_t ipc_now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The sweep runs once a second while any connection owes a request. */
+static void ipc_arm_deadlines(struct cordon_ipc *ipc) {
+	if (!ipc->deadline_armed &&
+			wl_event_source_timer_update(ipc->deadline_timer, 1000) == 0) {
+		ipc->deadline_armed = true;
+	}
+}
+
+static void conn_update_timer(struct ipc_connection *conn) {
+	bool owes = (conn->in.len > 0 || !conn->answered) && !conn->stalled &&
+		!conn->closing;
+	if (!owes) {
+		conn->deadline_ms = 0;
+	} else if (conn->deadline_ms == 0) {
+		/* From the first byte owed: trickling more does not extend it. */
+		conn->deadline_ms = ipc_now_ms() + IPC_REQUEST_TIMEOUT_MS;
+		ipc_arm_deadlines(conn->ipc);
+	}
+}
+
 static void conn_commit(struct ipc_connection *conn, size_t n) {
 	enum ipc_linebuf_result result =
 		ipc_linebuf_commit(&conn->in, n, conn_handle_line, conn);
@@ -424,6 +497,40 @@ static void conn_commit(struct ipc_connection *conn, size_t n) {
 		conn_send(conn, IPC_TOO_LARGE_REPLY, strlen(IPC_TOO_LARGE_REPLY));
 		conn->closing = true;
 	}
+	if (!conn->dead) {
+		conn_update_timer(conn);
+	}
+}
+
+static void conn_timeout(struct ipc_connection *conn) {
+	wlr_log(WLR_ERROR, "IPC: client pid %d on %s %s within %d s; "
+		"disconnecting it", (int)conn->pid, conn->ipc->path,
+		conn->in.len > 0 ? "did not finish its request" : "sent no request",
+		IPC_REQUEST_TIMEOUT_MS / 1000);
+	/* Busy: a failed send only marks the connection dead. */
+	conn->busy = true;
+	conn_send(conn, IPC_TIMEOUT_REPLY, strlen(IPC_TIMEOUT_REPLY));
+	conn->busy = false;
+	conn_free(conn);
+}
+
+static int handle_deadlines(void *data) {
+	struct cordon_ipc *ipc = data;
+	ipc->deadline_armed = false;
+	int64_t now = ipc_now_ms();
+	bool pending = false;
+	struct ipc_connection *conn, *tmp;
+	wl_list_for_each_safe(conn, tmp, &ipc->connections, link) {
+		if (conn->deadline_ms != 0 && conn->deadline_ms <= now) {
+			conn_timeout(conn);
+		} else if (conn->deadline_ms != 0) {
+			pending = true;
+		}
+	}
+	if (pending) {
+		ipc_arm_deadlines(ipc);
+	}
+	return 0;
 }
 
 static void conn_read(struct ipc_connection *conn) {
@@ -476,6 +583,7 @@ static void conn_settle(struct ipc_connection *conn) {
 		conn_close(conn);
 		return;
 	}
+	conn_update_timer(conn);
 	conn_update_mask(conn);
 }
 
@@ -505,15 +613,37 @@ static int handle_connection_fd(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
+static int handle_accept_resume(void *data) {
+	struct cordon_ipc *ipc = data;
+	wl_event_source_fd_update(ipc->source, WL_EVENT_READABLE);
+	return 0;
+}
+
 static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	struct cordon_ipc *ipc = data;
 	int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (client < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-				errno != ECONNABORTED) {
+		int err = errno;
+		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+			/* Once per spell of failures, not once per try. */
+			if (!ipc->accept_failing) {
+				errno = err;
+				wlr_log_errno(WLR_ERROR, "IPC: cannot accept on %s; new "
+					"connections wait until cordon has room", ipc->path);
+				ipc->accept_failing = true;
+			}
+			wl_event_source_fd_update(ipc->source, 0);
+			wl_event_source_timer_update(ipc->accept_timer, IPC_ACCEPT_PAUSE_MS);
+		} else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR &&
+				err != ECONNABORTED) {
+			errno = err;
 			wlr_log_errno(WLR_ERROR, "IPC: accept on %s failed", ipc->path);
 		}
 		return 0;
+	}
+	if (ipc->accept_failing) {
+		wlr_log(WLR_INFO, "IPC: accepting connections on %s again", ipc->path);
+		ipc->accept_failing = false;
 	}
 
 	/* The socket's mode already keeps others out; this is the real check. */
@@ -528,6 +658,23 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 		wlr_log(WLR_ERROR, "IPC: refused pid %d of uid %u on %s: only "
 			"uid %u may connect", (int)cred.pid, (unsigned)cred.uid,
 			ipc->path, (unsigned)geteuid());
+		close(client);
+		return 0;
+	}
+
+	if (ipc->n_connections >= IPC_MAX_CONNECTIONS) {
+		if (!ipc->full_logged) {
+			wlr_log(WLR_ERROR, "IPC: %d connections open on %s; refusing "
+				"new ones (pid %d first) until one closes",
+				ipc->n_connections, ipc->path, (int)cred.pid);
+			ipc->full_logged = true;
+		}
+		/* Best effort: the line fits an empty socket buffer. */
+		if (send(client, IPC_TOO_MANY_REPLY, strlen(IPC_TOO_MANY_REPLY),
+				MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			wlr_log_errno(WLR_DEBUG, "IPC: telling pid %d it was refused",
+				(int)cred.pid);
+		}
 		close(client);
 		return 0;
 	}
@@ -555,6 +702,8 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 		return 0;
 	}
 	wl_list_insert(&ipc->connections, &conn->link);
+	ipc->n_connections++;
+	conn_update_timer(conn);
 	wlr_log(WLR_DEBUG, "IPC: client pid %d connected", (int)cred.pid);
 	return 0;
 }
@@ -664,7 +813,9 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	}
 	ipc->source = wl_event_loop_add_fd(loop, ipc->fd, WL_EVENT_READABLE,
 		handle_listen_fd, ipc);
-	if (!ipc->source) {
+	ipc->accept_timer = wl_event_loop_add_timer(loop, handle_accept_resume, ipc);
+	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
+	if (!ipc->source || !ipc->accept_timer || !ipc->deadline_timer) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
 		goto fail;
 	}
@@ -672,6 +823,15 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	return ipc;
 
 fail:
+	if (ipc->source) {
+		wl_event_source_remove(ipc->source);
+	}
+	if (ipc->accept_timer) {
+		wl_event_source_remove(ipc->accept_timer);
+	}
+	if (ipc->deadline_timer) {
+		wl_event_source_remove(ipc->deadline_timer);
+	}
 	if (bound) {
 		unlink(path);
 	}
@@ -698,6 +858,8 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 		conn_free(conn);
 	}
 	wl_event_source_remove(ipc->source);
+	wl_event_source_remove(ipc->accept_timer);
+	wl_event_source_remove(ipc->deadline_timer);
 	close(ipc->fd);
 	struct stat st;
 	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev &&
