@@ -161,6 +161,8 @@ int main(int argc, char *argv[]) {
 	wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, NULL);
 	/* A client dying mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Nor a log meeting a file size limit: the write fails with EFBIG. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	struct cordon_server *server = server_create(config);
 	if (server == NULL) {
