@@ -70,6 +70,9 @@ struct cordon_ipc {
 	/* One timer for every connection's deadline: no descriptor each. */
 	struct wl_event_source *deadline_timer;
 	bool deadline_armed;
+	/* Watches the socket file, to bind it again if it is removed. */
+	struct wl_event_source *socket_timer;
+	bool socket_lost, socket_retrying;
 };
 
 struct ipc_connection {
@@ -713,47 +716,152 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * refuses connections is stale. A live one belongs to a running instance.
  */
 static bool remove_stale_socket(const char *path,
-		const struct sockaddr_un *addr) {
+		const struct sockaddr_un *addr, enum wlr_log_importance level) {
 	struct stat st;
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT) {
 			return true;
 		}
-		wlr_log_errno(WLR_ERROR, "IPC: cannot stat %s", path);
+		wlr_log_errno(level, "IPC: cannot stat %s", path);
 		return false;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		wlr_log(WLR_ERROR, "IPC: %s exists and is not a socket; "
+		wlr_log(level, "IPC: %s exists and is not a socket; "
 			"not replacing it", path);
 		return false;
 	}
 	/* Non-blocking: a live listener with a full backlog says EAGAIN. */
 	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: socket() to probe %s failed", path);
+		wlr_log_errno(level, "IPC: socket() to probe %s failed", path);
 		return false;
 	}
 	int ret = connect(probe, (const struct sockaddr *)addr, sizeof(*addr));
 	int err = errno;
 	close(probe);
 	if (ret == 0 || err == EAGAIN || err == EINPROGRESS) {
-		wlr_log(WLR_ERROR, "IPC: %s is live: another compositor "
+		wlr_log(level, "IPC: %s is live: another compositor "
 			"listens on it", path);
 		return false;
 	}
 	if (err != ECONNREFUSED) {
 		errno = err;
-		wlr_log_errno(WLR_ERROR, "IPC: cannot probe the existing socket %s",
+		wlr_log_errno(level, "IPC: cannot probe the existing socket %s",
 			path);
 		return false;
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot remove the stale socket %s",
+		wlr_log_errno(level, "IPC: cannot remove the stale socket %s",
 			path);
 		return false;
 	}
 	wlr_log(WLR_INFO, "IPC: removed the stale socket %s", path);
 	return true;
+}
+
+/*
+ * Binds and listens on path, mode 0600 from birth: no window where another
+ * user could connect. Returns the fd, or -1 with the reason logged at
+ * level and nothing left behind; *bound is the file made.
+ */
+static int ipc_bind(const char *path, const struct sockaddr_un *addr,
+		struct stat *bound, enum wlr_log_importance level) {
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		wlr_log_errno(level, "IPC: socket() for %s failed", path);
+		return -1;
+	}
+	mode_t old_umask = umask(0177);
+	int ret = bind(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	int err = errno;
+	umask(old_umask);
+	if (ret < 0) {
+		errno = err;
+		wlr_log_errno(level, "IPC: cannot bind %s", path);
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, 0600) < 0 || stat(path, bound) < 0) {
+		wlr_log_errno(level, "IPC: cannot make %s mode 0600", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 16) < 0) {
+		wlr_log_errno(level, "IPC: cannot listen on %s", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* How often cordon looks whether its socket file is still there. */
+#define IPC_SOCKET_CHECK_MS 1000
+
+/*
+ * A socket file removed under cordon (rm -rf of the runtime directory)
+ * leaves its connections running but lets no cordonctl in. Once the file is
+ * gone it is bound again at the same path (when its directory is back:
+ * domain.c makes it again); connected clients never notice.
+ */
+static int handle_socket_check(void *data) {
+	struct cordon_ipc *ipc = data;
+	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+	struct stat st;
+	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev && st.st_ino == ipc->ino) {
+		return 0;
+	}
+	if (!ipc->socket_lost) {
+		wlr_log(WLR_ERROR, "IPC: %s was removed; binding it again", ipc->path);
+		ipc->socket_lost = true;
+	}
+	/* Quietly after the first try: the reason was said then. */
+	enum wlr_log_importance level = ipc->socket_retrying ? WLR_DEBUG : WLR_ERROR;
+	ipc->socket_retrying = true;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	memcpy(addr.sun_path, ipc->path, strlen(ipc->path) + 1);
+	/* Its directory too, if that went: private and ours, as before. */
+	char dir[sizeof(addr.sun_path)];
+	memcpy(dir, ipc->path, strlen(ipc->path) + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			wlr_log(WLR_INFO, "IPC: made %s again", dir);
+		}
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+			wlr_log(level, "IPC: %s is not a directory of ours", dir);
+			return 0;
+		}
+	}
+	if (!remove_stale_socket(ipc->path, &addr, level)) {
+		return 0;
+	}
+	int fd = ipc_bind(ipc->path, &addr, &st, level);
+	if (fd < 0) {
+		return 0;
+	}
+	struct wl_event_source *source = wl_event_loop_add_fd(ipc->loop, fd,
+		WL_EVENT_READABLE, handle_listen_fd, ipc);
+	if (!source) {
+		wlr_log(level, "IPC: cannot add %s to the event loop", ipc->path);
+		unlink(ipc->path);
+		close(fd);
+		return 0;
+	}
+	wl_event_source_remove(ipc->source);
+	close(ipc->fd);
+	ipc->source = source;
+	ipc->fd = fd;
+	ipc->dev = st.st_dev;
+	ipc->ino = st.st_ino;
+	ipc->socket_lost = ipc->socket_retrying = false;
+	/* A paused accept resumes with the new socket. */
+	ipc->accept_failing = false;
+	wl_event_source_timer_update(ipc->accept_timer, 0);
+	wlr_log(WLR_INFO, "IPC: listening on %s again", ipc->path);
+	return 0;
 }
 
 struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
@@ -767,7 +875,7 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 		return NULL;
 	}
 	memcpy(addr.sun_path, path, path_len + 1);
-	if (!remove_stale_socket(path, &addr)) {
+	if (!remove_stale_socket(path, &addr, WLR_ERROR)) {
 		return NULL;
 	}
 
@@ -783,39 +891,22 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	wl_list_init(&ipc->connections);
 	bool bound = false;
 
-	ipc->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct stat st;
+	ipc->fd = ipc_bind(path, &addr, &st, WLR_ERROR);
 	if (ipc->fd < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: socket() for %s failed", path);
-		goto fail;
-	}
-	/* The umask makes the file 0600 from birth: no window where another
-	 * user could connect before the chmod below. */
-	mode_t old_umask = umask(0177);
-	int ret = bind(ipc->fd, (struct sockaddr *)&addr, sizeof(addr));
-	int err = errno;
-	umask(old_umask);
-	if (ret < 0) {
-		errno = err;
-		wlr_log_errno(WLR_ERROR, "IPC: cannot bind %s", path);
 		goto fail;
 	}
 	bound = true;
-	struct stat st;
-	if (chmod(path, 0600) < 0 || stat(path, &st) < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot make %s mode 0600", path);
-		goto fail;
-	}
 	ipc->dev = st.st_dev;
 	ipc->ino = st.st_ino;
-	if (listen(ipc->fd, 16) < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot listen on %s", path);
-		goto fail;
-	}
 	ipc->source = wl_event_loop_add_fd(loop, ipc->fd, WL_EVENT_READABLE,
 		handle_listen_fd, ipc);
 	ipc->accept_timer = wl_event_loop_add_timer(loop, handle_accept_resume, ipc);
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
-	if (!ipc->source || !ipc->accept_timer || !ipc->deadline_timer) {
+	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
+	if (!ipc->source || !ipc->accept_timer || !ipc->deadline_timer ||
+			!ipc->socket_timer ||
+			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
 		goto fail;
 	}
@@ -831,6 +922,9 @@ fail:
 	}
 	if (ipc->deadline_timer) {
 		wl_event_source_remove(ipc->deadline_timer);
+	}
+	if (ipc->socket_timer) {
+		wl_event_source_remove(ipc->socket_timer);
 	}
 	if (bound) {
 		unlink(path);
@@ -860,6 +954,7 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 	wl_event_source_remove(ipc->source);
 	wl_event_source_remove(ipc->accept_timer);
 	wl_event_source_remove(ipc->deadline_timer);
+	wl_event_source_remove(ipc->socket_timer);
 	close(ipc->fd);
 	struct stat st;
 	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev &&
