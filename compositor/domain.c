@@ -11,6 +11,7 @@
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
 #include "compositor/server.h"
+#include "compositor/util.h"
 #include "compositor/view.h"
 
 static void domain_client_free(void *data) {
@@ -152,31 +153,36 @@ static int handle_domain_accept_resume(void *data) {
 	return 0;
 }
 
+/* Stops listening for a while; said once per spell of failures. */
+static void domain_pause_accept(struct cordon_domain *domain, int err) {
+	if (!domain->accept_failing) {
+		errno = err;
+		wlr_log_errno(WLR_ERROR, "domain %s: cannot accept on %s; new clients "
+			"wait until cordon has room", domain->name, domain->socket_path);
+		domain->accept_failing = true;
+	}
+	wl_event_source_fd_update(domain->listen_source, 0);
+	wl_event_source_timer_update(domain->accept_timer, DOMAIN_ACCEPT_PAUSE_MS);
+}
+
 static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	struct cordon_domain *domain = data;
+	/* The client's fd and the loop's dup of it. */
+	if (!fd_room(fd, 2)) {
+		domain_pause_accept(domain, errno);
+		return 0;
+	}
 	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	if (client_fd < 0) {
 		int err = errno;
 		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-			if (!domain->accept_failing) {
-				errno = err;
-				wlr_log_errno(WLR_ERROR, "domain %s: cannot accept on %s; new "
-					"clients wait until cordon has room", domain->name,
-					domain->socket_path);
-				domain->accept_failing = true;
-			}
-			wl_event_source_fd_update(domain->listen_source, 0);
-			wl_event_source_timer_update(domain->accept_timer, DOMAIN_ACCEPT_PAUSE_MS);
+			domain_pause_accept(domain, err);
 		} else if (err != EAGAIN && err != EINTR && err != ECONNABORTED) {
 			errno = err;
 			wlr_log_errno(WLR_ERROR, "domain %s: accept on %s", domain->name,
 				domain->socket_path);
 		}
 		return 0;
-	}
-	if (domain->accept_failing) {
-		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
-		domain->accept_failing = false;
 	}
 	int limit = domain->config ? domain->config->max_clients : CONFIG_DEFAULT_MAX_CLIENTS;
 	if (domain->n_clients >= limit) {
@@ -192,9 +198,20 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	domain->full_logged = false;
 	struct wl_client *client = wl_client_create(domain->server->display, client_fd);
 	if (client == NULL) {
-		wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed", domain->name);
+		/* The loop dups the fd: one descriptor short of the limit. */
+		int err = errno;
+		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+			domain_pause_accept(domain, err);
+		} else {
+			wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed",
+				domain->name);
+		}
 		close(client_fd);
 		return 0;
+	}
+	if (domain->accept_failing) {
+		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
+		domain->accept_failing = false;
 	}
 	struct domain_client *record = domain_attach(domain, client);
 	if (record == NULL) {

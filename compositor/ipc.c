@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <wlr/util/log.h>
 #include "compositor/ipc.h"
+#include "compositor/util.h"
 
 /* Room for one full line and its newline. */
 #define IPC_LINEBUF_SIZE (IPC_MAX_REQUEST + 1)
@@ -622,31 +623,40 @@ static int handle_accept_resume(void *data) {
 	return 0;
 }
 
+static bool out_of_room(int err) {
+	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/* Stops listening for IPC_ACCEPT_PAUSE_MS; said once per spell of failures. */
+static void ipc_pause_accept(struct cordon_ipc *ipc, int err) {
+	if (!ipc->accept_failing) {
+		errno = err;
+		wlr_log_errno(WLR_ERROR, "IPC: cannot accept on %s; new connections "
+			"wait until cordon has room", ipc->path);
+		ipc->accept_failing = true;
+	}
+	wl_event_source_fd_update(ipc->source, 0);
+	wl_event_source_timer_update(ipc->accept_timer, IPC_ACCEPT_PAUSE_MS);
+}
+
 static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	struct cordon_ipc *ipc = data;
+	/* The connection's fd and the loop's dup of it. */
+	if (!fd_room(fd, 2)) {
+		ipc_pause_accept(ipc, errno);
+		return 0;
+	}
 	int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (client < 0) {
 		int err = errno;
-		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-			/* Once per spell of failures, not once per try. */
-			if (!ipc->accept_failing) {
-				errno = err;
-				wlr_log_errno(WLR_ERROR, "IPC: cannot accept on %s; new "
-					"connections wait until cordon has room", ipc->path);
-				ipc->accept_failing = true;
-			}
-			wl_event_source_fd_update(ipc->source, 0);
-			wl_event_source_timer_update(ipc->accept_timer, IPC_ACCEPT_PAUSE_MS);
+		if (out_of_room(err)) {
+			ipc_pause_accept(ipc, err);
 		} else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR &&
 				err != ECONNABORTED) {
 			errno = err;
 			wlr_log_errno(WLR_ERROR, "IPC: accept on %s failed", ipc->path);
 		}
 		return 0;
-	}
-	if (ipc->accept_failing) {
-		wlr_log(WLR_INFO, "IPC: accepting connections on %s again", ipc->path);
-		ipc->accept_failing = false;
 	}
 
 	/* The socket's mode already keeps others out; this is the real check. */
@@ -697,12 +707,22 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	conn->source = wl_event_loop_add_fd(ipc->loop, client, conn->mask,
 		handle_connection_fd, conn);
 	if (!conn->source) {
-		wlr_log(WLR_ERROR, "IPC: cannot watch the connection of pid %d",
-			(int)cred.pid);
+		/* The loop dups the fd: one descriptor short of the limit. */
+		int err = errno;
+		if (out_of_room(err)) {
+			ipc_pause_accept(ipc, err);
+		} else {
+			wlr_log(WLR_ERROR, "IPC: cannot watch the connection of pid %d",
+				(int)cred.pid);
+		}
 		ipc_linebuf_finish(&conn->in);
 		free(conn);
 		close(client);
 		return 0;
+	}
+	if (ipc->accept_failing) {
+		wlr_log(WLR_INFO, "IPC: accepting connections on %s again", ipc->path);
+		ipc->accept_failing = false;
 	}
 	wl_list_insert(&ipc->connections, &conn->link);
 	ipc->n_connections++;

@@ -11,7 +11,8 @@ does not spin. With its descriptors exhausted (RLIMIT_NOFILE lowered under
 it) accept fails: cordon pauses listening instead of calling accept again
 in a busy loop that fills its log (it did: 3 GB within minutes), and once
 descriptors are free the IPC client and the guest client that waited are
-served; nothing is lost."""
+served (a connection is accepted only when it can be served: the loop's
+dup of its fd must fit too); nothing is lost."""
 import json
 import os
 import resource
@@ -196,7 +197,9 @@ def main():
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (n_fds(pid) + 10, hard))
         hogs = [connect(c.ipc_path) for _ in range(20)]
         for s in hogs:
-            s.send(b'{"cmd":"version"}\n')  # answered: they may stay idle
+            # Accepted ones are answered and may stay idle; the rest wait in
+            # the backlog. None is accepted and then dropped.
+            s.send(b'{"cmd":"version"}\n')
         time.sleep(1)
         check(n_fds(pid) <= base_fds + 12, f'cordon has {n_fds(pid)} descriptors '
                                            f'with its limit lowered')
@@ -216,6 +219,9 @@ def main():
         # ... and is served once descriptors are free: nothing was lost.
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (soft, hard))
         for s in hogs:
+            reply = read_reply(s, timeout=10)
+            check(reply is not None and reply.get('ok') is True,
+                  f'a request sent while cordon was out of descriptors got {reply!r}')
             s.close()
         late.expect(r'^ready$', timeout=10)
         c.wait_window(title='late')
