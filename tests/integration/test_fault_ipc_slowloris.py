@@ -12,7 +12,8 @@ it) accept fails: cordon pauses listening instead of calling accept again
 in a busy loop that fills its log (it did: 3 GB within minutes), and once
 descriptors are free the IPC client and the guest client that waited are
 served (a connection is accepted only when it can be served: the loop's
-dup of its fd must fit too); nothing is lost."""
+dup of its fd must fit too), and so are a guest client and a host client
+that connected meanwhile; nothing is lost."""
 import json
 import os
 import resource
@@ -207,13 +208,25 @@ def main():
         log(f'cordon CPU with its descriptors exhausted: {spent:.3f} s/s')
         check(spent < 0.3, f'cordon used {spent:.2f} s of CPU per second while out of '
                            f'descriptors (a busy accept loop)')
-        check_eq(log_count(c, 'cannot accept on'), 1,
+        check_eq(log_count(c, 'IPC: cannot accept on'), 1,
                  'log lines about the failed accept')
         check(len(c.cordon_stderr()) < 1 << 20, 'cordon\'s log grew past 1 MiB')
-        # A guest client that connects now waits in the backlog ...
+        # A guest client and a host client that connect now wait in the
+        # backlog (the host socket's accept spun, like the IPC one, logging
+        # 5 MB a second, while libwayland owned it) ...
         late = c.spawn_client(['--title', 'late', '--size', '200x150'],
                               domain='work', name='late')
+        late_host = c.spawn_client(['--title', 'late-host', '--size', '200x150'],
+                                   name='late-host')
         time.sleep(0.5)
+        spent = cpu_over(pid)
+        log(f'cordon CPU with clients waiting on its Wayland sockets: {spent:.3f} s/s')
+        check(spent < 0.3, f'cordon used {spent:.2f} s of CPU per second with clients '
+                           f'waiting on its Wayland sockets')
+        for what in ('domain work: cannot accept on', 'cannot accept on ' +
+                     c.host_socket + ';'):
+            check(log_count(c, what) <= 1, f'"{what}" logged more than once')
+        check(len(c.cordon_stderr()) < 1 << 20, 'cordon\'s log grew past 1 MiB')
         guest.send('sync')
         guest.expect(r'^synced$')
         # ... and is served once descriptors are free: nothing was lost.
@@ -225,6 +238,9 @@ def main():
             s.close()
         late.expect(r'^ready$', timeout=10)
         c.wait_window(title='late')
+        late_host.expect(r'^ready$', timeout=10)
+        check_eq(c.wait_window(title='late-host').get('domain'), 'host',
+                 'domain of the host client that waited')
         quick_request(c, 'after the descriptors came back')
         check(log_count(c, 'accepting connections on') >= 1,
               'cordon did not say it accepts IPC connections again')
