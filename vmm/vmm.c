@@ -432,6 +432,58 @@ static void vmm_check_file(struct vmm_checker *c, const char *what, const char *
 	}
 }
 
+/*
+ * The program a command template runs first, when that can be told without
+ * a shell: its first plain word, after any "exec". False for whatever a
+ * shell would treat otherwise (an assignment, a builtin or keyword,
+ * quoting, a substitution, a placeholder), which is then left unchecked.
+ */
+static bool vmm_first_program(const char *tmpl, char *out, size_t outlen) {
+	static const char *const shell_words[] = {
+		"cd", ".", ":", "eval", "set", "export", "unset", "command", "umask",
+		"ulimit", "trap", "wait", "if", "for", "while", "until", "case", "{", "!",
+	};
+	const char *p = tmpl;
+	for (;;) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, " \t\n");
+		if (n == 0 || n >= outlen) {
+			return false;
+		}
+		memcpy(out, p, n);
+		out[n] = '\0';
+		p += n;
+		if (strcmp(out, "exec") != 0) {
+			break;
+		}
+	}
+	if (strpbrk(out, "=$`'\"\\{}()[]<>|&;*?~#") != NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(shell_words) / sizeof(shell_words[0]); i++) {
+		if (strcmp(out, shell_words[i]) == 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A warning when the template's program is not there to run. */
+static void vmm_check_program(struct vmm_checker *c, const char *key, const char *tmpl) {
+	char prog[256];
+	if (tmpl == NULL || !vmm_first_program(tmpl, prog, sizeof(prog))) {
+		return;
+	}
+	char *bin = spawn_find_program(prog, NULL);
+	if (bin == NULL) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "%s runs '%s', which %s", key, prog,
+			errno == EACCES ? "is not executable" : "is not found in PATH");
+		vmm_check_problem(c, VMM_CHECK_WARNING, msg);
+	}
+	free(bin);
+}
+
 enum vmm_check vmm_check(const struct config_domain *cfg,
 		vmm_check_report_fn report, void *data) {
 	struct vmm_checker c = { .report = report, .data = data };
@@ -441,7 +493,10 @@ enum vmm_check vmm_check(const struct config_domain *cfg,
 	if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
 		if (!cfg->command || !cfg->command[0]) {
 			vmm_check_problem(&c, VMM_CHECK_ERROR, "kind command needs a command");
+			return c.worst;
 		}
+		vmm_check_program(&c, "command", cfg->command);
+		vmm_check_program(&c, "exec", cfg->exec);
 		return c.worst;
 	}
 	/* Placeholder paths: only the config's part of the syntax is checked. */

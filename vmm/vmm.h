@@ -109,7 +109,9 @@ void vmm_destroy(struct vmm *vmm);
  * warning: cordon runs without it and the domain fails only when started,
  * so a config written before the VM image or crosvm exists is not wrong):
  * the crosvm binary is found in PATH, the kernel, initrd and disk images
- * are readable files and shared directories exist. Each problem goes to
+ * are readable files and shared directories exist; for kind command, the
+ * program its command and exec templates start with, when that is a plain
+ * word, is found in PATH. Each problem goes to
  * report, without the domain's name; returns the worst one found. Kind
  * socket always passes.
  */

@@ -138,8 +138,12 @@ def main():
         with open(os.path.join(tmp, 'long.conf'), 'w') as f:
             f.write(f'[domain dev]\nkind = command\ncommand = {cmd}\n'
                     f'exec = {cmd} \\\n  {{cmd}}\n[general]\nborder-width = 5\n')
-        rc, out = validate(tmp, 'long.conf', bare, strict=True)
+        rc, out = validate(tmp, 'long.conf', bare)
         check_eq(rc, 0, f'--validate of a 4 KiB launcher line (output:\n{out[:2000]})')
+        # At most the warning that systemd-nspawn is not installed here.
+        lines = [l for l in out.splitlines() if l.strip() and ': ok' not in l]
+        check(all(': warning: [domain dev] ' in l for l in lines),
+              f'--validate of a 4 KiB launcher line printed {out[:2000]!r}')
 
         rc, out = validate(tmp, 'no-such-file.conf', bare)
         check_eq(rc, 1, f'--validate of a missing file (output:\n{out})')

@@ -2,7 +2,8 @@
 """Issue 5: bad VM configs get clear errors. `cordon --validate` reports a
 missing kernel key, a duplicate cid and an unknown or misplaced key as
 FILE:LINE: [domain NAME] ..., exit 1 (and 0 for a good config). What the
-host has yet to provide (a kernel file, the crosvm binary) is a warning,
+host has yet to provide (a kernel file, the crosvm binary, the program a
+command domain runs) is a warning,
 FILE:LINE: warning: [domain NAME] ..., exit 0, as cordon itself starts
 without it (issue 8); --strict makes warnings fail. `cordonctl start` then
 fails naming the missing binary."""
@@ -82,6 +83,22 @@ kind = crosvm
 crosvm = no-such-crosvm-binary
 kernel = @TMP@/vmlinuz
 """, {3: ['[domain vm]', 'no-such-crosvm-binary']}, 'warn'),
+    'command-programs': ("""\
+[domain box]
+kind = command
+command = no-such-launcher --boot --bind={dir}
+
+[domain runner]
+kind = command
+command = sleep 100
+exec = exec no-such-runner --machine=x {cmd}
+
+[domain shell]
+kind = command
+command = FOO=1 no-such-thing; cd /tmp && no-such-either
+exec = "$HOME/bin/run" {cmd}
+""", {1: ['[domain box]', "command runs 'no-such-launcher'", 'not found'],
+      5: ['[domain runner]', "exec runs 'no-such-runner'"]}, 'warn'),
     'no-crosvm-path': ("""\
 [domain vm]
 kind = crosvm
