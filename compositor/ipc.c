@@ -462,10 +462,6 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	return true;
 }
 
-/*
- * The clock runs while the client owes the rest of a line; lines held back
- * by full output (stalled) are complete and wait on cordon, not on it.
- */
 static int64_t ipc_now_ms(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -480,6 +476,11 @@ static void ipc_arm_deadlines(struct cordon_ipc *ipc) {
 	}
 }
 
+/*
+ * The clock runs while the client owes its first request or the rest of a
+ * line; lines held back by full output (stalled) are complete and wait on
+ * cordon, not on the client.
+ */
 static void conn_update_timer(struct ipc_connection *conn) {
 	bool owes = (conn->in.len > 0 || !conn->answered) && !conn->stalled &&
 		!conn->closing;
