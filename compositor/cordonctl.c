@@ -411,6 +411,75 @@ static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
 	return ctl_json_line(request);
 }
 
+/*
+ * The window commands: [ID] then the command's numbers. Without an ID
+ * they act on the focused window; the arity tells the two apart.
+ */
+static const struct {
+	const char *cmd;
+	const char *fields[2];   /* the numbers it takes, in order */
+} ctl_window_cmds[] = {
+	{ "move", { "x", "y" } },
+	{ "resize", { "width", "height" } },
+	{ "to-workspace", { "workspace", NULL } },
+	{ "maximize", { NULL, NULL } },
+	{ "unmaximize", { NULL, NULL } },
+	{ "fullscreen", { NULL, NULL } },
+	{ "unfullscreen", { NULL, NULL } },
+	{ "close", { NULL, NULL } },
+};
+
+static bool ctl_parse_int(const char *cmd, const char *what, const char *arg,
+		int64_t min, int64_t max, int64_t *out) {
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		fprintf(stderr, "cordonctl: %s: '%s' is not %s\n", cmd, arg, what);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static char *ctl_request_window(const struct ctl_subcommand *sub, char **argv) {
+	const char *const *fields = NULL;
+	for (size_t i = 0; i < sizeof(ctl_window_cmds) / sizeof(ctl_window_cmds[0]); i++) {
+		if (strcmp(ctl_window_cmds[i].cmd, sub->name) == 0) {
+			fields = ctl_window_cmds[i].fields;
+		}
+	}
+	int nfields = fields == NULL ? 0 : (fields[0] != NULL) + (fields[1] != NULL);
+	int nargs = 0;
+	while (argv[nargs] != NULL) {
+		nargs++;
+	}
+	struct json_object *request = ctl_cmd_object(sub->name);
+	if (request == NULL) {
+		return ctl_json_line(NULL);
+	}
+	int at = 0;
+	int64_t v;
+	if (nargs > nfields) {
+		if (!ctl_parse_int(sub->name, "a window id (see cordonctl windows)",
+				argv[at++], 1, UINT32_MAX, &v)) {
+			json_object_put(request);
+			return NULL;
+		}
+		json_object_object_add(request, "id", json_object_new_int64(v));
+	}
+	for (int i = 0; i < nfields; i++) {
+		/* Range checks are cordon's, which knows the outputs and limits. */
+		if (!ctl_parse_int(sub->name, "a whole number", argv[at++],
+				INT64_MIN, INT64_MAX, &v)) {
+			json_object_put(request);
+			return NULL;
+		}
+		json_object_object_add(request, fields[i], json_object_new_int64(v));
+	}
+	return ctl_json_line(request);
+}
+
 /* list: the domains with their state, under the name a launcher user expects. */
 static char *ctl_request_list(const struct ctl_subcommand *sub, char **argv) {
 	return ctl_json_line(ctl_cmd_object("domains"));
@@ -673,7 +742,10 @@ int ctl_reply_status(struct json_object *reply) {
 	free(msg);
 	/* A reload says every error of the file, one per line. */
 	struct json_object *errors = json_object_object_get(reply, "errors");
-	for (size_t i = 0; i < json_object_array_length(errors); i++) {
+	/* json-c asserts on the length of anything but an array. */
+	size_t n_errors = json_object_is_type(errors, json_type_array) ?
+		json_object_array_length(errors) : 0;
+	for (size_t i = 0; i < n_errors; i++) {
 		char *line = ctl_clean(json_object_get_string(json_object_array_get_idx(errors, i)));
 		if (line != NULL) {
 			fprintf(stderr, "%s\n", line);
@@ -725,6 +797,22 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_domains, NULL },
 	{ "focus", "ID", "focus a window, switching workspace", 1, 1,
 		ctl_request_focus, NULL, NULL },
+	{ "move", "[ID] X Y", "move a window (the focused one without ID)", 2, 3,
+		ctl_request_window, NULL, NULL },
+	{ "resize", "[ID] W H", "ask a window for a new size", 2, 3,
+		ctl_request_window, NULL, NULL },
+	{ "maximize", "[ID]", "maximize a window", 0, 1,
+		ctl_request_window, NULL, NULL },
+	{ "unmaximize", "[ID]", "restore a maximized window", 0, 1,
+		ctl_request_window, NULL, NULL },
+	{ "fullscreen", "[ID]", "make the focused window fullscreen", 0, 1,
+		ctl_request_window, NULL, NULL },
+	{ "unfullscreen", "[ID]", "leave fullscreen", 0, 1,
+		ctl_request_window, NULL, NULL },
+	{ "close", "[ID]", "ask a window to close", 0, 1,
+		ctl_request_window, NULL, NULL },
+	{ "to-workspace", "[ID] N", "move a window to workspace N (1-9)", 1, 2,
+		ctl_request_window, NULL, NULL },
 	{ "list", "", "the same as domains", 0, 0,
 		ctl_request_list, ctl_print_domains, NULL },
 	{ "start", "NAME", "start a VM or sandbox domain", 1, 1,

@@ -14,6 +14,7 @@
 #include "compositor/policy.h"
 #include "compositor/sanitize.h"
 #include "compositor/server.h"
+#include "compositor/util.h"
 #include "compositor/view.h"
 
 static void domain_client_free(void *data) {
@@ -157,11 +158,45 @@ struct cordon_domain *domain_of_client(struct cordon_server *server,
 	return server->host_domain;
 }
 
+/*
+ * After accept fails for want of descriptors or memory the socket stays
+ * readable, and the level-triggered loop would call accept again at once,
+ * for ever, logging each time. Stop listening this long instead.
+ */
+#define DOMAIN_ACCEPT_PAUSE_MS 250
+
+static int handle_domain_accept_resume(void *data) {
+	struct cordon_domain *domain = data;
+	wl_event_source_fd_update(domain->listen_source, WL_EVENT_READABLE);
+	return 0;
+}
+
+/* Stops listening for a while; said once per spell of failures. */
+static void domain_pause_accept(struct cordon_domain *domain, int err) {
+	if (!domain->accept_failing) {
+		errno = err;
+		wlr_log_errno(WLR_ERROR, "domain %s: cannot accept on %s; new clients "
+			"wait until cordon has room", domain->name, domain->socket_path);
+		domain->accept_failing = true;
+	}
+	wl_event_source_fd_update(domain->listen_source, 0);
+	wl_event_source_timer_update(domain->accept_timer, DOMAIN_ACCEPT_PAUSE_MS);
+}
+
 static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	struct cordon_domain *domain = data;
+	/* The client's fd and the loop's dup of it. */
+	if (!fd_room(fd, 2)) {
+		domain_pause_accept(domain, errno);
+		return 0;
+	}
 	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	if (client_fd < 0) {
-		if (errno != EAGAIN && errno != EINTR) {
+		int err = errno;
+		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+			domain_pause_accept(domain, err);
+		} else if (err != EAGAIN && err != EINTR && err != ECONNABORTED) {
+			errno = err;
 			wlr_log_errno(WLR_ERROR, "domain %s: accept on %s", domain->name,
 				domain->socket_path);
 		}
@@ -169,16 +204,32 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	}
 	int limit = domain->config ? domain->config->max_clients : CONFIG_DEFAULT_MAX_CLIENTS;
 	if (domain->n_clients >= limit) {
-		wlr_log(WLR_ERROR, "domain %s: refusing a client, max-clients %d reached",
-			domain->name, limit);
+		/* A guest that keeps connecting must not fill cordon's log. */
+		if (!domain->full_logged) {
+			wlr_log(WLR_ERROR, "domain %s: refusing clients, max-clients %d "
+				"reached", domain->name, limit);
+			domain->full_logged = true;
+		}
 		close(client_fd);
 		return 0;
 	}
+	domain->full_logged = false;
 	struct wl_client *client = wl_client_create(domain->server->display, client_fd);
 	if (client == NULL) {
-		wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed", domain->name);
+		/* The loop dups the fd: one descriptor short of the limit. */
+		int err = errno;
+		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+			domain_pause_accept(domain, err);
+		} else {
+			wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed",
+				domain->name);
+		}
 		close(client_fd);
 		return 0;
+	}
+	if (domain->accept_failing) {
+		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
+		domain->accept_failing = false;
 	}
 	struct domain_client *record = domain_attach(domain, client);
 	if (record == NULL) {
@@ -187,6 +238,138 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	}
 	wlr_log(WLR_DEBUG, "domain %s: client pid %d uid %d connected", domain->name,
 		(int)record->pid, (int)record->uid);
+	return 0;
+}
+
+/* A directory cordon made, or one it made earlier: 0700 and its own. */
+static bool domain_own_dir(struct cordon_domain *domain, const char *dir,
+		enum wlr_log_importance level) {
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		wlr_log_errno(level, "domain %s: cannot create %s", domain->name, dir);
+		return false;
+	}
+	/* An existing directory may have been made by someone else. */
+	struct stat st;
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+			chmod(dir, 0700) < 0) {
+		wlr_log(level, "domain %s: %s is not a directory of ours",
+			domain->name, dir);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Binds and listens on path (0600 from birth). A live socket there is
+ * someone else's domain; a dead one is ours from a crash and replaced.
+ * Returns the fd, or -1 with the reason logged; *bound says which file.
+ */
+static int domain_bind(struct cordon_domain *domain, const char *path,
+		struct stat *bound, enum wlr_log_importance level) {
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		wlr_log(level, "domain %s: socket path %s is too long (%zu bytes, limit %zu)",
+			domain->name, path, strlen(path), sizeof(addr.sun_path) - 1);
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		wlr_log_errno(level, "domain %s: socket()", domain->name);
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+		wlr_log(level, "domain %s: socket %s is in use by another process",
+			domain->name, path);
+		close(fd);
+		return -1;
+	}
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			wlr_log(level, "domain %s: %s exists and is not a socket",
+				domain->name, path);
+			close(fd);
+			return -1;
+		}
+		unlink(path);
+	}
+	mode_t old = umask(0177);
+	int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old);
+	if (rc < 0) {
+		wlr_log_errno(level, "domain %s: cannot bind %s", domain->name, path);
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 128) < 0 || lstat(path, bound) < 0) {
+		wlr_log_errno(level, "domain %s: cannot listen on %s", domain->name, path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* How often cordon looks whether a domain's socket file is still there. */
+#define DOMAIN_SOCKET_CHECK_MS 1000
+
+/*
+ * A socket file removed under cordon (rm -rf of the runtime directory, a
+ * cleanup script) leaves the domain's connected clients running but lets
+ * no new one in: its VM would start and find nothing to connect to. So the
+ * file is watched and, once gone, bound again at the same path; the
+ * clients already connected never notice.
+ */
+static int handle_domain_socket_check(void *data) {
+	struct cordon_domain *domain = data;
+	wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+	struct stat st;
+	if (lstat(domain->socket_path, &st) == 0 && st.st_dev == domain->socket_dev &&
+			st.st_ino == domain->socket_ino) {
+		return 0;
+	}
+	if (!domain->socket_lost) {
+		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
+			domain->name, domain->socket_path);
+		domain->socket_lost = true;
+	}
+	/* Quietly after the first try: the reason was said then. */
+	enum wlr_log_importance level = domain->socket_retrying ? WLR_DEBUG : WLR_ERROR;
+	if (domain->socket_dir != NULL &&
+			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
+			!domain_own_dir(domain, domain->socket_dir, level))) {
+		domain->socket_retrying = true;
+		return 0;
+	}
+	int fd = domain_bind(domain, domain->socket_path, &st, level);
+	if (fd < 0) {
+		domain->socket_retrying = true;
+		return 0;
+	}
+	struct wl_event_source *source = wl_event_loop_add_fd(domain->server->loop, fd,
+		WL_EVENT_READABLE, handle_domain_accept, domain);
+	if (source == NULL) {
+		wlr_log(level, "domain %s: cannot watch %s", domain->name,
+			domain->socket_path);
+		unlink(domain->socket_path);
+		close(fd);
+		domain->socket_retrying = true;
+		return 0;
+	}
+	wl_event_source_remove(domain->listen_source);
+	close(domain->listen_fd);
+	domain->listen_source = source;
+	domain->listen_fd = fd;
+	domain->socket_dev = st.st_dev;
+	domain->socket_ino = st.st_ino;
+	domain->socket_lost = domain->socket_retrying = false;
+	/* A paused accept resumes with the new socket. */
+	domain->accept_failing = false;
+	wl_event_source_timer_update(domain->accept_timer, 0);
+	wlr_log(WLR_INFO, "domain %s: listening on %s again", domain->name,
+		domain->socket_path);
 	return 0;
 }
 
@@ -203,72 +386,46 @@ static bool domain_listen(struct cordon_domain *domain) {
 			wlr_log(WLR_ERROR, "domain %s: runtime path too long", domain->name);
 			return false;
 		}
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			wlr_log_errno(WLR_ERROR, "domain %s: cannot create %s", domain->name, dir);
-			return false;
-		}
-		/* An existing directory may have been made by someone else. */
-		struct stat st;
-		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-				chmod(dir, 0700) < 0) {
-			wlr_log(WLR_ERROR, "domain %s: %s is not a directory of ours",
-				domain->name, dir);
+		if (!domain_own_dir(domain, dir, WLR_ERROR)) {
 			return false;
 		}
 		domain->socket_dir = strdup(dir);
 		snprintf(path, sizeof(path), "%s/wayland-0", dir);
 	}
 
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		wlr_log(WLR_ERROR, "domain %s: socket path %s is too long (%zu bytes, limit %zu)",
-			domain->name, path, strlen(path), sizeof(addr.sun_path) - 1);
-		return false;
-	}
-	strcpy(addr.sun_path, path);
-
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		wlr_log_errno(WLR_ERROR, "domain %s: socket()", domain->name);
-		return false;
-	}
-	/* A live socket is someone else's domain; a dead one is ours from a crash. */
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-		wlr_log(WLR_ERROR, "domain %s: socket %s is in use by another process",
-			domain->name, path);
-		close(fd);
-		return false;
-	}
 	struct stat st;
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			wlr_log(WLR_ERROR, "domain %s: %s exists and is not a socket",
-				domain->name, path);
-			close(fd);
-			return false;
-		}
-		unlink(path);
-	}
-	mode_t old = umask(0177);
-	int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
-	umask(old);
-	if (rc < 0) {
-		wlr_log_errno(WLR_ERROR, "domain %s: cannot bind %s", domain->name, path);
-		close(fd);
+	int fd = domain_bind(domain, path, &st, WLR_ERROR);
+	if (fd < 0) {
 		return false;
 	}
-	if (listen(fd, 128) < 0) {
-		wlr_log_errno(WLR_ERROR, "domain %s: cannot listen on %s", domain->name, path);
-		unlink(path);
-		close(fd);
-		return false;
-	}
+	domain->socket_dev = st.st_dev;
+	domain->socket_ino = st.st_ino;
 	domain->socket_path = strdup(path);
 	domain->listen_fd = fd;
 	domain->listen_source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
 		handle_domain_accept, domain);
-	if (domain->socket_path == NULL || domain->listen_source == NULL) {
+	domain->accept_timer = wl_event_loop_add_timer(server->loop,
+		handle_domain_accept_resume, domain);
+	domain->socket_timer = wl_event_loop_add_timer(server->loop,
+		handle_domain_socket_check, domain);
+	if (domain->socket_path == NULL || domain->listen_source == NULL ||
+			domain->accept_timer == NULL || domain->socket_timer == NULL ||
+			wl_event_source_timer_update(domain->socket_timer,
+				DOMAIN_SOCKET_CHECK_MS) < 0) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
+		/* Nothing may call back into a domain its caller frees. */
+		if (domain->listen_source != NULL) {
+			wl_event_source_remove(domain->listen_source);
+			domain->listen_source = NULL;
+		}
+		if (domain->accept_timer != NULL) {
+			wl_event_source_remove(domain->accept_timer);
+			domain->accept_timer = NULL;
+		}
+		if (domain->socket_timer != NULL) {
+			wl_event_source_remove(domain->socket_timer);
+			domain->socket_timer = NULL;
+		}
 		return false;
 	}
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
@@ -334,10 +491,19 @@ void domain_remove(struct cordon_domain *domain) {
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
 	}
+	if (domain->accept_timer != NULL) {
+		wl_event_source_remove(domain->accept_timer);
+	}
+	if (domain->socket_timer != NULL) {
+		wl_event_source_remove(domain->socket_timer);
+	}
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);
 	}
-	if (domain->socket_path != NULL) {
+	/* Only our own file: another may have taken the path meanwhile. */
+	struct stat st;
+	if (domain->socket_path != NULL && lstat(domain->socket_path, &st) == 0 &&
+			st.st_dev == domain->socket_dev && st.st_ino == domain->socket_ino) {
 		unlink(domain->socket_path);
 	}
 	if (domain->socket_dir != NULL) {

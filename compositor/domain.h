@@ -29,6 +29,15 @@ struct cordon_domain {
 	char *socket_dir;            /* directory cordon created, or NULL */
 	int listen_fd;
 	struct wl_event_source *listen_source;
+	/* accept paused after it ran out of descriptors (see domain.c) */
+	struct wl_event_source *accept_timer;
+	bool accept_failing;         /* said once until an accept works */
+	bool full_logged;            /* max-clients refusal said once */
+	/* The socket file bound, watched so a removed one is bound again. */
+	dev_t socket_dev;
+	ino_t socket_ino;
+	struct wl_event_source *socket_timer;
+	bool socket_lost, socket_retrying;
 
 	struct wl_list clients;      /* domain_client.link */
 	int n_clients;

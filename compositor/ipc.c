@@ -8,9 +8,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
 #include "compositor/ipc.h"
+#include "compositor/util.h"
 
 /* Room for one full line and its newline. */
 #define IPC_LINEBUF_SIZE (IPC_MAX_REQUEST + 1)
@@ -25,6 +27,32 @@
 #define IPC_TOO_LARGE_REPLY \
 	"{\"ok\":false,\"error\":\"request too large (limit 65536 bytes)\"}"
 
+/*
+ * Connections at once. Each holds a 64 KiB line buffer and a file
+ * descriptor; past this a new one is told so and closed, which keeps the
+ * descriptors for the domains' clients.
+ */
+#define IPC_MAX_CONNECTIONS 128
+#define IPC_TOO_MANY_REPLY \
+	"{\"ok\":false,\"error\":\"too many IPC connections (limit 128)\"}\n"
+
+/*
+ * A request begun must end within this, and the first one must arrive
+ * within this of connecting: a client that trickles a line (slowloris),
+ * stops halfway or never says anything would otherwise hold its slot for
+ * ever. Idle connections between requests (subscribers, status bars) stay.
+ */
+#define IPC_REQUEST_TIMEOUT_MS 10000
+#define IPC_TIMEOUT_REPLY \
+	"{\"ok\":false,\"error\":\"no whole request within 10 s\"}"
+
+/*
+ * After accept fails for want of descriptors or memory the listening
+ * socket stays readable: the level-triggered loop would call us again at
+ * once, for ever. Stop listening this long instead.
+ */
+#define IPC_ACCEPT_PAUSE_MS 250
+
 struct cordon_ipc {
 	struct wl_event_loop *loop;
 	char *path;
@@ -36,6 +64,16 @@ struct cordon_ipc {
 	ipc_dispatch_fn dispatch;
 	void *data;
 	struct wl_list connections; /* ipc_connection.link */
+	int n_connections;
+	bool full_logged;             /* at IPC_MAX_CONNECTIONS, said once */
+	struct wl_event_source *accept_timer; /* resumes a paused accept */
+	bool accept_failing;          /* said once until an accept works */
+	/* One timer for every connection's deadline: no descriptor each. */
+	struct wl_event_source *deadline_timer;
+	bool deadline_armed;
+	/* Watches the socket file, to bind it again if it is removed. */
+	struct wl_event_source *socket_timer;
+	bool socket_lost, socket_retrying;
 };
 
 struct ipc_connection {
@@ -49,8 +87,11 @@ struct ipc_connection {
 	struct ipc_linebuf in;
 	char *out;
 	size_t out_start, out_end, out_cap;
+	/* While it owes a request: when it is cut off (CLOCK_MONOTONIC ms). */
+	int64_t deadline_ms;          /* 0: owes nothing */
 
 	bool subscribed;
+	bool answered; /* a request came in whole: idle from now on is fine */
 	bool eof;      /* the client sent everything it will send */
 	bool stalled;  /* complete lines wait in `in` until output drains */
 	bool closing;  /* take no more requests; close once output is written */
@@ -249,9 +290,14 @@ static size_t conn_pending(const struct ipc_connection *conn) {
 
 static void conn_free(struct ipc_connection *conn) {
 	wl_list_remove(&conn->link);
+	conn->ipc->n_connections--;
+	if (conn->ipc->n_connections < IPC_MAX_CONNECTIONS) {
+		conn->ipc->full_logged = false;
+	}
 	if (conn->source) {
 		wl_event_source_remove(conn->source);
 	}
+
 	/*
 	 * Closing a Unix socket with unread input makes the client's next read
 	 * fail with ECONNRESET instead of EOF, which hides the error reply it
@@ -395,6 +441,7 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	if (conn->dead || conn->closing) {
 		return false;
 	}
+	conn->answered = true;
 	char *reply = ipc_handle_request(line, len, conn_dispatch, conn,
 		conn->ipc);
 	if (!reply) {
@@ -415,6 +462,37 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	return true;
 }
 
+static int64_t ipc_now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The sweep runs once a second while any connection owes a request. */
+static void ipc_arm_deadlines(struct cordon_ipc *ipc) {
+	if (!ipc->deadline_armed &&
+			wl_event_source_timer_update(ipc->deadline_timer, 1000) == 0) {
+		ipc->deadline_armed = true;
+	}
+}
+
+/*
+ * The clock runs while the client owes its first request or the rest of a
+ * line; lines held back by full output (stalled) are complete and wait on
+ * cordon, not on the client.
+ */
+static void conn_update_timer(struct ipc_connection *conn) {
+	bool owes = (conn->in.len > 0 || !conn->answered) && !conn->stalled &&
+		!conn->closing;
+	if (!owes) {
+		conn->deadline_ms = 0;
+	} else if (conn->deadline_ms == 0) {
+		/* From the first byte owed: trickling more does not extend it. */
+		conn->deadline_ms = ipc_now_ms() + IPC_REQUEST_TIMEOUT_MS;
+		ipc_arm_deadlines(conn->ipc);
+	}
+}
+
 static void conn_commit(struct ipc_connection *conn, size_t n) {
 	enum ipc_linebuf_result result =
 		ipc_linebuf_commit(&conn->in, n, conn_handle_line, conn);
@@ -424,6 +502,40 @@ static void conn_commit(struct ipc_connection *conn, size_t n) {
 		conn_send(conn, IPC_TOO_LARGE_REPLY, strlen(IPC_TOO_LARGE_REPLY));
 		conn->closing = true;
 	}
+	if (!conn->dead) {
+		conn_update_timer(conn);
+	}
+}
+
+static void conn_timeout(struct ipc_connection *conn) {
+	wlr_log(WLR_ERROR, "IPC: client pid %d on %s %s within %d s; "
+		"disconnecting it", (int)conn->pid, conn->ipc->path,
+		conn->in.len > 0 ? "did not finish its request" : "sent no request",
+		IPC_REQUEST_TIMEOUT_MS / 1000);
+	/* Busy: a failed send only marks the connection dead. */
+	conn->busy = true;
+	conn_send(conn, IPC_TIMEOUT_REPLY, strlen(IPC_TIMEOUT_REPLY));
+	conn->busy = false;
+	conn_free(conn);
+}
+
+static int handle_deadlines(void *data) {
+	struct cordon_ipc *ipc = data;
+	ipc->deadline_armed = false;
+	int64_t now = ipc_now_ms();
+	bool pending = false;
+	struct ipc_connection *conn, *tmp;
+	wl_list_for_each_safe(conn, tmp, &ipc->connections, link) {
+		if (conn->deadline_ms != 0 && conn->deadline_ms <= now) {
+			conn_timeout(conn);
+		} else if (conn->deadline_ms != 0) {
+			pending = true;
+		}
+	}
+	if (pending) {
+		ipc_arm_deadlines(ipc);
+	}
+	return 0;
 }
 
 static void conn_read(struct ipc_connection *conn) {
@@ -476,6 +588,7 @@ static void conn_settle(struct ipc_connection *conn) {
 		conn_close(conn);
 		return;
 	}
+	conn_update_timer(conn);
 	conn_update_mask(conn);
 }
 
@@ -505,12 +618,43 @@ static int handle_connection_fd(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
+static int handle_accept_resume(void *data) {
+	struct cordon_ipc *ipc = data;
+	wl_event_source_fd_update(ipc->source, WL_EVENT_READABLE);
+	return 0;
+}
+
+static bool out_of_room(int err) {
+	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/* Stops listening for IPC_ACCEPT_PAUSE_MS; said once per spell of failures. */
+static void ipc_pause_accept(struct cordon_ipc *ipc, int err) {
+	if (!ipc->accept_failing) {
+		errno = err;
+		wlr_log_errno(WLR_ERROR, "IPC: cannot accept on %s; new connections "
+			"wait until cordon has room", ipc->path);
+		ipc->accept_failing = true;
+	}
+	wl_event_source_fd_update(ipc->source, 0);
+	wl_event_source_timer_update(ipc->accept_timer, IPC_ACCEPT_PAUSE_MS);
+}
+
 static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	struct cordon_ipc *ipc = data;
+	/* The connection's fd and the loop's dup of it. */
+	if (!fd_room(fd, 2)) {
+		ipc_pause_accept(ipc, errno);
+		return 0;
+	}
 	int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (client < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-				errno != ECONNABORTED) {
+		int err = errno;
+		if (out_of_room(err)) {
+			ipc_pause_accept(ipc, err);
+		} else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR &&
+				err != ECONNABORTED) {
+			errno = err;
 			wlr_log_errno(WLR_ERROR, "IPC: accept on %s failed", ipc->path);
 		}
 		return 0;
@@ -532,6 +676,23 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 		return 0;
 	}
 
+	if (ipc->n_connections >= IPC_MAX_CONNECTIONS) {
+		if (!ipc->full_logged) {
+			wlr_log(WLR_ERROR, "IPC: %d connections open on %s; refusing "
+				"new ones (pid %d first) until one closes",
+				ipc->n_connections, ipc->path, (int)cred.pid);
+			ipc->full_logged = true;
+		}
+		/* Best effort: the line fits an empty socket buffer. */
+		if (send(client, IPC_TOO_MANY_REPLY, strlen(IPC_TOO_MANY_REPLY),
+				MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			wlr_log_errno(WLR_DEBUG, "IPC: telling pid %d it was refused",
+				(int)cred.pid);
+		}
+		close(client);
+		return 0;
+	}
+
 	struct ipc_connection *conn = calloc(1, sizeof(*conn));
 	if (!conn || !ipc_linebuf_init(&conn->in)) {
 		wlr_log(WLR_ERROR, "IPC: out of memory accepting pid %d",
@@ -547,14 +708,26 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	conn->source = wl_event_loop_add_fd(ipc->loop, client, conn->mask,
 		handle_connection_fd, conn);
 	if (!conn->source) {
-		wlr_log(WLR_ERROR, "IPC: cannot watch the connection of pid %d",
-			(int)cred.pid);
+		/* The loop dups the fd: one descriptor short of the limit. */
+		int err = errno;
+		if (out_of_room(err)) {
+			ipc_pause_accept(ipc, err);
+		} else {
+			wlr_log(WLR_ERROR, "IPC: cannot watch the connection of pid %d",
+				(int)cred.pid);
+		}
 		ipc_linebuf_finish(&conn->in);
 		free(conn);
 		close(client);
 		return 0;
 	}
+	if (ipc->accept_failing) {
+		wlr_log(WLR_INFO, "IPC: accepting connections on %s again", ipc->path);
+		ipc->accept_failing = false;
+	}
 	wl_list_insert(&ipc->connections, &conn->link);
+	ipc->n_connections++;
+	conn_update_timer(conn);
 	wlr_log(WLR_DEBUG, "IPC: client pid %d connected", (int)cred.pid);
 	return 0;
 }
@@ -564,47 +737,152 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * refuses connections is stale. A live one belongs to a running instance.
  */
 static bool remove_stale_socket(const char *path,
-		const struct sockaddr_un *addr) {
+		const struct sockaddr_un *addr, enum wlr_log_importance level) {
 	struct stat st;
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT) {
 			return true;
 		}
-		wlr_log_errno(WLR_ERROR, "IPC: cannot stat %s", path);
+		wlr_log_errno(level, "IPC: cannot stat %s", path);
 		return false;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		wlr_log(WLR_ERROR, "IPC: %s exists and is not a socket; "
+		wlr_log(level, "IPC: %s exists and is not a socket; "
 			"not replacing it", path);
 		return false;
 	}
 	/* Non-blocking: a live listener with a full backlog says EAGAIN. */
 	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: socket() to probe %s failed", path);
+		wlr_log_errno(level, "IPC: socket() to probe %s failed", path);
 		return false;
 	}
 	int ret = connect(probe, (const struct sockaddr *)addr, sizeof(*addr));
 	int err = errno;
 	close(probe);
 	if (ret == 0 || err == EAGAIN || err == EINPROGRESS) {
-		wlr_log(WLR_ERROR, "IPC: %s is live: another compositor "
+		wlr_log(level, "IPC: %s is live: another compositor "
 			"listens on it", path);
 		return false;
 	}
 	if (err != ECONNREFUSED) {
 		errno = err;
-		wlr_log_errno(WLR_ERROR, "IPC: cannot probe the existing socket %s",
+		wlr_log_errno(level, "IPC: cannot probe the existing socket %s",
 			path);
 		return false;
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot remove the stale socket %s",
+		wlr_log_errno(level, "IPC: cannot remove the stale socket %s",
 			path);
 		return false;
 	}
 	wlr_log(WLR_INFO, "IPC: removed the stale socket %s", path);
 	return true;
+}
+
+/*
+ * Binds and listens on path, mode 0600 from birth: no window where another
+ * user could connect. Returns the fd, or -1 with the reason logged at
+ * level and nothing left behind; *bound is the file made.
+ */
+static int ipc_bind(const char *path, const struct sockaddr_un *addr,
+		struct stat *bound, enum wlr_log_importance level) {
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		wlr_log_errno(level, "IPC: socket() for %s failed", path);
+		return -1;
+	}
+	mode_t old_umask = umask(0177);
+	int ret = bind(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	int err = errno;
+	umask(old_umask);
+	if (ret < 0) {
+		errno = err;
+		wlr_log_errno(level, "IPC: cannot bind %s", path);
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, 0600) < 0 || stat(path, bound) < 0) {
+		wlr_log_errno(level, "IPC: cannot make %s mode 0600", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 16) < 0) {
+		wlr_log_errno(level, "IPC: cannot listen on %s", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* How often cordon looks whether its socket file is still there. */
+#define IPC_SOCKET_CHECK_MS 1000
+
+/*
+ * A socket file removed under cordon (rm -rf of the runtime directory)
+ * leaves its connections running but lets no cordonctl in. Once the file is
+ * gone it is bound again at the same path (when its directory is back:
+ * domain.c makes it again); connected clients never notice.
+ */
+static int handle_socket_check(void *data) {
+	struct cordon_ipc *ipc = data;
+	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+	struct stat st;
+	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev && st.st_ino == ipc->ino) {
+		return 0;
+	}
+	if (!ipc->socket_lost) {
+		wlr_log(WLR_ERROR, "IPC: %s was removed; binding it again", ipc->path);
+		ipc->socket_lost = true;
+	}
+	/* Quietly after the first try: the reason was said then. */
+	enum wlr_log_importance level = ipc->socket_retrying ? WLR_DEBUG : WLR_ERROR;
+	ipc->socket_retrying = true;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	memcpy(addr.sun_path, ipc->path, strlen(ipc->path) + 1);
+	/* Its directory too, if that went: private and ours, as before. */
+	char dir[sizeof(addr.sun_path)];
+	memcpy(dir, ipc->path, strlen(ipc->path) + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			wlr_log(WLR_INFO, "IPC: made %s again", dir);
+		}
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+			wlr_log(level, "IPC: %s is not a directory of ours", dir);
+			return 0;
+		}
+	}
+	if (!remove_stale_socket(ipc->path, &addr, level)) {
+		return 0;
+	}
+	int fd = ipc_bind(ipc->path, &addr, &st, level);
+	if (fd < 0) {
+		return 0;
+	}
+	struct wl_event_source *source = wl_event_loop_add_fd(ipc->loop, fd,
+		WL_EVENT_READABLE, handle_listen_fd, ipc);
+	if (!source) {
+		wlr_log(level, "IPC: cannot add %s to the event loop", ipc->path);
+		unlink(ipc->path);
+		close(fd);
+		return 0;
+	}
+	wl_event_source_remove(ipc->source);
+	close(ipc->fd);
+	ipc->source = source;
+	ipc->fd = fd;
+	ipc->dev = st.st_dev;
+	ipc->ino = st.st_ino;
+	ipc->socket_lost = ipc->socket_retrying = false;
+	/* A paused accept resumes with the new socket. */
+	ipc->accept_failing = false;
+	wl_event_source_timer_update(ipc->accept_timer, 0);
+	wlr_log(WLR_INFO, "IPC: listening on %s again", ipc->path);
+	return 0;
 }
 
 struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
@@ -618,7 +896,7 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 		return NULL;
 	}
 	memcpy(addr.sun_path, path, path_len + 1);
-	if (!remove_stale_socket(path, &addr)) {
+	if (!remove_stale_socket(path, &addr, WLR_ERROR)) {
 		return NULL;
 	}
 
@@ -634,37 +912,22 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	wl_list_init(&ipc->connections);
 	bool bound = false;
 
-	ipc->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct stat st;
+	ipc->fd = ipc_bind(path, &addr, &st, WLR_ERROR);
 	if (ipc->fd < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: socket() for %s failed", path);
-		goto fail;
-	}
-	/* The umask makes the file 0600 from birth: no window where another
-	 * user could connect before the chmod below. */
-	mode_t old_umask = umask(0177);
-	int ret = bind(ipc->fd, (struct sockaddr *)&addr, sizeof(addr));
-	int err = errno;
-	umask(old_umask);
-	if (ret < 0) {
-		errno = err;
-		wlr_log_errno(WLR_ERROR, "IPC: cannot bind %s", path);
 		goto fail;
 	}
 	bound = true;
-	struct stat st;
-	if (chmod(path, 0600) < 0 || stat(path, &st) < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot make %s mode 0600", path);
-		goto fail;
-	}
 	ipc->dev = st.st_dev;
 	ipc->ino = st.st_ino;
-	if (listen(ipc->fd, 16) < 0) {
-		wlr_log_errno(WLR_ERROR, "IPC: cannot listen on %s", path);
-		goto fail;
-	}
 	ipc->source = wl_event_loop_add_fd(loop, ipc->fd, WL_EVENT_READABLE,
 		handle_listen_fd, ipc);
-	if (!ipc->source) {
+	ipc->accept_timer = wl_event_loop_add_timer(loop, handle_accept_resume, ipc);
+	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
+	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
+	if (!ipc->source || !ipc->accept_timer || !ipc->deadline_timer ||
+			!ipc->socket_timer ||
+			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
 		goto fail;
 	}
@@ -672,6 +935,18 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	return ipc;
 
 fail:
+	if (ipc->source) {
+		wl_event_source_remove(ipc->source);
+	}
+	if (ipc->accept_timer) {
+		wl_event_source_remove(ipc->accept_timer);
+	}
+	if (ipc->deadline_timer) {
+		wl_event_source_remove(ipc->deadline_timer);
+	}
+	if (ipc->socket_timer) {
+		wl_event_source_remove(ipc->socket_timer);
+	}
 	if (bound) {
 		unlink(path);
 	}
@@ -698,6 +973,9 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 		conn_free(conn);
 	}
 	wl_event_source_remove(ipc->source);
+	wl_event_source_remove(ipc->accept_timer);
+	wl_event_source_remove(ipc->deadline_timer);
+	wl_event_source_remove(ipc->socket_timer);
 	close(ipc->fd);
 	struct stat st;
 	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev &&

@@ -6,9 +6,10 @@
 #include <wlr/types/wlr_output_layout.h>
 #include <wlr/util/box.h>
 #include <wlr/util/log.h>
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/clipboard.h"
-#include "compositor/cursor.h"
+#include "compositor/frame.h"
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
 #include "compositor/prompt.h"
@@ -153,6 +154,226 @@ static struct json_object *ipc_commands_focus(struct cordon_server *server,
 	view_focus(view);
 	cursor_rebase(server);
 	return ipc_ok();
+}
+
+/* ---- window commands: what the user's keys can do, for scripts ---- */
+
+/* Coordinates further out than this are a typo, and would overflow an int. */
+#define WINDOW_COORD_MAX (1 << 20)
+/* Larger than any output; a client may still refuse a size it cannot take. */
+#define WINDOW_SIZE_MAX 16384
+
+/* The window named by "id", else the focused one; NULL with *error set. */
+static struct cordon_view *window_target(struct cordon_server *server,
+		struct json_object *request, struct json_object **error) {
+	struct json_object *id_obj;
+	if (!json_object_object_get_ex(request, "id", &id_obj)) {
+		if (server->focused_view == NULL) {
+			*error = ipc_error("no window has focus; name one with \"id\"");
+		}
+		return server->focused_view;
+	}
+	int64_t id = json_object_get_int64(id_obj);
+	struct cordon_view *view = id >= 1 && id <= UINT32_MAX ?
+		view_from_id(server, (uint32_t)id) : NULL;
+	/* Unmapped views are not listed by "windows": not there to act on. */
+	if (view == NULL || !view->mapped) {
+		*error = ipc_error("no window with id %s",
+			json_object_to_json_string_ext(id_obj, JSON_C_TO_STRING_PLAIN));
+		return NULL;
+	}
+	return view;
+}
+
+/* {"ok":true,"window":{…}}: the window as "windows" lists it now. */
+static struct json_object *window_reply(struct cordon_server *server,
+		struct cordon_view *view) {
+	return ok_with("window", window_json(server, view));
+}
+
+/*
+ * Moving or resizing fights with a pointer grab (whose next motion would
+ * undo it) and with maximize and fullscreen (whose size is the output's).
+ */
+static struct json_object *window_geometry_refused(struct cordon_server *server,
+		struct cordon_view *view) {
+	if (server->cursor_mode != CURSOR_PASSTHROUGH) {
+		return ipc_error("a window is being moved or resized with the pointer; "
+			"try again when the button is up");
+	}
+	if (view->fullscreen) {
+		return ipc_error("window %" PRIu32 " is fullscreen (unfullscreen it first)",
+			view->id);
+	}
+	if (view->maximized) {
+		return ipc_error("window %" PRIu32 " is maximized (unmaximize it first)",
+			view->id);
+	}
+	return NULL;
+}
+
+/* An integer field in [min, max]; NULL, or the error reply. */
+static struct json_object *int_in_range(struct json_object *request,
+		const char *field, int64_t min, int64_t max, int *out) {
+	int64_t v = json_object_get_int64(json_object_object_get(request, field));
+	if (v < min || v > max) {
+		return ipc_error("field '%s' must be from %" PRId64 " to %" PRId64
+			" (got %" PRId64 ")", field, min, max, v);
+	}
+	*out = (int)v;
+	return NULL;
+}
+
+static struct json_object *ipc_commands_move(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	int x = 0, y = 0;
+	if (view == NULL ||
+			(error = window_geometry_refused(server, view)) != NULL ||
+			(error = int_in_range(request, "x", -WINDOW_COORD_MAX,
+				WINDOW_COORD_MAX, &x)) != NULL ||
+			(error = int_in_range(request, "y", -WINDOW_COORD_MAX,
+				WINDOW_COORD_MAX, &y)) != NULL) {
+		return error;
+	}
+	/* Somewhere the user can see it and grab its titlebar. */
+	struct wlr_box geo = view_geometry(view);
+	struct frame_extents ext = frame_extents(view->frame);
+	struct wlr_box frame = {
+		x - ext.left, y - ext.top,
+		geo.width + ext.left + ext.right, ext.top > 0 ? ext.top : 1,
+	};
+	bool on_output = false;
+	struct cordon_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		struct wlr_box box = output_box(output), inter;
+		if (output->scene_output != NULL &&
+				wlr_box_intersection(&inter, &box, &frame)) {
+			on_output = true;
+			break;
+		}
+	}
+	if (!on_output) {
+		return ipc_error("window %" PRIu32 " at %d,%d would have its titlebar "
+			"on no output (see cordonctl outputs)", view->id, x, y);
+	}
+	/* A size still on its way keeps its anchored edge where the move put it. */
+	if (view->has_pending) {
+		view->pending.x += x - view->x;
+		view->pending.y += y - view->y;
+	}
+	view->x = x;
+	view->y = y;
+	view_update_position(view);
+	/* Pointer focus follows the scene; keyboard focus stays where it is. */
+	cursor_rebase(server);
+	return window_reply(server, view);
+}
+
+static struct json_object *ipc_commands_resize(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	int width = 0, height = 0;
+	if (view == NULL ||
+			(error = window_geometry_refused(server, view)) != NULL ||
+			(error = int_in_range(request, "width", 1, WINDOW_SIZE_MAX,
+				&width)) != NULL ||
+			(error = int_in_range(request, "height", 1, WINDOW_SIZE_MAX,
+				&height)) != NULL) {
+		return error;
+	}
+	/* The client's own limits (0: none); asking past them is ignored. */
+	struct wlr_xdg_toplevel_state *cur = &view->toplevel->current;
+	if ((cur->min_width > 0 && width < cur->min_width) ||
+			(cur->max_width > 0 && width > cur->max_width) ||
+			(cur->min_height > 0 && height < cur->min_height) ||
+			(cur->max_height > 0 && height > cur->max_height)) {
+		return ipc_error("window %" PRIu32 " takes sizes from %" PRId32 "x%" PRId32
+			" to %s (asked for %dx%d)", view->id, cur->min_width, cur->min_height,
+			cur->max_width > 0 || cur->max_height > 0 ? "its maximum" : "any",
+			width, height);
+	}
+	view_request_geometry(view, (struct wlr_box){ view->x, view->y, width, height });
+	struct json_object *reply = window_reply(server, view);
+	struct json_object *asked = json_object_new_object();
+	if (reply == NULL || asked == NULL || !put_int(asked, "width", width) ||
+			!put_int(asked, "height", height) || !put(reply, "requested", asked)) {
+		json_object_put(asked);
+		json_object_put(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+static struct json_object *ipc_commands_maximize(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	if (view == NULL) {
+		return error;
+	}
+	bool on = strcmp(json_object_get_string(json_object_object_get(request, "cmd")),
+		"maximize") == 0;
+	if (view->fullscreen) {
+		return ipc_error("window %" PRIu32 " is fullscreen (unfullscreen it first)",
+			view->id);
+	}
+	view_set_maximized(view, on);
+	return window_reply(server, view);
+}
+
+static struct json_object *ipc_commands_fullscreen(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	if (view == NULL) {
+		return error;
+	}
+	bool on = strcmp(json_object_get_string(json_object_object_get(request, "cmd")),
+		"fullscreen") == 0;
+	/*
+	 * A fullscreen window covers all others: one the user is not typing
+	 * into would hide the window that gets the keys. As with the key
+	 * binding, only the focused window goes fullscreen.
+	 */
+	if (on && !view->fullscreen && view != server->focused_view) {
+		return ipc_error("window %" PRIu32 " does not have focus; only the "
+			"focused window may go fullscreen (cordonctl focus %" PRIu32 " first)",
+			view->id, view->id);
+	}
+	view_set_fullscreen(view, on);
+	if (view->fullscreen != on) {
+		return ipc_error("domain %s may not go fullscreen (fullscreen = deny)",
+			view->domain->name);
+	}
+	return window_reply(server, view);
+}
+
+static struct json_object *ipc_commands_close(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	if (view == NULL) {
+		return error;
+	}
+	/* Asks the client; the window goes when it unmaps (event "close"). */
+	view_close(view);
+	return window_reply(server, view);
+}
+
+static struct json_object *ipc_commands_to_workspace(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *error = NULL;
+	struct cordon_view *view = window_target(server, request, &error);
+	int workspace = 0;
+	if (view == NULL || (error = int_in_range(request, "workspace", 1,
+			SERVER_WORKSPACES, &workspace)) != NULL) {
+		return error;
+	}
+	view_move_to_workspace(view, workspace - 1);
+	return window_reply(server, view);
 }
 
 static const char *transform_name(enum wl_output_transform transform) {
@@ -429,6 +650,31 @@ static const struct ipc_command_field focus_fields[] = {
 	{ NULL, json_type_null, false },
 };
 
+static const struct ipc_command_field window_fields[] = {
+	{ "id", json_type_int, false },
+	{ NULL, json_type_null, false },
+};
+
+static const struct ipc_command_field move_fields[] = {
+	{ "id", json_type_int, false },
+	{ "x", json_type_int, true },
+	{ "y", json_type_int, true },
+	{ NULL, json_type_null, false },
+};
+
+static const struct ipc_command_field resize_fields[] = {
+	{ "id", json_type_int, false },
+	{ "width", json_type_int, true },
+	{ "height", json_type_int, true },
+	{ NULL, json_type_null, false },
+};
+
+static const struct ipc_command_field workspace_fields[] = {
+	{ "id", json_type_int, false },
+	{ "workspace", json_type_int, true },
+	{ NULL, json_type_null, false },
+};
+
 static const struct ipc_command_field name_fields[] = {
 	{ "name", json_type_string, true },
 	{ NULL, json_type_null, false },
@@ -449,17 +695,25 @@ static const struct ipc_command_field answer_fields[] = {
 /* "subscribe" is the transport's own (ipc.c). */
 static const struct ipc_command ipc_commands[] = {
 	{ "answer", answer_fields, ipc_commands_answer },
+	{ "close", window_fields, ipc_commands_close },
 	{ "domains", no_fields, ipc_commands_domains },
 	{ "focus", focus_fields, ipc_commands_focus },
+	{ "fullscreen", window_fields, ipc_commands_fullscreen },
+	{ "maximize", window_fields, ipc_commands_maximize },
+	{ "move", move_fields, ipc_commands_move },
 	{ "outputs", no_fields, ipc_commands_outputs },
 	{ "prompts", no_fields, ipc_commands_prompts },
 	{ "quit", no_fields, ipc_commands_quit },
 	{ "reload", no_fields, ipc_commands_reload },
+	{ "resize", resize_fields, ipc_commands_resize },
 	{ "restart", name_fields, ipc_commands_restart },
 	{ "run", run_fields, ipc_commands_run },
 	{ "start", name_fields, ipc_commands_start },
 	{ "stop", name_fields, ipc_commands_stop },
+	{ "to-workspace", workspace_fields, ipc_commands_to_workspace },
 	{ "transfers", no_fields, ipc_commands_transfers },
+	{ "unfullscreen", window_fields, ipc_commands_fullscreen },
+	{ "unmaximize", window_fields, ipc_commands_maximize },
 	{ "version", no_fields, ipc_commands_version },
 	{ "windows", no_fields, ipc_commands_windows },
 };

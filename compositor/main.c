@@ -12,35 +12,45 @@ static const char usage[] =
 	"usage: cordon [options]\n"
 	"  -c, --config FILE   read FILE instead of the default config\n"
 	"  -s, --startup CMD   run CMD once cordon is ready\n"
-	"      --validate      check the config, print every error, exit\n"
+	"      --validate      check the config, print every error and warning, exit\n"
+	"      --strict        with --validate: fail on warnings too\n"
 	"      --ready-fd N    write WAYLAND_DISPLAY=NAME and a newline to fd N when ready\n"
 	"  -d, --debug         verbose logging\n"
 	"  -v, --version       print the version\n"
 	"  -h, --help          print this help\n";
 
+struct validate_domain {
+	const struct config_domain *domain;
+	int errors, warnings;
+};
+
+static void validate_report(enum vmm_check severity, const char *msg, void *data) {
+	struct validate_domain *v = data;
+	const struct config_domain *d = v->domain;
+	fprintf(stderr, "%s:%d: %s[domain %s] %s\n", d->file ? d->file : "config",
+		d->line, severity == VMM_CHECK_ERROR ? "" : "warning: ", d->name, msg);
+	if (severity == VMM_CHECK_ERROR) {
+		v->errors++;
+	} else {
+		v->warnings++;
+	}
+}
+
 /*
  * What the parser cannot know: whether a launcher's binary, kernel and
- * images exist. Reported like parse errors, with the domain's line.
+ * images exist. A config that cannot build a command line is an error; a
+ * missing binary or image only a warning, since cordon starts without them
+ * and the config may well be written before they are installed.
  */
-static int validate_launchers(const struct cordon_config *config) {
-	int failed = 0;
+static void validate_launchers(const struct cordon_config *config,
+		int *errors, int *warnings) {
 	const struct config_domain *d;
 	wl_list_for_each(d, &config->domains, link) {
-		char err[512];
-		if (!vmm_validate(d, err, sizeof(err))) {
-			/* The launcher names the domain itself; the prefix already does. */
-			const char *msg = err;
-			size_t n = strlen(d->name);
-			if (strncmp(msg, "domain ", 7) == 0 && strncmp(msg + 7, d->name, n) == 0 &&
-					strncmp(msg + 7 + n, ": ", 2) == 0) {
-				msg += 9 + n;
-			}
-			fprintf(stderr, "%s:%d: [domain %s] %s\n", d->file ? d->file : "config",
-				d->line, d->name, msg);
-			failed = 1;
-		}
+		struct validate_domain v = { .domain = d };
+		vmm_check(d, validate_report, &v);
+		*errors += v.errors;
+		*warnings += v.warnings;
 	}
-	return failed;
 }
 
 static int print_errors(const struct config_errors *errs) {
@@ -55,6 +65,7 @@ int main(int argc, char *argv[]) {
 		{"config", required_argument, NULL, 'c'},
 		{"startup", required_argument, NULL, 's'},
 		{"validate", no_argument, NULL, 'V'},
+		{"strict", no_argument, NULL, 'S'},
 		{"ready-fd", required_argument, NULL, 'R'},
 		{"debug", no_argument, NULL, 'd'},
 		{"version", no_argument, NULL, 'v'},
@@ -63,7 +74,7 @@ int main(int argc, char *argv[]) {
 	};
 	const char *config_path = NULL;
 	struct server_options opts = {.ready_fd = -1};
-	bool validate = false, debug = false;
+	bool validate = false, strict = false, debug = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:s:dvh", options, NULL)) != -1) {
 		switch (c) {
@@ -75,6 +86,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'V':
 			validate = true;
+			break;
+		case 'S':
+			strict = true;
 			break;
 		case 'R': {
 			char *end;
@@ -108,11 +122,30 @@ int main(int argc, char *argv[]) {
 
 	struct config_errors errs = {0};
 	struct cordon_config *config = config_load(config_path, &errs);
+	if (strict && !validate) {
+		fprintf(stderr, "cordon: --strict only applies to --validate\n%s", usage);
+		config_errors_finish(&errs);
+		config_destroy(config);
+		return 2;
+	}
 	if (validate) {
 		/* Checking a file must not need a seat, a display or a GPU. */
-		int rc = config == NULL ? (print_errors(&errs), 1) : validate_launchers(config);
-		if (config != NULL && rc == 0) {
-			printf("%s: ok\n", config->path ? config->path : "built-in defaults");
+		int errors = 0, warnings = 0;
+		if (config == NULL) {
+			print_errors(&errs);
+			errors = 1;
+		} else {
+			validate_launchers(config, &errors, &warnings);
+		}
+		int rc = errors > 0 || (strict && warnings > 0) ? 1 : 0;
+		const char *name = config && config->path ? config->path : "built-in defaults";
+		if (rc == 0 && warnings > 0) {
+			printf("%s: ok, %d warning%s\n", name, warnings, warnings == 1 ? "" : "s");
+		} else if (rc == 0) {
+			printf("%s: ok\n", name);
+		} else if (errors == 0) {
+			fprintf(stderr, "%s: %d warning%s, failed under --strict\n", name,
+				warnings, warnings == 1 ? "" : "s");
 		}
 		config_errors_finish(&errs);
 		config_destroy(config);
@@ -128,6 +161,8 @@ int main(int argc, char *argv[]) {
 	wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, NULL);
 	/* A client dying mid-write must not take the compositor with it. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Nor a log meeting a file size limit: the write fails with EFBIG. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	struct cordon_server *server = server_create(config);
 	if (server == NULL) {

@@ -33,6 +33,7 @@
 #include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
+#include "compositor/host_socket.h"
 #include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
@@ -297,11 +298,12 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 		}
 	}
 	server->ready_fd = options->ready_fd;
-	server->socket_name = wl_display_add_socket_auto(server->display);
-	if (server->socket_name == NULL) {
+	server->host_socket = host_socket_create(server->display);
+	if (server->host_socket == NULL) {
 		wlr_log(WLR_ERROR, "cannot create the host Wayland socket in XDG_RUNTIME_DIR");
 		return false;
 	}
+	server->socket_name = host_socket_name(server->host_socket);
 	if (!domain_listen_all(server) || !launcher_init(server)) {
 		return false;
 	}
@@ -381,6 +383,7 @@ void server_destroy(struct cordon_server *server) {
 	}
 	text_renderer_destroy(server->text);
 	if (server->display != NULL) {
+		host_socket_destroy(server->host_socket);
 		domain_finish(server);
 		policy_destroy(server->policy);
 		wl_display_destroy(server->display);

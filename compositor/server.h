@@ -115,6 +115,7 @@ struct cordon_server {
 
 	char *runtime_dir;      /* $XDG_RUNTIME_DIR/cordon */
 	const char *socket_name; /* host WAYLAND_DISPLAY */
+	struct host_socket *host_socket;
 	int ready_fd;
 	int exit_code;
 

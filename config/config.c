@@ -173,6 +173,9 @@ struct reader {
 	bool is_cont;       /* the line inih holds continues the last value */
 	bool skip_keys;     /* under a broken header: its keys belong nowhere */
 	size_t section;     /* index into p->sections, or NO_SECTION */
+	/* The key and value of the line inih holds, cut out of the text. */
+	const char *key, *value;
+	size_t key_len, value_len;
 };
 
 static void section_free(struct config_section *sec) {
@@ -222,9 +225,9 @@ static bool add_section(struct config_parse *p, const char *header,
 }
 
 /*
- * Where inih would end a section name or key: at one of chars, or at an
- * inline comment (a ';' after a blank). Mirrors inih so that both agree on
- * what each line is.
+ * Where inih would end a section name, key or value: at one of chars, or
+ * at an inline comment (a ';' after a blank), with the same rules as inih
+ * so that a config means what inih's documentation says it means.
  */
 static const char *find_chars_or_comment(const char *s, const char *end,
 		const char *chars) {
@@ -238,24 +241,43 @@ static const char *find_chars_or_comment(const char *s, const char *end,
 	return end;
 }
 
-/* Copies len bytes of s into inih's buffer, optionally after one blank. */
-static char *give(char *buf, const char *s, size_t len, bool indent) {
-	size_t at = 0;
-	if (indent) {
-		buf[at++] = ' ';
+/* A value as inih cuts it: up to an inline comment, without outer blanks. */
+static void cut_value(struct reader *r, const char *s, const char *e) {
+	e = find_chars_or_comment(s, e, "");
+	while (s < e && isspace((unsigned char)*s)) {
+		s++;
 	}
-	memcpy(buf + at, s, len);
-	buf[at + len] = '\0';
+	while (e > s && isspace((unsigned char)e[-1])) {
+		e--;
+	}
+	r->value = s;
+	r->value_len = (size_t)(e - s);
+}
+
+/*
+ * Gives inih a stand-in for the line: inih reads each line into a fixed
+ * buffer (INI_MAX_LINE, 200 bytes in Debian's build) that no caller can
+ * enlarge, so inih never sees the text itself, only as much as it needs to
+ * call the handler for a key ("k=") or a continuation (" c"), to start a
+ * section ("[s]") or to skip the line (""). The key and value are in r.
+ */
+static char *give(char *buf, int size, const char *standin) {
+	size_t len = strlen(standin);
+	if (size < 0 || len >= (size_t)size) {
+		return NULL;
+	}
+	memcpy(buf, standin, len + 1);
 	return buf;
 }
 
 /*
- * inih's line reader. It counts lines (this inih calls the handler without
- * line numbers), finds section headers itself (inih does not report empty
- * sections, and a section given twice would look like one), reports every
- * malformed line (inih reports only the first), and decides continuation:
- * leading blanks are dropped, so only a line after a trailing backslash
- * reaches inih indented and becomes part of the value before it.
+ * inih's line reader, and the lexer. It counts lines (this inih calls the
+ * handler without line numbers), finds section headers itself (inih does
+ * not report empty sections, and a section given twice would look like
+ * one), reports every malformed line (inih reports only the first), decides
+ * continuation (leading blanks are dropped, so only a line after a trailing
+ * backslash continues the value before it) and cuts out the key and value,
+ * so a line is as long as the user needs.
  */
 static char *read_line(char *buf, int size, void *stream) {
 	struct reader *r = stream;
@@ -269,6 +291,8 @@ static char *read_line(char *buf, int size, void *stream) {
 	r->pos = nl ? nl + 1 : r->end;
 	r->lineno++;
 	r->is_cont = false;
+	r->key = r->value = NULL;
+	r->key_len = r->value_len = 0;
 	bool cont = r->cont_pending;
 	r->cont_pending = false;
 
@@ -282,24 +306,18 @@ static char *read_line(char *buf, int size, void *stream) {
 		e--;
 	}
 	size_t len = (size_t)(e - s);
-	/* Room for the indent of a continuation and the terminating NUL. */
-	if (size < 3 || len > (size_t)size - 2) {
-		config_error(p, r->lineno, "line too long (%zu characters, at most "
-			"%d; continue a long value on the next line with a trailing "
-			"backslash)", len, size - 2);
-		return give(buf, "", 0, false);
-	}
 	if (len == 0 || *s == ';' || *s == '#') {
-		return give(buf, s, len, false);
+		return give(buf, size, "");
 	}
 
 	if (cont && *s != '[') {
 		if (e[-1] == '\\') {
 			r->cont_pending = true;
-			len--;
+			e--;
 		}
 		r->is_cont = true;
-		return give(buf, s, len, true);
+		cut_value(r, s, e);
+		return give(buf, size, " c");
 	}
 
 	if (*s == '[') {
@@ -308,7 +326,7 @@ static char *read_line(char *buf, int size, void *stream) {
 		r->skip_keys = true;
 		if (close == e || *close != ']') {
 			config_error(p, r->lineno, "section header without a closing ']'");
-			return give(buf, "", 0, false);
+			return give(buf, size, "");
 		}
 		const char *after = close + 1;
 		while (after < e && isspace((unsigned char)*after)) {
@@ -334,28 +352,34 @@ static char *read_line(char *buf, int size, void *stream) {
 			r->section = p->n_sections - 1;
 			r->skip_keys = false;
 		}
-		return give(buf, s, len, false);
+		return give(buf, size, "[s]");
 	}
 
 	const char *sep = find_chars_or_comment(s, e, "=:");
 	if (sep == e || (*sep != '=' && *sep != ':')) {
 		config_error(p, r->lineno, "expected 'key = value' or a [section] "
 			"header, got '%.*s'", (int)len, s);
-		return give(buf, "", 0, false);
+		return give(buf, size, "");
 	}
 	if (sep == s) {
 		config_error(p, r->lineno, "missing key name before '%c'", *sep);
-		return give(buf, "", 0, false);
+		return give(buf, size, "");
 	}
 	if (e[-1] == '\\') {
 		r->cont_pending = true;
-		len--;
+		e--;
 	}
-	return give(buf, s, len, false);
+	const char *ke = sep;
+	while (ke > s && isspace((unsigned char)ke[-1])) {
+		ke--;
+	}
+	r->key = s;
+	r->key_len = (size_t)(ke - s);
+	cut_value(r, sep + 1, e);
+	return give(buf, size, "k=");
 }
 
-static bool add_entry(struct config_section *sec, const char *key,
-		const char *value, int line) {
+static bool add_entry(struct config_section *sec, const struct reader *r) {
 	if (sec->n_entries == sec->cap_entries) {
 		size_t cap = sec->cap_entries ? sec->cap_entries * 2 : 8;
 		struct config_entry *grown =
@@ -367,9 +391,9 @@ static bool add_entry(struct config_section *sec, const char *key,
 		sec->cap_entries = cap;
 	}
 	struct config_entry entry = {
-		.key = strdup(key),
-		.value = strdup(value),
-		.line = line,
+		.key = strndup(r->key, r->key_len),
+		.value = strndup(r->value, r->value_len),
+		.line = r->lineno,
 	};
 	if (entry.key == NULL || entry.value == NULL) {
 		free(entry.key);
@@ -380,31 +404,37 @@ static bool add_entry(struct config_section *sec, const char *key,
 	return true;
 }
 
-static bool append_value(struct config_entry *entry, const char *more) {
-	if (*more == '\0') {
+static bool append_value(struct config_entry *entry, const struct reader *r) {
+	if (r->value_len == 0) {
 		return true;
 	}
-	char *joined;
-	if (asprintf(&joined, "%s%s%s", entry->value,
-			entry->value[0] ? " " : "", more) < 0) {
+	size_t old = strlen(entry->value);
+	size_t sep = old > 0 ? 1 : 0;
+	char *joined = realloc(entry->value, old + sep + r->value_len + 1);
+	if (joined == NULL) {
 		return false;
 	}
-	free(entry->value);
+	if (sep) {
+		joined[old] = ' ';
+	}
+	memcpy(joined + old + sep, r->value, r->value_len);
+	joined[old + sep + r->value_len] = '\0';
 	entry->value = joined;
 	return true;
 }
 
+/* inih's handler: inih's own section, name and value are stand-ins. */
 static int handle_entry(void *user, const char *section, const char *name,
 		const char *value) {
 	struct reader *r = user;
 	struct config_parse *p = r->p;
-	if (r->skip_keys) {
+	if (r->skip_keys || (r->key == NULL && !r->is_cont)) {
 		return 1;
 	}
 	if (r->section == NO_SECTION) {
 		if (!r->is_cont) {
-			config_error(p, r->lineno, "key '%s' outside any section "
-				"(put a [section] header above it)", name);
+			config_error(p, r->lineno, "key '%.*s' outside any section "
+				"(put a [section] header above it)", (int)r->key_len, r->key);
 		}
 		return 1;
 	}
@@ -412,9 +442,9 @@ static int handle_entry(void *user, const char *section, const char *name,
 	bool ok;
 	if (r->is_cont) {
 		ok = sec->n_entries == 0 ||
-			append_value(&sec->entries[sec->n_entries - 1], value);
+			append_value(&sec->entries[sec->n_entries - 1], r);
 	} else {
-		ok = add_entry(sec, name, value, r->lineno);
+		ok = add_entry(sec, r);
 	}
 	if (!ok) {
 		p->oom = true;
@@ -430,6 +460,10 @@ static void split_text(struct config_parse *p, const char *text, size_t len) {
 		.section = NO_SECTION,
 	};
 	int ret = ini_parse_stream(read_line, &r, handle_entry, &r);
+	if (r.pos < r.end) {
+		/* Only a libinih built with a buffer of under 4 bytes stops early. */
+		config_error(p, r.lineno, "libinih stopped reading here");
+	}
 	if (ret == -2) {
 		p->oom = true;
 	} else if (ret != 0 && p->n_errors == 0) {

@@ -97,15 +97,59 @@ static void log_rotate(struct output_log *log) {
 	log_open(log);
 }
 
+/* False the first time in a row that a line could not be written. */
+static bool log_failed(struct output_log *log) {
+	if (log->failing) {
+		return true;
+	}
+	log->failing = true;
+	return false;
+}
+
+/*
+ * Writes text whole into the current file. A full disk or a file size
+ * limit (EFBIG; SIGXFSZ is ignored) gets one rotation, which frees the old
+ * PATH.1 and starts an empty file, and one more try.
+ */
+static bool log_put(struct output_log *log, const char *text, size_t len) {
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (log->fd < 0) {
+			log_open(log);
+		}
+		if (log->fd < 0) {
+			return false;
+		}
+		ssize_t n = write(log->fd, text, len);
+		if (n > 0) {
+			log->size += (size_t)n;
+		}
+		if (n == (ssize_t)len) {
+			return true;
+		}
+		if (n >= 0) {
+			/* Cut short by the limit; the next write says why. */
+			errno = EFBIG;
+		}
+		if (errno != EFBIG && errno != ENOSPC) {
+			return false;
+		}
+		if (attempt == 0) {
+			int err = errno;
+			log_rotate(log);
+			errno = err;
+		}
+	}
+	return false;
+}
+
 bool output_log_write(struct output_log *log, const char *stream, const char *line) {
-	if (!log->path || log->broken) {
+	if (!log->path) {
 		return true;
 	}
 	if (log->fd < 0) {
 		log_open(log);
 		if (log->fd < 0) {
-			log->broken = true;
-			return false;
+			return log_failed(log);
 		}
 	}
 	struct timespec ts;
@@ -124,14 +168,15 @@ bool output_log_write(struct output_log *log, const char *stream, const char *li
 	if (log->size + (size_t)len > log->max_bytes) {
 		log_rotate(log);
 	}
-	if (log->fd >= 0) {
-		ssize_t n = write(log->fd, text, (size_t)len);
-		if (n > 0) {
-			log->size += (size_t)n;
-		}
-	}
+	bool ok = log_put(log, text, (size_t)len);
+	int err = errno;
 	free(text);
-	return true;
+	if (ok) {
+		log->failing = false;
+		return true;
+	}
+	errno = err;
+	return log_failed(log);
 }
 
 void output_log_close(struct output_log *log) {
@@ -139,7 +184,7 @@ void output_log_close(struct output_log *log) {
 		close(log->fd);
 	}
 	log->fd = -1;
-	log->broken = false;
+	log->failing = false;
 }
 
 /* ---- streams ---- */

@@ -19,14 +19,16 @@ struct output_log {
 	size_t max_bytes;
 	int fd;
 	size_t size;
-	bool broken;          /* could not be opened; not retried */
+	bool failing;         /* the last line could not be written: said once */
 };
 
 void output_log_init(struct output_log *log, const char *path, size_t max_bytes);
 /*
- * Appends "2024-01-02T03:04:05.678 STREAM: LINE". Returns false only the
- * first time the file cannot be opened (errno set), so the caller can say
- * so once.
+ * Appends "2024-01-02T03:04:05.678 STREAM: LINE". A line that does not fit
+ * (full disk, file size limit) rotates the file and is tried once more.
+ * Returns false (errno set) only for the first line in a row that could not
+ * be opened or written, so the caller can say so once; the next line is
+ * tried again, so the log resumes when there is room.
  */
 bool output_log_write(struct output_log *log, const char *stream, const char *line);
 void output_log_close(struct output_log *log);

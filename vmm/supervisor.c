@@ -124,8 +124,8 @@ static void leave(struct supervisor *s) {
 static void log_write(struct supervisor *s, const char *stream, const char *line) {
 	if (!output_log_write(&s->log, stream, line) && s->cb.log) {
 		char msg[600];
-		snprintf(msg, sizeof(msg), "%s: cannot open log file %s: %s", s->name,
-			s->log_path, strerror(errno));
+		snprintf(msg, sizeof(msg), "%s: cannot write log file %s: %s; its lines "
+			"are dropped until it can", s->name, s->log_path, strerror(errno));
 		s->cb.log(s, SUPERVISOR_LOG_ERROR, msg, s->cb.data);
 	}
 }

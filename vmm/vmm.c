@@ -425,53 +425,150 @@ static bool readable_file(const char *what, const char *path, char *err,
 	return true;
 }
 
-bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
+struct vmm_checker {
+	vmm_check_report_fn report;
+	void *data;
+	enum vmm_check worst;
+};
+
+static void vmm_check_problem(struct vmm_checker *c, enum vmm_check severity,
+		const char *msg) {
+	if (severity > c->worst) {
+		c->worst = severity;
+	}
+	if (c->report != NULL) {
+		c->report(severity, msg, c->data);
+	}
+}
+
+static void vmm_check_file(struct vmm_checker *c, const char *what, const char *path) {
+	char msg[600];
+	if (path != NULL && !readable_file(what, path, msg, sizeof(msg))) {
+		vmm_check_problem(c, VMM_CHECK_WARNING, msg);
+	}
+}
+
+/*
+ * The program a command template runs first, when that can be told without
+ * a shell: its first plain word, after any "exec". False for whatever a
+ * shell would treat otherwise (an assignment, a builtin or keyword,
+ * quoting, a substitution, a placeholder), which is then left unchecked.
+ */
+static bool vmm_first_program(const char *tmpl, char *out, size_t outlen) {
+	static const char *const shell_words[] = {
+		"cd", ".", ":", "eval", "set", "export", "unset", "command", "umask",
+		"ulimit", "trap", "wait", "if", "for", "while", "until", "case", "{", "!",
+	};
+	const char *p = tmpl;
+	for (;;) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, " \t\n");
+		if (n == 0 || n >= outlen) {
+			return false;
+		}
+		memcpy(out, p, n);
+		out[n] = '\0';
+		p += n;
+		if (strcmp(out, "exec") != 0) {
+			break;
+		}
+	}
+	if (strpbrk(out, "=$`'\"\\{}()[]<>|&;*?~#") != NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(shell_words) / sizeof(shell_words[0]); i++) {
+		if (strcmp(out, shell_words[i]) == 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A warning when the template's program is not there to run. */
+static void vmm_check_program(struct vmm_checker *c, const char *key, const char *tmpl) {
+	char prog[256];
+	if (tmpl == NULL || !vmm_first_program(tmpl, prog, sizeof(prog))) {
+		return;
+	}
+	char *bin = spawn_find_program(prog, NULL);
+	if (bin == NULL) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "%s runs '%s', which %s", key, prog,
+			errno == EACCES ? "is not executable" : "is not found in PATH");
+		vmm_check_problem(c, VMM_CHECK_WARNING, msg);
+	}
+	free(bin);
+}
+
+enum vmm_check vmm_check(const struct config_domain *cfg,
+		vmm_check_report_fn report, void *data) {
+	struct vmm_checker c = { .report = report, .data = data };
 	if (cfg->kind == CONFIG_DOMAIN_SOCKET) {
-		return true;
+		return VMM_CHECK_OK;
 	}
 	if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
 		if (!cfg->command || !cfg->command[0]) {
-			return errmsg_fail(err, errlen, "domain %s: kind command needs a command",
-				cfg->name);
+			vmm_check_problem(&c, VMM_CHECK_ERROR, "kind command needs a command");
+			return c.worst;
 		}
-		return true;
+		vmm_check_program(&c, "command", cfg->command);
+		vmm_check_program(&c, "exec", cfg->exec);
+		return c.worst;
 	}
 	/* Placeholder paths: only the config's part of the syntax is checked. */
 	struct crosvm_paths paths = {
 		.socket = "/run/cordon/wayland-0", .control = "/run/cordon/crosvm.sock",
 		.serial = "/run/cordon/serial.log",
 	};
-	char msg[400];
+	char msg[600];
 	char **argv = crosvm_run_argv(cfg, &paths, msg, sizeof(msg));
 	if (!argv) {
-		return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
+		vmm_check_problem(&c, VMM_CHECK_ERROR, msg);
+		return c.worst;
 	}
 	strv_free(argv);
 	char *bin = spawn_find_program(crosvm_binary(cfg), NULL);
 	if (!bin) {
-		return errmsg_fail(err, errlen, "domain %s: crosvm binary '%s' %s", cfg->name,
-			crosvm_binary(cfg), errno == EACCES ? "is not executable" :
-			"not found in PATH");
+		snprintf(msg, sizeof(msg), "crosvm binary '%s' %s", crosvm_binary(cfg),
+			errno == EACCES ? "is not executable" : "not found in PATH");
+		vmm_check_problem(&c, VMM_CHECK_WARNING, msg);
 	}
 	free(bin);
-	if (!readable_file("kernel", cfg->kernel, msg, sizeof(msg)) ||
-			(cfg->initrd && !readable_file("initrd", cfg->initrd, msg, sizeof(msg))) ||
-			(cfg->root && !readable_file("root image", cfg->root, msg, sizeof(msg)))) {
-		return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
-	}
+	vmm_check_file(&c, "kernel", cfg->kernel);
+	vmm_check_file(&c, "initrd", cfg->initrd);
+	vmm_check_file(&c, "root image", cfg->root);
 	for (size_t i = 0; i < cfg->n_disks; i++) {
-		if (!readable_file("disk", cfg->disks[i].path, msg, sizeof(msg))) {
-			return errmsg_fail(err, errlen, "domain %s: %s", cfg->name, msg);
-		}
+		vmm_check_file(&c, "disk", cfg->disks[i].path);
 	}
 	for (size_t i = 0; i < cfg->n_shares; i++) {
 		struct stat st;
 		if (stat(cfg->shares[i].dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			return errmsg_fail(err, errlen, "domain %s: share %s is not a directory",
-				cfg->name, cfg->shares[i].dir);
+			snprintf(msg, sizeof(msg), "share %s is not a directory",
+				cfg->shares[i].dir);
+			vmm_check_problem(&c, VMM_CHECK_WARNING, msg);
 		}
 	}
-	return true;
+	return c.worst;
+}
+
+struct vmm_first_problem {
+	const struct config_domain *cfg;
+	char *err;
+	size_t errlen;
+	bool seen;
+};
+
+static void vmm_keep_first(enum vmm_check severity, const char *msg, void *data) {
+	struct vmm_first_problem *first = data;
+	if (!first->seen) {
+		first->seen = true;
+		errmsg_fail(first->err, first->errlen, "domain %s: %s", first->cfg->name, msg);
+	}
+}
+
+bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
+	struct vmm_first_problem first = { .cfg = cfg, .err = err, .errlen = errlen };
+	return vmm_check(cfg, vmm_keep_first, &first) == VMM_CHECK_OK;
 }
 
 char **vmm_exec_argv(const struct config_domain *cfg, const char *socket_path,

@@ -106,11 +106,28 @@ const char *vmm_agent_address(const struct vmm *vmm);
 void vmm_destroy(struct vmm *vmm);
 
 /*
- * Checks that a domain can start, for cordon --validate and start-up: the
- * command line builds, the crosvm binary is found in PATH, the kernel,
- * initrd and disk images are readable files and shared directories exist.
- * Kind socket always passes.
+ * Checks that a domain can start, for cordon --validate: the command line
+ * builds (else an error), and what the host must provide is there (else a
+ * warning: cordon runs without it and the domain fails only when started,
+ * so a config written before the VM image or crosvm exists is not wrong):
+ * the crosvm binary is found in PATH, the kernel, initrd and disk images
+ * are readable files and shared directories exist; for kind command, the
+ * program its command and exec templates start with, when that is a plain
+ * word, is found in PATH. Each problem goes to
+ * report, without the domain's name; returns the worst one found. Kind
+ * socket always passes.
  */
+enum vmm_check {
+	VMM_CHECK_OK = 0,
+	VMM_CHECK_WARNING,
+	VMM_CHECK_ERROR,
+};
+typedef void (*vmm_check_report_fn)(enum vmm_check severity, const char *msg,
+	void *data);
+enum vmm_check vmm_check(const struct config_domain *cfg,
+	vmm_check_report_fn report, void *data);
+
+/* vmm_check with any problem, error or warning, as "domain NAME: …" in err. */
 bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen);
 
 /* The default agent address for cfg (see vmm_agent_address), new string or NULL. */

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """cordon --validate reports every error as FILE:LINE:, exits 1, and
-creates no backend (runs without XDG_RUNTIME_DIR or WLR_BACKENDS)."""
+creates no backend (runs without XDG_RUNTIME_DIR or WLR_BACKENDS). The
+shipped example config validates (what the host lacks, such as crosvm or a
+VM image, is only a FILE:LINE: warning; --strict fails on warnings), and a
+4 KiB launcher line is read whole."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,9 +44,24 @@ Super+Return = exec foot
 """
 
 
-def validate(cwd, path, env):
+EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'config', 'example.config')
+
+
+def long_command(n):
+    """A shell command of exactly n bytes, as a container launcher may need."""
+    cmd = 'systemd-nspawn -D /var/lib/machines/dev'
+    i = 0
+    while len(cmd) < n - 40:
+        cmd += f' --bind-ro=/srv/share{i}:/mnt/share{i}'
+        i += 1
+    return cmd + ' --setenv=A=' + 'x' * (n - len(cmd) - len(' --setenv=A='))
+
+
+def validate(cwd, path, env, strict=False):
+    argv = [harness.cordon_bin(), '--validate'] + (['--strict'] if strict else [])
     try:
-        res = subprocess.run([harness.cordon_bin(), '--validate', '-c', path],
+        res = subprocess.run(argv + ['-c', path],
                              cwd=cwd, env=env, capture_output=True, text=True,
                              timeout=20)
     except subprocess.TimeoutExpired:
@@ -88,6 +107,43 @@ def main():
         rc, out = validate(tmp, 'good.conf', env)
         check_eq(rc, 0, f'--validate with WLR_BACKENDS=drm set (output:\n{out})')
         check_eq(os.listdir(rt), [], '--validate created files in XDG_RUNTIME_DIR')
+
+        # The example, as a newcomer checks it: whatever this machine lacks
+        # (crosvm, the VM's images, the shared directory) is a warning.
+        rc, out = validate(tmp, EXAMPLE, bare)
+        check_eq(rc, 0, f'exit status of --validate on config/example.config '
+                        f'(output:\n{out})')
+        lines = [l for l in out.splitlines() if l.strip()]
+        ok = [l for l in lines
+              if re.fullmatch(re.escape(EXAMPLE) + r': ok(, \d+ warnings?)?', l)]
+        check(len(ok) == 1, f'--validate of the example does not say "ok":\n{out}')
+        lines.remove(ok[0])
+        for l in lines:
+            check(re.match(re.escape(EXAMPLE) + r':\d+: warning: \[domain \w+\] ', l),
+                  f'--validate of the example printed more than warnings: {l!r}')
+        if lines:
+            rc, out = validate(tmp, EXAMPLE, bare, strict=True)
+            check_eq(rc, 1, f'--validate --strict with warnings (output:\n{out})')
+            check('warning' in out, f'--strict did not show the warnings:\n{out}')
+        if shutil.which('crosvm', path=bare['PATH']) is None:
+            check(any("warning: [domain untrusted] crosvm binary 'crosvm' not found"
+                      in l for l in lines),
+                  f'no warning that crosvm is missing:\n{out}')
+        rc, out = validate(tmp, 'good.conf', bare, strict=True)
+        check_eq(rc, 0, f'--validate --strict on a clean file (output:\n{out})')
+
+        # A 4 KiB launcher line, and a value continued after it.
+        cmd = long_command(4096)
+        check_eq(len(cmd), 4096, 'length of the long command')
+        with open(os.path.join(tmp, 'long.conf'), 'w') as f:
+            f.write(f'[domain dev]\nkind = command\ncommand = {cmd}\n'
+                    f'exec = {cmd} \\\n  {{cmd}}\n[general]\nborder-width = 5\n')
+        rc, out = validate(tmp, 'long.conf', bare)
+        check_eq(rc, 0, f'--validate of a 4 KiB launcher line (output:\n{out[:2000]})')
+        # At most the warning that systemd-nspawn is not installed here.
+        lines = [l for l in out.splitlines() if l.strip() and ': ok' not in l]
+        check(all(': warning: [domain dev] ' in l for l in lines),
+              f'--validate of a 4 KiB launcher line printed {out[:2000]!r}')
 
         rc, out = validate(tmp, 'no-such-file.conf', bare)
         check_eq(rc, 1, f'--validate of a missing file (output:\n{out})')

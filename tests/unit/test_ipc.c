@@ -20,7 +20,9 @@
 #include <cmocka.h>
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
+#include "compositor/cursor.h"
 #include "compositor/domain.h"
+#include "compositor/frame.h"
 #include "compositor/ipc.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
@@ -615,10 +617,6 @@ void view_switch_workspace(struct cordon_server *server, int workspace) {
 
 static int rebased;
 
-void cursor_rebase(struct cordon_server *server) {
-	rebased++;
-}
-
 struct wlr_box view_geometry(struct cordon_view *view) {
 	return (struct wlr_box){ view->x, view->y, 640 + (int)view->id, 480 };
 }
@@ -731,6 +729,71 @@ const char *config_kind_name(enum config_domain_kind kind) {
 	case CONFIG_DOMAIN_CROSVM: return "crosvm";
 	}
 	return "?";
+}
+
+/* The window commands' side: each double records what it was asked. */
+static struct {
+	struct cordon_view *view;
+	const char *what;
+	int arg;
+	struct wlr_box box;
+	bool deny_fullscreen;
+	int rebased;
+} win_call;
+
+void view_set_maximized(struct cordon_view *view, bool maximized) {
+	win_call.view = view;
+	win_call.what = "maximize";
+	win_call.arg = maximized;
+	view->maximized = maximized;
+}
+
+void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
+	win_call.view = view;
+	win_call.what = "fullscreen";
+	win_call.arg = fullscreen;
+	if (!fullscreen || !win_call.deny_fullscreen) {
+		view->fullscreen = fullscreen;
+	}
+}
+
+void view_close(struct cordon_view *view) {
+	win_call.view = view;
+	win_call.what = "close";
+}
+
+void view_move_to_workspace(struct cordon_view *view, int workspace) {
+	win_call.view = view;
+	win_call.what = "to-workspace";
+	win_call.arg = workspace;
+	view->workspace = workspace;
+}
+
+void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
+	win_call.view = view;
+	win_call.what = "resize";
+	win_call.box = box;
+}
+
+void view_update_position(struct cordon_view *view) {
+	win_call.view = view;
+	win_call.what = "move";
+	win_call.box = (struct wlr_box){ view->x, view->y, 0, 0 };
+}
+
+/* Counted for the focus command and for the window commands alike. */
+void cursor_rebase(struct cordon_server *server) {
+	rebased++;
+	win_call.rebased++;
+}
+
+struct frame_extents frame_extents(const struct cordon_frame *frame) {
+	return (struct frame_extents){ .left = 4, .right = 4, .top = 28, .bottom = 4 };
+}
+
+/* Every output of the tests is 1280x720 at 0,0. */
+struct wlr_box output_box(struct cordon_output *output) {
+	return (struct wlr_box){ 0, 0, 1280, 720 };
 }
 
 struct cmd_env {
@@ -972,6 +1035,154 @@ static void test_cmd_quit_and_unknown(void **state) {
 		"{\"ok\":false,\"error\":\"unknown command 'subscribe'\"}");
 }
 
+/* Each window command by id and on the focused window, and its refusals. */
+/* The reply to line, for the checks that look at only part of it. */
+static char *run_cmd(struct cmd_env *env, const char *line) {
+	char *reply = ipc_handle_request(line, strlen(line),
+		ipc_commands_dispatch, NULL, &env->server);
+	assert_non_null(reply);
+	return reply;
+}
+
+static void test_cmd_window_commands(void **state) {
+	struct cmd_env *env = *state;
+	struct wlr_xdg_toplevel toplevels[3] = { 0 };
+	for (int i = 0; i < 3; i++) {
+		env->views[i].toplevel = &toplevels[i];
+	}
+	int scene_output;
+	struct cordon_output output = { .server = &env->server,
+		.scene_output = (struct wlr_scene_output *)&scene_output };
+	wl_list_insert(&env->server.outputs, &output.link);
+	memset(&win_call, 0, sizeof(win_call));
+
+	/* No id: the focused window (1, at 0,0, 641x480). */
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":100,\"y\":-20}",
+		"{\"ok\":false,\"error\":\"window 1 at 100,-20 would have its titlebar "
+		"on no output (see cordonctl outputs)\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":100,\"y\":10}",
+		"{\"ok\":true,\"window\":{\"id\":1,\"domain\":\"host\",\"title\":\"term\","
+		"\"app_id\":\"foot\",\"x\":100,\"y\":10,\"width\":641,\"height\":480,"
+		"\"focused\":true,\"workspace\":1,\"urgent\":false,\"fullscreen\":false,"
+		"\"maximized\":false}}");
+	assert_ptr_equal(win_call.view, &env->views[0]);
+	assert_string_equal(win_call.what, "move");
+	assert_int_equal(win_call.box.x, 100);
+	assert_int_equal(win_call.box.y, 10);
+	assert_int_equal(win_call.rebased, 1);
+	/* Moving never moves keyboard focus. */
+	assert_null(focused_by_test);
+	assert_ptr_equal(env->server.focused_view, &env->views[0]);
+
+	/* The titlebar must stay on an output: 28 px above y, 4 px left of x. */
+	memset(&win_call, 0, sizeof(win_call));
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":1284,\"y\":100}",
+		"{\"ok\":false,\"error\":\"window 1 at 1284,100 would have its titlebar "
+		"on no output (see cordonctl outputs)\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":0,\"y\":748}",
+		"{\"ok\":false,\"error\":\"window 1 at 0,748 would have its titlebar "
+		"on no output (see cordonctl outputs)\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":-2000,\"y\":0}",
+		"{\"ok\":false,\"error\":\"window 1 at -2000,0 would have its titlebar "
+		"on no output (see cordonctl outputs)\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":0,\"y\":9999999999}",
+		"{\"ok\":false,\"error\":\"field 'y' must be from -1048576 to 1048576 "
+		"(got 9999999999)\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":\"10\",\"y\":0}",
+		"{\"ok\":false,\"error\":\"field 'x' must be an integer\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":1.5,\"y\":0}",
+		"{\"ok\":false,\"error\":\"field 'x' must be an integer\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":10}",
+		"{\"ok\":false,\"error\":\"missing field 'y' for 'move'\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"id\":99,\"x\":10,\"y\":10}",
+		"{\"ok\":false,\"error\":\"no window with id 99\"}");
+	expect_cmd(env, "{\"cmd\":\"move\",\"id\":3,\"x\":10,\"y\":10}",
+		"{\"ok\":false,\"error\":\"no window with id 3\"}"); /* unmapped */
+	expect_cmd(env, "{\"cmd\":\"move\",\"id\":2,\"x\":10,\"y\":10}",
+		"{\"ok\":false,\"error\":\"window 2 is maximized (unmaximize it first)\"}");
+	env->server.cursor_mode = CURSOR_MOVE;
+	expect_cmd(env, "{\"cmd\":\"move\",\"x\":10,\"y\":10}",
+		"{\"ok\":false,\"error\":\"a window is being moved or resized with the "
+		"pointer; try again when the button is up\"}");
+	env->server.cursor_mode = CURSOR_PASSTHROUGH;
+	assert_null(win_call.what);
+
+	/* Resize by id; the client's minimum size is kept. */
+	toplevels[1].current.min_width = 200;
+	toplevels[1].current.min_height = 100;
+	expect_cmd(env, "{\"cmd\":\"unmaximize\",\"id\":2}",
+		"{\"ok\":true,\"window\":{\"id\":2,\"domain\":\"work\",\"title\":\"mail "
+		"\\\"inbox\\\"\",\"app_id\":\"\",\"x\":10,\"y\":20,\"width\":642,"
+		"\"height\":480,\"focused\":false,\"workspace\":3,\"urgent\":true,"
+		"\"fullscreen\":false,\"maximized\":false}}");
+	assert_string_equal(win_call.what, "maximize");
+	assert_int_equal(win_call.arg, 0);
+	memset(&win_call, 0, sizeof(win_call));
+	expect_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":150,\"height\":300}",
+		"{\"ok\":false,\"error\":\"window 2 takes sizes from 200x100 to any "
+		"(asked for 150x300)\"}");
+	expect_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":0,\"height\":300}",
+		"{\"ok\":false,\"error\":\"field 'width' must be from 1 to 16384 (got 0)\"}");
+	expect_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":300,\"height\":16385}",
+		"{\"ok\":false,\"error\":\"field 'height' must be from 1 to 16384 (got 16385)\"}");
+	assert_null(win_call.what);
+	char *reply = run_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":300,\"height\":200}");
+	assert_non_null(strstr(reply, "\"requested\":{\"width\":300,\"height\":200}"));
+	free(reply);
+	assert_string_equal(win_call.what, "resize");
+	assert_int_equal(win_call.box.x, 10);
+	assert_int_equal(win_call.box.y, 20);
+	assert_int_equal(win_call.box.width, 300);
+	assert_int_equal(win_call.box.height, 200);
+
+	/* Fullscreen: only the focused window, and the domain's policy holds. */
+	expect_cmd(env, "{\"cmd\":\"fullscreen\",\"id\":2}",
+		"{\"ok\":false,\"error\":\"window 2 does not have focus; only the focused "
+		"window may go fullscreen (cordonctl focus 2 first)\"}");
+	assert_false(env->views[1].fullscreen);
+	env->server.focused_view = &env->views[1];
+	win_call.deny_fullscreen = true;
+	expect_cmd(env, "{\"cmd\":\"fullscreen\"}",
+		"{\"ok\":false,\"error\":\"domain work may not go fullscreen "
+		"(fullscreen = deny)\"}");
+	win_call.deny_fullscreen = false;
+	reply = run_cmd(env, "{\"cmd\":\"fullscreen\"}");
+	assert_non_null(strstr(reply, "\"fullscreen\":true"));
+	free(reply);
+	expect_cmd(env, "{\"cmd\":\"maximize\"}",
+		"{\"ok\":false,\"error\":\"window 2 is fullscreen (unfullscreen it first)\"}");
+	expect_cmd(env, "{\"cmd\":\"resize\",\"width\":300,\"height\":200}",
+		"{\"ok\":false,\"error\":\"window 2 is fullscreen (unfullscreen it first)\"}");
+	reply = run_cmd(env, "{\"cmd\":\"unfullscreen\",\"id\":2}");
+	assert_non_null(strstr(reply, "\"fullscreen\":false"));
+	free(reply);
+
+	/* Workspaces are 1 to 9 for people; view.c counts from 0. */
+	expect_cmd(env, "{\"cmd\":\"to-workspace\",\"workspace\":10}",
+		"{\"ok\":false,\"error\":\"field 'workspace' must be from 1 to 9 (got 10)\"}");
+	expect_cmd(env, "{\"cmd\":\"to-workspace\",\"id\":1}",
+		"{\"ok\":false,\"error\":\"missing field 'workspace' for 'to-workspace'\"}");
+	reply = run_cmd(env, "{\"cmd\":\"to-workspace\",\"id\":1,\"workspace\":4}");
+	assert_non_null(strstr(reply, "\"workspace\":4"));
+	free(reply);
+	assert_ptr_equal(win_call.view, &env->views[0]);
+	assert_int_equal(win_call.arg, 3);
+
+	expect_cmd(env, "{\"cmd\":\"close\",\"id\":1,\"force\":true}",
+		"{\"ok\":false,\"error\":\"unknown field 'force' for 'close'\"}");
+	memset(&win_call, 0, sizeof(win_call));
+	reply = run_cmd(env, "{\"cmd\":\"close\",\"id\":1}");
+	assert_non_null(strstr(reply, "{\"ok\":true,\"window\":{\"id\":1,"));
+	free(reply);
+	assert_string_equal(win_call.what, "close");
+	assert_ptr_equal(win_call.view, &env->views[0]);
+
+	env->server.focused_view = NULL;
+	expect_cmd(env, "{\"cmd\":\"close\"}",
+		"{\"ok\":false,\"error\":\"no window has focus; name one with \\\"id\\\"\"}");
+	wl_list_remove(&output.link);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_request),
@@ -1008,6 +1219,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_windows,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_focus,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_window_commands,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_domains,
 			cmd_setup, cmd_teardown),

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,7 +71,7 @@ static void on_line(struct supervisor *sup, const char *stream, const char *line
 static void on_log(struct supervisor *sup, enum supervisor_log_level level,
 		const char *msg, void *data) {
 	struct rec *r = data;
-	if (level == SUPERVISOR_LOG_ERROR && strstr(msg, "cannot open log file")) {
+	if (level == SUPERVISOR_LOG_ERROR && strstr(msg, "cannot write log file")) {
 		r->log_open_errors++;
 	}
 	if (getenv("TEST_VERBOSE")) {
@@ -841,6 +842,42 @@ static void test_output_sanitize(void **state) {
 	}
 }
 
+/*
+ * A disk that fills up (here a file size limit, as cordon meets it with
+ * SIGXFSZ ignored) costs old lines, not new ones: the file is rotated and
+ * the line written again, and nothing is reported because nothing was lost.
+ */
+static void test_log_file_size_limit(void **state) {
+	struct rec *r = *state;
+	struct rlimit saved;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_sa;
+	sigemptyset(&ign.sa_mask);
+	assert_int_equal(sigaction(SIGXFSZ, &ign, &old_sa), 0);
+	struct rlimit small = { 3000, saved.rlim_max };
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+
+	struct supervisor_options o = { .log_max_bytes = 1 << 20 };
+	make(r, SH("i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done"), &o);
+	assert_true(supervisor_start(r->sup));
+	bool stopped = run_until(r, is_stopped, 5000);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	assert_int_equal(sigaction(SIGXFSZ, &old_sa, NULL), 0);
+	assert_true(stopped);
+
+	struct stat st;
+	assert_int_equal(stat(r->log, &st), 0);
+	assert_true(st.st_size <= 3000);
+	char old[160];
+	snprintf(old, sizeof(old), "%s.1", r->log);
+	assert_int_equal(stat(old, &st), 0);
+	char *log = slurp(r->log);
+	assert_non_null(strstr(log, "stdout: line 299\n"));
+	assert_non_null(strstr(log, "cordon: stopped: exited with code 0"));
+	free(log);
+	assert_int_equal(r->log_open_errors, 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exit_code_and_output, setup, teardown),
@@ -869,6 +906,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_restart_and_uptime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_unwritable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_file_size_limit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

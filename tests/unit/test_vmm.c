@@ -240,11 +240,14 @@ static void test_validate(void **state) {
 	d->crosvm = strdup("cordon-no-such-crosvm");
 	assert_false(vmm_validate(d, err, sizeof(err)));
 	assert_non_null(strstr(err, "crosvm binary 'cordon-no-such-crosvm' not found"));
+	/* cordon starts without it: for --validate only a warning. */
+	assert_int_equal(vmm_check(d, NULL, NULL), VMM_CHECK_WARNING);
 	free(d->crosvm);
 	d->crosvm = strdup(FAKE_CROSVM);
 	unlink(t->kernel);
 	assert_false(vmm_validate(d, err, sizeof(err)));
 	assert_non_null(strstr(err, "kernel"));
+	assert_int_equal(vmm_check(d, NULL, NULL), VMM_CHECK_WARNING);
 }
 
 static void test_run_agent_and_stop(void **state) {
