@@ -148,7 +148,8 @@ static bool cursor_guest_place_ok(struct cordon_server *server) {
 		};
 		struct wlr_box overlap;
 		if (wlr_box_intersection(&overlap, &image, &outer) ||
-				cursor_popups_overlap(&view->toplevel->base->popups, &image)) {
+				(view->toplevel != NULL &&
+				cursor_popups_overlap(&view->toplevel->base->popups, &image))) {
 			return false;
 		}
 	}

@@ -16,6 +16,7 @@
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
+#include "compositor/xwayland.h"
 
 static void domain_client_free(void *data) {
 	struct domain_client *record = data;
@@ -43,6 +44,11 @@ static struct domain_client *domain_attach(struct cordon_domain *domain,
 	caps_attach(record);
 	policy_attach_client(record);
 	return record;
+}
+
+struct domain_client *domain_tag_client(struct cordon_domain *domain,
+		struct wl_client *client) {
+	return domain_attach(domain, client);
 }
 
 static struct cordon_domain *domain_new(struct cordon_server *server,
@@ -466,6 +472,7 @@ struct cordon_domain *domain_add_config(struct cordon_server *server,
 		free(domain);
 		return NULL;
 	}
+	xwayland_domain_start(domain);
 	return domain;
 }
 
@@ -475,6 +482,9 @@ bool domain_listen_all(struct cordon_server *server) {
 		if (domain->type == DOMAIN_CONFIG && !domain_listen(domain)) {
 			return false;
 		}
+	}
+	wl_list_for_each(domain, &server->domains, link) {
+		xwayland_domain_start(domain);
 	}
 	return true;
 }
@@ -487,6 +497,8 @@ void domain_disconnect_clients(struct cordon_domain *domain) {
 }
 
 void domain_remove(struct cordon_domain *domain) {
+	/* Its X server first: it would restart when its client is dropped. */
+	xwayland_domain_stop(domain);
 	domain_disconnect_clients(domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);

@@ -17,6 +17,7 @@
 #include "compositor/output.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
+#include "compositor/xwayland.h"
 
 /*
  * The compositor's IPC commands. Each command declares the fields it takes
@@ -285,7 +286,9 @@ static struct json_object *ipc_commands_resize(struct cordon_server *server,
 		return error;
 	}
 	/* The client's own limits (0: none); asking past them is ignored. */
-	struct wlr_xdg_toplevel_state *cur = &view->toplevel->current;
+	/* An X11 window's limits are its own affair: it answers what it takes. */
+	struct wlr_xdg_toplevel_state none = {0};
+	struct wlr_xdg_toplevel_state *cur = view->toplevel ? &view->toplevel->current : &none;
 	if ((cur->min_width > 0 && width < cur->min_width) ||
 			(cur->max_width > 0 && width > cur->max_width) ||
 			(cur->min_height > 0 && height < cur->min_height) ||
@@ -461,6 +464,7 @@ static struct json_object *domain_json(struct cordon_domain *domain) {
 		put_string(dom, "kind", domain_kind(domain)) &&
 		put_string(dom, "color", color) &&
 		put_string(dom, "socket", domain->socket_path) &&
+		put_string(dom, "display", xwayland_display(domain)) &&
 		put_int(dom, "clients", domain->n_clients) &&
 		put_int(dom, "windows", domain->n_views);
 	if (!ok) {

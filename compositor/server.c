@@ -45,6 +45,7 @@
 #include "compositor/server.h"
 #include "compositor/text_buffer.h"
 #include "compositor/view.h"
+#include "compositor/xwayland.h"
 #include "compositor/xdg.h"
 
 /* Fails server_create with a message naming what could not be made. */
@@ -318,6 +319,13 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 		return false;
 	}
 	setenv("WAYLAND_DISPLAY", server->socket_name, 1);
+	/* The host's own X server, or none: never an outer session's. */
+	const char *x_display = xwayland_display(server->host_domain);
+	if (x_display != NULL) {
+		setenv("DISPLAY", x_display, 1);
+	} else {
+		unsetenv("DISPLAY");
+	}
 	setenv("CORDON_SOCK", ipc_path, 1);
 	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
 		ipc_path);
@@ -351,6 +359,8 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Anything still running is killed, with every descendant. */
 	launcher_finish(server);
+	/* Before the clients: an X server whose client is dropped restarts. */
+	xwayland_finish(server);
 	if (server->display != NULL) {
 		/* Clients first, so every view and surface goes through its own teardown. */
 		wl_display_destroy_clients(server->display);

@@ -36,6 +36,7 @@ static const struct domain_key {
 	{ "domain-max-regions", ON_ALL, false },
 	{ "fullscreen", ON_ALL, false },
 	{ "protocols", ON_ALL, false },
+	{ "xwayland", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
 	{ "copy-to", ON_ALL, false },
 	{ "command", ON_COMMAND, false },
@@ -124,6 +125,33 @@ static const struct config_name_value restart_names[] = {
 	{ "always", CONFIG_RESTART_ALWAYS },
 	{ NULL, 0 },
 };
+
+static const struct config_name_value xwayland_names[] = {
+	{ "no", CONFIG_XWAYLAND_NO },
+	{ "lazy", CONFIG_XWAYLAND_LAZY },
+	{ "yes", CONFIG_XWAYLAND_YES },
+	{ NULL, 0 },
+};
+
+bool config_xwayland_parse(const char *s, enum config_xwayland *out) {
+	for (const struct config_name_value *n = xwayland_names; n->name != NULL; n++) {
+		if (strcmp(n->name, s) == 0) {
+			*out = (enum config_xwayland)n->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum config_xwayland config_domain_xwayland(const struct config_domain *cfg) {
+	if (cfg == NULL) {
+		return CONFIG_XWAYLAND_NO;
+	}
+	if (cfg->xwayland != CONFIG_XWAYLAND_DEFAULT) {
+		return cfg->xwayland;
+	}
+	return cfg->kind == CONFIG_DOMAIN_CROSVM ? CONFIG_XWAYLAND_NO : CONFIG_XWAYLAND_LAZY;
+}
 
 static void free_rules(struct wl_list *rules) {
 	struct config_clip_rule *rule, *tmp;
@@ -440,6 +468,10 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = d->fullscreen;
 		set_enum(&e, it, fullscreen_names);
 		d->fullscreen = (enum config_fullscreen)e;
+	} else if (strcmp(k, "xwayland") == 0) {
+		e = d->xwayland;
+		set_enum(&e, it, xwayland_names);
+		d->xwayland = (enum config_xwayland)e;
 	} else if (strcmp(k, "protocols") == 0) {
 		config_val_list(it, is_interface_name,
 			"Wayland interface name", &d->protocols);

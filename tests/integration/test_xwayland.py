@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Issue 12: one Xwayland per domain. xterm on the host and on a socket
+domain are cordon windows of the right domain, framed in its colour; one
+domain's X server does not list the other's window; no X server listens on
+an abstract socket; a killed X server comes back on the next connection."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq, hex_color, wait_for, HOST_COLOR
+
+CONFIG = """\
+[domain work]
+color = #3465a4
+
+[domain vm]
+kind = crosvm
+kernel = /nonexistent
+root = /nonexistent
+"""
+WORK = hex_color('3465a4')
+
+
+def xterm(c, display, title):
+    env = {'DISPLAY': display}
+    return c.spawn(['xterm', '-T', title, '-fa', 'DejaVu Sans Mono', '-fs', '10',
+                    '-geometry', '40x10', '-e', 'sleep', '120'],
+                   env=env, name=title, stdin=False)
+
+
+def x_run(c, display, argv, timeout=15.0, check_rc=True):
+    env = dict(c.client_env())
+    env['DISPLAY'] = display
+    try:
+        res = subprocess.run(argv, env=env, capture_output=True, text=True,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired:
+        harness.fail(f'{" ".join(argv)} on {display} did not finish in {timeout:g} s')
+    if check_rc:
+        check(res.returncode == 0, lambda: f'{" ".join(argv)} on {display} exited '
+              f'{res.returncode}: {res.stderr[-1000:]!r}')
+    return res
+
+
+def abstract_x_sockets():
+    """Abstract X11 sockets listening in this network namespace."""
+    names = set()
+    with open('/proc/net/unix') as f:
+        for line in f.readlines()[1:]:
+            parts = line.split()
+            if len(parts) >= 8 and parts[7].startswith('@/tmp/.X11-unix/X'):
+                names.add(parts[7])
+    return names
+
+
+def xwayland_pid(display):
+    """The Xwayland process serving display, or None."""
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                argv = f.read().split(b'\0')
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0]) == b'Xwayland' and \
+                display.encode() in argv[1:2]:
+            return int(pid)
+    return None
+
+
+def main():
+    harness.require('xterm', 'xwininfo', 'Xwayland', 'grim')
+    with Cordon(config=CONFIG) as c:
+        doms = {d['name']: d for d in c.domains()}
+        host_dpy = doms['host'].get('display')
+        work_dpy = doms['work'].get('display')
+        check(isinstance(host_dpy, str) and re.fullmatch(r':\d+', host_dpy),
+              f'IPC domains: the host has no X display: {doms["host"]!r}')
+        check(isinstance(work_dpy, str) and re.fullmatch(r':\d+', work_dpy),
+              f'IPC domains: work has no X display: {doms["work"]!r}')
+        check(host_dpy != work_dpy, f'host and work share the X display {host_dpy}')
+        check_eq(doms['vm'].get('display'), None, 'IPC display of a crosvm domain')
+        for dpy in (host_dpy, work_dpy):
+            check(os.path.exists(f'/tmp/.X11-unix/X{dpy[1:]}'),
+                  f'no filesystem socket for {dpy}')
+        leaked = abstract_x_sockets() & {f'@/tmp/.X11-unix/X{d[1:]}'
+                                         for d in (host_dpy, work_dpy)}
+        check(not leaked, f'X servers listen on abstract sockets: {sorted(leaked)}')
+        # Lazy: no X server runs, so no client of the domain yet.
+        check_eq(doms['work'].get('clients'), 0, 'clients of work before any X use')
+
+        xterm(c, host_dpy, 'hostx')
+        wh = c.wait_window(timeout=30, title='hostx')
+        check_eq(wh.get('domain'), 'host', 'IPC domain of xterm on the host display')
+        xterm(c, work_dpy, 'workx')
+        ww = c.wait_window(timeout=30, title='workx')
+        check_eq(ww.get('domain'), 'work', 'IPC domain of xterm on the work display')
+        check_eq(ww.get('app_id'), 'XTerm', 'IPC app_id (X11 class) of xterm')
+        check(abstract_x_sockets().isdisjoint({f'@/tmp/.X11-unix/X{d[1:]}'
+                                               for d in (host_dpy, work_dpy)}),
+              'a running X server listens on an abstract socket')
+
+        def framed():
+            s = c.screenshot()
+            ok = s.pixel(ww['x'] - 1, ww['y'] + 10) == WORK and \
+                s.pixel(wh['x'] - 1, wh['y'] + 10) == HOST_COLOR
+            return s if ok else None
+        ww = c.wait_window(title='workx')
+        wh = c.wait_window(title='hostx')
+        shot = wait_for(framed, 10, what='both xterms framed')
+        harness.check_frame(shot, ww, WORK, 'xterm on work')
+        harness.check_frame(shot, wh, HOST_COLOR, 'xterm on the host')
+
+        # Each X server knows only its own domain's windows.
+        tree_work = x_run(c, work_dpy, ['xwininfo', '-root', '-tree']).stdout
+        tree_host = x_run(c, host_dpy, ['xwininfo', '-root', '-tree']).stdout
+        check('"workx"' in tree_work, f'xwininfo on work lacks its xterm: {tree_work!r}')
+        check('"hostx"' not in tree_work,
+              f'the work X server lists the host\'s xterm: {tree_work!r}')
+        check('"hostx"' in tree_host, f'xwininfo on host lacks its xterm: {tree_host!r}')
+        check('"workx"' not in tree_host,
+              f'the host X server lists work\'s xterm: {tree_host!r}')
+        harness.log('xwininfo -root -tree on work:\n' + tree_work)
+
+        # A killed X server: the next X client brings it back, same display.
+        pid = xwayland_pid(work_dpy)
+        check(pid is not None, f'no Xwayland process for {work_dpy}')
+        # wlroots restarts only a server that ran for more than 5 s.
+        time.sleep(6)
+        os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: not c.find_windows(title='workx'), 15,
+                 what='the work xterm gone with its X server')
+        c.check_alive('after the work Xwayland was killed')
+        x_run(c, work_dpy, ['xwininfo', '-root'], timeout=30)
+        new_pid = wait_for(lambda: xwayland_pid(work_dpy), 10,
+                           what=f'a new Xwayland on {work_dpy}')
+        check(new_pid != pid, 'the killed Xwayland is still there')
+        doms = {d['name']: d for d in c.domains()}
+        check_eq(doms['work'].get('display'), work_dpy, 'work display after the restart')
+        xterm(c, work_dpy, 'workx2')
+        w2 = c.wait_window(timeout=30, title='workx2')
+        check_eq(w2.get('domain'), 'work', 'IPC domain of xterm after the restart')
+
+
+harness.main(main)
