@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Issue 12: one Xwayland per domain. xterm on the host and on a socket
-domain are cordon windows of the right domain, framed in its colour; one
+domain are cordon windows of the right domain, framed in its colour; an
+override-redirect window (what a menu is) gets the domain's 2 px frame; one
 domain's X server does not list the other's window; no X server listens on
 an abstract socket; a killed X server comes back on the next connection."""
 import os
@@ -24,6 +25,9 @@ kernel = /nonexistent
 root = /nonexistent
 """
 WORK = hex_color('3465a4')
+XOR_WINDOW = os.path.join(harness.TOP, 'tests', 'xor_window.py')
+GREEN = (0, 255, 0)
+OR_BORDER = 2
 
 
 def xterm(c, display, title):
@@ -74,6 +78,35 @@ def xwayland_pid(display):
     return None
 
 
+def check_or_framed(c, display, win, color, domain):
+    """An override-redirect window (a menu, a tooltip) over the domain's
+    focused window shows inside a 2 px frame of the domain colour, and the
+    pointer reaches it."""
+    x, y, w, h = win['x'] + 40, win['y'] + 30, 120, 80
+    p = c.spawn([sys.executable, XOR_WINDOW, str(x), str(y), str(w), str(h), '00ff00'],
+                env={'DISPLAY': display}, name='xor-window')
+    p.expect(r'^mapped ', 10)
+
+    def framed():
+        s = c.screenshot()
+        return s if s.pixel(x + w // 2, y + h // 2) == GREEN else None
+    shot = wait_for(framed, 10, what='the override-redirect window drawn')
+    for px, py, side in [(x - 1, y + h // 2, 'left'), (x - OR_BORDER, y + h // 2, 'left'),
+                         (x + w, y + h // 2, 'right'), (x + w + 1, y + h // 2, 'right'),
+                         (x + w // 2, y - 1, 'top'), (x + w // 2, y + h, 'bottom')]:
+        check_eq(shot.pixel(px, py), color,
+                 f'{domain}: the override-redirect window\'s {side} frame at {px},{py}')
+    for px, py in [(x, y), (x + w - 1, y + h - 1)]:
+        check_eq(shot.pixel(px, py), GREEN,
+                 f'{domain}: the override-redirect window\'s corner {px},{py}')
+    windows = c.find_windows(domain=domain)
+    check(all(wi.get('title') != '' for wi in windows),
+          f'an override-redirect window is listed as a window: {windows!r}')
+    p.send('quit', check=False)
+    wait_for(lambda: c.screenshot().pixel(x + w // 2, y + h // 2) != GREEN, 10,
+             what='the override-redirect window gone')
+
+
 def main():
     harness.require('xterm', 'xwininfo', 'Xwayland', 'grim')
     with Cordon(config=CONFIG) as c:
@@ -102,6 +135,12 @@ def main():
         ww = c.wait_window(timeout=30, title='workx')
         check_eq(ww.get('domain'), 'work', 'IPC domain of xterm on the work display')
         check_eq(ww.get('app_id'), 'XTerm', 'IPC app_id (X11 class) of xterm')
+        # Mapped while the host's xterm has the keyboard: no focus taken.
+        check_eq((ww.get('focused'), ww.get('urgent')), (False, True),
+                 'focused/urgent of the work xterm mapped over the host\'s')
+        check_eq(c.focused().get('title'), 'hostx', 'focus after the work xterm mapped')
+        c.click(ww['x'] + 20, ww['y'] + 20)
+        c.wait_focused(ww['id'])
         check(abstract_x_sockets().isdisjoint({f'@/tmp/.X11-unix/X{d[1:]}'
                                                for d in (host_dpy, work_dpy)}),
               'a running X server listens on an abstract socket')
@@ -128,6 +167,9 @@ def main():
               f'the host X server lists work\'s xterm: {tree_host!r}')
         harness.log('xwininfo -root -tree on work:\n' + tree_work)
 
+        check_or_framed(c, work_dpy, ww, WORK, 'work')
+        check_or_framed(c, host_dpy, wh, HOST_COLOR, 'host')
+
         # A killed X server: the next X client brings it back, same display.
         pid = xwayland_pid(work_dpy)
         check(pid is not None, f'no Xwayland process for {work_dpy}')
@@ -148,4 +190,5 @@ def main():
         check_eq(w2.get('domain'), 'work', 'IPC domain of xterm after the restart')
 
 
-harness.main(main)
+if __name__ == "__main__":
+    harness.main(main)
