@@ -442,8 +442,8 @@ static void set_enum(int *v, const struct config_item *it,
 	config_val_enum(it, names, v);
 }
 
-static const char *const command_subst[] = { "socket", "dir", "name", NULL };
-static const char *const exec_subst[] = { "cmd", "socket", "dir", "name", NULL };
+static const char *const command_subst[] = { "socket", "display", "dir", "name", NULL };
+static const char *const exec_subst[] = { "cmd", "socket", "display", "dir", "name", NULL };
 
 static void parse_key(const struct config_item *it, struct config_domain *d) {
 	const char *k = it->e->key;
@@ -486,11 +486,11 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 	} else if (strncmp(k, "copy-to.", 8) == 0) {
 		parse_rule(it, d, k + 8, &d->copy_to_rules);
 	} else if (strcmp(k, "command") == 0) {
-		if (check_template(it, command_subst, "{socket}, {dir}, {name}")) {
+		if (check_template(it, command_subst, "{socket}, {display}, {dir}, {name}")) {
 			config_val_string(it, &d->command);
 		}
 	} else if (strcmp(k, "exec") == 0) {
-		if (!check_template(it, exec_subst, "{cmd}, {socket}, {dir}, {name}")) {
+		if (!check_template(it, exec_subst, "{cmd}, {socket}, {display}, {dir}, {name}")) {
 			return;
 		}
 		if (strstr(v, "{cmd}") == NULL) {

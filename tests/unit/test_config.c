@@ -588,10 +588,10 @@ static const struct {
 	  "t.conf:1: [domain vm] kind = crosvm needs a 'kernel' key" },
 	{ "[domain c]\nkind = command\ncommand = run {socket} {sock}\n",
 	  "t.conf:3: [domain c] command: unknown substitution '{sock}' (allowed: "
-	  "{socket}, {dir}, {name})" },
+	  "{socket}, {display}, {dir}, {name})" },
 	{ "[domain c]\nkind = command\ncommand = x\nexec = run {sock} {cmd}\n",
 	  "t.conf:4: [domain c] exec: unknown substitution '{sock}' (allowed: "
-	  "{cmd}, {socket}, {dir}, {name})" },
+	  "{cmd}, {socket}, {display}, {dir}, {name})" },
 	{ "[domain c]\nkind = command\ncommand = x\nexec = run\n",
 	  "t.conf:4: [domain c] exec: the template has no {cmd}, so the command "
 	  "to run would be lost" },
