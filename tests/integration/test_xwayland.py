@@ -3,7 +3,8 @@
 domain are cordon windows of the right domain, framed in its colour; an
 override-redirect window (what a menu is) gets the domain's 2 px frame; one
 domain's X server does not list the other's window; no X server listens on
-an abstract socket; a killed X server comes back on the next connection."""
+an abstract socket; a killed X server comes back on the next connection,
+and the X servers end with cordon."""
 import os
 import re
 import signal
@@ -188,6 +189,16 @@ def main():
         xterm(c, work_dpy, 'workx2')
         w2 = c.wait_window(timeout=30, title='workx2')
         check_eq(w2.get('domain'), 'work', 'IPC domain of xterm after the restart')
+
+        pids = {d: xwayland_pid(d) for d in (host_dpy, work_dpy)}
+        check(all(pids.values()), f'Xwayland processes: {pids!r}')
+
+    # The X servers end with cordon (removing a domain needs a restart).
+    for dpy, pid in pids.items():
+        wait_for(lambda: xwayland_pid(dpy) is None, 10,
+                 what=f'Xwayland {dpy} (pid {pid}) gone with cordon')
+        check(not os.path.exists(f'/tmp/.X11-unix/X{dpy[1:]}'),
+              f'the X socket of {dpy} is still there after cordon quit')
 
 
 if __name__ == "__main__":
