@@ -11,6 +11,7 @@
 #include <linux/input-event-codes.h>
 #include "compositor/dnd.h"
 #include "compositor/activation.h"
+#include "compositor/constraints.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/frame.h"
@@ -245,7 +246,7 @@ void cursor_rebase(struct cordon_server *server) {
 static void handle_cursor_motion(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, cursor_motion);
 	struct wlr_pointer_motion_event *event = data;
-	wlr_cursor_move(server->cursor, &event->pointer->base, event->delta_x, event->delta_y);
+	constraints_pointer_motion(server, event);
 	cursor_process_motion(server, event->time_msec);
 }
 

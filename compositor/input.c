@@ -12,6 +12,7 @@
 #include <xkbcommon/xkbcommon.h>
 #include "compositor/activation.h"
 #include "compositor/clipboard.h"
+#include "compositor/constraints.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
@@ -73,6 +74,7 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
 		view_leave_fullscreen_all(server);
+		constraints_release(server);
 		break;
 	case CONFIG_ACTION_SECURE_COPY:
 		clipboard_secure_copy(server);

@@ -46,6 +46,7 @@
 #include "compositor/text_buffer.h"
 #include "compositor/view.h"
 #include "compositor/xwayland.h"
+#include "compositor/constraints.h"
 #include "compositor/xdg.h"
 
 /* Fails server_create with a message naming what could not be made. */
@@ -236,7 +237,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!input_init(server) || !cursor_init(server)) {
 		goto fail;
 	}
-	if (!clipboard_init(server)) {
+	if (!clipboard_init(server) || !constraints_init(server)) {
 		goto fail;
 	}
 	view_init(server);
@@ -376,6 +377,7 @@ void server_destroy(struct cordon_server *server) {
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
+	constraints_finish(server);
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);
