@@ -13,6 +13,7 @@
 #include "compositor/activation.h"
 #include "compositor/clipboard.h"
 #include "compositor/constraints.h"
+#include "compositor/inhibit.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/input.h"
@@ -125,6 +126,11 @@ static bool input_run_binding(struct cordon_server *server,
 	uint32_t mods = wlr_keyboard_get_modifiers(wlr_kb) & ~LOCK_MODIFIERS;
 	for (int i = 0; i < n; i++) {
 		const struct config_binding *binding = input_find_binding(server, mods, syms[i]);
+		/* An inhibitor of the focused window takes the ordinary ones. */
+		if (binding != NULL && inhibit_active(server) &&
+				!inhibit_binding_reserved(binding)) {
+			return false;
+		}
 		if (binding != NULL) {
 			key_set_add(keyboard->swallowed, &keyboard->n_swallowed, keycode);
 			input_run_action(server, binding);

@@ -47,6 +47,7 @@
 #include "compositor/view.h"
 #include "compositor/xwayland.h"
 #include "compositor/constraints.h"
+#include "compositor/inhibit.h"
 #include "compositor/xdg.h"
 
 /* Fails server_create with a message naming what could not be made. */
@@ -237,7 +238,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!input_init(server) || !cursor_init(server)) {
 		goto fail;
 	}
-	if (!clipboard_init(server) || !constraints_init(server)) {
+	if (!clipboard_init(server) || !constraints_init(server) || !inhibit_init(server)) {
 		goto fail;
 	}
 	view_init(server);
@@ -378,6 +379,7 @@ void server_destroy(struct cordon_server *server) {
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
 	constraints_finish(server);
+	inhibit_finish(server);
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);

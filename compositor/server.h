@@ -18,6 +18,7 @@
 
 struct cordon_policy;
 struct cordon_constraints;
+struct cordon_inhibit;
 struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
@@ -97,6 +98,7 @@ struct cordon_server {
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_policy *policy;
 	struct cordon_constraints *constraints; /* pointer lock and relative motion */
+	struct cordon_inhibit *inhibit;         /* keyboard shortcuts inhibitors */
 	struct cordon_clipboard *clipboard;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
