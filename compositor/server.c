@@ -9,7 +9,9 @@
 #include <unistd.h>
 #include <wlr/interfaces/wlr_buffer.h>
 #include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_content_type_v1.h>
 #include <wlr/types/wlr_cursor_shape_v1.h>
+#include <wlr/types/wlr_tearing_control_v1.h>
 #include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_fractional_scale_v1.h>
 #include <wlr/types/wlr_linux_dmabuf_v1.h>
@@ -148,6 +150,20 @@ static bool server_create_globals(struct cordon_server *server) {
 		"wp_cursor_shape_manager_v1");
 	policy_register(p, shape->global, POLICY_GUEST);
 	cursor_init_shape(server, shape);
+
+	/*
+	 * Hints about a surface (what it shows, whether it may tear): the
+	 * protocols let a compositor ignore them, and cordon does (no direct
+	 * scanout, no tearing page flips), so they give a guest nothing.
+	 */
+	struct wlr_content_type_manager_v1 *content_type;
+	CHECK_CREATE(content_type = wlr_content_type_manager_v1_create(d, 1),
+		"wp_content_type_manager_v1");
+	policy_register(p, content_type->global, POLICY_GUEST);
+	struct wlr_tearing_control_manager_v1 *tearing;
+	CHECK_CREATE(tearing = wlr_tearing_control_manager_v1_create(d, 1),
+		"wp_tearing_control_manager_v1");
+	policy_register(p, tearing->global, POLICY_GUEST);
 
 	/* Offered to guests, but tokens are only honoured under cordon's rules. */
 	CHECK_CREATE(server->activation = wlr_xdg_activation_v1_create(d),
