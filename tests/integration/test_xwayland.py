@@ -7,6 +7,7 @@ an abstract socket; a killed X server comes back on the next connection,
 and the X servers end with cordon."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,12 +39,15 @@ def xterm(c, display, title):
                    env=env, name=title, stdin=False)
 
 
-def x_run(c, display, argv, timeout=15.0, check_rc=True):
+def x_run(c, display, argv, timeout=15.0, check_rc=True, input_text=None):
     env = dict(c.client_env())
     env['DISPLAY'] = display
     try:
-        res = subprocess.run(argv, env=env, capture_output=True, text=True,
-                             timeout=timeout)
+        # xclip -i stays behind serving the selection: its output is not waited for.
+        res = subprocess.run(argv, env=env, capture_output=input_text is None,
+                             text=True, timeout=timeout, input=input_text,
+                             stdout=subprocess.DEVNULL if input_text is not None else None,
+                             stderr=subprocess.DEVNULL if input_text is not None else None)
     except subprocess.TimeoutExpired:
         harness.fail(f'{" ".join(argv)} on {display} did not finish in {timeout:g} s')
     if check_rc:
@@ -168,6 +172,18 @@ def main():
               f'the host X server lists work\'s xterm: {tree_host!r}')
         harness.log('xwininfo -root -tree on work:\n' + tree_work)
 
+        # Selections stay in their X server: what work's X clients copy,
+        # the host's X server does not hold.
+        if shutil.which('xclip'):
+            x_run(c, work_dpy, ['xclip', '-selection', 'clipboard', '-i'],
+                  input_text='work-secret')
+            got = x_run(c, work_dpy, ['xclip', '-selection', 'clipboard', '-o'])
+            check_eq(got.stdout, 'work-secret', 'xclip -o within work\'s X server')
+            other = x_run(c, host_dpy, ['xclip', '-selection', 'clipboard', '-o'],
+                          check_rc=False)
+            check('work-secret' not in other.stdout,
+                  f'the host X server pasted work\'s X selection: {other.stdout!r}')
+
         check_or_framed(c, work_dpy, ww, WORK, 'work')
         check_or_framed(c, host_dpy, wh, HOST_COLOR, 'host')
 
@@ -189,6 +205,19 @@ def main():
         xterm(c, work_dpy, 'workx2')
         w2 = c.wait_window(timeout=30, title='workx2')
         check_eq(w2.get('domain'), 'work', 'IPC domain of xterm after the restart')
+
+        # X11 titles go through the sanitiser like any guest's.
+        wid = re.search(r'Window id: (0x[0-9a-f]+)', x_run(
+            c, work_dpy, ['xwininfo', '-name', 'workx2']).stdout).group(1)
+        x_run(c, work_dpy, ['xprop', '-id', wid, '-f', '_NET_WM_NAME', '8u', '-set',
+                            '_NET_WM_NAME', 'evil\u202e\x1b[31mtitle'])
+
+        def retitled():
+            t = [w for w in c.windows() if w['id'] == w2['id']][0]['title']
+            return t if t != 'workx2' else None
+        title = wait_for(retitled, 10, what='the X11 title change in IPC')
+        check('\u202e' not in title and '\x1b' not in title and 'evil' in title,
+              f'an X11 title passed the sanitiser: {title!r}')
 
         pids = {d: xwayland_pid(d) for d in (host_dpy, work_dpy)}
         check(all(pids.values()), f'Xwayland processes: {pids!r}')
