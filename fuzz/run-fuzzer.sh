@@ -32,13 +32,15 @@ if [ -n "$repro" ]; then
 	"$bin" $opts $repro
 fi
 
+dict=
+[ ! -f "$src/$name.dict" ] || dict=-dict=$src/$name.dict
 seeds=$src/corpus/$name
 [ -d "$seeds" ] || seeds=
 echo "fuzz-$name: fuzzing for ${secs}s"
 log=$build/fuzz-$name.log
 rc=0
 # shellcheck disable=SC2086
-"$bin" $opts -max_total_time="$secs" -print_final_stats=1 \
+"$bin" $opts $dict -max_total_time="$secs" -print_final_stats=1 \
 	-artifact_prefix="$artifacts/" "$corpus" $seeds >"$log" 2>&1 || rc=$?
 grep -E '^#[0-9]+ +(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss' "$log" || true
 if [ $rc -ne 0 ]; then
