@@ -21,8 +21,8 @@ if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null
 	command -v addr2line >/dev/null; then
 	export ASAN_SYMBOLIZER_PATH=$(command -v addr2line)
 fi
-# Fontconfig and friends keep caches for the process's life (tests/lsan.supp).
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/../tests/lsan.supp:print_suppressions=0}
+# Fontconfig's caches and a leak cordon bounds (fuzz/lsan.supp).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 repro=$(find "$src/crashes/$name" -type f ! -name '*.md' 2>/dev/null | sort)
@@ -34,6 +34,10 @@ fi
 
 dict=
 [ ! -f "$src/$name.dict" ] || dict=-dict=$src/$name.dict
+# Sequences of requests and input events: long inputs from the start.
+case $name in
+protocol | state) opts="$opts -max_len=2048 -len_control=20" ;;
+esac
 seeds=$src/corpus/$name
 [ -d "$seeds" ] || seeds=
 echo "fuzz-$name: fuzzing for ${secs}s"

@@ -430,6 +430,10 @@ static void handle_event(struct wire_client *client, const uint32_t *msg, size_t
 		}
 	} else if (iface == &wl_callback_interface) {
 		obj->live = false;
+	} else if ((iface == &wl_keyboard_interface || iface == &wl_pointer_interface) &&
+			(strcmp(ev->name, "enter") == 0 || strcmp(ev->name, "key") == 0 ||
+			strcmp(ev->name, "button") == 0)) {
+		client->input_serial = u_args[0];
 	}
 }
 
@@ -890,7 +894,9 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 		uint32_t p = call(client, obj_of(client, x), "get_popup", gp);
 		struct wire_object *seat = ensure_bound(client, "wl_seat");
 		if (seat != NULL && (fuzz_u8(in) & 1)) {
-			struct wire_arg gr[2] = {{.u = seat->id}, {.u = recent_pick(client, fuzz_u8(in))}};
+			uint8_t pick = fuzz_u8(in);
+			struct wire_arg gr[2] = {{.u = seat->id},
+				{.u = pick == 0 ? client->input_serial : recent_pick(client, pick)}};
 			call(client, obj_of(client, p), "grab", gr);
 		}
 		call(client, obj_of(client, s), "commit", none);
@@ -914,7 +920,9 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 			struct wire_arg gd[2] = {{0}, {.u = seat->id}};
 			dev_id = call(client, ddm, "get_data_device", gd);
 		}
-		struct wire_arg ss[2] = {{.u = src}, {.u = recent_pick(client, fuzz_u8(in))}};
+		uint8_t pick = fuzz_u8(in);
+		struct wire_arg ss[2] = {{.u = src},
+			{.u = pick == 0 ? client->input_serial : recent_pick(client, pick)}};
 		call(client, obj_of(client, dev_id), "set_selection", ss);
 		break;
 	}

@@ -66,6 +66,7 @@ struct wire_client {
 	size_t n_globals;
 	uint32_t recent[WIRE_RECENT];     /* uints seen in events: serials */
 	unsigned n_recent;
+	uint32_t input_serial; /* of the newest key, button or enter: what a toolkit uses */
 	int32_t last_fd_size;
 	uint8_t inbuf[65536];
 	size_t inlen;
