@@ -46,7 +46,7 @@ rc=0
 # shellcheck disable=SC2086
 "$bin" $opts $dict -max_total_time="$secs" -print_final_stats=1 \
 	-artifact_prefix="$artifacts/" "$corpus" $seeds >"$log" 2>&1 || rc=$?
-grep -E '^#[0-9]+ +(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss' "$log" || true
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss' "$log" || true
 if [ $rc -ne 0 ]; then
 	tail -n 80 "$log"
 	echo "fuzz-$name: crash (rc $rc); input saved in $artifacts" >&2
