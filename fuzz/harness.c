@@ -71,6 +71,8 @@ struct fuzz_harness *harness_create(const char *config_text) {
 		harness_fail("cannot make a runtime dir");
 	}
 	setenv("XDG_RUNTIME_DIR", h->runtime_dir, 1);
+	/* An IPC reload must read no config of the machine's: none is there. */
+	setenv("XDG_CONFIG_HOME", h->runtime_dir, 1);
 	setenv("WLR_BACKENDS", "headless", 1);
 	setenv("WLR_RENDERER", "pixman", 1);
 	setenv("WLR_LIBINPUT_NO_DEVICES", "1", 1);

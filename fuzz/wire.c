@@ -905,22 +905,28 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 		attach_commit(client, s, make_buffer(client, w, h, fill), w, h);
 		break;
 	}
-	case 2: { /* a selection offer, set with a recent serial */
-		struct wire_object *ddm = ensure_bound(client, "wl_data_device_manager");
+	case 2: { /* a selection offer (clipboard or primary), set with a recent serial */
+		uint8_t pick = fuzz_u8(in);
+		bool primary = pick & 0x80;
+		pick &= 0x7f;
+		struct wire_object *mgr = ensure_bound(client, primary ?
+			"zwp_primary_selection_device_manager_v1" : "wl_data_device_manager");
 		struct wire_object *seat = ensure_bound(client, "wl_seat");
-		if (ddm == NULL || seat == NULL) {
+		if (mgr == NULL || seat == NULL) {
 			return;
 		}
-		uint32_t src = call(client, ddm, "create_data_source", none);
+		uint32_t mgr_id = mgr->id, seat_id = seat->id;
+		uint32_t src = call(client, mgr, primary ? "create_source" : "create_data_source", none);
 		struct wire_arg of[1] = {{.str = "text/plain", .len = 10}};
 		call(client, obj_of(client, src), "offer", of);
-		struct wire_object *dev = live_of(client, "wl_data_device");
+		struct wire_object *dev = live_of(client, primary ?
+			"zwp_primary_selection_device_v1" : "wl_data_device");
 		uint32_t dev_id = dev ? dev->id : 0;
 		if (dev_id == 0) {
-			struct wire_arg gd[2] = {{0}, {.u = seat->id}};
-			dev_id = call(client, ddm, "get_data_device", gd);
+			struct wire_arg gd[2] = {{0}, {.u = seat_id}};
+			dev_id = call(client, obj_of(client, mgr_id),
+				primary ? "get_device" : "get_data_device", gd);
 		}
-		uint8_t pick = fuzz_u8(in);
 		struct wire_arg ss[2] = {{.u = src},
 			{.u = pick == 0 ? client->input_serial : recent_pick(client, pick)}};
 		call(client, obj_of(client, dev_id), "set_selection", ss);
