@@ -615,6 +615,7 @@ static uint32_t pick_object(struct wire_client *client, struct fuzz_bytes *in,
 	}
 	uint8_t sel = fuzz_u8(in);
 	if (n == 0) {
+		/* Now and then an id that names nothing: the server must refuse it. */
 		return sel == 255 ? 1000 : 0;
 	}
 	return ids[sel % n];
@@ -622,7 +623,7 @@ static uint32_t pick_object(struct wire_client *client, struct fuzz_bytes *in,
 
 /* Fills args for msg from the input; false when no argument can be made. */
 static bool pick_args_inner(struct wire_client *client, struct fuzz_bytes *in,
-		const struct wire_object *obj, const struct wl_message *msg,
+		const struct wl_message *msg,
 		struct wire_arg *args, char strbuf[][256]) {
 	int a = 0;
 	bool nullable = false;
@@ -642,7 +643,6 @@ static bool pick_args_inner(struct wire_client *client, struct fuzz_bytes *in,
 		memset(arg, 0, sizeof(*arg));
 		arg->fd = -1;
 		const struct wl_interface *type = msg->types[a];
-		(void)obj;
 		switch (*c) {
 		case 'i': case 'u':
 			arg->u = pick_int(client, in, prev);
@@ -700,13 +700,14 @@ static bool pick_args_inner(struct wire_client *client, struct fuzz_bytes *in,
 	return true;
 }
 
+/* The same, closing the fds already made when it fails. */
 static bool pick_args(struct wire_client *client, struct fuzz_bytes *in,
-		const struct wire_object *obj, const struct wl_message *msg,
+		const struct wl_message *msg,
 		struct wire_arg *args, char strbuf[][256]) {
 	for (int i = 0; i < WIRE_MAX_ARGS; i++) {
 		args[i].fd = -1;
 	}
-	if (pick_args_inner(client, in, obj, msg, args, strbuf)) {
+	if (pick_args_inner(client, in, msg, args, strbuf)) {
 		return true;
 	}
 	for (int i = 0; i < WIRE_MAX_ARGS; i++) {
@@ -1051,7 +1052,7 @@ bool wire_client_step(struct wire_client *client, struct fuzz_bytes *in,
 	struct wire_arg args[WIRE_MAX_ARGS];
 	char strbuf[WIRE_MAX_ARGS][256];
 	const struct wl_message *msg = &obj->iface->methods[opcode];
-	if (!pick_args(client, in, obj, msg, args, strbuf)) {
+	if (!pick_args(client, in, msg, args, strbuf)) {
 		return true;
 	}
 	if (!wire_marshal(client, obj, opcode, args)) {
