@@ -263,8 +263,12 @@ static void check_frames(struct state *st) {
 			geo.width, geo.height}, .tree_x = lx, .tree_y = ly};
 		if (fc.content.x != geo.x || fc.content.y != geo.y) {
 			harness_fail("a %s window is drawn at %d,%d while cordon (and IPC) "
-				"has it at %d,%d", view->domain->name, fc.content.x, fc.content.y,
-				geo.x, geo.y);
+				"has it at %d,%d (%s%s, frame mode %d, cursor mode %d%s)", view->domain->name,
+				fc.content.x, fc.content.y, geo.x, geo.y,
+				view->fullscreen ? "fullscreen" : "not fullscreen",
+				view->maximized ? ", maximized" : "", (int)frame_mode_of(view->frame),
+				(int)st->harness->server->cursor_mode,
+				st->harness->server->grabbed_view == view ? " on it" : "");
 		}
 		wlr_scene_node_for_each_buffer(&view->surface_tree->node, check_buffer, &fc);
 	}

@@ -14,7 +14,8 @@ artifacts=$build/crashes-$name
 corpus=$build/corpus-$name
 mkdir -p "$corpus" "$artifacts"
 
-opts="-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024"
+# libFuzzer's own failure code is 77, which meson reads as "skipped".
+opts="-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -error_exitcode=1 -timeout_exitcode=1"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 # Without llvm-symbolizer, addr2line still names functions and lines.
 if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null &&
@@ -29,7 +30,7 @@ repro=$(find "$src/crashes/$name" -type f ! -name '*.md' 2>/dev/null | sort)
 if [ -n "$repro" ]; then
 	echo "fuzz-$name: replaying $(echo "$repro" | wc -l) reproducers"
 	# shellcheck disable=SC2086
-	"$bin" $opts $repro
+	"$bin" $opts $repro || { echo "fuzz-$name: a reproducer fails again" >&2; exit 1; }
 fi
 
 dict=
@@ -51,4 +52,4 @@ if [ $rc -ne 0 ]; then
 	tail -n 80 "$log"
 	echo "fuzz-$name: crash (rc $rc); input saved in $artifacts" >&2
 fi
-exit $rc
+[ $rc -eq 0 ] || exit 1
