@@ -240,8 +240,8 @@ static void ctl_print_outputs(struct json_object *reply) {
 
 static void ctl_print_domains(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "KIND", "COLOR",
-		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "SOCKET" };
-	struct ctl_table table = { .ncols = 10 };
+		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
+	struct ctl_table table = { .ncols = 11 };
 	for (size_t i = 0; i < table.ncols; i++) {
 		ctl_table_add(&table, headers[i]);
 	}
@@ -272,6 +272,7 @@ static void ctl_print_domains(struct json_object *reply) {
 				up / 60 % 60, up % 60);
 			ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "restarts"));
 		}
+		ctl_table_add(&table, ctl_str(dom, "display"));
 		ctl_table_add(&table, ctl_str(dom, "socket"));
 	}
 	ctl_table_print(&table);

@@ -124,6 +124,11 @@ def main():
               f'IPC domains: work has no X display: {doms["work"]!r}')
         check(host_dpy != work_dpy, f'host and work share the X display {host_dpy}')
         check_eq(doms['vm'].get('display'), None, 'IPC display of a crosvm domain')
+        table = c.ctl('domains').stdout
+        check(any(line.split()[:1] == ['work'] and work_dpy in line.split()
+                  for line in table.splitlines()),
+              f'cordonctl domains does not show work\'s display {work_dpy}:\n{table}')
+        harness.log('cordonctl domains:\n' + table)
         for dpy in (host_dpy, work_dpy):
             check(os.path.exists(f'/tmp/.X11-unix/X{dpy[1:]}'),
                   f'no filesystem socket for {dpy}')
@@ -160,6 +165,8 @@ def main():
         shot = wait_for(framed, 10, what='both xterms framed')
         harness.check_frame(shot, ww, WORK, 'xterm on work')
         harness.check_frame(shot, wh, HOST_COLOR, 'xterm on the host')
+
+        harness.log('cordonctl windows:\n' + c.ctl('windows').stdout)
 
         # Each X server knows only its own domain's windows.
         tree_work = x_run(c, work_dpy, ['xwininfo', '-root', '-tree']).stdout
