@@ -29,6 +29,8 @@ struct cordon_xwayland {
 	struct cordon_domain *domain;
 	struct wlr_xwayland *wlr;
 	const struct wl_global *shell_global; /* classified in policy.c */
+	/* Its client could not be tagged (out of memory): it sees no global. */
+	bool untagged;
 	struct wl_listener server_start;
 	struct wl_listener new_surface;
 };
@@ -458,11 +460,15 @@ static void handle_server_start(struct wl_listener *listener, void *data) {
 	if (client == NULL) {
 		return;
 	}
-	if (domain_tag_client(xwl->domain, client) == NULL) {
-		/* Untagged it would pass as the host's: it must not run. */
-		wlr_log(WLR_ERROR, "domain %s: cannot tag its Xwayland; not starting it",
+	xwl->untagged = domain_tag_client(xwl->domain, client) == NULL;
+	if (xwl->untagged) {
+		/*
+		 * Untagged it would pass as the host's. wlroots owns the client
+		 * (destroying it here would leave wlroots a dangling pointer):
+		 * it is shown no global at all, so this Xwayland cannot start.
+		 */
+		wlr_log(WLR_ERROR, "domain %s: cannot tag its Xwayland; it gets no globals",
 			xwl->domain->name);
-		wl_client_destroy(client);
 		return;
 	}
 	wlr_log(WLR_INFO, "domain %s: Xwayland starting on %s", xwl->domain->name,
@@ -626,6 +632,11 @@ bool xwayland_filter_global(struct cordon_server *server, const struct wl_client
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {
 		struct cordon_xwayland *xwl = domain->xwayland;
+		if (xwl != NULL && xwl->untagged && xwl->wlr->server != NULL &&
+				xwl->wlr->server->client == client) {
+			*allowed = false;
+			return true;
+		}
 		if (xwl != NULL && xwl->shell_global == global) {
 			*allowed = xwl->wlr->server != NULL && xwl->wlr->server->client == client;
 			return true;

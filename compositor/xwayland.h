@@ -24,7 +24,8 @@ const char *xwayland_display(const struct cordon_domain *domain);
 
 /*
  * Each X server's xwayland_shell_v1 global is for that server's own
- * client only. True when global is one of them; *allowed says for client.
+ * client only, and an X server whose client could not be tagged sees no
+ * global. True when this decides; *allowed then says for client.
  */
 bool xwayland_filter_global(struct cordon_server *server, const struct wl_client *client,
 	const struct wl_global *global, bool *allowed);
