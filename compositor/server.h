@@ -16,7 +16,7 @@
 
 #define SERVER_WORKSPACES 9
 
-struct cordon_policy;
+struct cordon_globals;
 struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
@@ -94,7 +94,7 @@ struct cordon_server {
 	struct cordon_view *cycle_view; /* window the cycle has reached */
 
 	struct wlr_security_context_manager_v1 *security_context;
-	struct cordon_policy *policy;
+	struct cordon_globals *globals;
 	struct cordon_clipboard *clipboard;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */

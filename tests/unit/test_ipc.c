@@ -20,13 +20,13 @@
 #include <cmocka.h>
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
-#include "compositor/cursor.h"
-#include "compositor/domain.h"
-#include "compositor/frame.h"
-#include "compositor/ipc.h"
-#include "compositor/output.h"
+#include "compositor/wm/cursor.h"
+#include "compositor/domain/domain.h"
+#include "compositor/render/frame.h"
+#include "compositor/ipc/ipc.h"
+#include "compositor/wm/output.h"
 #include "compositor/server.h"
-#include "compositor/view.h"
+#include "compositor/wm/view.h"
 
 /* --- fake dispatcher ------------------------------------------------------ */
 
