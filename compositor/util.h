@@ -5,18 +5,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <unistd.h>
-#include <wayland-server-core.h>
-
-/*
- * Removes a listener that may never have been added (a half-built server
- * being torn down): calloc leaves link.next NULL until wl_signal_add.
- */
-static inline void listener_remove(struct wl_listener *listener) {
-	if (listener->link.next != NULL) {
-		wl_list_remove(&listener->link);
-		listener->link.next = NULL;
-	}
-}
+#include "common/listener.h"
 
 /*
  * Whether n more descriptors can be had now, so that a connection is only

@@ -262,6 +262,12 @@ void config_errors_finish(struct config_errors *errs);
 
 struct config_domain *config_find_domain(struct cordon_config *config,
 	const char *name);
+/*
+ * The frame colour of the sandbox domain named "ENGINE:app": that of
+ * [sandbox ENGINE], else COLOUR_DEFAULT. The one rule for creation and
+ * reload alike.
+ */
+uint32_t config_sandbox_color(const struct cordon_config *config, const char *domain_name);
 
 /* Strings for logs and IPC. */
 const char *config_kind_name(enum config_domain_kind kind);

@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "common/mstime.h"
 #include "ctl/cordonctl.h"
 #include "compositor/guard/sanitize.h"
 
@@ -595,12 +596,6 @@ bool ctl_send_line(struct ctl_conn *conn, const char *line) {
 	return true;
 }
 
-static int64_t ctl_now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 enum ctl_read {
 	CTL_READ_LINE,
 	CTL_READ_EOF,
@@ -615,7 +610,7 @@ enum ctl_read {
  */
 static enum ctl_read ctl_read_line(struct ctl_conn *conn, int timeout_ms,
 		char **line) {
-	int64_t deadline = timeout_ms >= 0 ? ctl_now_ms() + timeout_ms : -1;
+	int64_t deadline = timeout_ms >= 0 ? mstime_now() + timeout_ms : -1;
 	size_t scanned = 0;
 	if (conn->used > 0) {
 		memmove(conn->buf, conn->buf + conn->used, conn->len - conn->used);
@@ -637,7 +632,7 @@ static enum ctl_read ctl_read_line(struct ctl_conn *conn, int timeout_ms,
 		}
 		int wait = -1;
 		if (deadline >= 0) {
-			int64_t left = deadline - ctl_now_ms();
+			int64_t left = deadline - mstime_now();
 			if (left <= 0) {
 				return CTL_READ_TIMEOUT;
 			}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wlr/types/wlr_security_context_v1.h>
 #include <wlr/util/log.h>
+#include "common/sock.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/caps.h"
 #include "compositor/guard/globals.h"
@@ -106,14 +107,8 @@ static struct cordon_domain *domain_of_sandboxed(struct cordon_server *server,
 
 	struct cordon_domain *domain = domain_find(server, name);
 	if (domain == NULL) {
-		uint32_t color = 0x888a85;
-		struct config_sandbox *sb;
-		wl_list_for_each(sb, &server->config->sandboxes, link) {
-			if (strcmp(sb->engine, engine) == 0) {
-				color = sb->color;
-			}
-		}
-		domain = domain_new(server, DOMAIN_SANDBOX, name, color);
+		domain = domain_new(server, DOMAIN_SANDBOX, name,
+			config_sandbox_color(server->config, name));
 		if (domain == NULL) {
 			return NULL;
 		}
@@ -261,53 +256,21 @@ static bool domain_own_dir(struct cordon_domain *domain, const char *dir,
 
 /*
  * Binds and listens on path (0600 from birth). A live socket there is
- * someone else's domain; a dead one is ours from a crash and replaced.
- * Returns the fd, or -1 with the reason logged; *bound says which file.
+ * someone else's domain; a dead one is ours from a crash and replaced
+ * (sock_listen decides). Returns the fd, or -1 with the reason logged;
+ * *bound says which file.
  */
 static int domain_bind(struct cordon_domain *domain, const char *path,
 		struct stat *bound, enum wlr_log_importance level) {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		wlr_log(level, "domain %s: socket path %s is too long (%zu bytes, limit %zu)",
-			domain->name, path, strlen(path), sizeof(addr.sun_path) - 1);
-		return -1;
-	}
-	strcpy(addr.sun_path, path);
-
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	char err[256];
+	bool replaced;
+	int fd = sock_listen(path, 128, bound, &replaced, err, sizeof(err));
 	if (fd < 0) {
-		wlr_log_errno(level, "domain %s: socket()", domain->name);
+		wlr_log(level, "domain %s: %s", domain->name, err);
 		return -1;
 	}
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-		wlr_log(level, "domain %s: socket %s is in use by another process",
-			domain->name, path);
-		close(fd);
-		return -1;
-	}
-	struct stat st;
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			wlr_log(level, "domain %s: %s exists and is not a socket",
-				domain->name, path);
-			close(fd);
-			return -1;
-		}
-		unlink(path);
-	}
-	mode_t old = umask(0177);
-	int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
-	umask(old);
-	if (rc < 0) {
-		wlr_log_errno(level, "domain %s: cannot bind %s", domain->name, path);
-		close(fd);
-		return -1;
-	}
-	if (listen(fd, 128) < 0 || lstat(path, bound) < 0) {
-		wlr_log_errno(level, "domain %s: cannot listen on %s", domain->name, path);
-		unlink(path);
-		close(fd);
-		return -1;
+	if (replaced) {
+		wlr_log(WLR_INFO, "domain %s: replaced the stale socket %s", domain->name, path);
 	}
 	return fd;
 }

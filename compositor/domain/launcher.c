@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <time.h>
 #include <wlr/util/log.h>
+#include "common/strv.h"
+#include "common/mstime.h"
 #include "compositor/domain/domain.h"
 #include "compositor/ipc/events.h"
 #include "compositor/domain/launcher.h"
@@ -27,12 +29,10 @@ static void handle_vmm_state(struct vmm *vmm, enum supervisor_state state, void 
  */
 #define LAUNCHER_LOG_LINES_PER_S 50
 
-static int64_t now_ms(void);
-
 static void handle_vmm_line(struct vmm *vmm, const char *stream, const char *line,
 		void *data) {
 	struct cordon_domain *domain = data;
-	int64_t now = now_ms();
+	int64_t now = mstime_now();
 	if (now - domain->log_window_ms >= 1000) {
 		if (domain->log_suppressed > 0) {
 			wlr_log(WLR_INFO, "[%s] %d more lines in %s", domain->name,
@@ -112,12 +112,6 @@ static bool launcher_all_down(struct cordon_server *server) {
 	return true;
 }
 
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void launcher_stop_all(struct cordon_server *server) {
 	int longest = 0;
 	struct cordon_domain *domain;
@@ -134,8 +128,8 @@ void launcher_stop_all(struct cordon_server *server) {
 		}
 	}
 	/* The supervisor escalates to SIGKILL by itself; allow it a little slack. */
-	int64_t deadline = now_ms() + (int64_t)longest * 1000 + 2000;
-	while (!launcher_all_down(server) && now_ms() < deadline) {
+	int64_t deadline = mstime_now() + (int64_t)longest * 1000 + 2000;
+	while (!launcher_all_down(server) && mstime_now() < deadline) {
 		wl_display_flush_clients(server->display);
 		if (wl_event_loop_dispatch(server->loop, 100) < 0) {
 			break;
@@ -201,13 +195,6 @@ static struct json_object *strv_json(char *const *strv) {
 		json_object_array_add(list, json_object_new_string(strv[i]));
 	}
 	return list;
-}
-
-static void strv_free(char **strv) {
-	for (size_t i = 0; strv != NULL && strv[i] != NULL; i++) {
-		free(strv[i]);
-	}
-	free(strv);
 }
 
 bool launcher_run(struct cordon_domain *domain, char *const *argv,

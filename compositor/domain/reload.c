@@ -152,13 +152,7 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 				wlr_log(WLR_ERROR, "domain %s: reload: %s", domain->name, err);
 			}
 		} else if (domain->type == DOMAIN_SANDBOX) {
-			struct config_sandbox *sb;
-			wl_list_for_each(sb, &next->sandboxes, link) {
-				size_t n = strlen(sb->engine);
-				if (strncmp(domain->name, sb->engine, n) == 0 && domain->name[n] == ':') {
-					domain->color = sb->color;
-				}
-			}
+			domain->color = config_sandbox_color(next, domain->name);
 		}
 	}
 	/* New domains' launchers need the committed config; they start now. */

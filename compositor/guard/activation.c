@@ -3,6 +3,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
+#include "common/mstime.h"
 #include "compositor/guard/activation.h"
 #include "compositor/wm/cursor.h"
 #include "compositor/domain/domain.h"
@@ -17,24 +18,18 @@
 /* How long an activation of a window not yet mapped waits for its map. */
 #define ACTIVATION_MAP_MAX_MS 3000
 
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void activation_note_input(struct cordon_server *server, struct wl_client *client,
 		uint32_t serial) {
 	struct activation_input *in =
 		&server->recent_input[server->recent_input_next++ % ACTIVATION_RECENT_INPUT];
 	in->client = client;
 	in->serial = serial;
-	in->time_ms = now_ms();
+	in->time_ms = mstime_now();
 }
 
 static bool activation_input_recent(struct cordon_server *server,
 		struct wl_client *client, uint32_t serial) {
-	int64_t now = now_ms();
+	int64_t now = mstime_now();
 	for (int i = 0; i < ACTIVATION_RECENT_INPUT; i++) {
 		const struct activation_input *in = &server->recent_input[i];
 		if (in->client == client && in->serial == serial && in->time_ms != 0 &&
@@ -102,14 +97,14 @@ static void handle_request_activate(struct wl_listener *listener, void *data) {
 			"focused is not kept", view->domain->name);
 		return;
 	}
-	view->activation_ms = now_ms();
+	view->activation_ms = mstime_now();
 	view->activation_focus_id = server->focused_view->id;
 }
 
 bool activation_take(struct cordon_view *view) {
 	struct cordon_view *focused = view->server->focused_view;
 	bool ok = view->activation_ms != 0 &&
-		now_ms() - view->activation_ms <= ACTIVATION_MAP_MAX_MS &&
+		mstime_now() - view->activation_ms <= ACTIVATION_MAP_MAX_MS &&
 		focused != NULL && focused->id == view->activation_focus_id;
 	if (view->activation_ms != 0 && !ok) {
 		wlr_log(WLR_INFO, "domain %s: activation of window %u expired or focus moved "

@@ -8,6 +8,7 @@
 #include <wlr/types/wlr_primary_selection.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
+#include "common/mstime.h"
 #include "compositor/guard/clip_policy.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/sanitize.h"
@@ -283,7 +284,7 @@ static void clip_grant_broadcast(struct clip_grant *g, const char *change) {
 		json_object_new_string(clip_kind_names[g->record->kind]));
 	json_object_object_add(body, "decision", json_object_new_string(g->allow ? "allow" : "deny"));
 	json_object_object_add(body, "uses", json_object_new_int64(g->uses));
-	int64_t left = g->until_ms - prompt_now_ms();
+	int64_t left = g->until_ms - mstime_now();
 	json_object_object_add(body, "expires_in_ms", json_object_new_int64(left > 0 ? left : 0));
 	ipc_broadcast(g->clip->server->ipc, "grant", body);
 	json_object_put(body);
@@ -359,7 +360,7 @@ static void clip_grant_add(struct cordon_clipboard *clip, struct clip_record *re
 	g->record = record;
 	g->stamp = record->stamp;
 	g->allow = allow;
-	g->until_ms = prompt_now_ms() + ms;
+	g->until_ms = mstime_now() + ms;
 	wl_event_source_timer_update(g->timer, ms);
 	wl_list_insert(&clip->grants, &g->link);
 	wlr_log(WLR_INFO, "clipboard: [%s] → [%s] %s for %d ms without asking", g->from, g->to,
@@ -379,7 +380,7 @@ struct json_object *clipboard_grants(struct cordon_server *server) {
 	if (list == NULL || server->clipboard == NULL) {
 		return list;
 	}
-	int64_t now = prompt_now_ms();
+	int64_t now = mstime_now();
 	struct clip_grant *g;
 	wl_list_for_each(g, &server->clipboard->grants, link) {
 		struct json_object *o = json_object_new_object();

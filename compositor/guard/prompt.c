@@ -6,6 +6,7 @@
 #include <wlr/interfaces/wlr_buffer.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
+#include "common/mstime.h"
 #include "compositor/domain/domain.h"
 #include "compositor/wm/input.h"
 #include "compositor/ipc/ipc.h"
@@ -41,12 +42,6 @@ struct prompt {
 	prompt_answer_fn answer;
 	void *data;
 };
-
-int64_t prompt_now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void format_size(char *buf, size_t len, bool known, size_t size) {
 	if (!known) {
@@ -186,7 +181,7 @@ static void prompt_show_head(struct cordon_server *server) {
 	struct prompt *p = prompt_head(server);
 	if (p != NULL && p->shown_ms < 0) {
 		prompt_render(p);
-		p->shown_ms = prompt_now_ms();
+		p->shown_ms = mstime_now();
 		/* No guest cursor image over a prompt. */
 		cursor_guest_refresh(server);
 	}
@@ -229,7 +224,7 @@ static void prompt_decide(struct prompt *p, bool allow, const char *how,
 	prompt_broadcast(p, "answered", allow ? "allow" : "deny");
 	if (by != PROMPT_BY_KEY) {
 		/* The user may be reaching for Y right now: that key is not the guest's. */
-		p->server->prompt_vanished_ms = prompt_now_ms();
+		p->server->prompt_vanished_ms = mstime_now();
 	}
 	prompt_answer_fn answer = p->answer;
 	void *data = p->data;
@@ -304,7 +299,7 @@ void prompt_set_size(struct prompt *p, size_t size) {
 void prompt_withdraw(struct prompt *p) {
 	wlr_log(WLR_INFO, "prompt %u: withdrawn, its source went away", p->id);
 	prompt_broadcast(p, "withdrawn", NULL);
-	p->server->prompt_vanished_ms = prompt_now_ms();
+	p->server->prompt_vanished_ms = mstime_now();
 	prompt_destroy(p);
 }
 
@@ -330,7 +325,7 @@ bool prompt_active(struct cordon_server *server) {
 
 bool prompt_late_key(struct cordon_server *server, xkb_keysym_t sym) {
 	if (server->prompt_vanished_ms <= 0 ||
-			prompt_now_ms() - server->prompt_vanished_ms >= PROMPT_LATE_KEY_MS) {
+			mstime_now() - server->prompt_vanished_ms >= PROMPT_LATE_KEY_MS) {
 		return false;
 	}
 	switch (xkb_keysym_to_lower(sym)) {
@@ -359,7 +354,7 @@ void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pres
 		return;
 	}
 	int64_t since = quiet_since_ms > p->shown_ms ? quiet_since_ms : p->shown_ms;
-	if (p->shown_ms < 0 || prompt_now_ms() - since < PROMPT_GUARD_MS) {
+	if (p->shown_ms < 0 || mstime_now() - since < PROMPT_GUARD_MS) {
 		return;
 	}
 	switch (xkb_keysym_to_lower(sym)) {

@@ -62,8 +62,6 @@ void prompt_handle_key(struct cordon_server *server, xkb_keysym_t sym, bool pres
 	int64_t quiet_since_ms);
 /* With no prompt up: whether a press of sym was meant for one that just vanished. */
 bool prompt_late_key(struct cordon_server *server, xkb_keysym_t sym);
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t prompt_now_ms(void);
 /* IPC: answers prompt id; false if there is none. */
 bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow);
 /* IPC: the pending prompts as a JSON array. */

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "common/sock.h"
+#include "common/mstime.h"
 #include "compositor/ipc/ipc.h"
 #include "compositor/util.h"
 
@@ -462,12 +464,6 @@ static bool conn_handle_line(char *line, size_t len, void *data) {
 	return true;
 }
 
-static int64_t ipc_now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The sweep runs once a second while any connection owes a request. */
 static void ipc_arm_deadlines(struct cordon_ipc *ipc) {
 	if (!ipc->deadline_armed &&
@@ -488,7 +484,7 @@ static void conn_update_timer(struct ipc_connection *conn) {
 		conn->deadline_ms = 0;
 	} else if (conn->deadline_ms == 0) {
 		/* From the first byte owed: trickling more does not extend it. */
-		conn->deadline_ms = ipc_now_ms() + IPC_REQUEST_TIMEOUT_MS;
+		conn->deadline_ms = mstime_now() + IPC_REQUEST_TIMEOUT_MS;
 		ipc_arm_deadlines(conn->ipc);
 	}
 }
@@ -522,7 +518,7 @@ static void conn_timeout(struct ipc_connection *conn) {
 static int handle_deadlines(void *data) {
 	struct cordon_ipc *ipc = data;
 	ipc->deadline_armed = false;
-	int64_t now = ipc_now_ms();
+	int64_t now = mstime_now();
 	bool pending = false;
 	struct ipc_connection *conn, *tmp;
 	wl_list_for_each_safe(conn, tmp, &ipc->connections, link) {
@@ -733,86 +729,20 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 }
 
 /*
- * Removes a socket file left by a cordon that died: only a socket that
- * refuses connections is stale. A live one belongs to a running instance.
+ * Binds path through sock_listen (which replaces only a stale socket),
+ * logging at level why not. Returns the fd or -1.
  */
-static bool remove_stale_socket(const char *path,
-		const struct sockaddr_un *addr, enum wlr_log_importance level) {
-	struct stat st;
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT) {
-			return true;
-		}
-		wlr_log_errno(level, "IPC: cannot stat %s", path);
-		return false;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		wlr_log(level, "IPC: %s exists and is not a socket; "
-			"not replacing it", path);
-		return false;
-	}
-	/* Non-blocking: a live listener with a full backlog says EAGAIN. */
-	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (probe < 0) {
-		wlr_log_errno(level, "IPC: socket() to probe %s failed", path);
-		return false;
-	}
-	int ret = connect(probe, (const struct sockaddr *)addr, sizeof(*addr));
-	int err = errno;
-	close(probe);
-	if (ret == 0 || err == EAGAIN || err == EINPROGRESS) {
-		wlr_log(level, "IPC: %s is live: another compositor "
-			"listens on it", path);
-		return false;
-	}
-	if (err != ECONNREFUSED) {
-		errno = err;
-		wlr_log_errno(level, "IPC: cannot probe the existing socket %s",
-			path);
-		return false;
-	}
-	if (unlink(path) < 0 && errno != ENOENT) {
-		wlr_log_errno(level, "IPC: cannot remove the stale socket %s",
-			path);
-		return false;
-	}
-	wlr_log(WLR_INFO, "IPC: removed the stale socket %s", path);
-	return true;
-}
-
-/*
- * Binds and listens on path, mode 0600 from birth: no window where another
- * user could connect. Returns the fd, or -1 with the reason logged at
- * level and nothing left behind; *bound is the file made.
- */
-static int ipc_bind(const char *path, const struct sockaddr_un *addr,
-		struct stat *bound, enum wlr_log_importance level) {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+static int ipc_bind(const char *path, struct stat *bound,
+		enum wlr_log_importance level) {
+	char err[256];
+	bool replaced;
+	int fd = sock_listen(path, 16, bound, &replaced, err, sizeof(err));
 	if (fd < 0) {
-		wlr_log_errno(level, "IPC: socket() for %s failed", path);
+		wlr_log(level, "IPC: %s", err);
 		return -1;
 	}
-	mode_t old_umask = umask(0177);
-	int ret = bind(fd, (const struct sockaddr *)addr, sizeof(*addr));
-	int err = errno;
-	umask(old_umask);
-	if (ret < 0) {
-		errno = err;
-		wlr_log_errno(level, "IPC: cannot bind %s", path);
-		close(fd);
-		return -1;
-	}
-	if (chmod(path, 0600) < 0 || stat(path, bound) < 0) {
-		wlr_log_errno(level, "IPC: cannot make %s mode 0600", path);
-		unlink(path);
-		close(fd);
-		return -1;
-	}
-	if (listen(fd, 16) < 0) {
-		wlr_log_errno(level, "IPC: cannot listen on %s", path);
-		unlink(path);
-		close(fd);
-		return -1;
+	if (replaced) {
+		wlr_log(WLR_INFO, "IPC: removed the stale socket %s", path);
 	}
 	return fd;
 }
@@ -840,10 +770,8 @@ static int handle_socket_check(void *data) {
 	/* Quietly after the first try: the reason was said then. */
 	enum wlr_log_importance level = ipc->socket_retrying ? WLR_DEBUG : WLR_ERROR;
 	ipc->socket_retrying = true;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	memcpy(addr.sun_path, ipc->path, strlen(ipc->path) + 1);
 	/* Its directory too, if that went: private and ours, as before. */
-	char dir[sizeof(addr.sun_path)];
+	char dir[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
 	memcpy(dir, ipc->path, strlen(ipc->path) + 1);
 	char *slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
@@ -856,10 +784,7 @@ static int handle_socket_check(void *data) {
 			return 0;
 		}
 	}
-	if (!remove_stale_socket(ipc->path, &addr, level)) {
-		return 0;
-	}
-	int fd = ipc_bind(ipc->path, &addr, &st, level);
+	int fd = ipc_bind(ipc->path, &st, level);
 	if (fd < 0) {
 		return 0;
 	}
@@ -895,10 +820,6 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 			sizeof(addr.sun_path) - 1);
 		return NULL;
 	}
-	memcpy(addr.sun_path, path, path_len + 1);
-	if (!remove_stale_socket(path, &addr, WLR_ERROR)) {
-		return NULL;
-	}
 
 	struct cordon_ipc *ipc = calloc(1, sizeof(*ipc));
 	if (!ipc || !(ipc->path = strdup(path))) {
@@ -913,7 +834,7 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	bool bound = false;
 
 	struct stat st;
-	ipc->fd = ipc_bind(path, &addr, &st, WLR_ERROR);
+	ipc->fd = ipc_bind(path, &st, WLR_ERROR);
 	if (ipc->fd < 0) {
 		goto fail;
 	}

@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
+#include "common/colour.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/frame.h"
 #include "compositor/server.h"
@@ -37,13 +38,6 @@ struct cordon_frame {
 	bool rendered_urgent;
 	char *title;
 };
-
-static void color_to_float(uint32_t rgb, float out[4]) {
-	out[0] = ((rgb >> 16) & 0xff) / 255.0f;
-	out[1] = ((rgb >> 8) & 0xff) / 255.0f;
-	out[2] = (rgb & 0xff) / 255.0f;
-	out[3] = 1.0f;
-}
 
 static int frame_titlebar_height_for(struct cordon_server *server) {
 	int font = text_buffer_font_height(server->text, NULL);
@@ -183,7 +177,7 @@ struct cordon_frame *frame_create(struct cordon_view *view) {
 		return NULL;
 	}
 	float color[4];
-	color_to_float(view->domain->color, color);
+	colour_to_float(view->domain->color, color);
 	for (int i = 0; i < 4; i++) {
 		frame->border[i] = wlr_scene_rect_create(frame->tree, 0, 0, color);
 		if (frame->border[i] == NULL) {
@@ -225,7 +219,7 @@ void frame_destroy(struct cordon_frame *frame) {
 
 void frame_refresh(struct cordon_frame *frame) {
 	float color[4];
-	color_to_float(frame->view->domain->color, color);
+	colour_to_float(frame->view->domain->color, color);
 	for (int i = 0; i < 4; i++) {
 		wlr_scene_rect_set_color(frame->border[i], color);
 	}

@@ -10,6 +10,7 @@
 #include <wlr/types/wlr_virtual_pointer_v1.h>
 #include <wlr/util/log.h>
 #include <xkbcommon/xkbcommon.h>
+#include "common/mstime.h"
 #include "compositor/guard/activation.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/wm/cursor.h"
@@ -236,7 +237,7 @@ static void handle_keyboard_focus_change(struct wl_listener *listener, void *dat
 }
 
 void input_prompts_opened(struct cordon_server *server) {
-	uint32_t time = (uint32_t)prompt_now_ms();
+	uint32_t time = (uint32_t)mstime_now();
 	struct cordon_keyboard *keyboard;
 	wl_list_for_each(keyboard, &server->keyboards, link) {
 		for (int i = 0; i < keyboard->n_sent; i++) {
@@ -277,7 +278,7 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		if (!input_user_keys_down(server, keyboard, event->keycode)) {
 			quiet_since = server->key_activity_ms;
 		}
-		server->key_activity_ms = prompt_now_ms();
+		server->key_activity_ms = mstime_now();
 	}
 
 	if (!pressed) {

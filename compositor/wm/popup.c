@@ -2,6 +2,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
+#include "common/colour.h"
 #include "compositor/domain/domain.h"
 #include "compositor/wm/output.h"
 #include "compositor/wm/popup.h"
@@ -193,12 +194,8 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 		view->popup_tree : parent->data;
 	popup->wrapper = wlr_scene_tree_create(parent_tree);
 	if (popup->wrapper != NULL && !domain_is_host(view->domain)) {
-		float color[4] = {
-			((view->domain->color >> 16) & 0xff) / 255.0f,
-			((view->domain->color >> 8) & 0xff) / 255.0f,
-			(view->domain->color & 0xff) / 255.0f,
-			1.0f,
-		};
+		float color[4];
+		colour_to_float(view->domain->color, color);
 		for (int i = 0; i < 4; i++) {
 			popup->border[i] = wlr_scene_rect_create(popup->wrapper, 0, 0, color);
 			if (popup->border[i] == NULL) {

@@ -414,6 +414,11 @@ static void test_full_file(void **state) {
 	assert_string_equal(sb->engine, "flatpak");
 	assert_int_equal(sb->color, 0x75507b);
 	assert_int_equal(sb->line, 83);
+	/* One rule for a sandbox domain's colour: its engine, before the ':'. */
+	assert_int_equal(config_sandbox_color(c, "flatpak:org.gnome.Maps"), 0x75507b);
+	assert_int_equal(config_sandbox_color(c, "flatpakx:app"), 0x888a85);
+	assert_int_equal(config_sandbox_color(c, "flat:pak"), 0x888a85);
+	assert_int_equal(config_sandbox_color(c, "flatpak"), 0x75507b);
 
 	assert_int_equal(c->clipboard.default_policy, CONFIG_CLIP_DENY);
 	assert_int_equal(c->clipboard.max_bytes, 16 << 20);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "vmm/strv.h"
+#include "common/strv.h"
 
 static void strv_grow(struct strv *sv) {
 	if (sv->failed || sv->len + 2 <= sv->cap) {
@@ -36,6 +36,10 @@ void strv_push(struct strv *sv, const char *s) {
 	strv_push_take(sv, s ? strdup(s) : NULL);
 }
 
+void strv_pushn(struct strv *sv, const char *s, size_t n) {
+	strv_push_take(sv, s ? strndup(s, n) : NULL);
+}
+
 void strv_pushf(struct strv *sv, const char *fmt, ...) {
 	va_list ap;
 	va_start(ap, fmt);
@@ -65,6 +69,10 @@ char **strv_finish(struct strv *sv) {
 	char **v = sv->v;
 	*sv = (struct strv){0};
 	return v;
+}
+
+char **strv_new(void) {
+	return calloc(1, sizeof(char *));
 }
 
 void strv_free(char **v) {

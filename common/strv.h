@@ -1,5 +1,5 @@
-#ifndef CORDON_VMM_STRV_H
-#define CORDON_VMM_STRV_H
+#ifndef CORDON_COMMON_STRV_H
+#define CORDON_COMMON_STRV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +17,8 @@ struct strv {
 
 /* Appends a copy of s (a NULL s marks the vector failed). */
 void strv_push(struct strv *sv, const char *s);
+/* Appends a copy of the n bytes at s. */
+void strv_pushn(struct strv *sv, const char *s, size_t n);
 /* Appends s and takes ownership of it (a NULL s marks the vector failed). */
 void strv_push_take(struct strv *sv, char *s);
 void strv_pushf(struct strv *sv, const char *fmt, ...)
@@ -26,6 +28,8 @@ char **strv_finish(struct strv *sv);
 /* Frees a vector in progress. */
 void strv_discard(struct strv *sv);
 
+/* An empty NULL-terminated vector, or NULL when out of memory. */
+char **strv_new(void);
 void strv_free(char **v);
 size_t strv_len(char *const *v);
 /* A deep copy; NULL for a NULL v or on allocation failure. */
