@@ -567,7 +567,6 @@ struct cordon_config *config_create_default(void) {
 	c->title_max = CONFIG_DEFAULT_TITLE_MAX;
 	c->font = strdup("monospace 10");
 	c->cursor_size = 24;
-	c->workspaces = 9;
 	c->repeat_rate = 25;
 	c->repeat_delay = 600;
 	c->tap_to_click = true;

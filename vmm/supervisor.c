@@ -881,10 +881,6 @@ bool supervisor_restart_pending(const struct supervisor *s) {
 	return s->restart_pending;
 }
 
-const char *supervisor_name(const struct supervisor *s) {
-	return s->name;
-}
-
 /* Waits for a pidfd to turn readable (the process exited), up to ms. */
 static bool wait_pidfd(int pidfd, int ms) {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };

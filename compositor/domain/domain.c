@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <wlr/types/wlr_security_context_v1.h>
 #include <wlr/util/log.h>
-#include "common/sock.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/caps.h"
 #include "compositor/guard/globals.h"
@@ -20,6 +19,13 @@
 
 static void domain_client_free(void *data) {
 	struct domain_client *record = data;
+	/* libwayland destroys a client's resources, its toplevels with them,
+	 * before this destructor: no view may still name this record's client. */
+	struct cordon_view *view;
+	wl_list_for_each(view, &record->domain->views, domain_link) {
+		INVARIANT(wl_resource_get_client(view->toplevel->resource) != record->client,
+			"a client's domain record outlives its views");
+	}
 	/* resource_created needs no removal: libwayland dropped that signal's
 	 * list before calling this destructor. */
 	wl_list_remove(&record->link);
@@ -262,17 +268,9 @@ static bool domain_own_dir(struct cordon_domain *domain, const char *dir,
  */
 static int domain_bind(struct cordon_domain *domain, const char *path,
 		struct stat *bound, enum wlr_log_importance level) {
-	char err[256];
-	bool replaced;
-	int fd = sock_listen(path, 128, bound, &replaced, err, sizeof(err));
-	if (fd < 0) {
-		wlr_log(level, "domain %s: %s", domain->name, err);
-		return -1;
-	}
-	if (replaced) {
-		wlr_log(WLR_INFO, "domain %s: replaced the stale socket %s", domain->name, path);
-	}
-	return fd;
+	char who[300];
+	snprintf(who, sizeof(who), "domain %s", domain->name);
+	return listen_logged(who, path, 128, bound, level);
 }
 
 /* How often cordon looks whether a domain's socket file is still there. */

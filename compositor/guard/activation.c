@@ -21,7 +21,7 @@
 void activation_note_input(struct cordon_server *server, struct wl_client *client,
 		uint32_t serial) {
 	struct activation_input *in =
-		&server->recent_input[server->recent_input_next++ % ACTIVATION_RECENT_INPUT];
+		&server->activation_recent.input[server->activation_recent.next++ % ACTIVATION_RECENT_INPUT];
 	in->client = client;
 	in->serial = serial;
 	in->time_ms = mstime_now();
@@ -31,7 +31,7 @@ static bool activation_input_recent(struct cordon_server *server,
 		struct wl_client *client, uint32_t serial) {
 	int64_t now = mstime_now();
 	for (int i = 0; i < ACTIVATION_RECENT_INPUT; i++) {
-		const struct activation_input *in = &server->recent_input[i];
+		const struct activation_input *in = &server->activation_recent.input[i];
 		if (in->client == client && in->serial == serial && in->time_ms != 0 &&
 				now - in->time_ms <= ACTIVATION_INPUT_MAX_AGE_MS) {
 			return true;
@@ -116,8 +116,8 @@ bool activation_take(struct cordon_view *view) {
 }
 
 void activation_init(struct cordon_server *server) {
-	server->request_activate.notify = handle_request_activate;
-	wl_signal_add(&server->activation->events.request_activate, &server->request_activate);
+	listener_connect(&server->activation->events.request_activate, &server->request_activate,
+		handle_request_activate);
 }
 
 void activation_finish(struct cordon_server *server) {

@@ -4,6 +4,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct wl_client;
+
+/* A key or button press delivered to a client, for xdg-activation. */
+#define ACTIVATION_RECENT_INPUT 16
+struct activation_input {
+	struct wl_client *client;    /* compared, never used */
+	uint32_t serial;
+	int64_t time_ms;
+};
+
+/* The last presses, a ring: a token is granted only for one of these. */
+struct activation_recent {
+	struct activation_input input[ACTIVATION_RECENT_INPUT];
+	unsigned next;
+};
+
 struct cordon_server;
 struct cordon_view;
 struct wl_client;

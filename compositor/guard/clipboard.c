@@ -57,6 +57,14 @@ enum paste_role {
 	PASTE_SERVE,       /* cordon's own data to a client */
 };
 
+/* What the user (or the timeout) said to an ask paste's question. */
+enum paste_answer {
+	PASTE_UNANSWERED = 0,
+	PASTE_ALLOWED,
+	PASTE_DENIED,      /* by a key, over IPC, or by the timeout */
+	PASTE_WITHDRAWN,   /* the question went away: its source or target left */
+};
+
 struct clip_paste {
 	struct wl_list link;          /* cordon_clipboard.pastes */
 	struct cordon_clipboard *clip;
@@ -68,7 +76,7 @@ struct clip_paste {
 	enum clip_kind kind;
 	bool dnd;
 	enum config_clip_policy policy;
-	const char *answer;           /* for ask: allow, deny, timeout, withdrawn */
+	enum paste_answer answer;     /* for ask */
 	bool granted;                 /* allowed by a grant, without a prompt */
 	/*
 	 * The paste whose prompt answers this one too: a toolkit that asks for
@@ -232,11 +240,11 @@ static const char *clip_decision_name(struct clip_paste *p) {
 	case CONFIG_CLIP_DENY:
 		return "deny";
 	default:
-		if (p->answer == NULL) {
+		if (p->answer == PASTE_UNANSWERED) {
 			return "ask";
 		}
-		return strcmp(p->answer, "allow") == 0 ? "ask-allow" :
-			strcmp(p->answer, "deny") == 0 ? "ask-deny" : "ask-withdrawn";
+		return p->answer == PASTE_ALLOWED ? "ask-allow" :
+			p->answer == PASTE_DENIED ? "ask-deny" : "ask-withdrawn";
 	}
 }
 
@@ -261,7 +269,7 @@ static void clip_paste_free(struct clip_paste *p) {
 		wl_list_for_each(q, &clip->pastes, link) {
 			if (q->follows == p) {
 				q->follows = NULL;
-				q->answer = "withdrawn";
+				q->answer = PASTE_WITHDRAWN;
 				if (q->transfer != NULL) {
 					transfer_abort(q->transfer, "its question went away");
 					again = true;
@@ -434,7 +442,7 @@ static void handle_paste_finished(struct transfer *t, bool delivered, const char
 	if (p->prompt != NULL) {
 		prompt_withdraw(p->prompt);
 		p->prompt = NULL;
-		p->answer = "withdrawn";
+		p->answer = PASTE_WITHDRAWN;
 	}
 	if (p->role == PASTE_CROSS) {
 		if (p->dnd && p->record != NULL && !delivered) {
@@ -443,7 +451,7 @@ static void handle_paste_finished(struct transfer *t, bool delivered, const char
 		char result[96];
 		if (!delivered && p->grant_ms > 0) {
 			snprintf(result, sizeof(result), "%s; %s for %d s", why,
-				strcmp(p->answer, "allow") == 0 ? "granted" : "remembered",
+				p->answer == PASTE_ALLOWED ? "granted" : "remembered",
 				(p->grant_ms + 999) / 1000);
 			why = result;
 		}
@@ -470,7 +478,7 @@ static void handle_paste_source_destroy(struct wl_listener *listener, void *data
 	if (p->prompt != NULL) {
 		struct prompt *prompt = p->prompt;
 		p->prompt = NULL;
-		p->answer = "withdrawn";
+		p->answer = PASTE_WITHDRAWN;
 		prompt_withdraw(prompt);
 		if (p->transfer != NULL) {
 			transfer_abort(p->transfer, "the source went away");
@@ -517,7 +525,7 @@ static void handle_prompt_answer(void *data, bool allow, bool by_user) {
 /* Applies the answer to p; tell: p is the one whose prompt was answered. */
 static void clip_paste_settle(struct clip_paste *p, bool allow, bool by_user, bool tell) {
 	struct cordon_clipboard *clip = p->clip;
-	p->answer = allow ? "allow" : "deny";
+	p->answer = allow ? PASTE_ALLOWED : PASTE_DENIED;
 	if (p->transfer == NULL) {
 		return;
 	}
@@ -1101,8 +1109,8 @@ bool clipboard_init(struct cordon_server *server) {
 	wl_list_init(&clip->records);
 	wl_list_init(&clip->pastes);
 	wl_list_init(&clip->grants);
-	clip->request_set_selection.notify = handle_request_set_selection;
-	wl_signal_add(&server->seat->events.request_set_selection, &clip->request_set_selection);
+	listener_connect(&server->seat->events.request_set_selection, &clip->request_set_selection,
+		handle_request_set_selection);
 	clip->request_set_primary_selection.notify = handle_request_set_primary_selection;
 	wl_signal_add(&server->seat->events.request_set_primary_selection,
 		&clip->request_set_primary_selection);

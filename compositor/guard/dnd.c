@@ -4,6 +4,7 @@
 #include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
+#include "common/listener.h"
 #include "compositor/guard/clip_policy.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/clipboard_internal.h"
@@ -146,8 +147,7 @@ static struct clip_drag_proxy *drag_proxy_create(struct cordon_clipboard *clip,
 		}
 		n++;
 	}
-	proxy->real_destroy.notify = handle_drag_real_destroy;
-	wl_signal_add(&real->events.destroy, &proxy->real_destroy);
+	listener_connect(&real->events.destroy, &proxy->real_destroy, handle_drag_real_destroy);
 	return proxy;
 }
 
@@ -231,8 +231,8 @@ bool dnd_may_enter(struct cordon_server *server, struct wlr_surface *surface) {
 }
 
 void dnd_init(struct cordon_clipboard *clip) {
-	clip->request_start_drag.notify = handle_request_start_drag;
-	wl_signal_add(&clip->server->seat->events.request_start_drag, &clip->request_start_drag);
+	listener_connect(&clip->server->seat->events.request_start_drag, &clip->request_start_drag,
+		handle_request_start_drag);
 }
 
 void dnd_finish(struct cordon_clipboard *clip) {

@@ -344,10 +344,6 @@ size_t transfer_bytes(struct transfer *t) {
 	return t->bytes;
 }
 
-bool transfer_read_complete(struct transfer *t) {
-	return t->read_complete;
-}
-
 bool transfer_target_gone(struct transfer *t) {
 	return t->target_gone;
 }

@@ -49,7 +49,6 @@ void transfer_abort(struct transfer *transfer, const char *why);
 
 void *transfer_data(struct transfer *transfer);
 size_t transfer_bytes(struct transfer *transfer);
-bool transfer_read_complete(struct transfer *transfer);
 bool transfer_target_gone(struct transfer *transfer);
 /* Moves the payload out (a memfd and its length); the transfer keeps nothing. */
 int transfer_steal_memfd(struct transfer *transfer, size_t *len);

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
-#include "common/sock.h"
 #include "common/mstime.h"
 #include "compositor/ipc/ipc.h"
 #include "compositor/util.h"
@@ -728,25 +727,6 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
-/*
- * Binds path through sock_listen (which replaces only a stale socket),
- * logging at level why not. Returns the fd or -1.
- */
-static int ipc_bind(const char *path, struct stat *bound,
-		enum wlr_log_importance level) {
-	char err[256];
-	bool replaced;
-	int fd = sock_listen(path, 16, bound, &replaced, err, sizeof(err));
-	if (fd < 0) {
-		wlr_log(level, "IPC: %s", err);
-		return -1;
-	}
-	if (replaced) {
-		wlr_log(WLR_INFO, "IPC: removed the stale socket %s", path);
-	}
-	return fd;
-}
-
 /* How often cordon looks whether its socket file is still there. */
 #define IPC_SOCKET_CHECK_MS 1000
 
@@ -784,7 +764,7 @@ static int handle_socket_check(void *data) {
 			return 0;
 		}
 	}
-	int fd = ipc_bind(ipc->path, &st, level);
+	int fd = listen_logged("IPC", ipc->path, 16, &st, level);
 	if (fd < 0) {
 		return 0;
 	}
@@ -834,7 +814,7 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	bool bound = false;
 
 	struct stat st;
-	ipc->fd = ipc_bind(path, &st, WLR_ERROR);
+	ipc->fd = listen_logged("IPC", path, 16, &st, WLR_ERROR);
 	if (ipc->fd < 0) {
 		goto fail;
 	}

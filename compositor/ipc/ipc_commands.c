@@ -11,6 +11,7 @@
 #include "compositor/guard/clipboard.h"
 #include "compositor/render/frame.h"
 #include "compositor/ipc/ipc.h"
+#include "compositor/ipc/ipc_json.h"
 #include "compositor/domain/launcher.h"
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
@@ -40,40 +41,10 @@ struct ipc_command {
 		struct ipc_connection *conn, struct json_object *request);
 };
 
-/* Builders that report failure, so a reply is complete or not sent. */
-static bool put(struct json_object *obj, const char *key,
-		struct json_object *value) {
-	if (!value) {
-		return false;
-	}
-	if (json_object_object_add(obj, key, value) < 0) {
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
-/* A NULL string becomes JSON null. */
-static bool put_string(struct json_object *obj, const char *key,
-		const char *value) {
-	if (!value) {
-		return json_object_object_add(obj, key, NULL) == 0;
-	}
-	return put(obj, key, json_object_new_string(value));
-}
-
-static bool put_int(struct json_object *obj, const char *key, int64_t value) {
-	return put(obj, key, json_object_new_int64(value));
-}
-
-static bool put_bool(struct json_object *obj, const char *key, bool value) {
-	return put(obj, key, json_object_new_boolean(value));
-}
-
 /* {"ok":true, key: value}; takes value, NULL when out of memory. */
 static struct json_object *ok_with(const char *key, struct json_object *value) {
 	struct json_object *reply = ipc_ok();
-	if (!reply || !put(reply, key, value)) {
+	if (!reply || !ipc_json_put(reply, key, value)) {
 		json_object_put(reply);
 		if (!reply) {
 			json_object_put(value);
@@ -88,33 +59,6 @@ static struct json_object *ipc_commands_version(struct cordon_server *server,
 	return ok_with("version", json_object_new_string(CORDON_VERSION));
 }
 
-static struct json_object *window_json(struct cordon_server *server,
-		struct cordon_view *view) {
-	struct json_object *win = json_object_new_object();
-	if (!win) {
-		return NULL;
-	}
-	struct wlr_box box = view_geometry(view);
-	bool ok = put_int(win, "id", view->id) &&
-		put_string(win, "domain", view->domain ? view->domain->name : NULL) &&
-		put_string(win, "title", view->title ? view->title : "") &&
-		put_string(win, "app_id", view->app_id ? view->app_id : "") &&
-		put_int(win, "x", box.x) &&
-		put_int(win, "y", box.y) &&
-		put_int(win, "width", box.width) &&
-		put_int(win, "height", box.height) &&
-		put_bool(win, "focused", view == server->focused_view) &&
-		put_int(win, "workspace", view->workspace + 1) &&
-		put_bool(win, "urgent", view->urgent) &&
-		put_bool(win, "fullscreen", view->fullscreen) &&
-		put_bool(win, "maximized", view->maximized);
-	if (!ok) {
-		json_object_put(win);
-		return NULL;
-	}
-	return win;
-}
-
 static struct json_object *ipc_commands_windows(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *list = json_object_new_array();
@@ -127,7 +71,7 @@ static struct json_object *ipc_commands_windows(struct cordon_server *server,
 		if (!view->mapped) {
 			continue;
 		}
-		struct json_object *win = window_json(server, view);
+		struct json_object *win = ipc_json_window(view);
 		if (!win || json_object_array_add(list, win) < 0) {
 			json_object_put(win);
 			json_object_put(list);
@@ -188,7 +132,7 @@ static struct cordon_view *window_target(struct cordon_server *server,
 /* {"ok":true,"window":{…}}: the window as "windows" lists it now. */
 static struct json_object *window_reply(struct cordon_server *server,
 		struct cordon_view *view) {
-	return ok_with("window", window_json(server, view));
+	return ok_with("window", ipc_json_window(view));
 }
 
 /*
@@ -197,7 +141,7 @@ static struct json_object *window_reply(struct cordon_server *server,
  */
 static struct json_object *window_geometry_refused(struct cordon_server *server,
 		struct cordon_view *view) {
-	if (server->cursor_mode != CURSOR_PASSTHROUGH) {
+	if (server->grab.mode != CURSOR_PASSTHROUGH) {
 		return ipc_error("a window is being moved or resized with the pointer; "
 			"try again when the button is up");
 	}
@@ -298,8 +242,8 @@ static struct json_object *ipc_commands_resize(struct cordon_server *server,
 	view_request_geometry(view, (struct wlr_box){ view->x, view->y, width, height });
 	struct json_object *reply = window_reply(server, view);
 	struct json_object *asked = json_object_new_object();
-	if (reply == NULL || asked == NULL || !put_int(asked, "width", width) ||
-			!put_int(asked, "height", height) || !put(reply, "requested", asked)) {
+	if (reply == NULL || asked == NULL || !ipc_json_put_int(asked, "width", width) ||
+			!ipc_json_put_int(asked, "height", height) || !ipc_json_put(reply, "requested", asked)) {
 		json_object_put(asked);
 		json_object_put(reply);
 		return NULL;
@@ -376,48 +320,6 @@ static struct json_object *ipc_commands_to_workspace(struct cordon_server *serve
 	return window_reply(server, view);
 }
 
-static const char *transform_name(enum wl_output_transform transform) {
-	switch (transform) {
-	case WL_OUTPUT_TRANSFORM_NORMAL: return "normal";
-	case WL_OUTPUT_TRANSFORM_90: return "90";
-	case WL_OUTPUT_TRANSFORM_180: return "180";
-	case WL_OUTPUT_TRANSFORM_270: return "270";
-	case WL_OUTPUT_TRANSFORM_FLIPPED: return "flipped";
-	case WL_OUTPUT_TRANSFORM_FLIPPED_90: return "flipped-90";
-	case WL_OUTPUT_TRANSFORM_FLIPPED_180: return "flipped-180";
-	case WL_OUTPUT_TRANSFORM_FLIPPED_270: return "flipped-270";
-	}
-	return "unknown";
-}
-
-static struct json_object *output_json(struct cordon_server *server,
-		struct wlr_output *wlr_output) {
-	struct json_object *out = json_object_new_object();
-	if (!out) {
-		return NULL;
-	}
-	/* Layout box: logical size after scale and transform; empty when the
-	 * output is not in the layout (disabled). */
-	struct wlr_box box;
-	wlr_output_layout_get_box(server->output_layout, wlr_output, &box);
-	bool ok = put_string(out, "name", wlr_output->name) &&
-		put_string(out, "make", wlr_output->make) &&
-		put_string(out, "model", wlr_output->model) &&
-		put_int(out, "x", box.x) &&
-		put_int(out, "y", box.y) &&
-		put_int(out, "width", box.width) &&
-		put_int(out, "height", box.height) &&
-		put(out, "scale", json_object_new_double(wlr_output->scale)) &&
-		put_string(out, "transform", transform_name(wlr_output->transform)) &&
-		put_int(out, "refresh", wlr_output->refresh) &&
-		put_bool(out, "enabled", wlr_output->enabled);
-	if (!ok) {
-		json_object_put(out);
-		return NULL;
-	}
-	return out;
-}
-
 static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *list = json_object_new_array();
@@ -426,7 +328,7 @@ static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 	}
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		struct json_object *out = output_json(server, output->wlr_output);
+		struct json_object *out = ipc_json_output(server, output->wlr_output);
 		if (!out || json_object_array_add(list, out) < 0) {
 			json_object_put(out);
 			json_object_put(list);
@@ -434,46 +336,6 @@ static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 		}
 	}
 	return ok_with("outputs", list);
-}
-
-static const char *domain_kind(const struct cordon_domain *domain) {
-	switch (domain->type) {
-	case DOMAIN_HOST:
-		return "host";
-	case DOMAIN_SANDBOX:
-		return "sandbox";
-	case DOMAIN_CONFIG:
-		/* A config domain always has its config; "socket" is its default. */
-		return domain->config ? config_kind_name(domain->config->kind) :
-			"socket";
-	}
-	return "unknown";
-}
-
-static struct json_object *domain_json(struct cordon_domain *domain) {
-	struct json_object *dom = json_object_new_object();
-	if (!dom) {
-		return NULL;
-	}
-	char color[8];
-	snprintf(color, sizeof(color), "#%06x", domain->color & 0xffffffu);
-	bool ok = put_string(dom, "name", domain->name) &&
-		put_string(dom, "kind", domain_kind(domain)) &&
-		put_string(dom, "color", color) &&
-		put_string(dom, "socket", domain->socket_path) &&
-		put_int(dom, "clients", domain->n_clients) &&
-		put_int(dom, "windows", domain->n_views);
-	if (!ok) {
-		json_object_put(dom);
-		return NULL;
-	}
-	struct json_object *apps = json_object_new_array();
-	for (char **app = domain->config ? domain->config->apps : NULL; app && *app; app++) {
-		json_object_array_add(apps, json_object_new_string(*app));
-	}
-	json_object_object_add(dom, "apps", apps);
-	launcher_describe(domain, dom);
-	return dom;
 }
 
 static struct json_object *ipc_commands_domains(struct cordon_server *server,
@@ -484,7 +346,7 @@ static struct json_object *ipc_commands_domains(struct cordon_server *server,
 	}
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {
-		struct json_object *dom = domain_json(domain);
+		struct json_object *dom = ipc_json_domain(domain);
 		if (!dom || json_object_array_add(list, dom) < 0) {
 			json_object_put(dom);
 			json_object_put(list);

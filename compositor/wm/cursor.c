@@ -21,37 +21,37 @@
 #include "compositor/wm/view.h"
 
 static void cursor_process_move(struct cordon_server *server) {
-	struct cordon_view *view = server->grabbed_view;
+	struct cordon_view *view = server->grab.view;
 	/* Rounded: absolute motion lands a hair below whole pixels (97.999…). */
-	view->x = (int)lround(server->cursor->x - server->grab_x);
-	view->y = (int)lround(server->cursor->y - server->grab_y);
+	view->x = (int)lround(server->cursor->x - server->grab.x);
+	view->y = (int)lround(server->cursor->y - server->grab.y);
 	view_update_position(view);
 }
 
 static void cursor_process_resize(struct cordon_server *server) {
-	struct cordon_view *view = server->grabbed_view;
-	double dx = server->cursor->x - server->grab_x;
-	double dy = server->cursor->y - server->grab_y;
-	struct wlr_box box = server->grab_geobox;
+	struct cordon_view *view = server->grab.view;
+	double dx = server->cursor->x - server->grab.x;
+	double dy = server->cursor->y - server->grab.y;
+	struct wlr_box box = server->grab.geobox;
 	int left = box.x, right = box.x + box.width;
 	int top = box.y, bottom = box.y + box.height;
-	if (server->resize_edges & WLR_EDGE_TOP) {
+	if (server->grab.edges & WLR_EDGE_TOP) {
 		top = (int)lround(box.y + dy);
 		if (top >= bottom) {
 			top = bottom - 1;
 		}
-	} else if (server->resize_edges & WLR_EDGE_BOTTOM) {
+	} else if (server->grab.edges & WLR_EDGE_BOTTOM) {
 		bottom = (int)lround(box.y + box.height + dy);
 		if (bottom <= top) {
 			bottom = top + 1;
 		}
 	}
-	if (server->resize_edges & WLR_EDGE_LEFT) {
+	if (server->grab.edges & WLR_EDGE_LEFT) {
 		left = (int)lround(box.x + dx);
 		if (left >= right) {
 			left = right - 1;
 		}
-	} else if (server->resize_edges & WLR_EDGE_RIGHT) {
+	} else if (server->grab.edges & WLR_EDGE_RIGHT) {
 		right = (int)lround(box.x + box.width + dx);
 		if (right <= left) {
 			right = left + 1;
@@ -198,11 +198,11 @@ static void handle_guest_cursor_destroy(struct wl_listener *listener, void *data
 }
 
 static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
-	if (server->cursor_mode == CURSOR_MOVE) {
+	if (server->grab.mode == CURSOR_MOVE) {
 		cursor_process_move(server);
 		return;
 	}
-	if (server->cursor_mode == CURSOR_RESIZE) {
+	if (server->grab.mode == CURSOR_RESIZE) {
 		cursor_process_resize(server);
 		return;
 	}
@@ -236,7 +236,7 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 }
 
 void cursor_rebase(struct cordon_server *server) {
-	if (server->cursor_mode == CURSOR_PASSTHROUGH) {
+	if (server->grab.mode == CURSOR_PASSTHROUGH) {
 		cursor_process_motion(server, 0);
 	}
 }
@@ -261,10 +261,10 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	struct wlr_pointer_button_event *event = data;
 
 	if (event->state == WL_POINTER_BUTTON_STATE_RELEASED &&
-			server->cursor_mode != CURSOR_PASSTHROUGH) {
+			server->grab.mode != CURSOR_PASSTHROUGH) {
 		/* End of a cordon grab: the client never saw the press either. */
-		server->cursor_mode = CURSOR_PASSTHROUGH;
-		server->grabbed_view = NULL;
+		server->grab.mode = CURSOR_PASSTHROUGH;
+		server->grab.view = NULL;
 		cursor_rebase(server);
 		return;
 	}
@@ -338,7 +338,7 @@ static void handle_request_cursor(struct wl_listener *listener, void *data) {
 	struct wlr_seat_pointer_request_set_cursor_event *event = data;
 	/* Only the client under the pointer may change it. */
 	if (server->seat->pointer_state.focused_client != event->seat_client ||
-			server->cursor_mode != CURSOR_PASSTHROUGH) {
+			server->grab.mode != CURSOR_PASSTHROUGH) {
 		return;
 	}
 	cursor_untrack_guest(server);
@@ -352,10 +352,10 @@ static void handle_request_cursor(struct wl_listener *listener, void *data) {
 	server->guest_cursor = event->surface;
 	server->guest_hotspot_x = event->hotspot_x;
 	server->guest_hotspot_y = event->hotspot_y;
-	server->guest_cursor_commit.notify = handle_guest_cursor_commit;
-	wl_signal_add(&event->surface->events.commit, &server->guest_cursor_commit);
-	server->guest_cursor_destroy.notify = handle_guest_cursor_destroy;
-	wl_signal_add(&event->surface->events.destroy, &server->guest_cursor_destroy);
+	listener_connect(&event->surface->events.commit, &server->guest_cursor_commit,
+		handle_guest_cursor_commit);
+	listener_connect(&event->surface->events.destroy, &server->guest_cursor_destroy,
+		handle_guest_cursor_destroy);
 	/* Shown by the refresh only if it passes; cordon's cursor until then. */
 	server->guest_cursor_shown = false;
 	cursor_set_default(server);
@@ -366,7 +366,7 @@ static void handle_request_set_shape(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, request_set_shape);
 	struct wlr_cursor_shape_manager_v1_request_set_shape_event *event = data;
 	if (server->seat->pointer_state.focused_client == event->seat_client &&
-			server->cursor_mode == CURSOR_PASSTHROUGH) {
+			server->grab.mode == CURSOR_PASSTHROUGH) {
 		cursor_untrack_guest(server);
 		/* While a prompt is up the cursor is cordon's plain arrow. */
 		wlr_cursor_set_xcursor(server->cursor, server->cursor_mgr,
@@ -376,8 +376,8 @@ static void handle_request_set_shape(struct wl_listener *listener, void *data) {
 
 void cursor_init_shape(struct cordon_server *server,
 		struct wlr_cursor_shape_manager_v1 *manager) {
-	server->request_set_shape.notify = handle_request_set_shape;
-	wl_signal_add(&manager->events.request_set_shape, &server->request_set_shape);
+	listener_connect(&manager->events.request_set_shape, &server->request_set_shape,
+		handle_request_set_shape);
 }
 
 bool cursor_init(struct cordon_server *server) {
@@ -392,18 +392,18 @@ bool cursor_init(struct cordon_server *server) {
 	}
 	wlr_cursor_attach_output_layout(server->cursor, server->output_layout);
 
-	server->cursor_motion.notify = handle_cursor_motion;
-	wl_signal_add(&server->cursor->events.motion, &server->cursor_motion);
-	server->cursor_motion_absolute.notify = handle_cursor_motion_absolute;
-	wl_signal_add(&server->cursor->events.motion_absolute, &server->cursor_motion_absolute);
-	server->cursor_button.notify = handle_cursor_button;
-	wl_signal_add(&server->cursor->events.button, &server->cursor_button);
-	server->cursor_axis.notify = handle_cursor_axis;
-	wl_signal_add(&server->cursor->events.axis, &server->cursor_axis);
-	server->cursor_frame.notify = handle_cursor_frame;
-	wl_signal_add(&server->cursor->events.frame, &server->cursor_frame);
-	server->request_cursor.notify = handle_request_cursor;
-	wl_signal_add(&server->seat->events.request_set_cursor, &server->request_cursor);
+	listener_connect(&server->cursor->events.motion, &server->cursor_motion,
+		handle_cursor_motion);
+	listener_connect(&server->cursor->events.motion_absolute, &server->cursor_motion_absolute,
+		handle_cursor_motion_absolute);
+	listener_connect(&server->cursor->events.button, &server->cursor_button,
+		handle_cursor_button);
+	listener_connect(&server->cursor->events.axis, &server->cursor_axis,
+		handle_cursor_axis);
+	listener_connect(&server->cursor->events.frame, &server->cursor_frame,
+		handle_cursor_frame);
+	listener_connect(&server->seat->events.request_set_cursor, &server->request_cursor,
+		handle_request_cursor);
 	cursor_set_default(server);
 	return true;
 }

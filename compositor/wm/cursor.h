@@ -2,8 +2,26 @@
 #define CORDON_CURSOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <wlr/util/box.h>
 
 struct cordon_server;
+struct cordon_view;
+
+enum cursor_mode {
+	CURSOR_PASSTHROUGH = 0,
+	CURSOR_MOVE,
+	CURSOR_RESIZE,
+};
+
+/* An interactive move or resize: begun by view.c, driven by cursor motion. */
+struct cursor_grab {
+	enum cursor_mode mode;
+	struct cordon_view *view;
+	double x, y;                 /* move: cursor less the view origin; resize: cursor */
+	struct wlr_box geobox;       /* the view's geometry at the start */
+	uint32_t edges;              /* WLR_EDGE_* being resized */
+};
 struct wlr_cursor_shape_manager_v1;
 
 bool cursor_init(struct cordon_server *server);

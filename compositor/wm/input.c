@@ -24,6 +24,12 @@
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
 
+/* config/ names wlroots' modifier bits without linking wlroots. */
+_Static_assert(CONFIG_MOD_SHIFT == WLR_MODIFIER_SHIFT, "shift");
+_Static_assert(CONFIG_MOD_CTRL == WLR_MODIFIER_CTRL, "ctrl");
+_Static_assert(CONFIG_MOD_ALT == WLR_MODIFIER_ALT, "alt");
+_Static_assert(CONFIG_MOD_LOGO == WLR_MODIFIER_LOGO, "logo");
+
 #define LOCK_MODIFIERS (WLR_MODIFIER_CAPS | WLR_MODIFIER_MOD2)
 
 uint32_t input_modifiers(struct cordon_server *server) {
@@ -69,7 +75,7 @@ static void input_run_action(struct cordon_server *server,
 	case CONFIG_ACTION_CYCLE:
 	case CONFIG_ACTION_CYCLE_BACK:
 		/* The cycle ends when the binding's modifiers (less Shift) go up. */
-		server->cycle_modifiers = binding->modifiers & ~WLR_MODIFIER_SHIFT;
+		server->cycle.modifiers = binding->modifiers & ~WLR_MODIFIER_SHIFT;
 		view_cycle(server, binding->action == CONFIG_ACTION_CYCLE_BACK);
 		break;
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
@@ -336,8 +342,8 @@ static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) 
 	}
 	wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
 	wlr_seat_keyboard_notify_modifiers(server->seat, &keyboard->wlr_keyboard->modifiers);
-	if (server->cycling && (wlr_keyboard_get_modifiers(keyboard->wlr_keyboard) &
-			server->cycle_modifiers) == 0) {
+	if (server->cycle.active && (wlr_keyboard_get_modifiers(keyboard->wlr_keyboard) &
+			server->cycle.modifiers) == 0) {
 		view_cycle_end(server);
 	}
 }

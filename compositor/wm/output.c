@@ -203,12 +203,10 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 	}
 	output->server = server;
 	output->wlr_output = wlr_output;
-	output->frame.notify = handle_output_frame;
-	wl_signal_add(&wlr_output->events.frame, &output->frame);
-	output->request_state.notify = handle_output_request_state;
-	wl_signal_add(&wlr_output->events.request_state, &output->request_state);
-	output->destroy.notify = handle_output_destroy;
-	wl_signal_add(&wlr_output->events.destroy, &output->destroy);
+	listener_connect(&wlr_output->events.frame, &output->frame, handle_output_frame);
+	listener_connect(&wlr_output->events.request_state, &output->request_state,
+		handle_output_request_state);
+	listener_connect(&wlr_output->events.destroy, &output->destroy, handle_output_destroy);
 	wl_list_insert(server->outputs.prev, &output->link);
 
 	const struct config_output *co = output_config_for(server, wlr_output->name);
@@ -249,8 +247,8 @@ struct wlr_box output_box(struct cordon_output *output) {
 }
 
 void output_init(struct cordon_server *server) {
-	server->new_output.notify = handle_new_output;
-	wl_signal_add(&server->backend->events.new_output, &server->new_output);
+	listener_connect(&server->backend->events.new_output, &server->new_output,
+		handle_new_output);
 }
 
 void output_finish(struct cordon_server *server) {

@@ -2,6 +2,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
+#include "common/listener.h"
 #include "common/colour.h"
 #include "compositor/domain/domain.h"
 #include "compositor/wm/output.h"
@@ -233,13 +234,12 @@ void handle_new_xdg_popup(struct wl_listener *listener, void *data) {
 		}
 	}
 	xdg_popup->base->data = popup->surface_tree;
-	popup->wrapper_destroy.notify = handle_popup_wrapper_destroy;
-	wl_signal_add(&popup->wrapper->node.events.destroy, &popup->wrapper_destroy);
+	listener_connect(&popup->wrapper->node.events.destroy, &popup->wrapper_destroy,
+		handle_popup_wrapper_destroy);
 
-	popup->commit.notify = handle_popup_commit;
-	wl_signal_add(&xdg_popup->base->surface->events.commit, &popup->commit);
-	popup->reposition.notify = handle_popup_reposition;
-	wl_signal_add(&xdg_popup->events.reposition, &popup->reposition);
-	popup->destroy.notify = handle_popup_destroy;
-	wl_signal_add(&xdg_popup->events.destroy, &popup->destroy);
+	listener_connect(&xdg_popup->base->surface->events.commit, &popup->commit,
+		handle_popup_commit);
+	listener_connect(&xdg_popup->events.reposition, &popup->reposition,
+		handle_popup_reposition);
+	listener_connect(&xdg_popup->events.destroy, &popup->destroy, handle_popup_destroy);
 }

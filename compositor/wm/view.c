@@ -90,8 +90,8 @@ void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
 	}
 	view->pending = box;
 	view->has_pending = true;
-	view->pending_edges = view->server->cursor_mode == CURSOR_RESIZE ?
-		view->server->resize_edges : 0;
+	view->pending_edges = view->server->grab.mode == CURSOR_RESIZE ?
+		view->server->grab.edges : 0;
 	view->pending_serial = wlr_xdg_toplevel_set_size(view->toplevel, box.width, box.height);
 	if (view->pending_edges == 0) {
 		view->x = box.x;
@@ -288,7 +288,7 @@ void view_focus(struct cordon_view *view) {
 		}
 	}
 	wlr_scene_node_raise_to_top(&view->tree->node);
-	if (!server->cycling) {
+	if (!server->cycle.active) {
 		wl_list_remove(&view->link);
 		wl_list_insert(&server->views, &view->link);
 	}
@@ -473,11 +473,11 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 }
 
 void view_cycle(struct cordon_server *server, bool backwards) {
-	if (!server->cycling) {
-		server->cycling = true;
-		server->cycle_view = server->focused_view;
+	if (!server->cycle.active) {
+		server->cycle.active = true;
+		server->cycle.view = server->focused_view;
 	}
-	struct wl_list *start = server->cycle_view ? &server->cycle_view->link : &server->views;
+	struct wl_list *start = server->cycle.view ? &server->cycle.view->link : &server->views;
 	struct wl_list *pos = start;
 	/* Walk the MRU list, which stays put until the cycle ends. */
 	do {
@@ -487,7 +487,7 @@ void view_cycle(struct cordon_server *server, bool backwards) {
 		}
 		struct cordon_view *view = wl_container_of(pos, view, link);
 		if (view_visible(view)) {
-			server->cycle_view = view;
+			server->cycle.view = view;
 			view_focus(view);
 			return;
 		}
@@ -495,9 +495,9 @@ void view_cycle(struct cordon_server *server, bool backwards) {
 }
 
 void view_cycle_end(struct cordon_server *server) {
-	server->cycling = false;
-	struct cordon_view *view = server->cycle_view;
-	server->cycle_view = NULL;
+	server->cycle.active = false;
+	struct cordon_view *view = server->cycle.view;
+	server->cycle.view = NULL;
 	if (view != NULL && view == server->focused_view) {
 		wl_list_remove(&view->link);
 		wl_list_insert(&server->views, &view->link);
@@ -540,7 +540,8 @@ struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 	return NULL;
 }
 
-void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) {
+void view_begin_interactive(struct cordon_view *view, enum cursor_mode mode,
+		uint32_t edges) {
 	struct cordon_server *server = view->server;
 	if (view->fullscreen || (view->maximized && mode == CURSOR_RESIZE)) {
 		return;
@@ -555,19 +556,19 @@ void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges) 
 		view->saved.y = (int)lround(server->cursor->y) + 8;
 		view_request_geometry(view, view->saved);
 	}
-	server->grabbed_view = view;
-	server->cursor_mode = mode;
+	server->grab.view = view;
+	server->grab.mode = mode;
 	struct wlr_box geo = view_geometry(view);
 	if (mode == CURSOR_MOVE) {
 		/* A size still on its way must not pull the window back to its old anchor. */
 		view->pending_edges = 0;
-		server->grab_x = server->cursor->x - view->x;
-		server->grab_y = server->cursor->y - view->y;
+		server->grab.x = server->cursor->x - view->x;
+		server->grab.y = server->cursor->y - view->y;
 	} else {
-		server->grab_x = server->cursor->x;
-		server->grab_y = server->cursor->y;
-		server->grab_geobox = geo;
-		server->resize_edges = edges;
+		server->grab.x = server->cursor->x;
+		server->grab.y = server->cursor->y;
+		server->grab.geobox = geo;
+		server->grab.edges = edges;
 	}
 	wlr_seat_pointer_clear_focus(server->seat);
 }
@@ -781,12 +782,12 @@ void view_unmap(struct cordon_view *view) {
 		view->hidden = false;
 		return;
 	}
-	if (server->grabbed_view == view) {
-		server->cursor_mode = CURSOR_PASSTHROUGH;
-		server->grabbed_view = NULL;
+	if (server->grab.view == view) {
+		server->grab.mode = CURSOR_PASSTHROUGH;
+		server->grab.view = NULL;
 	}
-	if (server->cycle_view == view) {
-		server->cycle_view = NULL;
+	if (server->cycle.view == view) {
+		server->cycle.view = NULL;
 	}
 	view->mapped = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
@@ -824,8 +825,8 @@ void view_leave_fullscreen_all(struct cordon_server *server) {
 
 void view_init(struct cordon_server *server) {
 	server->next_view_id = 1;
-	server->keyboard_grab_begin.notify = handle_keyboard_grab_begin;
-	wl_signal_add(&server->seat->events.keyboard_grab_begin, &server->keyboard_grab_begin);
+	listener_connect(&server->seat->events.keyboard_grab_begin, &server->keyboard_grab_begin,
+		handle_keyboard_grab_begin);
 }
 
 void view_finish(struct cordon_server *server) {

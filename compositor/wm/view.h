@@ -7,12 +7,20 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/box.h>
+#include "compositor/wm/cursor.h"
 
 struct cordon_server;
 struct cordon_domain;
 struct cordon_frame;
 
 /* A toplevel window. Its scene tree holds the frame and the client surface. */
+/* Alt+Tab cycling in progress: released when the modifier goes up. */
+struct view_cycle {
+	bool active;
+	uint32_t modifiers;
+	struct cordon_view *view;    /* the window the cycle has reached */
+};
+
 struct cordon_view {
 	struct wl_list link;         /* cordon_server.views */
 	struct wl_list domain_link;  /* cordon_domain.views */
@@ -114,6 +122,7 @@ void view_request_geometry(struct cordon_view *view, struct wlr_box box);
  * placed on (xdg_toplevel.configure_bounds), so it picks a size that fits.
  */
 void view_send_bounds(struct cordon_view *view);
-void view_begin_interactive(struct cordon_view *view, int mode, uint32_t edges);
+void view_begin_interactive(struct cordon_view *view, enum cursor_mode mode,
+	uint32_t edges);
 
 #endif

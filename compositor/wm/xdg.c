@@ -157,6 +157,8 @@ static void handle_toplevel_set_app_id(struct wl_listener *listener, void *data)
 
 static void handle_toplevel_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, destroy);
+	/* Unmap took it out of focus, cycles, grabs and prompts' view. */
+	INVARIANT(!view->mapped, "a view is unmapped before it is freed");
 	wl_list_remove(&view->map.link);
 	wl_list_remove(&view->unmap.link);
 	wl_list_remove(&view->commit.link);
@@ -235,28 +237,24 @@ static void handle_new_xdg_toplevel(struct wl_listener *listener, void *data) {
 	domain->n_views++;
 
 	struct wlr_surface *surface = toplevel->base->surface;
-	view->map.notify = handle_toplevel_map;
-	wl_signal_add(&surface->events.map, &view->map);
-	view->unmap.notify = handle_toplevel_unmap;
-	wl_signal_add(&surface->events.unmap, &view->unmap);
-	view->commit.notify = handle_toplevel_commit;
-	wl_signal_add(&surface->events.commit, &view->commit);
-	view->destroy.notify = handle_toplevel_destroy;
-	wl_signal_add(&toplevel->events.destroy, &view->destroy);
-	view->request_move.notify = handle_toplevel_request_move;
-	wl_signal_add(&toplevel->events.request_move, &view->request_move);
-	view->request_resize.notify = handle_toplevel_request_resize;
-	wl_signal_add(&toplevel->events.request_resize, &view->request_resize);
-	view->request_maximize.notify = handle_toplevel_request_maximize;
-	wl_signal_add(&toplevel->events.request_maximize, &view->request_maximize);
-	view->request_fullscreen.notify = handle_toplevel_request_fullscreen;
-	wl_signal_add(&toplevel->events.request_fullscreen, &view->request_fullscreen);
-	view->request_minimize.notify = handle_toplevel_request_minimize;
-	wl_signal_add(&toplevel->events.request_minimize, &view->request_minimize);
-	view->set_title.notify = handle_toplevel_set_title;
-	wl_signal_add(&toplevel->events.set_title, &view->set_title);
-	view->set_app_id.notify = handle_toplevel_set_app_id;
-	wl_signal_add(&toplevel->events.set_app_id, &view->set_app_id);
+	listener_connect(&surface->events.map, &view->map, handle_toplevel_map);
+	listener_connect(&surface->events.unmap, &view->unmap, handle_toplevel_unmap);
+	listener_connect(&surface->events.commit, &view->commit, handle_toplevel_commit);
+	listener_connect(&toplevel->events.destroy, &view->destroy, handle_toplevel_destroy);
+	listener_connect(&toplevel->events.request_move, &view->request_move,
+		handle_toplevel_request_move);
+	listener_connect(&toplevel->events.request_resize, &view->request_resize,
+		handle_toplevel_request_resize);
+	listener_connect(&toplevel->events.request_maximize, &view->request_maximize,
+		handle_toplevel_request_maximize);
+	listener_connect(&toplevel->events.request_fullscreen, &view->request_fullscreen,
+		handle_toplevel_request_fullscreen);
+	listener_connect(&toplevel->events.request_minimize, &view->request_minimize,
+		handle_toplevel_request_minimize);
+	listener_connect(&toplevel->events.set_title, &view->set_title,
+		handle_toplevel_set_title);
+	listener_connect(&toplevel->events.set_app_id, &view->set_app_id,
+		handle_toplevel_set_app_id);
 }
 
 static void handle_decoration_request_mode(struct wl_listener *listener, void *data) {
@@ -280,18 +278,18 @@ static void handle_new_decoration(struct wl_listener *listener, void *data) {
 		return;
 	}
 	view->decoration = decoration;
-	view->decoration_request_mode.notify = handle_decoration_request_mode;
-	wl_signal_add(&decoration->events.request_mode, &view->decoration_request_mode);
-	view->decoration_destroy.notify = handle_decoration_destroy;
-	wl_signal_add(&decoration->events.destroy, &view->decoration_destroy);
+	listener_connect(&decoration->events.request_mode, &view->decoration_request_mode,
+		handle_decoration_request_mode);
+	listener_connect(&decoration->events.destroy, &view->decoration_destroy,
+		handle_decoration_destroy);
 	xdg_set_decoration_mode(view);
 }
 
 void xdg_init(struct cordon_server *server) {
-	server->new_xdg_toplevel.notify = handle_new_xdg_toplevel;
-	wl_signal_add(&server->xdg_shell->events.new_toplevel, &server->new_xdg_toplevel);
-	server->new_xdg_popup.notify = handle_new_xdg_popup;
-	wl_signal_add(&server->xdg_shell->events.new_popup, &server->new_xdg_popup);
+	listener_connect(&server->xdg_shell->events.new_toplevel, &server->new_xdg_toplevel,
+		handle_new_xdg_toplevel);
+	listener_connect(&server->xdg_shell->events.new_popup, &server->new_xdg_popup,
+		handle_new_xdg_popup);
 	server->new_decoration.notify = handle_new_decoration;
 	wl_signal_add(&server->decoration_manager->events.new_toplevel_decoration,
 		&server->new_decoration);

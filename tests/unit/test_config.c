@@ -71,7 +71,6 @@ static void check_defaults(struct cordon_config *c) {
 	assert_string_equal(c->font, "monospace 10");
 	assert_null(c->cursor_theme);
 	assert_int_equal(c->cursor_size, 24);
-	assert_int_equal(c->workspaces, 9);
 	assert_null(c->xkb_layout);
 	assert_int_equal(c->repeat_rate, 25);
 	assert_int_equal(c->repeat_delay, 600);
@@ -271,7 +270,6 @@ static void test_full_file(void **state) {
 	assert_string_equal(c->font, "Sans Bold 11");
 	assert_string_equal(c->cursor_theme, "Adwaita");
 	assert_int_equal(c->cursor_size, 32);
-	assert_int_equal(c->workspaces, 9);
 
 	assert_string_equal(c->xkb_layout, "us,de");
 	assert_string_equal(c->xkb_variant, ",nodeadkeys");
