@@ -226,6 +226,9 @@ struct cordon_config {
 	struct wl_list domains;   /* config_domain */
 	struct wl_list sandboxes; /* config_sandbox */
 	struct config_clipboard clipboard;
+
+	/* [autostart]: exec = COMMAND lines, run with sh -c once cordon is ready. */
+	char **autostart;     /* NULL-terminated */
 };
 
 /* Errors, each already formatted as "FILE:LINE: message". */

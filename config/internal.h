@@ -134,6 +134,8 @@ void config_parse_sandbox(struct config_parse *p,
 void config_parse_clipboard(struct config_parse *p,
 	const struct config_section *sec);
 void config_parse_keys(struct config_parse *p, const struct config_section *sec);
+void config_parse_autostart(struct config_parse *p,
+	const struct config_section *sec);
 bool config_add_default_bindings(struct cordon_config *config);
 void config_parse_domain(struct config_parse *p,
 	const struct config_section *sec);
