@@ -7,6 +7,7 @@
 #include "compositor/output.h"
 #include "compositor/server.h"
 #include "compositor/session.h"
+#include "compositor/util.h"
 #include "compositor/view.h"
 
 struct cordon_session {
@@ -71,7 +72,20 @@ static void handle_session_destroy(struct wl_listener *listener, void *data) {
 	session_unhook(session);
 }
 
+/*
+ * A screen unplugged takes its part of the layout with it: windows that
+ * were there come back onto a screen that remains (view_arrange_output).
+ * The layout's change comes after the output is out of it, unlike the
+ * output's own destroy, which cordon hears first.
+ */
+static void handle_layout_change(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, layout_change);
+	view_arrange_output(server);
+}
+
 bool session_init(struct cordon_server *server) {
+	server->layout_change.notify = handle_layout_change;
+	wl_signal_add(&server->output_layout->events.change, &server->layout_change);
 	if (server->session == NULL) {
 		wlr_log(WLR_INFO, "session: none (headless or nested backend): "
 			"VT switching is off");
@@ -95,6 +109,7 @@ bool session_init(struct cordon_server *server) {
 }
 
 void session_finish(struct cordon_server *server) {
+	listener_remove(&server->layout_change);
 	if (server->seat_session != NULL) {
 		session_unhook(server->seat_session);
 	}
