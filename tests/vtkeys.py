@@ -7,6 +7,8 @@ types what argv says and exits. Each argument is one of
 
     vt N      Ctrl+Alt+F<N>, pressed and released as a hand would
     key CODE  an evdev keycode pressed and released, no modifiers
+    hold CODE an evdev keycode pressed and never released: the keyboard
+              goes away with it down, as one unplugged mid-keystroke
 
 `done` is printed once every key was sent and cordon answered a roundtrip.
 """
@@ -95,6 +97,8 @@ def main():
             mods(ctrl)
             key(KEY_LEFTCTRL, RELEASED)
             mods(0)
+        elif what == 'hold':
+            key(arg, PRESSED)
         else:
             key(arg, PRESSED)
             key(arg, RELEASED)
