@@ -298,8 +298,37 @@ static void systemd_free_steps(char **steps[], size_t n) {
 	}
 }
 
+/*
+ * A cordon nested in another desktop, or headless under a test, shares
+ * the user manager with that desktop: its WAYLAND_DISPLAY there (and an
+ * unset on exit) would break the desktop's own services. So by default
+ * only a cordon on a seat is the session.
+ */
+static bool systemd_wanted(struct cordon_server *server) {
+	switch (server->config->user_session) {
+	case CONFIG_USER_SESSION_YES:
+		return true;
+	case CONFIG_USER_SESSION_NO:
+		wlr_log(WLR_INFO, "systemd: user-session = no: the session environment "
+			"is not exported");
+		return false;
+	case CONFIG_USER_SESSION_AUTO:
+		break;
+	}
+	if (server->session == NULL) {
+		wlr_log(WLR_INFO, "systemd: not on a seat (nested or headless): the user "
+			"manager and D-Bus environment are left alone (user-session = yes "
+			"exports anyway)");
+		return false;
+	}
+	return true;
+}
+
 static void systemd_export_now(struct cordon_server *server, const char *const *names,
 		bool start_target) {
+	if (!systemd_wanted(server)) {
+		return;
+	}
 	struct cordon_systemd *sd = systemd_state(server);
 	if (sd == NULL) {
 		return;

@@ -81,6 +81,13 @@ enum config_action {
 	CONFIG_ACTION_RELOAD,
 };
 
+/* Whether cordon joins the systemd user session and D-Bus environment. */
+enum config_user_session {
+	CONFIG_USER_SESSION_AUTO = 0, /* only on a seat, never nested or headless */
+	CONFIG_USER_SESSION_YES,
+	CONFIG_USER_SESSION_NO,
+};
+
 struct config_binding {
 	struct wl_list link;
 	uint32_t modifiers;   /* WLR_MODIFIER_* bits (enum wlr_keyboard_modifier) */
@@ -229,6 +236,8 @@ struct cordon_config {
 
 	/* [autostart]: exec = COMMAND lines, run with sh -c once cordon is ready. */
 	char **autostart;     /* NULL-terminated */
+	/* [general] user-session: export to systemd and D-Bus (compositor/systemd.c). */
+	enum config_user_session user_session;
 };
 
 /* Errors, each already formatted as "FILE:LINE: message". */

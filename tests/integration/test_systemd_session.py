@@ -11,7 +11,10 @@ record their arguments and the session variables they were run with.
    waiting and unsets the variables in the user manager.
 2. The tools failing is logged and nothing more: cordon serves windows
    and exits cleanly.
-3. With neither a manager nor a bus, nothing is run."""
+3. With neither a manager nor a bus, nothing is run.
+4. By default (user-session = auto) a cordon that is not on a seat
+   (headless here, or nested in another desktop) leaves the user manager
+   alone: it belongs to the desktop around it."""
 import os
 import shutil
 import sys
@@ -63,13 +66,13 @@ def session_dirs(rt):
     open(os.path.join(rt, 'bus'), 'w').close()
 
 
-def run(tmp, name, prepare, rc=0):
+def run(tmp, name, prepare, rc=0, config='[general]\nuser-session = yes\n'):
     log_path = os.path.join(tmp, name + '.log')
     env = {'PATH': os.path.join(tmp, 'bin') + ':' + os.environ.get('PATH', ''),
            'FAKE_LOG': log_path, 'FAKE_RC': str(rc),
            # A desktop list from elsewhere is replaced; one naming cordon is kept.
            'XDG_CURRENT_DESKTOP': 'GNOME'}
-    return Cordon(env=env, prepare=prepare), log_path
+    return Cordon(config=config, env=env, prepare=prepare), log_path
 
 
 def main():
@@ -124,6 +127,17 @@ def main():
                   'cordon did not say why it exported nothing')
             c.stop()
             check_eq(calls(log_path), [], 'tools run without a manager or a bus')
+
+        # 4. not on a seat, no user-session = yes: nothing runs.
+        c, log_path = run(tmp, 'auto', session_dirs, config=None)
+        with c:
+            client = c.spawn_client(['--title', 'nested'])
+            client.expect(r'^ready$')
+            c.wait_window(title='nested')
+            check('not on a seat' in c.cordon_stderr(),
+                  'cordon did not say why it left the user manager alone')
+            c.stop()
+            check_eq(calls(log_path), [], 'tools run by a headless cordon by default')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

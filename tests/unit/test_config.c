@@ -1203,6 +1203,21 @@ static void test_autostart(void **state) {
 		"t.conf:3: [autostart] unknown key 'run' (expected exec = COMMAND)");
 	assert_string_equal(errs.msgs[2], "t.conf:4: [autostart] exec: needs a command");
 	config_errors_finish(&errs);
+
+	c = config_create_default();
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_AUTO);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = yes\n", "t.conf", &errs);
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_YES);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = maybe\n", "t.conf", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.msgs[0], "t.conf:2: [general] user-session: bad value "
+		"'maybe' (expected auto, yes or no)");
+	config_errors_finish(&errs);
 }
 
 static void test_example_config(void **state) {
