@@ -7,7 +7,8 @@ standard keymap types Ctrl+Alt+F2 at a focused window: the window gets no
 F2 (press or release) while the key typed next reaches it, and cordon logs
 that there is no session to switch to VT 2. The same keys with a
 clipboard prompt up still reach VT switching (cordon logs it for VT 3)
-rather than the prompt, which stays pending."""
+rather than the prompt, which stays pending. A guest's virtual keyboard (a domain allowed
+the protocol) typing the same never reaches VT switching."""
 import os
 import sys
 import time
@@ -16,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, wait_for
 import cliptest
-from cliptest import A, B, Desk
+from cliptest import A, B, C, Desk
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VTKEYS = os.path.join(TESTS, 'vtkeys.py')
@@ -30,7 +31,9 @@ def vtkeys(c, *args):
 
 def main():
     cliptest.require_peers()
-    with Cordon(config=cliptest.config()) as c:
+    # gamma may drive a virtual keyboard: a guest's keys never switch VTs.
+    config = cliptest.config(domains={C: {'protocols': 'zwp_virtual_keyboard_manager_v1'}})
+    with Cordon(config=config) as c:
         check('session: none' in c.cordon_stderr(),
               'cordon did not log that the headless backend has no session')
         desk = Desk(c)
@@ -61,6 +64,12 @@ def main():
         desk.keys('-k', 'Escape')
         desk.wait_no_prompt()
         paste.wait()
+
+        res = c.run([sys.executable, VTKEYS, 'vt', '4'], domain=C, timeout=15)
+        check(b'done' in res.stdout, lambda: f'vtkeys in {C} did not finish: {res!r}')
+        c.check_alive('after a guest typed Ctrl+Alt+F4')
+        check('VT 4' not in c.cordon_stderr(),
+              "a guest's virtual keyboard reached VT switching")
 
 
 harness.main(main)
