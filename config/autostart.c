@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include "common/strv.h"
 #include "config/internal.h"
 
 /*
@@ -72,7 +73,7 @@ void config_parse_autostart(struct config_parse *p,
 			}
 			continue;
 		}
-		config_strv_free(words);
+		strv_free(words);
 		autostart_push(p, e->value);
 	}
 }
