@@ -43,6 +43,8 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
+#include "compositor/session/session.h"
+#include "compositor/session/systemd.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
@@ -240,6 +242,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	}
 	view_init(server);
 	xdg_init(server);
+	if (!session_init(server)) {
+		goto fail;
+	}
 	return server;
 fail:
 	server_destroy(server);
@@ -322,7 +327,11 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
 		ipc_path);
 	server_report_ready(server);
+	systemd_session_start(server);
 	launcher_autostart(server);
+	for (char **cmd = server->config->autostart; cmd != NULL && *cmd != NULL; cmd++) {
+		server_spawn(server, *cmd);
+	}
 	if (options->startup_cmd != NULL) {
 		server_spawn(server, options->startup_cmd);
 	}
@@ -331,6 +340,7 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 
 int server_run(struct cordon_server *server) {
 	wl_display_run(server->display);
+	systemd_session_stop(server);
 	/* VMs get their polite stop while the display still runs. */
 	launcher_stop_all(server);
 	return server->exit_code;
@@ -369,6 +379,8 @@ void server_destroy(struct cordon_server *server) {
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);
+	session_finish(server);
+	systemd_finish(server);
 	if (server->scene != NULL) {
 		wlr_scene_node_destroy(&server->scene->tree.node);
 	}

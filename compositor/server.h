@@ -24,6 +24,8 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct cordon_session;
+struct cordon_systemd;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -129,6 +131,12 @@ struct cordon_server {
 	/* A seat grab began: a popup grab is checked once its client's batch is handled. */
 	struct wl_listener keyboard_grab_begin;
 	struct wl_event_source *grab_check;
+
+	/* session/session.c: VT switching, the seat session's pause and resume,
+	 * outputs unplugged. */
+	struct cordon_session *seat_session;
+	/* session/systemd.c: what was exported to the user manager and D-Bus, for the exit. */
+	struct cordon_systemd *systemd;
 };
 
 struct server_options {

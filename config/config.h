@@ -81,6 +81,13 @@ enum config_action {
 	CONFIG_ACTION_RELOAD,
 };
 
+/* Whether cordon joins the systemd user session and D-Bus environment. */
+enum config_user_session {
+	CONFIG_USER_SESSION_AUTO = 0, /* only on a seat, never nested or headless */
+	CONFIG_USER_SESSION_YES,
+	CONFIG_USER_SESSION_NO,
+};
+
 /*
  * Modifier bits of a binding: the values of wlroots' enum
  * wlr_keyboard_modifier (input.c asserts they agree), named here so the
@@ -235,6 +242,11 @@ struct cordon_config {
 	struct wl_list domains;   /* config_domain */
 	struct wl_list sandboxes; /* config_sandbox */
 	struct config_clipboard clipboard;
+
+	/* [autostart]: exec = COMMAND lines, run with sh -c once cordon is ready. */
+	char **autostart;     /* NULL-terminated */
+	/* [general] user-session: export to systemd and D-Bus (compositor/systemd.c). */
+	enum config_user_session user_session;
 };
 
 /* Errors, each already formatted as "FILE:LINE: message". */

@@ -21,6 +21,7 @@
 #include "compositor/domain/reload.h"
 #include "compositor/guard/globals.h"
 #include "compositor/server.h"
+#include "compositor/session/session.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
 
@@ -299,6 +300,11 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		xkb_keysym_t sym = user ?
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
 			XKB_KEY_NoSymbol;
+		/* VT switching first: neither a prompt nor a binding may take it away. */
+		if (user && session_handle_key(server, wlr_kb, event->keycode)) {
+			keyboard_swallow(keyboard, event->keycode);
+			return;
+		}
 		if (prompt_active(server)) {
 			/* While cordon asks, the keyboard is cordon's alone. */
 			keyboard_swallow(keyboard, event->keycode);

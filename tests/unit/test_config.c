@@ -471,7 +471,8 @@ static const struct {
 	  "black)" },
 	{ "[fancy]\nx = 1\n",
 	  "t.conf:1: unknown section [fancy] (expected general, keyboard, "
-	  "pointer, keys, clipboard, output NAME, domain NAME or sandbox ENGINE)" },
+	  "pointer, keys, clipboard, output NAME, domain NAME, sandbox ENGINE or "
+	  "autostart)" },
 	{ "border-width = 3\n",
 	  "t.conf:1: key 'border-width' outside any section (put a [section] "
 	  "header above it)" },
@@ -1178,6 +1179,50 @@ static void test_files(void **state) {
 	free(nul_path);
 }
 
+static void test_autostart(void **state) {
+	(void)state;
+	struct cordon_config *c = config_create_default();
+	assert_non_null(c);
+	assert_null(c->autostart[0]);
+	config_destroy(c);
+
+	struct config_errors errs = {0};
+	c = config_load_string("[autostart]\nexec = swaybg -c '#336699'\n"
+		"exec = waybar\n", "t.conf", &errs);
+	assert_non_null(c);
+	assert_int_equal(errs.len, 0);
+	assert_string_equal(c->autostart[0], "swaybg -c '#336699'");
+	assert_string_equal(c->autostart[1], "waybar");
+	assert_null(c->autostart[2]);
+	config_destroy(c);
+
+	c = config_load_string("[autostart]\nexec = echo 'oops\nrun = x\nexec =\n",
+		"t.conf", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 3);
+	assert_string_equal(errs.msgs[0],
+		"t.conf:2: [autostart] exec: unterminated single quote");
+	assert_string_equal(errs.msgs[1],
+		"t.conf:3: [autostart] unknown key 'run' (expected exec = COMMAND)");
+	assert_string_equal(errs.msgs[2], "t.conf:4: [autostart] exec: needs a command");
+	config_errors_finish(&errs);
+
+	c = config_create_default();
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_AUTO);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = yes\n", "t.conf", &errs);
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_YES);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = maybe\n", "t.conf", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.msgs[0], "t.conf:2: [general] user-session: bad value "
+		"'maybe' (expected auto, yes or no)");
+	config_errors_finish(&errs);
+}
+
 static void test_example_config(void **state) {
 	struct config_errors errs = { 0 };
 	struct cordon_config *c = config_load_file(EXAMPLE_CONFIG, &errs);
@@ -1221,6 +1266,7 @@ int main(void) {
 		cmocka_unit_test(test_args_split),
 		cmocka_unit_test(test_object_caps),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_autostart),
 		cmocka_unit_test(test_example_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
