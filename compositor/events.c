@@ -1,12 +1,15 @@
 #include <json-c/json.h>
 #include "compositor/domain.h"
 #include "compositor/events.h"
+#include "compositor/foreign_toplevel.h"
 #include "compositor/ipc.h"
 #include "compositor/server.h"
 #include "compositor/view.h"
 
 void events_window(struct cordon_view *view, const char *change) {
 	struct cordon_server *server = view->server;
+	/* Taskbars follow the same changes as IPC subscribers. */
+	foreign_toplevel_window_event(view, change);
 	if (server->ipc == NULL) {
 		return;
 	}

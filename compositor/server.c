@@ -33,11 +33,14 @@
 #include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
+#include "compositor/foreign_toplevel.h"
+#include "compositor/gamma_control.h"
 #include "compositor/host_socket.h"
 #include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
 #include "compositor/output.h"
+#include "compositor/output_management.h"
 #include "compositor/notify.h"
 #include "compositor/policy.h"
 #include "compositor/prompt.h"
@@ -232,6 +235,10 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
+	if (!output_management_init(server) || !gamma_control_init(server) ||
+			!foreign_toplevel_init(server)) {
+		goto fail;
+	}
 	if (!input_init(server) || !cursor_init(server)) {
 		goto fail;
 	}
@@ -361,6 +368,9 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	foreign_toplevel_finish(server);
+	gamma_control_finish(server);
+	output_management_finish(server);
 	clipboard_finish(server);
 	notify_finish(server);
 	xdg_finish(server);

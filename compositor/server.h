@@ -21,6 +21,9 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct output_management;
+struct gamma_control;
+struct foreign_toplevel_manager;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -96,6 +99,10 @@ struct cordon_server {
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_policy *policy;
 	struct cordon_clipboard *clipboard;
+	/* Host-only desktop protocols (output_management.c, gamma_control.c, ...). */
+	struct output_management *output_management;
+	struct gamma_control *gamma_control;
+	struct foreign_toplevel_manager *foreign_toplevel;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
 	uint32_t next_prompt_id;
