@@ -10,6 +10,7 @@
 #include <wlr/util/log.h>
 #include "compositor/clip_policy.h"
 #include "compositor/clipboard.h"
+#include "compositor/data_control.h"
 #include "compositor/sanitize.h"
 #include "compositor/clipboard_internal.h"
 #include "compositor/dnd.h"
@@ -141,7 +142,7 @@ static struct clip_record *clip_record_find(struct cordon_clipboard *clip,
 }
 
 /* The selection the focused domain sees: the newest of any domain's. */
-static struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
+struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
 	struct clip_record *best = NULL, *r;
 	wl_list_for_each(r, &clip->records, link) {
 		if (r->kind == kind && clip_record_live(r) && (best == NULL || r->stamp > best->stamp)) {
@@ -161,7 +162,7 @@ static bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
 }
 
 /* Copies the offerable types of owner for target into out. */
-static bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
+bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, struct wl_array *out) {
 	bool cross = owner->domain != target;
 	size_t n = 0;
@@ -794,6 +795,8 @@ static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind)
 		free(*m);
 	}
 	wl_array_release(&mimes);
+	/* Clipboard managers follow every change, whoever has the keyboard. */
+	data_control_selection_changed(clip->server);
 }
 
 static void clip_update_all(struct cordon_clipboard *clip) {
@@ -819,7 +822,7 @@ static void handle_record_source_destroy(struct wl_listener *listener, void *dat
 }
 
 /* Makes source domain's selection; the previous one of that domain is cancelled. */
-static void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
+void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
 		enum clip_kind kind, void *source) {
 	struct clip_record *r = clip_record_find(clip, domain, kind, true);
 	if (r == NULL) {

@@ -32,6 +32,7 @@
 #endif
 #include "compositor/clipboard.h"
 #include "compositor/cursor.h"
+#include "compositor/data_control.h"
 #include "compositor/domain.h"
 #include "compositor/foreign_toplevel.h"
 #include "compositor/gamma_control.h"
@@ -236,7 +237,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	}
 	output_init(server);
 	if (!output_management_init(server) || !gamma_control_init(server) ||
-			!foreign_toplevel_init(server)) {
+			!foreign_toplevel_init(server) || !data_control_init(server)) {
 		goto fail;
 	}
 	if (!input_init(server) || !cursor_init(server)) {
@@ -368,6 +369,7 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	data_control_finish(server);
 	foreign_toplevel_finish(server);
 	gamma_control_finish(server);
 	output_management_finish(server);

@@ -24,6 +24,7 @@ struct text_renderer;
 struct output_management;
 struct gamma_control;
 struct foreign_toplevel_manager;
+struct data_control;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -103,6 +104,7 @@ struct cordon_server {
 	struct output_management *output_management;
 	struct gamma_control *gamma_control;
 	struct foreign_toplevel_manager *foreign_toplevel;
+	struct data_control *data_control;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
 	uint32_t next_prompt_id;
