@@ -107,7 +107,8 @@ static struct json_object *window_json(struct cordon_server *server,
 		put_int(win, "workspace", view->workspace + 1) &&
 		put_bool(win, "urgent", view->urgent) &&
 		put_bool(win, "fullscreen", view->fullscreen) &&
-		put_bool(win, "maximized", view->maximized);
+		put_bool(win, "maximized", view->maximized) &&
+		put_bool(win, "minimized", view->minimized);
 	if (!ok) {
 		json_object_put(win);
 		return NULL;
@@ -391,7 +392,8 @@ static const char *transform_name(enum wl_output_transform transform) {
 }
 
 static struct json_object *output_json(struct cordon_server *server,
-		struct wlr_output *wlr_output) {
+		struct cordon_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
 	struct json_object *out = json_object_new_object();
 	if (!out) {
 		return NULL;
@@ -410,7 +412,9 @@ static struct json_object *output_json(struct cordon_server *server,
 		put(out, "scale", json_object_new_double(wlr_output->scale)) &&
 		put_string(out, "transform", transform_name(wlr_output->transform)) &&
 		put_int(out, "refresh", wlr_output->refresh) &&
-		put_bool(out, "enabled", wlr_output->enabled);
+		/* Enabled: in the layout; power: lit (an idle daemon may blank it). */
+		put_bool(out, "enabled", output->scene_output != NULL) &&
+		put_string(out, "power", wlr_output->enabled ? "on" : "off");
 	if (!ok) {
 		json_object_put(out);
 		return NULL;
@@ -426,7 +430,7 @@ static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 	}
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		struct json_object *out = output_json(server, output->wlr_output);
+		struct json_object *out = output_json(server, output);
 		if (!out || json_object_array_add(list, out) < 0) {
 			json_object_put(out);
 			json_object_put(list);
