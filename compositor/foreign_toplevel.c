@@ -20,6 +20,8 @@ struct foreign_toplevel_manager {
 	struct cordon_server *server;
 	struct wlr_foreign_toplevel_manager_v1 *wlr;
 	struct wlr_ext_foreign_toplevel_list_v1 *ext;
+	/* Focus may also go to nobody, which no window event reports. */
+	struct wl_listener keyboard_focus_change;
 };
 
 /* One mapped window's handles, owned by the view (view->foreign). */
@@ -225,16 +227,20 @@ void foreign_toplevel_window_event(struct cordon_view *view, const char *change)
 		}
 		return;
 	}
-	if (strcmp(change, "focus") == 0) {
-		/* The window that lost focus says so too: no event of its own. */
-		struct cordon_view *other;
-		wl_list_for_each(other, &view->server->views, link) {
-			if (other != view && other->foreign != NULL) {
-				wlr_foreign_toplevel_handle_v1_set_activated(other->foreign->wlr, false);
-			}
+	foreign_toplevel_refresh(view->foreign);
+}
+
+/* The window that lost focus has no event of its own: every handle follows. */
+static void handle_keyboard_focus_change(struct wl_listener *listener, void *data) {
+	struct foreign_toplevel_manager *mgr =
+		wl_container_of(listener, mgr, keyboard_focus_change);
+	struct cordon_view *view;
+	wl_list_for_each(view, &mgr->server->views, link) {
+		if (view->foreign != NULL) {
+			wlr_foreign_toplevel_handle_v1_set_activated(view->foreign->wlr,
+				mgr->server->focused_view == view);
 		}
 	}
-	foreign_toplevel_refresh(view->foreign);
 }
 
 bool foreign_toplevel_init(struct cordon_server *server) {
@@ -256,6 +262,9 @@ bool foreign_toplevel_init(struct cordon_server *server) {
 	/* Host-only: every window of every domain, with close and activate. */
 	policy_register(server->policy, mgr->wlr->global, POLICY_HOST);
 	policy_register(server->policy, mgr->ext->global, POLICY_HOST);
+	mgr->keyboard_focus_change.notify = handle_keyboard_focus_change;
+	wl_signal_add(&server->seat->keyboard_state.events.focus_change,
+		&mgr->keyboard_focus_change);
 	server->foreign_toplevel = mgr;
 	return true;
 }
@@ -265,6 +274,7 @@ void foreign_toplevel_finish(struct cordon_server *server) {
 	if (mgr == NULL) {
 		return;
 	}
+	listener_remove(&mgr->keyboard_focus_change);
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		foreign_toplevel_forget(view);

@@ -236,10 +236,6 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
-	if (!output_management_init(server) || !gamma_control_init(server) ||
-			!foreign_toplevel_init(server) || !data_control_init(server)) {
-		goto fail;
-	}
 	if (!input_init(server) || !cursor_init(server)) {
 		goto fail;
 	}
@@ -248,6 +244,11 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	}
 	view_init(server);
 	xdg_init(server);
+	/* The host's desktop tools: after the seat, which taskbars follow. */
+	if (!output_management_init(server) || !gamma_control_init(server) ||
+			!foreign_toplevel_init(server) || !data_control_init(server)) {
+		goto fail;
+	}
 	return server;
 fail:
 	server_destroy(server);
