@@ -4,7 +4,7 @@ Every window is listed as "[domain] title" with its app id, exactly as
 cordon shows them (sanitised); a guest whose title starts with "[host]"
 still shows behind its own tag; activating from the taskbar focuses the
 window; minimize hides it and both `cordonctl focus` and Alt+Tab bring it
-back; close closes; a guest socket has neither taskbar global."""
+back (so does a window's own minimize request); close closes; a guest socket has neither taskbar global."""
 import os
 import sys
 
@@ -89,6 +89,17 @@ def main():
         c.wait_focused(fw['id'])
         check_eq(c.find_windows(id=fw['id'])[0]['minimized'], False,
                  'minimized after Alt+Tab reached it')
+
+        # A window may minimise itself (its own button); the focus moves on.
+        c.wlrctl('toplevel', 'focus', 'app_id:bank')
+        c.wait_focused(xw['id'])
+        fake.send('minimize')
+        wait_for(lambda: c.find_windows(id=xw['id'], minimized=True), 5,
+                 what='the bank window minimized by its own request')
+        check(not c.find_windows(id=xw['id'])[0]['focused'],
+              'a window that minimised itself kept the focus')
+        c.ctl('focus', str(xw['id']))
+        c.wait_focused(xw['id'])
 
         # Close from the taskbar.
         c.wlrctl('toplevel', 'close', 'app_id:firefox')
