@@ -138,10 +138,22 @@ static void handle_request_maximize(struct wl_listener *listener, void *data) {
 	foreign_toplevel_refresh(ft);
 }
 
-/* Fullscreen keeps the window's domain policy (deny, edge) whoever asks. */
+/*
+ * Fullscreen keeps the window's domain policy (deny, edge) whoever asks.
+ * A fullscreen window covers every other, so, as with the key and IPC,
+ * only the focused one goes fullscreen: the taskbar's choice focuses it
+ * first, through the one focus path.
+ */
 static void handle_request_fullscreen(struct wl_listener *listener, void *data) {
 	struct foreign_toplevel *ft = wl_container_of(listener, ft, request_fullscreen);
 	const struct wlr_foreign_toplevel_handle_v1_fullscreen_event *event = data;
+	if (event->fullscreen && ft->view->server->focused_view != ft->view) {
+		view_focus(ft->view);
+		if (ft->view->server->focused_view != ft->view) {
+			foreign_toplevel_refresh(ft);
+			return;
+		}
+	}
 	view_set_fullscreen(ft->view, event->fullscreen);
 	foreign_toplevel_refresh(ft);
 }

@@ -3,7 +3,7 @@
 Every window is listed as "[domain] title" with its app id, exactly as
 cordon shows them (sanitised); a guest whose title starts with "[host]"
 still shows behind its own tag; activating from the taskbar focuses the
-window; minimize hides it and both `cordonctl focus` and Alt+Tab bring it
+window (and fullscreen focuses it first); minimize hides it and both `cordonctl focus` and Alt+Tab bring it
 back (so does a window's own minimize request); close closes; a guest socket has neither taskbar global."""
 import os
 import sys
@@ -60,6 +60,17 @@ def main():
               f'a guest title passes for the host\'s: {bank!r}')
         check('\u202e' not in bank[0] and '\n' not in bank[0],
               f'the taskbar got the unsanitised title: {bank!r}')
+
+        # Fullscreen from the taskbar: only ever the focused window, so the
+        # unfocused guest window is focused first and keeps its edge.
+        check(c.focused()['id'] != xw['id'], 'the bank window had focus unasked')
+        c.wlrctl('toplevel', 'fullscreen', 'app_id:bank')
+        c.wait_focused(xw['id'])
+        wait_for(lambda: c.find_windows(id=xw['id'], fullscreen=True), 5,
+                 what='the bank window fullscreen')
+        c.ctl('unfullscreen', str(xw['id']))
+        wait_for(lambda: c.find_windows(id=xw['id'], fullscreen=False), 5,
+                 what='the bank window out of fullscreen')
 
         # Activation from the taskbar: the host user's choice, cordon's focus path.
         c.wlrctl('toplevel', 'focus', 'app_id:firefox')
