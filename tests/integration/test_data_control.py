@@ -5,7 +5,8 @@ has the keyboard, and never a guest's copy under deny (not even while that
 guest is focused, when the seat's selection is the guest's); a guest's copy
 under allow reaches it through cordon (a transfer record), under ask only
 after the prompt; what the host sets with data-control (wl-copy, no window)
-is the host's selection and reaches guests under their policy; the primary
+is the host's selection and reaches guests under their policy; an offer kept
+past the next selection pulls nothing (tests/datacontrol.py); the primary
 selection works the same; guests have no data-control global."""
 import os
 import sys
@@ -20,6 +21,58 @@ from cliptest import A, B, C, Desk
 CONFIG = cliptest.config(clipboard={'default': 'allow'},
                          domains={A: {'copy-to': 'deny'}, C: {'copy-to': 'ask'}})
 SEP = '\n--8<--\n'
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def dc_sync(dc):
+    """Round trip in tests/datacontrol.py: the selection events since."""
+    dc.send('sync')
+    sels = []
+    while True:
+        m = dc.expect(r'^(selection .*|synced)$')
+        if m.group(1) == 'synced':
+            return sels
+        sels.append(m.group(1).split())
+
+
+def dc_receive(dc, offer, mime):
+    dc.send(f'receive {offer} {mime}')
+    data = dc.expect(r'^data (\S+)$').group(1)
+    return b'' if data == '-' else bytes.fromhex(data)
+
+
+def stale_offer(c):
+    """An offer kept past the next selection pulls nothing."""
+    dc = c.spawn([sys.executable, os.path.join(TESTS, 'datacontrol.py')], name='dc')
+    dc.expect(r'^ready$')
+    last = {}
+    # What is offered already (gamma's copy) is not what we wait for.
+    for sel in dc_sync(dc):
+        last['sel'] = sel
+    last['seen'] = last.get('sel', [None, None])[1]
+
+    def selection_with(text):
+        c.spawn(['wl-copy', '--foreground', text], name='wl-copy-' + text, stdin=False)
+
+        def new_offer():
+            for sel in dc_sync(dc):
+                last['sel'] = sel
+            sel = last.get('sel')
+            if sel and sel[1] != 'none' and sel[1] != last.get('seen') and \
+                    cliptest.TEXT_MIME in sel[2:]:
+                return sel[1]
+            return None
+        offer = wait_for(new_offer, 5, what=f'a data-control offer of {text!r}')
+        last['seen'] = offer
+        return offer
+
+    first = selection_with('first')
+    check_eq(dc_receive(dc, first, cliptest.TEXT_MIME), b'first', 'a read of the live offer')
+    second = selection_with('second')
+    check_eq(dc_receive(dc, first, cliptest.TEXT_MIME), b'',
+             'a read of the replaced offer (must pull nothing)')
+    check_eq(dc_receive(dc, second, cliptest.TEXT_MIME), b'second',
+             'a read of the new offer')
 
 
 def main():
@@ -87,6 +140,8 @@ def main():
         wait_for(lambda: 'gamma, asked' in watched(), 5,
                  what='gamma\'s copy in wl-paste --watch after allow')
         desk.wait_no_prompt()
+
+        stale_offer(c)
 
         # Primary selection: the host sets and reads its own.
         c.spawn(['wl-copy', '--foreground', '--primary', 'host primary'],
