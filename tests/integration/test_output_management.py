@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Issue 11: output management for host tools. wlr-randr lists cordon's
-outputs and changes mode, position, scale and enable in one atomic
+outputs and changes mode, position, scale, transform and enable in one atomic
 configuration, and IPC `outputs` agrees; a configuration one output cannot
 take changes nothing; a maximized window refits the new mode; swayidle's
 protocol (zwlr_output_power_manager_v1, through tests/outputpower.py)
@@ -65,14 +65,17 @@ def main():
 
         # One configuration for both outputs, applied together.
         randr(c, '--output', 'HEADLESS-1', '--custom-mode', '800x600', '--pos', '0,0',
-              '--output', 'HEADLESS-2', '--pos', '800,0', '--scale', '2')
+              '--output', 'HEADLESS-2', '--pos', '800,0', '--scale', '2',
+              '--transform', '90')
         outs = wait_for(lambda: (lambda o: o if o['HEADLESS-1']['width'] == 800 else None)(
             ipc_outputs(c)), 5, what='IPC outputs showing the new mode')
         one, two = outs['HEADLESS-1'], outs['HEADLESS-2']
         check_eq((one['x'], one['y'], one['width'], one['height']), (0, 0, 800, 600),
                  'HEADLESS-1 box after wlr-randr')
-        check_eq((two['x'], two['y'], two['scale']), (800, 0, 2.0),
-                 'HEADLESS-2 position and scale after wlr-randr')
+        check_eq((two['x'], two['y'], two['scale'], two['transform']), (800, 0, 2.0, '90'),
+                 'HEADLESS-2 position, scale and transform after wlr-randr')
+        # 1280x720 turned and halved: 360x640 logical.
+        check_eq((two['width'], two['height']), (360, 640), 'HEADLESS-2 logical size')
         seen = randr_state(c)
         check_eq((seen['HEADLESS-1']['mode'], seen['HEADLESS-2']['pos'],
                   seen['HEADLESS-2']['scale']), ((800, 600), (800, 0), 2.0),
@@ -87,7 +90,9 @@ def main():
         check_eq((outs['HEADLESS-1']['width'], outs['HEADLESS-1']['height']), (800, 600),
                  'HEADLESS-1 after a failed configuration (must not change)')
 
-        # A maximized window on HEADLESS-1 fits the new mode.
+        # A maximized window on HEADLESS-1 fits the new mode (new windows
+        # open on the output under the pointer).
+        c.pointer_to(700, 500)
         w = c.spawn_client(['--size', '300x200', '--title', 'maxme'], name='maxme')
         w.expect(r'^ready$')
         win = c.wait_window(title='maxme')
