@@ -88,12 +88,6 @@ static void output_management_schedule(struct output_management *om) {
 	}
 }
 
-void output_management_changed(struct cordon_server *server) {
-	if (server->output_management != NULL) {
-		output_management_schedule(server->output_management);
-	}
-}
-
 static bool output_management_valid(const struct wlr_output_configuration_v1 *config) {
 	const struct wlr_output_configuration_head_v1 *head;
 	wl_list_for_each(head, &config->heads, link) {

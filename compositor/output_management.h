@@ -12,7 +12,5 @@ struct cordon_server;
  */
 bool output_management_init(struct cordon_server *server);
 void output_management_finish(struct cordon_server *server);
-/* Something about the outputs changed outside the layout's notice. */
-void output_management_changed(struct cordon_server *server);
 
 #endif
