@@ -31,6 +31,10 @@
 #include <systemd/sd-daemon.h>
 #endif
 #include "compositor/guard/clipboard.h"
+#include "compositor/guard/data_control.h"
+#include "compositor/wm/foreign_toplevel.h"
+#include "compositor/wm/gamma_control.h"
+#include "compositor/wm/output_management.h"
 #include "compositor/wm/cursor.h"
 #include "compositor/domain/domain.h"
 #include "compositor/domain/host_socket.h"
@@ -242,7 +246,10 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	}
 	view_init(server);
 	xdg_init(server);
-	if (!session_init(server)) {
+	/* The host's desktop tools: after the seat, which taskbars follow. */
+	if (!session_init(server) || !output_management_init(server) ||
+			!gamma_control_init(server) || !foreign_toplevel_init(server) ||
+			!data_control_init(server)) {
 		goto fail;
 	}
 	return server;
@@ -371,6 +378,10 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	data_control_finish(server);
+	foreign_toplevel_finish(server);
+	gamma_control_finish(server);
+	output_management_finish(server);
 	clipboard_finish(server);
 	notify_finish(server);
 	xdg_finish(server);

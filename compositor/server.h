@@ -26,6 +26,10 @@ struct cordon_domain;
 struct text_renderer;
 struct cordon_session;
 struct cordon_systemd;
+struct output_management;
+struct gamma_control;
+struct foreign_toplevel_manager;
+struct data_control;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -80,6 +84,11 @@ struct cordon_server {
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_globals *globals;
 	struct cordon_clipboard *clipboard;
+	/* Host-only desktop protocols (wm/output_management.c, wm/gamma_control.c, ...). */
+	struct output_management *output_management;
+	struct gamma_control *gamma_control;
+	struct foreign_toplevel_manager *foreign_toplevel;
+	struct data_control *data_control;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
 	uint32_t next_prompt_id;

@@ -328,7 +328,7 @@ static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 	}
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		struct json_object *out = ipc_json_output(server, output->wlr_output);
+		struct json_object *out = ipc_json_output(server, output);
 		if (!out || json_object_array_add(list, out) < 0) {
 			json_object_put(out);
 			json_object_put(list);

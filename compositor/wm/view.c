@@ -140,6 +140,11 @@ void view_handle_commit(struct cordon_view *view) {
 }
 
 static bool view_visible(struct cordon_view *view) {
+	return view->mapped && !view->minimized && view->workspace == view->server->workspace;
+}
+
+/* Alt+Tab also reaches minimized windows: that is how they come back. */
+static bool view_cyclable(struct cordon_view *view) {
 	return view->mapped && view->workspace == view->server->workspace;
 }
 
@@ -280,7 +285,8 @@ static void view_show_workspace(struct cordon_server *server, int workspace) {
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		if (view->mapped) {
-			wlr_scene_node_set_enabled(&view->tree->node, view->workspace == workspace);
+			wlr_scene_node_set_enabled(&view->tree->node,
+				view->workspace == workspace && !view->minimized);
 		}
 	}
 }
@@ -292,6 +298,11 @@ void view_focus(struct cordon_view *view) {
 	}
 	if (view->workspace != server->workspace) {
 		view_show_workspace(server, view->workspace);
+	}
+	if (view->minimized) {
+		view->minimized = false;
+		wlr_scene_node_set_enabled(&view->tree->node, true);
+		events_window(view, "state");
 	}
 	/* Nothing focused may sit hidden under another window's fullscreen. */
 	struct cordon_view *other, *tmp;
@@ -323,6 +334,23 @@ static void view_focus_next(struct cordon_server *server) {
 
 void view_close(struct cordon_view *view) {
 	wlr_xdg_toplevel_send_close(view->toplevel);
+}
+
+void view_set_minimized(struct cordon_view *view, bool minimized) {
+	struct cordon_server *server = view->server;
+	if (!view->mapped || view->minimized == minimized) {
+		return;
+	}
+	view->minimized = minimized;
+	wlr_scene_node_set_enabled(&view->tree->node,
+		!minimized && view->workspace == server->workspace);
+	if (minimized && server->cycle.view == view) {
+		server->cycle.view = NULL;
+	}
+	if (minimized && server->focused_view == view) {
+		view_focus_next(server);
+	}
+	events_window(view, "state");
 }
 
 /* The box of the output the view is (mostly) on. */
@@ -490,7 +518,8 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 		return;
 	}
 	view->workspace = workspace;
-	wlr_scene_node_set_enabled(&view->tree->node, workspace == server->workspace);
+	wlr_scene_node_set_enabled(&view->tree->node,
+		workspace == server->workspace && !view->minimized);
 	if (server->focused_view == view) {
 		view_focus_next(server);
 	} else if (view->fullscreen && workspace == server->workspace) {
@@ -514,7 +543,7 @@ void view_cycle(struct cordon_server *server, bool backwards) {
 			continue;
 		}
 		struct cordon_view *view = wl_container_of(pos, view, link);
-		if (view_visible(view)) {
+		if (view_cyclable(view)) {
 			server->cycle.view = view;
 			view_focus(view);
 			return;
@@ -773,6 +802,7 @@ void view_map(struct cordon_view *view) {
 		return;
 	}
 	view->mapped = true;
+	view->minimized = false;
 	view->workspace = server->workspace;
 	view_place(view);
 	view_update_position(view);
@@ -818,6 +848,7 @@ void view_unmap(struct cordon_view *view) {
 		server->cycle.view = NULL;
 	}
 	view->mapped = false;
+	view->minimized = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	fullscreen_banner_hide(view);
 	/* An activation it did not spend on this map is not kept for the next. */

@@ -45,6 +45,9 @@ struct cordon_view {
 	bool console;                /* crosvm's framebuffer console window */
 	bool hidden;                 /* mapped by the client, never shown */
 	bool maximized, fullscreen;
+	/* Hidden from a taskbar; Alt+Tab, cordonctl focus and activation restore it. */
+	bool minimized;
+	struct foreign_toplevel *foreign; /* its taskbar handles while mapped, or NULL */
 	struct wlr_box saved;        /* geometry before maximize/fullscreen */
 	/* A size cordon asked for; the anchored edges follow once it arrives. */
 	struct wlr_box pending;
@@ -95,6 +98,8 @@ void view_focus(struct cordon_view *view);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
 void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
+/* Hides or shows the window; the focus moves on if it had it. */
+void view_set_minimized(struct cordon_view *view, bool minimized);
 /* The escape key: every fullscreen window on screen, of any domain, leaves it. */
 void view_leave_fullscreen_all(struct cordon_server *server);
 void view_move_to_workspace(struct cordon_view *view, int workspace);

@@ -879,11 +879,11 @@ static void test_cmd_windows(void **state) {
 		"{\"id\":1,\"domain\":\"host\",\"title\":\"term\",\"app_id\":\"foot\","
 		"\"x\":0,\"y\":0,\"width\":641,\"height\":480,\"focused\":true,"
 		"\"workspace\":1,\"urgent\":false,\"fullscreen\":false,"
-		"\"maximized\":false},"
+		"\"maximized\":false,\"minimized\":false},"
 		"{\"id\":2,\"domain\":\"work\",\"title\":\"mail \\\"inbox\\\"\","
 		"\"app_id\":\"\",\"x\":10,\"y\":20,\"width\":642,\"height\":480,"
 		"\"focused\":false,\"workspace\":3,\"urgent\":true,"
-		"\"fullscreen\":false,\"maximized\":true}]}");
+		"\"fullscreen\":false,\"maximized\":true,\"minimized\":false}]}");
 }
 
 static void test_cmd_focus(void **state) {
@@ -957,7 +957,8 @@ static void test_cmd_outputs(void **state) {
 		"{\"ok\":true,\"outputs\":[{\"name\":\"%s\",\"make\":null,"
 		"\"model\":null,\"x\":100,\"y\":50,\"width\":800,\"height\":600,"
 		"\"scale\":1.0,\"transform\":\"normal\",\"refresh\":%d,"
-		"\"enabled\":false}]}", wlr_output->name, wlr_output->refresh);
+		"\"enabled\":false,\"power\":\"off\"}]}", wlr_output->name,
+		wlr_output->refresh);
 	expect_cmd(env, "{\"cmd\":\"outputs\"}", expected);
 
 	/* Scale and transform as cordon sets them through output state. */
@@ -1064,7 +1065,7 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":true,\"window\":{\"id\":1,\"domain\":\"host\",\"title\":\"term\","
 		"\"app_id\":\"foot\",\"x\":100,\"y\":10,\"width\":641,\"height\":480,"
 		"\"focused\":true,\"workspace\":1,\"urgent\":false,\"fullscreen\":false,"
-		"\"maximized\":false}}");
+		"\"maximized\":false,\"minimized\":false}}");
 	assert_ptr_equal(win_call.view, &env->views[0]);
 	assert_string_equal(win_call.what, "move");
 	assert_int_equal(win_call.box.x, 100);
@@ -1114,7 +1115,7 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":true,\"window\":{\"id\":2,\"domain\":\"work\",\"title\":\"mail "
 		"\\\"inbox\\\"\",\"app_id\":\"\",\"x\":10,\"y\":20,\"width\":642,"
 		"\"height\":480,\"focused\":false,\"workspace\":3,\"urgent\":true,"
-		"\"fullscreen\":false,\"maximized\":false}}");
+		"\"fullscreen\":false,\"maximized\":false,\"minimized\":false}}");
 	assert_string_equal(win_call.what, "maximize");
 	assert_int_equal(win_call.arg, 0);
 	memset(&win_call, 0, sizeof(win_call));
