@@ -15,8 +15,10 @@
 #include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/input.h"
+#include "compositor/layer_shell.h"
 #include "compositor/prompt.h"
 #include "compositor/server.h"
+#include "compositor/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
 
@@ -273,6 +275,11 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 		struct wlr_surface *surface = NULL;
 		struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
 			&surface, &sx, &sy);
+		if (view == NULL && surface != NULL) {
+			/* A layer or lock surface: an interactive one takes the keyboard. */
+			layer_shell_pointer_pressed(server, surface);
+			session_lock_pointer_pressed(server, surface);
+		}
 		if (view != NULL) {
 			view_focus(view);
 			/*

@@ -14,12 +14,14 @@
 #include "compositor/clipboard.h"
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
+#include "compositor/idle.h"
 #include "compositor/input.h"
 #include "compositor/notify.h"
 #include "compositor/prompt.h"
 #include "compositor/reload.h"
 #include "compositor/policy.h"
 #include "compositor/server.h"
+#include "compositor/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
 
@@ -279,6 +281,7 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		}
 		server->key_activity_ms = prompt_now_ms();
 	}
+	idle_notify_activity(server);
 
 	if (!pressed) {
 		if (key_set_take(keyboard->swallowed, &keyboard->n_swallowed, event->keycode)) {
@@ -288,6 +291,8 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			/* The client was never told of this key: its release is nobody's. */
 			return;
 		}
+	} else if (session_lock_active(server)) {
+		/* Locked: no binding, no prompt; keys go to the lock surface only. */
 	} else {
 		xkb_keysym_t sym = user ?
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
@@ -327,7 +332,7 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
-	if (prompt_active(server)) {
+	if (prompt_active(server) && !session_lock_active(server)) {
 		return;
 	}
 	if (keyboard->wlr_keyboard->keymap == NULL) {

@@ -16,6 +16,7 @@
 #include "compositor/reload.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
+#include "compositor/session_lock.h"
 #include "compositor/view.h"
 
 /*
@@ -606,6 +607,15 @@ static struct json_object *ipc_commands_quit(struct cordon_server *server,
 	return reply;
 }
 
+static struct json_object *ipc_commands_lock(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	const char *why = NULL;
+	if (!session_lock_start_locker(server, &why)) {
+		return ipc_error("%s", why);
+	}
+	return ipc_ok();
+}
+
 static struct json_object *ipc_commands_prompts(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *list = prompt_list(server);
@@ -703,6 +713,7 @@ static const struct ipc_command ipc_commands[] = {
 	{ "move", move_fields, ipc_commands_move },
 	{ "outputs", no_fields, ipc_commands_outputs },
 	{ "prompts", no_fields, ipc_commands_prompts },
+	{ "lock", no_fields, ipc_commands_lock },
 	{ "quit", no_fields, ipc_commands_quit },
 	{ "reload", no_fields, ipc_commands_reload },
 	{ "resize", resize_fields, ipc_commands_resize },

@@ -34,15 +34,18 @@
 #include "compositor/cursor.h"
 #include "compositor/domain.h"
 #include "compositor/host_socket.h"
+#include "compositor/idle.h"
 #include "compositor/input.h"
 #include "compositor/ipc.h"
 #include "compositor/launcher.h"
+#include "compositor/layer_shell.h"
 #include "compositor/output.h"
 #include "compositor/notify.h"
 #include "compositor/policy.h"
 #include "compositor/prompt.h"
 #include "compositor/reload.h"
 #include "compositor/server.h"
+#include "compositor/session_lock.h"
 #include "compositor/text_buffer.h"
 #include "compositor/view.h"
 #include "compositor/xdg.h"
@@ -238,6 +241,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!clipboard_init(server)) {
 		goto fail;
 	}
+	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
+		goto fail;
+	}
 	view_init(server);
 	xdg_init(server);
 	return server;
@@ -363,6 +369,9 @@ void server_destroy(struct cordon_server *server) {
 	prompt_finish(server);
 	clipboard_finish(server);
 	notify_finish(server);
+	idle_finish(server);
+	session_lock_finish(server);
+	layer_shell_finish(server);
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */

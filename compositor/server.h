@@ -21,6 +21,9 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct cordon_layer_shell;
+struct cordon_session_lock;
+struct cordon_idle;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -151,6 +154,11 @@ struct cordon_server {
 	/* A seat grab began: a popup grab is checked once its client's batch is handled. */
 	struct wl_listener keyboard_grab_begin;
 	struct wl_event_source *grab_check;
+
+	/* Host session protocols: layer_shell.c, session_lock.c, idle.c. */
+	struct cordon_layer_shell *layer_shell;
+	struct cordon_session_lock *session_lock;
+	struct cordon_idle *idle;
 };
 
 struct server_options {

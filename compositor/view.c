@@ -10,8 +10,10 @@
 #include "compositor/domain.h"
 #include "compositor/frame.h"
 #include "compositor/input.h"
+#include "compositor/layer_shell.h"
 #include "compositor/output.h"
 #include "compositor/server.h"
+#include "compositor/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
 #include "compositor/events.h"
@@ -157,7 +159,7 @@ static void view_dismiss_grab_popups(struct wlr_xdg_popup_grab *grab) {
 }
 
 /* A drag ends too: its grab would swallow the keyboard enter as well. */
-static void view_end_grabs(struct cordon_server *server) {
+void view_end_grabs(struct cordon_server *server) {
 	struct wlr_seat *seat = server->seat;
 	wlr_seat_keyboard_end_grab(seat);
 	wlr_seat_pointer_end_grab(seat);
@@ -227,6 +229,13 @@ static void view_keyboard_enter(struct cordon_server *server, struct cordon_view
  */
 static void view_set_focus(struct cordon_server *server, struct cordon_view *view) {
 	struct cordon_view *prev = server->focused_view;
+	/*
+	 * The lock screen or a launcher holds the keyboard: no window takes it
+	 * now; view_refocus hands it back when they let go.
+	 */
+	if (session_lock_active(server) || layer_shell_keyboard_exclusive(server)) {
+		return;
+	}
 	if (prev == view && view != NULL && view_holds_keyboard(server, view)) {
 		return;
 	}
@@ -308,16 +317,26 @@ static void view_focus_next(struct cordon_server *server) {
 	view_set_focus(server, NULL);
 }
 
+void view_refocus(struct cordon_server *server) {
+	struct cordon_view *view = server->focused_view;
+	if (view != NULL && view_visible(view)) {
+		view_set_focus(server, view);
+		return;
+	}
+	server->focused_view = NULL;
+	view_focus_next(server);
+}
+
 void view_close(struct cordon_view *view) {
 	wlr_xdg_toplevel_send_close(view->toplevel);
 }
 
-/* The box of the output the view is (mostly) on. */
+/* The usable box of the output the view is (mostly) on: less panels' zones. */
 static struct wlr_box view_output_box(struct cordon_view *view) {
 	struct wlr_box geo = view_geometry(view);
 	struct cordon_output *output = output_at(view->server, geo.x + geo.width / 2.0,
 		geo.y + geo.height / 2.0);
-	return output_box(output);
+	return layer_shell_usable_box(view->server, output);
 }
 
 static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_mode mode) {
@@ -425,7 +444,7 @@ static bool view_on_screen(struct cordon_view *view) {
 
 void view_arrange_output(struct cordon_server *server) {
 	struct cordon_output *first = output_at(server, 0, 0);
-	struct wlr_box area = output_box(first);
+	struct wlr_box area = layer_shell_usable_box(server, first);
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		if (!view->mapped) {
@@ -536,7 +555,12 @@ struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 			return tree->node.data;
 		}
 	}
-	*surface = NULL;
+	/* No window: the host's layer and lock surfaces take the pointer too. */
+	if (*surface != NULL && !(session_lock_active(server) ?
+			session_lock_owns_surface(server, *surface) :
+			layer_shell_owns_surface(*surface))) {
+		*surface = NULL;
+	}
 	return NULL;
 }
 
@@ -659,8 +683,8 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 }
 
 /*
- * Places a new window in the area of the output under the pointer (the
- * whole output: nothing in cordon reserves space on it). A window larger
+ * Places a new window in the area of the output under the pointer (less
+ * what layer surfaces' exclusive zones reserve). A window larger
  * than the area is asked to fit, down to its minimum size; one whose
  * minimum is larger still gets its titlebar and left edge on screen. Then
  * the first free spot without overlap, else a cascade from the corner.
@@ -669,7 +693,7 @@ static void view_place(struct cordon_view *view) {
 	struct cordon_server *server = view->server;
 	view_read_geometry(view);
 	struct cordon_output *output = output_at(server, server->cursor->x, server->cursor->y);
-	struct wlr_box area = output_box(output);
+	struct wlr_box area = layer_shell_usable_box(server, output);
 	struct frame_extents ext = frame_extents(view->frame);
 	struct wlr_box geo = view->geo;
 	int fit_w = area.width - ext.left - ext.right;
@@ -726,7 +750,8 @@ void view_send_bounds(struct cordon_view *view) {
 		return;
 	}
 	struct cordon_server *server = view->server;
-	struct wlr_box area = output_box(output_at(server, server->cursor->x, server->cursor->y));
+	struct wlr_box area = layer_shell_usable_box(server,
+		output_at(server, server->cursor->x, server->cursor->y));
 	struct frame_extents ext = frame_extents_for(view, FRAME_NORMAL);
 	int w = area.width - ext.left - ext.right;
 	int h = area.height - ext.top - ext.bottom;

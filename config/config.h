@@ -138,6 +138,7 @@ struct config_domain {
 	int domain_max[CONFIG_OBJ_COUNT];
 	enum config_fullscreen fullscreen;
 	char **protocols;     /* extra global interface names, NULL-terminated */
+	bool idle_inhibit;    /* its visible windows may inhibit idle [yes] */
 
 	enum config_clip_policy paste_from;
 	enum config_clip_policy copy_to;
@@ -210,6 +211,7 @@ struct cordon_config {
 	char *cursor_theme;   /* NULL: default theme */
 	int cursor_size;      /* default 24 */
 	int workspaces;       /* fixed 9 */
+	char *locker;         /* command cordonctl lock starts, or NULL */
 
 	/* [keyboard] */
 	char *xkb_layout, *xkb_variant, *xkb_options, *xkb_model, *xkb_rules;
