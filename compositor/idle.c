@@ -3,7 +3,7 @@
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_idle_inhibit_v1.h>
 #include <wlr/types/wlr_idle_notify_v1.h>
-#include <wlr/types/wlr_layer_shell_v1.h>
+#include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 #include "compositor/domain.h"
@@ -11,6 +11,7 @@
 #include "compositor/policy.h"
 #include "compositor/server.h"
 #include "compositor/session_lock.h"
+#include "compositor/view.h"
 
 /*
  * Whether a surface is on screen changes with workspaces, stacking and
@@ -47,7 +48,32 @@ void idle_notify_activity(struct cordon_server *server) {
 	}
 }
 
-/* A window's surface (or one inside it) of the client, shown on an output now. */
+/* The window whose toplevel or popup surface holds surface, or NULL. */
+static struct cordon_view *idle_view_of(struct wlr_surface *surface) {
+	for (int depth = 0; surface != NULL && depth < 64; depth++) {
+		surface = wlr_surface_get_root_surface(surface);
+		struct wlr_xdg_toplevel *toplevel = wlr_xdg_toplevel_try_from_wlr_surface(surface);
+		if (toplevel != NULL) {
+			/* xdg.c: the toplevel's tree sits in its view's tree, which names the view. */
+			struct wlr_scene_tree *tree = toplevel->base->data;
+			return tree != NULL && tree->node.parent != NULL ?
+				tree->node.parent->node.data : NULL;
+		}
+		struct wlr_xdg_popup *popup = wlr_xdg_popup_try_from_wlr_surface(surface);
+		if (popup == NULL) {
+			return NULL;
+		}
+		surface = popup->parent;
+	}
+	return NULL;
+}
+
+/*
+ * A guest's inhibitor counts while it sits on a window of the shown
+ * workspace that is drawn on an output (its node and every parent enabled:
+ * no lock, and wl_surface.enter sent); the host's while its surface is
+ * mapped and the session is not locked.
+ */
 static bool idle_inhibitor_counts(struct cordon_server *server,
 		struct wlr_idle_inhibitor_v1 *wlr) {
 	struct wlr_surface *surface = wlr->surface;
@@ -56,15 +82,17 @@ static bool idle_inhibitor_counts(struct cordon_server *server,
 	if (domain == NULL || (domain->config != NULL && !domain->config->idle_inhibit)) {
 		return false;
 	}
-	if (!surface->mapped || wl_list_empty(&surface->current_outputs)) {
+	if (!surface->mapped) {
 		return false;
 	}
-	struct wlr_surface *root = wlr_surface_get_root_surface(surface);
 	if (domain_is_host(domain)) {
 		return true;
 	}
-	/* A guest's only surfaces on screen are its windows and their popups. */
-	return wlr_xdg_surface_try_from_wlr_surface(root) != NULL;
+	struct cordon_view *view = idle_view_of(surface);
+	int x, y;
+	return view != NULL && view->mapped && view->workspace == server->workspace &&
+		wlr_scene_node_coords(&view->tree->node, &x, &y) &&
+		!wl_list_empty(&surface->current_outputs);
 }
 
 void idle_update_inhibit(struct cordon_server *server) {
