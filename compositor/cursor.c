@@ -167,7 +167,7 @@ void cursor_guest_refresh(struct cordon_server *server) {
 		return;
 	}
 	bool show = cursor_guest_shape_ok(server) && !prompt_active(server) &&
-		cursor_guest_place_ok(server);
+		!session_lock_active(server) && cursor_guest_place_ok(server);
 	if (show == server->guest_cursor_shown) {
 		return;
 	}

@@ -309,6 +309,8 @@ static void lock_engage(struct cordon_session_lock *sl) {
 	clipboard_focus_domain(server, NULL);
 	wlr_seat_pointer_notify_clear_focus(server->seat);
 	prompt_session_locked(server, true);
+	/* No guest's cursor image stays up over the lock screen. */
+	cursor_guest_refresh(server);
 	cursor_rebase(server);
 	idle_update_inhibit(server);
 	wlr_log(WLR_INFO, "session lock: locked");
