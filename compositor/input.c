@@ -280,8 +280,9 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			quiet_since = server->key_activity_ms;
 		}
 		server->key_activity_ms = prompt_now_ms();
+		/* A guest's virtual keyboard cannot keep the session awake. */
+		idle_notify_activity(server);
 	}
-	idle_notify_activity(server);
 
 	if (!pressed) {
 		if (key_set_take(keyboard->swallowed, &keyboard->n_swallowed, event->keycode)) {

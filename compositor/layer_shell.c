@@ -164,7 +164,9 @@ static void layer_arrange(struct cordon_layer_shell *ls) {
 	size_t i = 0;
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		if (output->scene_output != NULL && i < n) {
+		/* In the layout: its scene output may be made just after this. */
+		struct wlr_box box = output_box(output);
+		if (!wlr_box_empty(&box) && i < n) {
 			layer_arrange_output(ls, output, &reserved[i++]);
 		}
 	}
@@ -172,12 +174,13 @@ static void layer_arrange(struct cordon_layer_shell *ls) {
 	struct layer_surface *s;
 	wl_list_for_each(s, &ls->surfaces, link) {
 		struct cordon_output *o = layer_output_of(server, s->wlr->output);
-		if (o == NULL || o->scene_output == NULL) {
+		struct wlr_box box = output_box(o);
+		if (o == NULL || wlr_box_empty(&box)) {
 			wlr_scene_node_set_enabled(&s->scene->tree->node, false);
 		}
 	}
 	bool changed = i != ls->n_reserved ||
-		memcmp(reserved, ls->reserved, i * sizeof(*reserved)) != 0;
+		(i > 0 && memcmp(reserved, ls->reserved, i * sizeof(*reserved)) != 0);
 	free(ls->reserved);
 	ls->reserved = reserved;
 	ls->n_reserved = i;

@@ -138,8 +138,9 @@ static void lock_cover_all(struct cordon_session_lock *sl) {
 	color_rgba(LOCK_COVER_COLOR, color);
 	struct cordon_output *output;
 	wl_list_for_each(output, &sl->server->outputs, link) {
+		/* In the layout is enough: its scene output may come just after. */
 		struct wlr_box box = output_box(output);
-		if (output->scene_output == NULL || wlr_box_empty(&box)) {
+		if (wlr_box_empty(&box)) {
 			continue;
 		}
 		struct wlr_scene_rect *rect =

@@ -189,6 +189,11 @@ static void handle_grab_check(void *data) {
 				(focused != NULL && grab->client == focused->client)) {
 			continue;
 		}
+		/* A host panel's menu (a layer surface's popup) may grab: trusted. */
+		struct wlr_xdg_popup *first = wl_container_of(grab->popups.next, first, grab_link);
+		if (!session_lock_active(server) && layer_shell_owns_surface(first->base->surface)) {
+			continue;
+		}
 		struct cordon_domain *domain = domain_of_client(server, grab->client);
 		wlr_log(WLR_INFO, "domain %s: a popup grab without keyboard focus dismissed",
 			domain ? domain->name : "?");

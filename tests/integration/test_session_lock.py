@@ -53,6 +53,13 @@ def check_nothing_shows(shot, when):
         check(bytes(rgb) not in seen, f'{when}: a {name} pixel {rgb} is on screen')
 
 
+def hint_on(shot, x0, w, h):
+    """Whether the restart hint's grey border and white text are in the
+    middle of the output at x0 (w x h)."""
+    mid = shot.region(x0 + w // 4, h // 3, w // 2, h // 3)
+    return mid.count((0x80, 0x80, 0x80)) > 20 and mid.count((255, 255, 255)) > 20
+
+
 def our_swaylocks(c):
     """Pids of swaylock processes of this cordon (tests run side by side)."""
     pids = []
@@ -122,6 +129,8 @@ def main():
         wait_for(lambda: c.screenshot().pixel(10, 10) == COVER, 5,
                  what='the cover once swaylock is gone')
         check_nothing_shows(c.last_screenshot, 'swaylock killed')
+        check(hint_on(c.last_screenshot, 0, 1280, 720),
+              'no hint to restart the locker on HEADLESS-1')
         c.wtype('x')
         cl.expect_not(r'^(key \d+ .*|keyboard-enter)$', within=0.5)
 
@@ -131,8 +140,9 @@ def main():
         c.ctl('reload')
         wait_for(lambda: c.screenshot().width == 1920, 5,
                  what='a 1920 px wide layout with HEADLESS-2 on')
-        wait_for(lambda: c.screenshot().pixel(1280 + 320, 240) == COVER, 5,
-                 what='the cover on the output switched on while locked')
+        wait_for(lambda: c.screenshot().pixel(1280 + 320, 20) == COVER and
+                 hint_on(c.last_screenshot, 1280, 640, 480), 5,
+                 what='the cover and its hint on the output switched on while locked')
         check_nothing_shows(c.last_screenshot, 'HEADLESS-2 switched on while locked')
 
         # cordonctl lock starts swaylock again.
