@@ -80,6 +80,7 @@ void view_update_position(struct cordon_view *view) {
 	wlr_scene_node_set_position(&view->surface_tree->node, ext.left, ext.top);
 	wlr_scene_node_set_position(&view->popup_tree->node, ext.left, ext.top);
 	view_update_clip(view);
+	fullscreen_edge_update(view);
 }
 
 void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
@@ -282,6 +283,7 @@ static void view_show_workspace(struct cordon_server *server, int workspace) {
 	wl_list_for_each(view, &server->views, link) {
 		if (view->mapped) {
 			wlr_scene_node_set_enabled(&view->tree->node, view->workspace == workspace);
+			fullscreen_edge_update(view);
 		}
 	}
 }
@@ -412,6 +414,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_FULLSCREEN]);
 		wlr_xdg_toplevel_set_fullscreen(view->toplevel, true);
 		view_fit(view, view_output_box(view), mode);
+		fullscreen_edge_update(view);
 		if (mode == FRAME_EDGE) {
 			fullscreen_banner_show(view);
 		}
@@ -421,6 +424,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_VIEWS]);
 		wlr_xdg_toplevel_set_fullscreen(view->toplevel, false);
 		fullscreen_banner_hide(view);
+		fullscreen_edge_update(view);
 		if (view->maximized) {
 			view_fit(view, view_output_box(view), FRAME_NORMAL);
 		} else {
@@ -487,6 +491,7 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 	}
 	view->workspace = workspace;
 	wlr_scene_node_set_enabled(&view->tree->node, workspace == server->workspace);
+	fullscreen_edge_update(view);
 	if (server->focused_view == view) {
 		view_focus_next(server);
 	} else if (view->fullscreen && workspace == server->workspace) {
@@ -821,6 +826,7 @@ void view_unmap(struct cordon_view *view) {
 	view->mapped = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	fullscreen_banner_hide(view);
+	fullscreen_edge_update(view);
 	/* An activation it did not spend on this map is not kept for the next. */
 	activation_take(view);
 	if (view->fullscreen) {

@@ -49,6 +49,7 @@ struct cordon_view {
 	int64_t activation_ms;
 	uint32_t activation_focus_id;
 	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
+	struct wlr_scene_tree *edge_guard;  /* fullscreen edge above layers, or NULL */
 	/* Window geometry (surface-local) as of the last commit, at least 1x1. */
 	struct wlr_box geo;
 	/* The clip last given to a guest's surfaces (valid when clipped). */
