@@ -52,6 +52,9 @@
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
+#include "compositor/guard/session_lock.h"
+#include "compositor/wm/idle.h"
+#include "compositor/wm/layer_shell.h"
 
 /* Fails server_create with a message naming what could not be made. */
 #define CHECK_CREATE(expr, what) \
@@ -244,6 +247,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!clipboard_init(server)) {
 		goto fail;
 	}
+	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
+		goto fail;
+	}
 	view_init(server);
 	xdg_init(server);
 	/* The host's desktop tools: after the seat, which taskbars follow. */
@@ -384,6 +390,9 @@ void server_destroy(struct cordon_server *server) {
 	output_management_finish(server);
 	clipboard_finish(server);
 	notify_finish(server);
+	idle_finish(server);
+	session_lock_finish(server);
+	layer_shell_finish(server);
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */

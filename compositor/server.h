@@ -30,6 +30,9 @@ struct output_management;
 struct gamma_control;
 struct foreign_toplevel_manager;
 struct data_control;
+struct cordon_layer_shell;
+struct cordon_session_lock;
+struct cordon_idle;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -146,6 +149,10 @@ struct cordon_server {
 	struct cordon_session *seat_session;
 	/* session/systemd.c: what was exported to the user manager and D-Bus, for the exit. */
 	struct cordon_systemd *systemd;
+	/* Host session protocols: wm/layer_shell.c, guard/session_lock.c, wm/idle.c. */
+	struct cordon_layer_shell *layer_shell;
+	struct cordon_session_lock *session_lock;
+	struct cordon_idle *idle;
 };
 
 struct server_options {

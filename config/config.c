@@ -754,6 +754,7 @@ void config_destroy(struct cordon_config *config) {
 	}
 	free(config->path);
 	free(config->font);
+	free(config->locker);
 	free(config->cursor_theme);
 	free(config->xkb_layout);
 	free(config->xkb_variant);

@@ -155,6 +155,7 @@ struct config_domain {
 	int domain_max[CONFIG_OBJ_COUNT];
 	enum config_fullscreen fullscreen;
 	char **protocols;     /* extra global interface names, NULL-terminated */
+	bool idle_inhibit;    /* its visible windows may inhibit idle [yes] */
 
 	enum config_clip_policy paste_from;
 	enum config_clip_policy copy_to;
@@ -226,6 +227,7 @@ struct cordon_config {
 	char *font;           /* pango description, default "monospace 10" */
 	char *cursor_theme;   /* NULL: default theme */
 	int cursor_size;      /* default 24 */
+	char *locker;         /* command cordonctl lock starts, or NULL */
 
 	/* [keyboard] */
 	char *xkb_layout, *xkb_variant, *xkb_options, *xkb_model, *xkb_rules;

@@ -839,6 +839,8 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_transfers, NULL },
 	{ "version", "", "print cordon's version", 0, 0,
 		ctl_request_plain, ctl_print_version, NULL },
+	{ "lock", "", "start the configured locker (again, if it died)", 0, 0,
+		ctl_request_plain, NULL, NULL },
 	{ "quit", "", "end the cordon session", 0, 0,
 		ctl_request_plain, NULL, NULL },
 	{ "events", "", "print events as they happen, one JSON line each", 0, 0,

@@ -27,6 +27,7 @@ GUEST_ALLOWED = {
     'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
     'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
     'wp_cursor_shape_manager_v1', 'xdg_activation_v1', 'zwp_linux_dmabuf_v1',
+    'zwp_idle_inhibit_manager_v1',
 }
 GUEST_REQUIRED = GUEST_ALLOWED - {'zwp_linux_dmabuf_v1'}
 # Host-only globals cordon offers on the host socket (issue 2 and 3).

@@ -152,6 +152,26 @@ static void test_clipboard_grant(void **state) {
 	config_errors_finish(&errs);
 }
 
+/* [general] locker and a domain's idle-inhibit (issue 11). */
+static void test_session_keys(void **state) {
+	struct cordon_config *c = expect_ok("[domain work]\ncolor = blue\n");
+	assert_null(c->locker);
+	struct config_domain *d = wl_container_of(c->domains.next, d, link);
+	assert_true(d->idle_inhibit);
+	config_destroy(c);
+	c = expect_ok("[general]\nlocker = swaylock -f -c 000000\n"
+		"[domain work]\ncolor = blue\nidle-inhibit = no\n");
+	assert_string_equal(c->locker, "swaylock -f -c 000000");
+	d = wl_container_of(c->domains.next, d, link);
+	assert_false(d->idle_inhibit);
+	config_destroy(c);
+	struct config_errors errs = { 0 };
+	c = load("[domain work]\ncolor = blue\nidle-inhibit = sometimes\n", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
+}
+
 static void test_defaults(void **state) {
 	struct cordon_config *c = config_create_default();
 	assert_non_null(c);
@@ -1251,6 +1271,7 @@ int main(void) {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_clipboard_grant),
+		cmocka_unit_test(test_session_keys),
 		cmocka_unit_test(test_crosvm_defaults),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_long_line),

@@ -27,6 +27,7 @@
 #include "compositor/wm/output.h"
 #include "compositor/server.h"
 #include "compositor/wm/view.h"
+#include "compositor/guard/session_lock.h"
 
 /* --- fake dispatcher ------------------------------------------------------ */
 
@@ -714,6 +715,19 @@ bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow) {
 	return true;
 }
 
+/* The session lock's side: a locker is configured only when this is set. */
+static const char *fake_locker;
+static int lockers_started;
+
+bool session_lock_start_locker(struct cordon_server *server, const char **why) {
+	if (fake_locker == NULL) {
+		*why = "no locker is configured ([general] locker)";
+		return false;
+	}
+	lockers_started++;
+	return true;
+}
+
 struct json_object *clipboard_transfers(struct cordon_server *server) {
 	return json_object_new_array();
 }
@@ -1026,6 +1040,18 @@ static void test_cmd_reload(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"reload\"}", "{\"ok\":true}");
 }
 
+static void test_cmd_lock(void **state) {
+	fake_locker = NULL;
+	lockers_started = 0;
+	expect_cmd(*state, "{\"cmd\":\"lock\"}",
+		"{\"ok\":false,\"error\":\"no locker is configured ([general] locker)\"}");
+	assert_int_equal(lockers_started, 0);
+	fake_locker = "swaylock";
+	expect_cmd(*state, "{\"cmd\":\"lock\"}", "{\"ok\":true}");
+	assert_int_equal(lockers_started, 1);
+	fake_locker = NULL;
+}
+
 static void test_cmd_quit_and_unknown(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"quit\"}", "{\"ok\":true}");
 	assert_true(terminated);
@@ -1232,6 +1258,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_launcher,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_reload,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_lock,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
 			cmd_setup, cmd_teardown),
