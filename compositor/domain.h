@@ -80,6 +80,12 @@ struct cordon_domain *domain_add_config(struct cordon_server *server,
 	const struct config_domain *cfg);
 /* Disconnects its clients, closes and unlinks its socket, frees it. */
 void domain_remove(struct cordon_domain *domain);
+/*
+ * A connection accepted on domain's behalf (its socket, or a socketpair a
+ * test harness made): the same limits and tagging as an accept on its
+ * socket. Takes fd; the new client, or NULL (fd closed, reason logged).
+ */
+struct wl_client *domain_accept_fd(struct cordon_domain *domain, int fd);
 /* Drops every client of domain, e.g. when its VM died. */
 void domain_disconnect_clients(struct cordon_domain *domain);
 

@@ -20,6 +20,7 @@
 #include "compositor/reload.h"
 #include "compositor/policy.h"
 #include "compositor/server.h"
+#include "compositor/touch.h"
 #include "compositor/util.h"
 #include "compositor/view.h"
 
@@ -507,6 +508,9 @@ static void handle_new_input(struct wl_listener *listener, void *data) {
 		input_configure_pointer(server, device);
 		input_track_pointer(server, device);
 		wlr_cursor_attach_input_device(server->cursor, device);
+		break;
+	case WLR_INPUT_DEVICE_TOUCH:
+		touch_add_device(server, device);
 		break;
 	default:
 		break;

@@ -44,6 +44,7 @@
 #include "compositor/reload.h"
 #include "compositor/server.h"
 #include "compositor/text_buffer.h"
+#include "compositor/touch.h"
 #include "compositor/view.h"
 #include "compositor/xdg.h"
 
@@ -232,7 +233,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
-	if (!input_init(server) || !cursor_init(server)) {
+	if (!input_init(server) || !cursor_init(server) || !touch_init(server)) {
 		goto fail;
 	}
 	if (!clipboard_init(server)) {
@@ -366,6 +367,7 @@ void server_destroy(struct cordon_server *server) {
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
+	touch_finish(server);
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);

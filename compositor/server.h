@@ -21,6 +21,7 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct cordon_touch;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -79,6 +80,7 @@ struct cordon_server {
 
 	struct wlr_seat *seat;
 	struct wlr_cursor *cursor;
+	struct cordon_touch *touch; /* touch.c */
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
 	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */
