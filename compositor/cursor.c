@@ -206,6 +206,15 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 		cursor_process_resize(server);
 		return;
 	}
+	struct wlr_seat_pointer_state *ps = &server->seat->pointer_state;
+	if (ps->button_count > 0 && ps->focused_surface != NULL &&
+			ps->focused_surface == server->press_surface &&
+			!wlr_seat_pointer_has_grab(server->seat)) {
+		/* The implicit grab: a held button keeps the pointer with its surface. */
+		wlr_seat_pointer_notify_motion(server->seat, time,
+			server->cursor->x - server->press_ox, server->cursor->y - server->press_oy);
+		return;
+	}
 	double sx, sy;
 	struct wlr_surface *surface = NULL;
 	struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
@@ -233,6 +242,36 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 	wlr_seat_pointer_notify_enter(server->seat, surface, sx, sy);
 	wlr_seat_pointer_notify_motion(server->seat, time, sx, sy);
 	cursor_guest_refresh(server);
+}
+
+static void handle_cursor_refresh_idle(void *data) {
+	struct cordon_server *server = data;
+	server->cursor_refresh_idle = NULL;
+	if (server->cursor_mode != CURSOR_PASSTHROUGH) {
+		return;
+	}
+	double sx, sy;
+	struct wlr_surface *surface = NULL;
+	view_at(server, server->cursor->x, server->cursor->y, &surface, &sx, &sy);
+	const struct wlr_seat_pointer_state *state = &server->seat->pointer_state;
+	/* Unchanged: a motion per commit would flood the client under the pointer. */
+	if (surface == state->focused_surface &&
+			(surface == NULL || (sx == state->sx && sy == state->sy))) {
+		return;
+	}
+	cursor_process_motion(server, 0);
+}
+
+void cursor_refresh(struct cordon_server *server) {
+	/*
+	 * Once the batch is handled: the scene moves a commit's subsurfaces in
+	 * listeners that may run after the caller's, and several commits of
+	 * one batch need one look.
+	 */
+	if (server->cursor_refresh_idle == NULL) {
+		server->cursor_refresh_idle = wl_event_loop_add_idle(server->loop,
+			handle_cursor_refresh_idle, server);
+	}
 }
 
 void cursor_rebase(struct cordon_server *server) {
@@ -318,6 +357,17 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	struct wlr_seat_client *focused = server->seat->pointer_state.focused_client;
 	if (focused != NULL && serial != 0) {
 		activation_note_input(server, focused->client, serial);
+	}
+	struct wlr_seat_pointer_state *ps = &server->seat->pointer_state;
+	if (event->state == WL_POINTER_BUTTON_STATE_PRESSED && ps->button_count == 1) {
+		server->press_surface = ps->focused_surface;
+		server->press_ox = server->cursor->x - ps->sx;
+		server->press_oy = server->cursor->y - ps->sy;
+	} else if (event->state == WL_POINTER_BUTTON_STATE_RELEASED &&
+			ps->button_count == 0 && server->press_surface != NULL) {
+		/* The grab ends: focus goes to whatever is under the pointer now. */
+		server->press_surface = NULL;
+		cursor_rebase(server);
 	}
 }
 
@@ -409,6 +459,10 @@ bool cursor_init(struct cordon_server *server) {
 }
 
 void cursor_finish(struct cordon_server *server) {
+	if (server->cursor_refresh_idle != NULL) {
+		wl_event_source_remove(server->cursor_refresh_idle);
+		server->cursor_refresh_idle = NULL;
+	}
 	cursor_untrack_guest(server);
 	listener_remove(&server->cursor_motion);
 	listener_remove(&server->cursor_motion_absolute);

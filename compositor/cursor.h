@@ -10,6 +10,11 @@ bool cursor_init(struct cordon_server *server);
 void cursor_init_shape(struct cordon_server *server,
 	struct wlr_cursor_shape_manager_v1 *manager);
 void cursor_finish(struct cordon_server *server);
+/*
+ * After a commit: re-sends pointer focus and position only if the surface
+ * under the still cursor, or the point on it, changed.
+ */
+void cursor_refresh(struct cordon_server *server);
 /* Re-sends pointer focus after the scene changed under a still cursor. */
 void cursor_rebase(struct cordon_server *server);
 /*

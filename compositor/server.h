@@ -81,6 +81,14 @@ struct cordon_server {
 	struct wlr_seat *seat;
 	struct wlr_cursor *cursor;
 	struct cordon_touch *touch; /* touch.c */
+	/*
+	 * The surface the first held button went to, and its layout origin
+	 * then: the implicit grab keeps the pointer with it (cursor.c).
+	 */
+	struct wlr_surface *press_surface; /* compared, never used */
+	double press_ox, press_oy;
+	/* A cursor_refresh waiting for the scene to settle (cursor.c). */
+	struct wl_event_source *cursor_refresh_idle;
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
 	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <time.h>
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_input_device.h>
 #include <wlr/types/wlr_seat.h>
@@ -18,6 +19,9 @@ struct touch_point {
 	bool used;
 	int32_t id;
 	double origin_x, origin_y;
+	struct cordon_touch *touch;
+	/* A contact whose surface goes ends there: its client sees it lifted. */
+	struct wl_listener surface_destroy;
 };
 
 struct touch_device {
@@ -45,6 +49,23 @@ static struct touch_point *touch_point_find(struct cordon_touch *touch, int32_t 
 		}
 	}
 	return NULL;
+}
+
+static void touch_point_release(struct touch_point *point) {
+	point->used = false;
+	wl_list_remove(&point->surface_destroy.link);
+}
+
+static void handle_point_surface_destroy(struct wl_listener *listener, void *data) {
+	struct touch_point *point = wl_container_of(listener, point, surface_destroy);
+	int32_t id = point->id;
+	struct cordon_touch *touch = point->touch;
+	touch_point_release(point);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	wlr_seat_touch_notify_up(touch->server->seat,
+		(uint32_t)(now.tv_sec * 1000 + now.tv_nsec / 1000000), id);
+	wlr_seat_touch_notify_frame(touch->server->seat);
 }
 
 static void touch_update_capability(struct cordon_touch *touch) {
@@ -86,7 +107,9 @@ static void handle_touch_down(struct wl_listener *listener, void *data) {
 	if (serial == 0) {
 		return;
 	}
-	*point = (struct touch_point){true, event->touch_id, lx - sx, ly - sy};
+	*point = (struct touch_point){true, event->touch_id, lx - sx, ly - sy, touch};
+	point->surface_destroy.notify = handle_point_surface_destroy;
+	wl_signal_add(&surface->events.destroy, &point->surface_destroy);
 	activation_note_input(server, wl_resource_get_client(surface->resource), serial);
 }
 
@@ -113,7 +136,7 @@ static void handle_touch_up(struct wl_listener *listener, void *data) {
 	if (point == NULL) {
 		return;
 	}
-	point->used = false;
+	touch_point_release(point);
 	wlr_seat_touch_notify_up(touch->server->seat, event->time_msec, event->touch_id);
 }
 
@@ -124,7 +147,7 @@ static void handle_touch_cancel(struct wl_listener *listener, void *data) {
 	if (point == NULL) {
 		return;
 	}
-	point->used = false;
+	touch_point_release(point);
 	struct wlr_touch_point *wlr_point =
 		wlr_seat_touch_get_point(touch->server->seat, event->touch_id);
 	if (wlr_point != NULL && wlr_point->client != NULL) {
@@ -190,6 +213,11 @@ void touch_finish(struct cordon_server *server) {
 	struct cordon_touch *touch = server->touch;
 	if (touch == NULL) {
 		return;
+	}
+	for (int i = 0; i < TOUCH_POINTS; i++) {
+		if (touch->points[i].used) {
+			touch_point_release(&touch->points[i]);
+		}
 	}
 	struct touch_device *dev, *tmp;
 	wl_list_for_each_safe(dev, tmp, &touch->devices, link) {

@@ -51,6 +51,18 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 		return;
 	}
 	view_handle_commit(view);
+	/*
+	 * What lies under a still pointer may have changed (a resize, a moved
+	 * subsurface): only this window's surfaces or the focused one can.
+	 */
+	struct cordon_server *server = view->server;
+	struct wlr_surface *focused = server->seat->pointer_state.focused_surface;
+	struct wlr_box box = view_geometry(view);
+	if (view->mapped && ((focused != NULL && wl_resource_get_client(focused->resource) ==
+			wl_resource_get_client(view->toplevel->base->resource)) ||
+			wlr_box_contains_point(&box, server->cursor->x, server->cursor->y))) {
+		cursor_refresh(server);
+	}
 }
 
 static void handle_toplevel_request_move(struct wl_listener *listener, void *data) {

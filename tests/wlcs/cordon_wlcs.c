@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_cursor.h>
+#include <wlr/types/wlr_output_layout.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 #include <wlcs/display_server.h>
@@ -330,6 +332,14 @@ static WlcsDisplayServer *wlcs_create_server(int argc, const char **argv) {
 		wlr_log(WLR_ERROR, "wlcs: no domain %s", guest);
 		goto fail;
 	}
+	/*
+	 * The pointer starts in the layout's bottom-right corner, off the
+	 * windows cordon centres: wlcs expects a new window not to be under it.
+	 */
+	struct wlr_box box;
+	wlr_output_layout_get_box(ws->server->output_layout, NULL, &box);
+	wlr_cursor_warp(ws->server->cursor, NULL, box.x + box.width - 1,
+		box.y + box.height - 1);
 	ws->resident_touch = wlcs_input_touch_create(ws->server);
 	if (ws->resident_touch == NULL || !wlcs_make_descriptor(ws)) {
 		goto fail;
