@@ -244,9 +244,7 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 	cursor_guest_refresh(server);
 }
 
-static void handle_cursor_refresh_idle(void *data) {
-	struct cordon_server *server = data;
-	server->cursor_refresh_idle = NULL;
+void cursor_refresh(struct cordon_server *server) {
 	if (server->cursor_mode != CURSOR_PASSTHROUGH) {
 		return;
 	}
@@ -260,18 +258,6 @@ static void handle_cursor_refresh_idle(void *data) {
 		return;
 	}
 	cursor_process_motion(server, 0);
-}
-
-void cursor_refresh(struct cordon_server *server) {
-	/*
-	 * Once the batch is handled: the scene moves a commit's subsurfaces in
-	 * listeners that may run after the caller's, and several commits of
-	 * one batch need one look.
-	 */
-	if (server->cursor_refresh_idle == NULL) {
-		server->cursor_refresh_idle = wl_event_loop_add_idle(server->loop,
-			handle_cursor_refresh_idle, server);
-	}
 }
 
 void cursor_rebase(struct cordon_server *server) {
@@ -459,10 +445,6 @@ bool cursor_init(struct cordon_server *server) {
 }
 
 void cursor_finish(struct cordon_server *server) {
-	if (server->cursor_refresh_idle != NULL) {
-		wl_event_source_remove(server->cursor_refresh_idle);
-		server->cursor_refresh_idle = NULL;
-	}
 	cursor_untrack_guest(server);
 	listener_remove(&server->cursor_motion);
 	listener_remove(&server->cursor_motion_absolute);

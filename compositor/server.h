@@ -87,8 +87,6 @@ struct cordon_server {
 	 */
 	struct wlr_surface *press_surface; /* compared, never used */
 	double press_ox, press_oy;
-	/* A cursor_refresh waiting for the scene to settle (cursor.c). */
-	struct wl_event_source *cursor_refresh_idle;
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
 	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */

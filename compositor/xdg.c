@@ -53,7 +53,10 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 	view_handle_commit(view);
 	/*
 	 * What lies under a still pointer may have changed (a resize, a moved
-	 * subsurface): only this window's surfaces or the focused one can.
+	 * or restacked subsurface): only this window's surfaces or the focused
+	 * one can. Now, before a later request of the batch (a sync) is
+	 * answered; the scene tree made before this listener has already
+	 * applied the commit.
 	 */
 	struct cordon_server *server = view->server;
 	struct wlr_surface *focused = server->seat->pointer_state.focused_surface;
