@@ -16,7 +16,7 @@ build=${BUILD:-$top/build}
 size_mib=${SIZE_MIB:-256}
 runs=${RUNS:-5}
 cordon=$build/compositor/cordon
-cordonctl=$build/compositor/cordonctl
+cordonctl=$build/ctl/cordonctl
 client=$build/tests/client/cordon-test-client
 
 die() { echo "clipboard.sh: $*" >&2; exit 1; }

@@ -30,23 +30,23 @@
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
-#include "compositor/clipboard.h"
-#include "compositor/cursor.h"
-#include "compositor/domain.h"
-#include "compositor/host_socket.h"
-#include "compositor/input.h"
-#include "compositor/ipc.h"
-#include "compositor/launcher.h"
-#include "compositor/output.h"
-#include "compositor/notify.h"
-#include "compositor/policy.h"
-#include "compositor/prompt.h"
-#include "compositor/reload.h"
+#include "compositor/guard/clipboard.h"
+#include "compositor/wm/cursor.h"
+#include "compositor/domain/domain.h"
+#include "compositor/domain/host_socket.h"
+#include "compositor/wm/input.h"
+#include "compositor/ipc/ipc.h"
+#include "compositor/domain/launcher.h"
+#include "compositor/wm/output.h"
+#include "compositor/render/notify.h"
+#include "compositor/guard/globals.h"
+#include "compositor/guard/prompt.h"
+#include "compositor/domain/reload.h"
 #include "compositor/server.h"
-#include "compositor/text_buffer.h"
-#include "compositor/touch.h"
-#include "compositor/view.h"
-#include "compositor/xdg.h"
+#include "compositor/render/text_buffer.h"
+#include "compositor/wm/touch.h"
+#include "compositor/wm/view.h"
+#include "compositor/wm/xdg.h"
 
 /* Fails server_create with a message naming what could not be made. */
 #define CHECK_CREATE(expr, what) \
@@ -85,102 +85,102 @@ static bool server_make_runtime_dir(struct cordon_server *server) {
 }
 
 static bool server_create_globals(struct cordon_server *server) {
-	struct cordon_policy *p = server->policy;
+	struct cordon_globals *p = server->globals;
 	struct wl_display *d = server->display;
 
 	struct wlr_shm *shm;
 	CHECK_CREATE(shm = wlr_shm_create_with_renderer(d, 1, server->renderer), "wl_shm");
-	policy_register(p, shm->global, POLICY_GUEST);
+	globals_register(p, shm->global, GLOBALS_GUEST);
 
 	if (wlr_renderer_get_texture_formats(server->renderer, WLR_BUFFER_CAP_DMABUF) != NULL) {
 		struct wlr_linux_dmabuf_v1 *dmabuf;
 		CHECK_CREATE(dmabuf = wlr_linux_dmabuf_v1_create_with_renderer(d, 4,
 			server->renderer), "zwp_linux_dmabuf_v1");
-		policy_register(p, dmabuf->global, POLICY_GUEST);
+		globals_register(p, dmabuf->global, GLOBALS_GUEST);
 		wlr_scene_set_linux_dmabuf_v1(server->scene, dmabuf);
 	}
 
 	CHECK_CREATE(server->compositor = wlr_compositor_create(d, 6, server->renderer),
 		"wl_compositor");
-	policy_register(p, server->compositor->global, POLICY_GUEST);
+	globals_register(p, server->compositor->global, GLOBALS_GUEST);
 
 	struct wlr_subcompositor *sub;
 	CHECK_CREATE(sub = wlr_subcompositor_create(d), "wl_subcompositor");
-	policy_register(p, sub->global, POLICY_GUEST);
+	globals_register(p, sub->global, GLOBALS_GUEST);
 
 	/* The clipboard guard mediates every selection: offered, but special. */
 	CHECK_CREATE(server->data_device_manager = wlr_data_device_manager_create(d),
 		"wl_data_device_manager");
-	policy_register(p, server->data_device_manager->global, POLICY_SPECIAL);
+	globals_register(p, server->data_device_manager->global, GLOBALS_SPECIAL);
 	CHECK_CREATE(server->primary_selection_manager =
 		wlr_primary_selection_v1_device_manager_create(d),
 		"zwp_primary_selection_device_manager_v1");
-	policy_register(p, server->primary_selection_manager->global, POLICY_SPECIAL);
+	globals_register(p, server->primary_selection_manager->global, GLOBALS_SPECIAL);
 
 	struct wlr_viewporter *viewporter;
 	CHECK_CREATE(viewporter = wlr_viewporter_create(d), "wp_viewporter");
-	policy_register(p, viewporter->global, POLICY_GUEST);
+	globals_register(p, viewporter->global, GLOBALS_GUEST);
 
 	struct wlr_presentation *presentation;
 	CHECK_CREATE(presentation = wlr_presentation_create(d, server->backend),
 		"wp_presentation");
-	policy_register(p, presentation->global, POLICY_GUEST);
+	globals_register(p, presentation->global, GLOBALS_GUEST);
 
 	struct wlr_single_pixel_buffer_manager_v1 *spb;
 	CHECK_CREATE(spb = wlr_single_pixel_buffer_manager_v1_create(d),
 		"wp_single_pixel_buffer_manager_v1");
-	policy_register(p, spb->global, POLICY_GUEST);
+	globals_register(p, spb->global, GLOBALS_GUEST);
 
 	struct wlr_fractional_scale_manager_v1 *frac;
 	CHECK_CREATE(frac = wlr_fractional_scale_manager_v1_create(d, 1),
 		"wp_fractional_scale_manager_v1");
-	policy_register(p, frac->global, POLICY_GUEST);
+	globals_register(p, frac->global, GLOBALS_GUEST);
 
 	struct wlr_xdg_output_manager_v1 *xdg_output;
 	CHECK_CREATE(xdg_output = wlr_xdg_output_manager_v1_create(d, server->output_layout),
 		"zxdg_output_manager_v1");
-	policy_register(p, xdg_output->global, POLICY_GUEST);
+	globals_register(p, xdg_output->global, GLOBALS_GUEST);
 
 	struct wlr_cursor_shape_manager_v1 *shape;
 	CHECK_CREATE(shape = wlr_cursor_shape_manager_v1_create(d, 1),
 		"wp_cursor_shape_manager_v1");
-	policy_register(p, shape->global, POLICY_GUEST);
+	globals_register(p, shape->global, GLOBALS_GUEST);
 	cursor_init_shape(server, shape);
 
 	/* Offered to guests, but tokens are only honoured under cordon's rules. */
 	CHECK_CREATE(server->activation = wlr_xdg_activation_v1_create(d),
 		"xdg_activation_v1");
-	policy_register(p, server->activation->global, POLICY_SPECIAL);
+	globals_register(p, server->activation->global, GLOBALS_SPECIAL);
 
 	CHECK_CREATE(server->xdg_shell = wlr_xdg_shell_create(d, 6), "xdg_wm_base");
-	policy_register(p, server->xdg_shell->global, POLICY_GUEST);
+	globals_register(p, server->xdg_shell->global, GLOBALS_GUEST);
 
 	CHECK_CREATE(server->decoration_manager = wlr_xdg_decoration_manager_v1_create(d),
 		"zxdg_decoration_manager_v1");
-	policy_register(p, server->decoration_manager->global, POLICY_GUEST);
+	globals_register(p, server->decoration_manager->global, GLOBALS_GUEST);
 
 	/* Host-only: each of these reads or drives the whole desktop. */
 	struct wlr_screencopy_manager_v1 *screencopy;
 	CHECK_CREATE(screencopy = wlr_screencopy_manager_v1_create(d),
 		"zwlr_screencopy_manager_v1");
-	policy_register(p, screencopy->global, POLICY_HOST);
+	globals_register(p, screencopy->global, GLOBALS_HOST);
 
 	struct wlr_virtual_keyboard_manager_v1 *vkbd;
 	CHECK_CREATE(vkbd = wlr_virtual_keyboard_manager_v1_create(d),
 		"zwp_virtual_keyboard_manager_v1");
-	policy_register(p, vkbd->global, POLICY_HOST);
+	globals_register(p, vkbd->global, GLOBALS_HOST);
 	input_init_virtual_keyboard(server, vkbd);
 
 	struct wlr_virtual_pointer_manager_v1 *vptr;
 	CHECK_CREATE(vptr = wlr_virtual_pointer_manager_v1_create(d),
 		"zwlr_virtual_pointer_manager_v1");
-	policy_register(p, vptr->global, POLICY_HOST);
+	globals_register(p, vptr->global, GLOBALS_HOST);
 	input_init_virtual_pointer(server, vptr);
 
 	/* Only the host may mint sandbox domains (Flatpak and the like). */
 	CHECK_CREATE(server->security_context = wlr_security_context_manager_v1_create(d),
 		"wp_security_context_manager_v1");
-	policy_register(p, server->security_context->global, POLICY_HOST);
+	globals_register(p, server->security_context->global, GLOBALS_HOST);
 	return true;
 fail:
 	return false;
@@ -208,7 +208,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!server_make_runtime_dir(server)) {
 		goto fail;
 	}
-	CHECK_CREATE(server->policy = policy_create(server), "protocol policy");
+	CHECK_CREATE(server->globals = globals_create(server), "protocol policy");
 	if (!domain_init(server)) {
 		goto fail;
 	}
@@ -387,7 +387,7 @@ void server_destroy(struct cordon_server *server) {
 	if (server->display != NULL) {
 		host_socket_destroy(server->host_socket);
 		domain_finish(server);
-		policy_destroy(server->policy);
+		globals_destroy(server->globals);
 		wl_display_destroy(server->display);
 	}
 	if (server->runtime_dir != NULL) {

@@ -12,11 +12,14 @@
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xcursor_manager.h>
 #include <wlr/types/wlr_xdg_shell.h>
+#include "compositor/guard/activation.h"
+#include "compositor/wm/cursor.h"
+#include "compositor/wm/view.h"
 #include "config/config.h"
 
 #define SERVER_WORKSPACES 9
 
-struct cordon_policy;
+struct cordon_globals;
 struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
@@ -33,20 +36,6 @@ enum server_layer {
 	LAYER_OVERLAY,
 	LAYER_PROMPT,
 	LAYER_COUNT,
-};
-
-enum cursor_mode {
-	CURSOR_PASSTHROUGH = 0,
-	CURSOR_MOVE,
-	CURSOR_RESIZE,
-};
-
-/* A key or button press delivered to a client, for xdg-activation. */
-#define ACTIVATION_RECENT_INPUT 16
-struct activation_input {
-	struct wl_client *client;    /* compared, never used */
-	uint32_t serial;
-	int64_t time_ms;
 };
 
 struct cordon_server {
@@ -81,28 +70,16 @@ struct cordon_server {
 	struct wlr_seat *seat;
 	struct wlr_cursor *cursor;
 	struct cordon_touch *touch; /* touch.c */
-	/*
-	 * The surface the first held button went to, and its layout origin
-	 * then: the implicit grab keeps the pointer with it (cursor.c).
-	 */
-	struct wlr_surface *press_surface; /* compared, never used */
-	double press_ox, press_oy;
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
 	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */
 	struct wlr_keyboard *fallback_keyboard;
-	enum cursor_mode cursor_mode;
-	struct cordon_view *grabbed_view;
-	double grab_x, grab_y;
-	struct wlr_box grab_geobox;
-	uint32_t resize_edges;
-	/* Alt+Tab cycling in progress: released when the modifier goes up. */
-	bool cycling;
-	uint32_t cycle_modifiers;
-	struct cordon_view *cycle_view; /* window the cycle has reached */
+	struct cursor_grab grab;     /* cursor.c: an interactive move or resize */
+	struct cursor_press press;   /* cursor.c: the implicit grab of a held button */
+	struct view_cycle cycle;     /* view.c: Alt+Tab in progress */
 
 	struct wlr_security_context_manager_v1 *security_context;
-	struct cordon_policy *policy;
+	struct cordon_globals *globals;
 	struct cordon_clipboard *clipboard;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
@@ -146,16 +123,12 @@ struct cordon_server {
 	 * replaced by cordon's cursor (cursor_guest_refresh). */
 	int32_t guest_hotspot_x, guest_hotspot_y;
 	bool guest_cursor_shown;
-	struct wl_listener request_set_selection;
-	struct wl_listener request_set_primary_selection;
-	struct activation_input recent_input[ACTIVATION_RECENT_INPUT];
-	unsigned recent_input_next;
+	struct activation_recent activation_recent; /* activation.c */
 
 	struct wl_listener new_decoration;
 	struct wl_listener request_activate;
 	struct wl_listener new_virtual_keyboard;
 	struct wl_listener new_virtual_pointer;
-	struct wl_listener layout_change;
 	/* A seat grab began: a popup grab is checked once its client's batch is handled. */
 	struct wl_listener keyboard_grab_begin;
 	struct wl_event_source *grab_check;

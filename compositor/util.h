@@ -2,20 +2,49 @@
 #define CORDON_UTIL_H
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <unistd.h>
-#include <wayland-server-core.h>
+#include <sys/stat.h>
+#include <wlr/util/log.h>
+#include "common/listener.h"
+#include "common/sock.h"
 
 /*
- * Removes a listener that may never have been added (a half-built server
- * being torn down): calloc leaves link.next NULL until wl_signal_add.
+ * A lifecycle invariant (sway's sway_assert): logged with where it broke;
+ * a debug build (the tests, the sanitizer build) aborts so the bug cannot
+ * pass unseen, a release build goes on. Returns cond so the caller can
+ * bail out.
  */
-static inline void listener_remove(struct wl_listener *listener) {
-	if (listener->link.next != NULL) {
-		wl_list_remove(&listener->link);
-		listener->link.next = NULL;
+#define INVARIANT(cond, what) invariant_check((cond), (what), __FILE__, __LINE__)
+static inline bool invariant_check(bool cond, const char *what, const char *file,
+		int line) {
+	if (!cond) {
+		wlr_log(WLR_ERROR, "%s:%d: invariant broken: %s", file, line, what);
+#ifndef NDEBUG
+		abort();
+#endif
 	}
+	return cond;
+}
+
+/*
+ * sock_listen with its refusal logged at level as "who: why" (a socket
+ * reached again after it was removed retries quietly) and a replaced stale
+ * socket said once. Returns the fd or -1.
+ */
+static inline int listen_logged(const char *who, const char *path, int backlog,
+		struct stat *bound, enum wlr_log_importance level) {
+	char err[256];
+	bool replaced;
+	int fd = sock_listen(path, backlog, bound, &replaced, err, sizeof(err));
+	if (fd < 0) {
+		wlr_log(level, "%s: %s", who, err);
+	} else if (replaced) {
+		wlr_log(WLR_INFO, "%s: replaced the stale socket %s", who, path);
+	}
+	return fd;
 }
 
 /*

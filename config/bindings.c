@@ -2,14 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wlr/types/wlr_keyboard.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
 #include "config/internal.h"
 
-#define SUPER WLR_MODIFIER_LOGO
-#define SHIFT WLR_MODIFIER_SHIFT
-#define ALT WLR_MODIFIER_ALT
-#define CTRL WLR_MODIFIER_CTRL
+#define SUPER CONFIG_MOD_LOGO
+#define SHIFT CONFIG_MOD_SHIFT
+#define ALT CONFIG_MOD_ALT
+#define CTRL CONFIG_MOD_CTRL
 
 static const struct {
 	const char *name;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/colour.h"
+#include "common/strv.h"
 #include "config/internal.h"
 
 /* A config is a few KiB; anything this large is not one. */
@@ -565,7 +567,6 @@ struct cordon_config *config_create_default(void) {
 	c->title_max = CONFIG_DEFAULT_TITLE_MAX;
 	c->font = strdup("monospace 10");
 	c->cursor_size = 24;
-	c->workspaces = 9;
 	c->repeat_rate = 25;
 	c->repeat_delay = 600;
 	c->tap_to_click = true;
@@ -778,7 +779,7 @@ void config_destroy(struct cordon_config *config) {
 		free(sb->engine);
 		free(sb);
 	}
-	config_strv_free(config->clipboard.mime);
+	strv_free(config->clipboard.mime);
 	free(config);
 }
 
@@ -791,6 +792,18 @@ struct config_domain *config_find_domain(struct cordon_config *config,
 		}
 	}
 	return NULL;
+}
+
+uint32_t config_sandbox_color(const struct cordon_config *config, const char *domain_name) {
+	const char *colon = strchr(domain_name, ':');
+	size_t n = colon != NULL ? (size_t)(colon - domain_name) : strlen(domain_name);
+	const struct config_sandbox *sb;
+	wl_list_for_each(sb, &config->sandboxes, link) {
+		if (strlen(sb->engine) == n && strncmp(sb->engine, domain_name, n) == 0) {
+			return sb->color;
+		}
+	}
+	return COLOUR_DEFAULT;
 }
 
 const char *config_kind_name(enum config_domain_kind kind) {

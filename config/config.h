@@ -81,9 +81,19 @@ enum config_action {
 	CONFIG_ACTION_RELOAD,
 };
 
+/*
+ * Modifier bits of a binding: the values of wlroots' enum
+ * wlr_keyboard_modifier (input.c asserts they agree), named here so the
+ * parser needs no wlroots.
+ */
+#define CONFIG_MOD_SHIFT (1u << 0)
+#define CONFIG_MOD_CTRL  (1u << 2)
+#define CONFIG_MOD_ALT   (1u << 3)
+#define CONFIG_MOD_LOGO  (1u << 6)
+
 struct config_binding {
 	struct wl_list link;
-	uint32_t modifiers;   /* WLR_MODIFIER_* bits (enum wlr_keyboard_modifier) */
+	uint32_t modifiers;   /* CONFIG_MOD_* bits */
 	xkb_keysym_t keysym;  /* lower-case keysym as xkb_keysym_from_name gives */
 	enum config_action action;
 	char *arg;            /* exec command, or NULL */
@@ -209,7 +219,6 @@ struct cordon_config {
 	char *font;           /* pango description, default "monospace 10" */
 	char *cursor_theme;   /* NULL: default theme */
 	int cursor_size;      /* default 24 */
-	int workspaces;       /* fixed 9 */
 
 	/* [keyboard] */
 	char *xkb_layout, *xkb_variant, *xkb_options, *xkb_model, *xkb_rules;
@@ -262,6 +271,12 @@ void config_errors_finish(struct config_errors *errs);
 
 struct config_domain *config_find_domain(struct cordon_config *config,
 	const char *name);
+/*
+ * The frame colour of the sandbox domain named "ENGINE:app": that of
+ * [sandbox ENGINE], else COLOUR_DEFAULT. The one rule for creation and
+ * reload alike.
+ */
+uint32_t config_sandbox_color(const struct cordon_config *config, const char *domain_name);
 
 /* Strings for logs and IPC. */
 const char *config_kind_name(enum config_domain_kind kind);

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include "common/colour.h"
+#include "common/strv.h"
 #include "config/internal.h"
+#include "vmm/agent/protocol.h"
 
 #define SUN_PATH_SIZE sizeof(((struct sockaddr_un *)NULL)->sun_path)
-#define AGENT_VSOCK_PORT 5100
 
 enum {
 	ON_SOCKET = 1 << CONFIG_DOMAIN_SOCKET,
@@ -138,7 +140,7 @@ void config_domain_free(struct config_domain *d) {
 	free(d->name);
 	free(d->file);
 	free(d->socket);
-	config_strv_free(d->protocols);
+	strv_free(d->protocols);
 	free_rules(&d->paste_from_rules);
 	free_rules(&d->copy_to_rules);
 	free(d->command);
@@ -159,9 +161,9 @@ void config_domain_free(struct config_domain *d) {
 	free(d->shares);
 	free(d->net);
 	free(d->gpu);
-	config_strv_free(d->args);
+	strv_free(d->args);
 	free(d->agent);
-	config_strv_free(d->apps);
+	strv_free(d->apps);
 	free(d);
 }
 
@@ -176,24 +178,24 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	d->name = strdup(name);
 	d->file = strdup(file);
 	d->line = line;
-	d->color = 0x888a85;
+	d->color = COLOUR_DEFAULT;
 	d->kind = CONFIG_DOMAIN_SOCKET;
 	d->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
 	d->max_windows = CONFIG_DEFAULT_MAX_WINDOWS;
 	config_object_defaults(d->client_max, d->domain_max);
 	d->fullscreen = CONFIG_FULLSCREEN_EDGE;
-	d->protocols = config_strv_new();
+	d->protocols = strv_new();
 	d->crosvm = strdup("crosvm");
 	d->mem_mib = 2048;
 	d->cpus = 2;
 	d->gpu = strdup("cross-domain");
 	d->sandbox = true;
-	d->args = config_strv_new();
+	d->args = strv_new();
 	d->console_window = true;
 	d->restart = CONFIG_RESTART_ON_FAILURE;
 	d->stop_timeout = 20;
 	d->log_max = CONFIG_DEFAULT_LOG_MAX;
-	d->apps = config_strv_new();
+	d->apps = strv_new();
 	if (d->name == NULL || d->file == NULL || d->protocols == NULL ||
 			d->crosvm == NULL || d->gpu == NULL || d->args == NULL ||
 			d->apps == NULL) {
@@ -369,7 +371,7 @@ static void parse_args(const struct config_item *it, struct config_domain *d) {
 		}
 		return;
 	}
-	config_strv_free(d->args);
+	strv_free(d->args);
 	d->args = args;
 }
 
@@ -621,7 +623,7 @@ void config_parse_domain(struct config_parse *p,
 			"'kernel' key");
 	}
 	if (d->kind == CONFIG_DOMAIN_CROSVM && d->cid != 0 && d->agent == NULL &&
-			asprintf(&d->agent, "vsock:%u:%d", d->cid, AGENT_VSOCK_PORT) < 0) {
+			asprintf(&d->agent, "vsock:%u:%d", d->cid, AGENT_PROTOCOL_PORT) < 0) {
 		d->agent = NULL;
 		config_note_oom(p);
 	}

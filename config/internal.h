@@ -100,8 +100,6 @@ bool config_str_to_ll(const char *s, long long *out, bool *overflow);
 bool config_str_to_decimal(const char *s, double *out);
 
 /* A NULL-terminated array with no elements, so readers never meet NULL. */
-char **config_strv_new(void);
-void config_strv_free(char **strv);
 
 /*
  * Splits like a POSIX shell without expansions: blanks separate words,

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 #include <wayland-server-protocol.h>
+#include "common/colour.h"
 #include "config/internal.h"
 
 /* The sections with fixed fields: everything but [keys] and [domain]. */
@@ -308,7 +309,7 @@ void config_parse_sandbox(struct config_parse *p,
 		p->oom = true;
 		return;
 	}
-	sb->color = 0x888a85;
+	sb->color = COLOUR_DEFAULT;
 	sb->line = sec->line;
 	wl_list_insert(c->sandboxes.prev, &sb->link);
 	for (size_t i = 0; i < sec->n_entries; i++) {

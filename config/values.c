@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/strv.h"
 #include "config/internal.h"
 
 static const struct {
@@ -227,47 +228,12 @@ bool config_val_string(const struct config_item *it, char **out) {
 	return true;
 }
 
-char **config_strv_new(void) {
-	return calloc(1, sizeof(char *));
-}
-
-void config_strv_free(char **strv) {
-	if (strv == NULL) {
-		return;
-	}
-	for (char **s = strv; *s; s++) {
-		free(*s);
-	}
-	free(strv);
-}
-
-static bool strv_push(char ***strv, size_t *len, const char *s, size_t n) {
-	char **grown = realloc(*strv, (*len + 2) * sizeof(char *));
-	if (grown == NULL) {
-		return false;
-	}
-	*strv = grown;
-	grown[*len] = strndup(s, n);
-	if (grown[*len] == NULL) {
-		return false;
-	}
-	(*len)++;
-	grown[*len] = NULL;
-	return true;
-}
-
 bool config_val_list(const struct config_item *it,
 		bool (*check)(const char *item), const char *what, char ***out) {
-	char **list = config_strv_new();
-	size_t len = 0;
-	if (list == NULL) {
-		config_note_oom(it->p);
-		return false;
-	}
+	struct strv list = {0};
 	const char *s = it->e->value;
 	if (*s == '\0') {
 		config_item_error(it, "empty value");
-		free(list);
 		return false;
 	}
 	bool ok = true;
@@ -285,12 +251,12 @@ bool config_val_list(const struct config_item *it,
 		if (b == e) {
 			config_item_error(it, "empty item in list '%s'", it->e->value);
 			ok = false;
-		} else if (!strv_push(&list, &len, b, (size_t)(e - b))) {
+		} else if (strv_pushn(&list, b, (size_t)(e - b)), list.failed) {
 			config_note_oom(it->p);
 			ok = false;
 			break;
-		} else if (check != NULL && !check(list[len - 1])) {
-			config_item_error(it, "bad %s '%s'", what, list[len - 1]);
+		} else if (check != NULL && !check(list.v[list.len - 1])) {
+			config_item_error(it, "bad %s '%s'", what, list.v[list.len - 1]);
 			ok = false;
 		}
 		if (comma == NULL) {
@@ -299,11 +265,16 @@ bool config_val_list(const struct config_item *it,
 		s = comma + 1;
 	}
 	if (!ok) {
-		config_strv_free(list);
+		strv_discard(&list);
 		return false;
 	}
-	config_strv_free(*out);
-	*out = list;
+	char **done = strv_finish(&list);
+	if (done == NULL) {
+		config_note_oom(it->p);
+		return false;
+	}
+	strv_free(*out);
+	*out = done;
 	return true;
 }
 
@@ -391,11 +362,10 @@ bool config_val_duration_ms(const struct config_item *it, long long min_ms,
 
 char **config_shell_split(const char *text, const char **err) {
 	*err = NULL;
-	char **words = config_strv_new();
-	size_t n_words = 0;
+	struct strv words = {0};
 	size_t cap = strlen(text) + 1;
 	char *word = malloc(cap);
-	if (words == NULL || word == NULL) {
+	if (word == NULL) {
 		goto fail;
 	}
 	const char *s = text;
@@ -442,15 +412,13 @@ char **config_shell_split(const char *text, const char **err) {
 				word[len++] = *s++;
 			}
 		}
-		if (!strv_push(&words, &n_words, word, len)) {
-			goto fail;
-		}
+		strv_pushn(&words, word, len);
 	}
 	free(word);
-	return words;
+	return strv_finish(&words);
 fail:
 	free(word);
-	config_strv_free(words);
+	strv_discard(&words);
 	return NULL;
 }
 

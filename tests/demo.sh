@@ -14,7 +14,7 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 out_dir=$(cd "${2:-$1}" && pwd)
 cordon=$build/compositor/cordon
-cordonctl=$build/compositor/cordonctl
+cordonctl=$build/ctl/cordonctl
 test_client=$build/tests/client/cordon-test-client
 shot=$out_dir/demo.png
 prompt_shot=$out_dir/demo-prompt.png

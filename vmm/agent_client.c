@@ -11,21 +11,16 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "common/mstime.h"
 #include "vmm/errmsg.h"
 #include "vmm/agent_client.h"
-
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Milliseconds left until deadline for poll(); -1 (forever) for deadline -1. */
 static int left_ms(int64_t deadline) {
 	if (deadline < 0) {
 		return -1;
 	}
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - mstime_now();
 	return left > 0 ? (int)(left > INT32_MAX ? INT32_MAX : left) : 0;
 }
 
@@ -134,7 +129,7 @@ int agent_client_connect(const char *address, int timeout_ms, char *err,
 	if (!agent_client_parse_address(address, &addr, &len, err, errlen)) {
 		return -1;
 	}
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = mstime_now() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		int fd = try_connect(&addr, len, deadline);
 		if (fd >= 0) {
@@ -144,7 +139,7 @@ int agent_client_connect(const char *address, int timeout_ms, char *err,
 		/* Not listening yet (socket not bound, guest still booting): retry. */
 		bool transient = e == ENOENT || e == ECONNREFUSED || e == ECONNRESET ||
 			e == ENODEV || e == ETIMEDOUT || e == EHOSTUNREACH || e == EAGAIN;
-		if (!transient || now_ms() >= deadline) {
+		if (!transient || mstime_now() >= deadline) {
 			errmsg_fail(err, errlen, "cannot connect to the agent at %s: %s", address,
 				strerror(e));
 			return -1;
@@ -325,7 +320,7 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 	if (!argv || !argv[0]) {
 		return errmsg_fail(err, errlen, "no command given");
 	}
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = mstime_now() + (timeout_ms > 0 ? timeout_ms : 0);
 	int fd = agent_client_connect(address, timeout_ms, err, errlen);
 	if (fd < 0) {
 		return false;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include "vmm/agent/protocol.h"
 
 /*
  * The host side of cordon-agent's protocol (see vmm/agent/cordon-agent.c):
@@ -14,7 +15,7 @@
  * Addresses: "unix:PATH" or "vsock:CID:PORT".
  */
 
-#define AGENT_CLIENT_MAX_MESSAGE (64 * 1024)
+#define AGENT_CLIENT_MAX_MESSAGE AGENT_PROTOCOL_MAX_MESSAGE
 
 struct agent_result {
 	pid_t pid;        /* the command's pid inside the guest */

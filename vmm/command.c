@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vmm/command.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 
 char *command_shell_quote(const char *s) {
 	/* Words made only of these need no quotes; keeps logs readable. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "vmm/errmsg.h"
 #include "vmm/crosvm.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 
 const char *crosvm_binary(const struct config_domain *cfg) {
 	return cfg->crosvm && cfg->crosvm[0] ? cfg->crosvm : CROSVM_DEFAULT_BINARY;

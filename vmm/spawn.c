@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "vmm/errmsg.h"
 #include "vmm/spawn.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 
 extern char **environ;
 

@@ -10,9 +10,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "common/mstime.h"
 #include "vmm/output.h"
 #include "vmm/spawn.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 #include "vmm/supervisor.h"
 
 #define DEFAULT_STOP_TIMEOUT_MS 20000
@@ -99,12 +100,6 @@ struct supervisor {
 
 static void really_destroy(struct supervisor *s);
 static void polite_stop(struct supervisor *s);
-
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Re-entrancy guard: callbacks may call back into the supervisor, even
@@ -245,7 +240,7 @@ static void read_status(struct supervisor *s) {
 		switch (r.type) {
 		case SPAWN_RECORD_STARTED:
 			s->pid = r.value;
-			s->started_ms = now_ms();
+			s->started_ms = mstime_now();
 			break;
 		case SPAWN_RECORD_EXEC_FAILED:
 			s->exec_failed = true;
@@ -291,7 +286,7 @@ static int backoff_delay(struct supervisor *s) {
 
 /* Records a failure now; returns how many fall within the window. */
 static int note_failure(struct supervisor *s) {
-	int64_t now = now_ms();
+	int64_t now = mstime_now();
 	int kept = 0;
 	for (int i = 0; i < s->n_failures; i++) {
 		if (now - s->failures[i] < s->fail_window_ms) {
@@ -451,7 +446,7 @@ static void signal_program(struct supervisor *s, int sig) {
 }
 
 static void arm_stop_timer(struct supervisor *s, int64_t at_ms_since_stop) {
-	int64_t left = at_ms_since_stop - (now_ms() - s->stop_began_ms);
+	int64_t left = at_ms_since_stop - (mstime_now() - s->stop_began_ms);
 	wl_event_source_timer_update(s->stop_timer, left > 0 ? (int)left : 1);
 }
 
@@ -465,7 +460,7 @@ static void phase_kill(struct supervisor *s) {
 static void phase_term(struct supervisor *s) {
 	s->phase = PHASE_TERM;
 	say(s, SUPERVISOR_LOG_INFO, "sending SIGTERM; SIGKILL in %d ms",
-		(int)(s->stop_timeout_ms - (now_ms() - s->stop_began_ms)));
+		(int)(s->stop_timeout_ms - (mstime_now() - s->stop_began_ms)));
 	signal_program(s, SIGTERM);
 	arm_stop_timer(s, s->stop_timeout_ms);
 }
@@ -558,7 +553,7 @@ static void polite_stop(struct supervisor *s) {
 	if (s->stop_argv && run_stop_command(s)) {
 		s->phase = PHASE_COMMAND;
 		say(s, SUPERVISOR_LOG_INFO, "ran the stop command; SIGTERM in %d ms",
-			(int)(s->stop_timeout_ms / 2 - (now_ms() - s->stop_began_ms)));
+			(int)(s->stop_timeout_ms / 2 - (mstime_now() - s->stop_began_ms)));
 		arm_stop_timer(s, s->stop_timeout_ms / 2);
 	} else {
 		phase_term(s);
@@ -636,7 +631,7 @@ static int handle_keeper_exit(int fd, uint32_t mask, void *data) {
 		w = waitpid(s->main.pid, &kstatus, 0);
 	} while (w < 0 && errno == EINTR);
 	read_status(s);
-	int64_t uptime = s->started_ms ? now_ms() - s->started_ms : 0;
+	int64_t uptime = s->started_ms ? mstime_now() - s->started_ms : 0;
 	/* Gone before the lines are passed on, so a callback finds nothing to stop. */
 	s->main.pid = -1;
 	wl_event_source_timer_update(s->stop_timer, 0);
@@ -796,7 +791,7 @@ void supervisor_stop(struct supervisor *s) {
 		break;
 	case SUPERVISOR_STARTING:
 	case SUPERVISOR_RUNNING:
-		s->stop_began_ms = now_ms();
+		s->stop_began_ms = mstime_now();
 		read_status(s);
 		if (s->main.pid < 0) {
 			/* Already gone; its exit is being handled right now. */
@@ -867,7 +862,7 @@ int64_t supervisor_uptime_ms(const struct supervisor *s) {
 			s->state != SUPERVISOR_STOPPING)) {
 		return 0;
 	}
-	return now_ms() - s->started_ms;
+	return mstime_now() - s->started_ms;
 }
 
 int supervisor_restarts(const struct supervisor *s) {
@@ -886,16 +881,12 @@ bool supervisor_restart_pending(const struct supervisor *s) {
 	return s->restart_pending;
 }
 
-const char *supervisor_name(const struct supervisor *s) {
-	return s->name;
-}
-
 /* Waits for a pidfd to turn readable (the process exited), up to ms. */
 static bool wait_pidfd(int pidfd, int ms) {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-	int64_t end = now_ms() + ms;
+	int64_t end = mstime_now() + ms;
 	for (;;) {
-		int left = (int)(end - now_ms());
+		int left = (int)(end - mstime_now());
 		if (left < 0) {
 			left = 0;
 		}

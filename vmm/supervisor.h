@@ -119,7 +119,6 @@ struct supervisor_exit supervisor_last_exit(const struct supervisor *sup);
 const char *supervisor_reason(const struct supervisor *sup);
 /* True while a restart is scheduled. */
 bool supervisor_restart_pending(const struct supervisor *sup);
-const char *supervisor_name(const struct supervisor *sup);
 
 /*
  * Kills the program and all its descendants (SIGKILL through the keeper),

@@ -6,12 +6,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "vmm/agent/protocol.h"
 #include "vmm/errmsg.h"
 #include "vmm/command.h"
 #include "vmm/console.h"
 #include "vmm/crosvm.h"
 #include "vmm/spawn.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 #include "vmm/vmm.h"
 
 #define DEFAULT_STOP_TIMEOUT_S 20
@@ -44,7 +45,7 @@ char *vmm_default_agent(const struct config_domain *cfg) {
 	}
 	if (cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0) {
 		char *a = NULL;
-		return asprintf(&a, "vsock:%u:%d", (unsigned)cfg->cid, VMM_AGENT_PORT) < 0 ?
+		return asprintf(&a, "vsock:%u:%d", (unsigned)cfg->cid, AGENT_PROTOCOL_PORT) < 0 ?
 			NULL : a;
 	}
 	return NULL;

@@ -31,8 +31,6 @@
  * nothing they start can reach the host's (trusted) display by accident.
  */
 
-#define VMM_AGENT_PORT 5100
-
 struct vmm;
 
 struct vmm_callbacks {

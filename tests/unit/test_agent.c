@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "common/mstime.h"
 #include "vmm/agent_client.h"
 
 struct agent {
@@ -30,12 +31,6 @@ struct agent {
 	char marker[128];
 	pid_t pid;
 };
-
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static pid_t start_agent(struct agent *a, const char *extra) {
 	pid_t pid = fork();
@@ -234,10 +229,10 @@ static void test_no_wait(void **state) {
 	char *argv[] = { "sleep", "0.3", NULL };
 	struct agent_result res;
 	char err[256] = "";
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
 		sizeof(err)));
-	assert_true(now_ms() - t0 < 250);
+	assert_true(mstime_now() - t0 < 250);
 	assert_true(res.pid > 0);
 	assert_false(res.finished);
 	/* The agent keeps serving after the client left early. */
@@ -255,7 +250,7 @@ static void test_concurrent(void **state) {
 	raw_send(s, slow, strlen(slow), (uint32_t)strlen(slow));
 	int f = raw_connect(a);
 	raw_send(f, fast, strlen(fast), (uint32_t)strlen(fast));
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	struct json_object *o = raw_reply(s), *v;
 	assert_true(json_object_object_get_ex(o, "pid", &v));
 	json_object_put(o);
@@ -267,12 +262,12 @@ static void test_concurrent(void **state) {
 	assert_true(json_object_object_get_ex(o, "exit", &v));
 	assert_int_equal(json_object_get_int(v), 2);
 	json_object_put(o);
-	assert_true(now_ms() - t0 < 500);
+	assert_true(mstime_now() - t0 < 500);
 	o = raw_reply(s);
 	assert_true(json_object_object_get_ex(o, "exit", &v));
 	assert_int_equal(json_object_get_int(v), 1);
 	json_object_put(o);
-	assert_true(now_ms() - t0 >= 550);
+	assert_true(mstime_now() - t0 >= 550);
 	close(s);
 	close(f);
 }
@@ -372,10 +367,10 @@ static void test_client_errors(void **state) {
 	snprintf(addr, sizeof(addr), "unix:%s/nobody.sock", a->dir);
 	char *argv[] = { "true", NULL };
 	struct agent_result res;
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	assert_false(agent_client_run(addr, argv, NULL, NULL, 400, true, &res, err,
 		sizeof(err)));
-	int64_t took = now_ms() - t0;
+	int64_t took = mstime_now() - t0;
 	assert_true(took >= 380 && took < 1500);
 	assert_non_null(strstr(err, "cannot connect"));
 }
@@ -416,9 +411,9 @@ static void test_agent_exit_stops_commands(void **state) {
 	assert_int_equal(waitpid(a->pid, &status, 0), a->pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	a->pid = -1;
-	int64_t end = now_ms() + 2000;
+	int64_t end = mstime_now() + 2000;
 	bool gone = false;
-	while (!gone && now_ms() < end) {
+	while (!gone && mstime_now() < end) {
 		char path[64], buf[512] = "";
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)res.pid);
 		FILE *f = fopen(path, "r");

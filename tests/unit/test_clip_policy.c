@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "compositor/clip_policy.h"
+#include "compositor/guard/clip_policy.h"
 #include "config/config.h"
 
 /*

@@ -71,7 +71,6 @@ static void check_defaults(struct cordon_config *c) {
 	assert_string_equal(c->font, "monospace 10");
 	assert_null(c->cursor_theme);
 	assert_int_equal(c->cursor_size, 24);
-	assert_int_equal(c->workspaces, 9);
 	assert_null(c->xkb_layout);
 	assert_int_equal(c->repeat_rate, 25);
 	assert_int_equal(c->repeat_delay, 600);
@@ -271,7 +270,6 @@ static void test_full_file(void **state) {
 	assert_string_equal(c->font, "Sans Bold 11");
 	assert_string_equal(c->cursor_theme, "Adwaita");
 	assert_int_equal(c->cursor_size, 32);
-	assert_int_equal(c->workspaces, 9);
 
 	assert_string_equal(c->xkb_layout, "us,de");
 	assert_string_equal(c->xkb_variant, ",nodeadkeys");
@@ -414,6 +412,11 @@ static void test_full_file(void **state) {
 	assert_string_equal(sb->engine, "flatpak");
 	assert_int_equal(sb->color, 0x75507b);
 	assert_int_equal(sb->line, 83);
+	/* One rule for a sandbox domain's colour: its engine, before the ':'. */
+	assert_int_equal(config_sandbox_color(c, "flatpak:org.gnome.Maps"), 0x75507b);
+	assert_int_equal(config_sandbox_color(c, "flatpakx:app"), 0x888a85);
+	assert_int_equal(config_sandbox_color(c, "flat:pak"), 0x888a85);
+	assert_int_equal(config_sandbox_color(c, "flatpak"), 0x75507b);
 
 	assert_int_equal(c->clipboard.default_policy, CONFIG_CLIP_DENY);
 	assert_int_equal(c->clipboard.max_bytes, 16 << 20);

@@ -21,7 +21,7 @@
 #include "config/config.h"
 #include "vmm/command.h"
 #include "vmm/crosvm.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 
 #define GOLDEN_DIR CORDON_SOURCE_ROOT "/tests/data"
 #define FAKE_CROSVM CORDON_SOURCE_ROOT "/tests/fake-crosvm"

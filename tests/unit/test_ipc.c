@@ -20,13 +20,13 @@
 #include <cmocka.h>
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
-#include "compositor/cursor.h"
-#include "compositor/domain.h"
-#include "compositor/frame.h"
-#include "compositor/ipc.h"
-#include "compositor/output.h"
+#include "compositor/wm/cursor.h"
+#include "compositor/domain/domain.h"
+#include "compositor/render/frame.h"
+#include "compositor/ipc/ipc.h"
+#include "compositor/wm/output.h"
 #include "compositor/server.h"
-#include "compositor/view.h"
+#include "compositor/wm/view.h"
 
 /* --- fake dispatcher ------------------------------------------------------ */
 
@@ -1100,11 +1100,11 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":false,\"error\":\"no window with id 3\"}"); /* unmapped */
 	expect_cmd(env, "{\"cmd\":\"move\",\"id\":2,\"x\":10,\"y\":10}",
 		"{\"ok\":false,\"error\":\"window 2 is maximized (unmaximize it first)\"}");
-	env->server.cursor_mode = CURSOR_MOVE;
+	env->server.grab.mode = CURSOR_MOVE;
 	expect_cmd(env, "{\"cmd\":\"move\",\"x\":10,\"y\":10}",
 		"{\"ok\":false,\"error\":\"a window is being moved or resized with the "
 		"pointer; try again when the button is up\"}");
-	env->server.cursor_mode = CURSOR_PASSTHROUGH;
+	env->server.grab.mode = CURSOR_PASSTHROUGH;
 	assert_null(win_call.what);
 
 	/* Resize by id; the client's minimum size is kept. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "compositor/sanitize.h"
+#include "compositor/guard/sanitize.h"
 
 #define NO_CAP SIZE_MAX
 

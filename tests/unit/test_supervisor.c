@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <wayland-server-core.h>
+#include "common/mstime.h"
 #include "vmm/output.h"
 #include "vmm/supervisor.h"
 
@@ -41,17 +42,11 @@ struct rec {
 	char log[128];
 };
 
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void on_state(struct supervisor *sup, enum supervisor_state state, void *data) {
 	struct rec *r = data;
 	if (r->n_states < MAX_EVENTS) {
 		r->states[r->n_states] = state;
-		r->state_ms[r->n_states] = now_ms();
+		r->state_ms[r->n_states] = mstime_now();
 		r->n_states++;
 	}
 	if (state == SUPERVISOR_FAILED && r->destroy_on_failed) {
@@ -130,9 +125,9 @@ static struct supervisor *make(struct rec *r, char *const *argv,
 
 /* Dispatches until done(r) or timeout; returns done(r). */
 static bool run_until(struct rec *r, bool (*done)(struct rec *), int timeout_ms) {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = mstime_now() + timeout_ms;
 	while (!done(r)) {
-		int64_t left = end - now_ms();
+		int64_t left = end - mstime_now();
 		if (left <= 0) {
 			return false;
 		}
@@ -142,9 +137,9 @@ static bool run_until(struct rec *r, bool (*done)(struct rec *), int timeout_ms)
 }
 
 static void run_for(struct rec *r, int ms) {
-	int64_t end = now_ms() + ms;
+	int64_t end = mstime_now() + ms;
 	int64_t left;
-	while ((left = end - now_ms()) > 0) {
+	while ((left = end - mstime_now()) > 0) {
 		wl_event_loop_dispatch(r->loop, (int)left);
 	}
 }
@@ -211,9 +206,9 @@ static bool process_gone(pid_t pid) {
 }
 
 static bool wait_gone(pid_t pid, int ms) {
-	int64_t end = now_ms() + ms;
+	int64_t end = mstime_now() + ms;
 	while (!process_gone(pid)) {
-		if (now_ms() > end) {
+		if (mstime_now() > end) {
 			return false;
 		}
 		/* Reap anything reparented to us (we may be a subreaper). */
@@ -378,8 +373,8 @@ static void test_restart_always(void **state) {
 	};
 	make(r, SH("exit 0"), &o);
 	assert_true(supervisor_start(r->sup));
-	int64_t end = now_ms() + 5000;
-	while (supervisor_restarts(r->sup) < 3 && now_ms() < end) {
+	int64_t end = mstime_now() + 5000;
+	while (supervisor_restarts(r->sup) < 3 && mstime_now() < end) {
 		wl_event_loop_dispatch(r->loop, 20);
 	}
 	assert_true(supervisor_restarts(r->sup) >= 3);
@@ -399,11 +394,11 @@ static void test_stop_sigterm(void **state) {
 	assert_true(supervisor_start(r->sup));
 	assert_true(run_until(r, ready_and_running, 5000));
 	assert_true(supervisor_pid(r->sup) > 0);
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	supervisor_stop(r->sup);
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
 	assert_true(run_until(r, is_stopped, 5000));
-	assert_true(now_ms() - t0 < 1000);
+	assert_true(mstime_now() - t0 < 1000);
 	struct supervisor_exit e = supervisor_last_exit(r->sup);
 	assert_true(e.signaled);
 	assert_int_equal(e.code, SIGTERM);
@@ -430,10 +425,10 @@ static void test_stop_escalates_to_sigkill(void **state) {
 	make(r, SH("trap '' TERM; echo ready; while :; do sleep 0.05; done"), &o);
 	assert_true(supervisor_start(r->sup));
 	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	supervisor_stop(r->sup);
 	assert_true(run_until(r, is_stopped, 5000));
-	int64_t took = now_ms() - t0;
+	int64_t took = mstime_now() - t0;
 	if (took < 390 || took > 1500) {
 		fail_msg("stop took %lld ms with a 400 ms timeout", (long long)took);
 	}
@@ -458,10 +453,10 @@ static void test_stop_command(void **state) {
 	make(r, SH(script), &o);
 	assert_true(supervisor_start(r->sup));
 	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	supervisor_stop(r->sup);
 	assert_true(run_until(r, is_stopped, 5000));
-	assert_true(now_ms() - t0 < 2000);
+	assert_true(mstime_now() - t0 < 2000);
 	struct supervisor_exit e = supervisor_last_exit(r->sup);
 	assert_false(e.signaled);
 	assert_int_equal(e.code, 0);
@@ -477,11 +472,11 @@ static void test_failed_stop_command_goes_on(void **state) {
 	make(r, SH("echo ready; exec sleep 100"), &o);
 	assert_true(supervisor_start(r->sup));
 	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	supervisor_stop(r->sup);
 	/* Not half the 20 s timeout: SIGTERM follows the failed command at once. */
 	assert_true(run_until(r, is_stopped, 3000));
-	assert_true(now_ms() - t0 < 2000);
+	assert_true(mstime_now() - t0 < 2000);
 	assert_int_equal(supervisor_last_exit(r->sup).code, SIGTERM);
 	assert_non_null(find_line(r, "stop: cannot"));
 }
@@ -615,10 +610,10 @@ static void test_destroy_kills_everything(void **state) {
 	assert_true(run_until(r, ready_and_running, 5000));
 	pid_t bg = line_pid(r, "stdout: bg ");
 	pid_t main_pid = supervisor_pid(r->sup);
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	supervisor_destroy(r->sup);
 	r->sup = NULL;
-	assert_true(now_ms() - t0 < 2500);
+	assert_true(mstime_now() - t0 < 2500);
 	assert_true(wait_gone(main_pid, 1000));
 	assert_true(wait_gone(bg, 1000));
 }
@@ -756,8 +751,8 @@ static void test_destroy_from_callback(void **state) {
 	make(r, SH("echo a; exit 1"), NULL);
 	r->destroy_on_failed = true;
 	assert_true(supervisor_start(r->sup));
-	int64_t end = now_ms() + 5000;
-	while (r->sup && now_ms() < end) {
+	int64_t end = mstime_now() + 5000;
+	while (r->sup && mstime_now() < end) {
 		wl_event_loop_dispatch(r->loop, 20);
 	}
 	assert_null(r->sup);

@@ -14,7 +14,7 @@
 #include <wlr/render/wlr_renderer.h>
 #include <wlr/render/wlr_texture.h>
 #include <wlr/util/log.h>
-#include "compositor/text_buffer.h"
+#include "compositor/render/text_buffer.h"
 
 #define DARK 0x2e3436u    /* Tango aluminium 6: white text */
 #define YELLOW 0xedd400u  /* Tango butter 2: black text */

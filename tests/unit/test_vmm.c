@@ -23,9 +23,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <wayland-server-core.h>
+#include "common/mstime.h"
 #include "config/config.h"
 #include "vmm/agent_client.h"
-#include "vmm/strv.h"
+#include "common/strv.h"
 #include "vmm/vmm.h"
 
 #define FAKE_CROSVM CORDON_SOURCE_ROOT "/tests/fake-crosvm"
@@ -48,17 +49,11 @@ struct t {
 	int n_lines;
 };
 
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void on_state(struct vmm *v, enum supervisor_state state, void *data) {
 	struct t *t = data;
 	if (t->n_states < MAX_EVENTS) {
 		t->states[t->n_states] = state;
-		t->state_ms[t->n_states++] = now_ms();
+		t->state_ms[t->n_states++] = mstime_now();
 	}
 }
 
@@ -158,9 +153,9 @@ static void create(struct t *t, struct config_domain *d) {
 }
 
 static bool wait_state(struct t *t, enum supervisor_state state, int ms) {
-	int64_t end = now_ms() + ms;
+	int64_t end = mstime_now() + ms;
 	while (vmm_state(t->vmm) != state) {
-		int64_t left = end - now_ms();
+		int64_t left = end - mstime_now();
 		if (left <= 0) {
 			return false;
 		}
@@ -269,11 +264,11 @@ static void test_run_agent_and_stop(void **state) {
 	snprintf(want, sizeof(want), "%s\n", t->socket);
 	assert_string_equal(out, want);
 
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	vmm_stop(t->vmm);
 	assert_true(wait_state(t, SUPERVISOR_STOPPED, 8000));
 	/* Well before half the 10 s timeout: crosvm stop did it, not SIGTERM. */
-	assert_true(now_ms() - t0 < 4000);
+	assert_true(mstime_now() - t0 < 4000);
 	struct supervisor_exit e = vmm_last_exit(t->vmm);
 	assert_true(e.valid);
 	assert_false(e.signaled);
@@ -312,7 +307,7 @@ static void test_crash_and_restart(void **state) {
 	assert_int_equal(agent_run(t, "exit 0", out, sizeof(out)), 0);
 	pid_t pid = vmm_pid(t->vmm);
 	int before = t->n_states;
-	int64_t killed = now_ms();
+	int64_t killed = mstime_now();
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_true(wait_state(t, SUPERVISOR_FAILED, 2000));
 	int64_t failed = t->state_ms[t->n_states - 1];
@@ -344,14 +339,14 @@ static void test_stop_escalation(void **state) {
 	assert_true(vmm_start(t->vmm));
 	assert_true(wait_state(t, SUPERVISOR_RUNNING, 5000));
 	/* Wait until the fake has its signal handler. */
-	int64_t end = now_ms() + 5000;
-	while (!saw_line(t, "fake-crosvm: running") && now_ms() < end) {
+	int64_t end = mstime_now() + 5000;
+	while (!saw_line(t, "fake-crosvm: running") && mstime_now() < end) {
 		wl_event_loop_dispatch(t->loop, 20);
 	}
-	int64_t t0 = now_ms();
+	int64_t t0 = mstime_now();
 	vmm_stop(t->vmm);
 	assert_true(wait_state(t, SUPERVISOR_STOPPED, 5000));
-	int64_t took = now_ms() - t0;
+	int64_t took = mstime_now() - t0;
 	assert_true(took >= 950 && took < 2500);
 	assert_true(saw_line(t, "fake-crosvm: ignoring stop request"));
 	assert_true(saw_line(t, "fake-crosvm: ignoring SIGTERM"));
@@ -382,8 +377,8 @@ static void test_destroy_leaves_nothing(void **state) {
 	pid_t pid = vmm_pid(t->vmm);
 	vmm_destroy(t->vmm);
 	t->vmm = NULL;
-	int64_t end = now_ms() + 3000;
-	while ((!gone(pid) || !gone(res.pid)) && now_ms() < end) {
+	int64_t end = mstime_now() + 3000;
+	while ((!gone(pid) || !gone(res.pid)) && mstime_now() < end) {
 		usleep(10000);
 	}
 	assert_true(gone(pid));
@@ -399,8 +394,8 @@ static void test_command_kind(void **state) {
 	create(t, d);
 	assert_null(vmm_agent_address(t->vmm));
 	assert_true(vmm_start(t->vmm));
-	int64_t end = now_ms() + 5000;
-	while (!saw_line(t, "stdout: sock=") && now_ms() < end) {
+	int64_t end = mstime_now() + 5000;
+	while (!saw_line(t, "stdout: sock=") && mstime_now() < end) {
 		wl_event_loop_dispatch(t->loop, 20);
 	}
 	char want[512];

@@ -25,10 +25,10 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 #include <wlcs/display_server.h>
-#include "compositor/cursor.h"
-#include "compositor/domain.h"
+#include "compositor/wm/cursor.h"
+#include "compositor/domain/domain.h"
 #include "compositor/server.h"
-#include "compositor/view.h"
+#include "compositor/wm/view.h"
 #include "config/config.h"
 #include "tests/wlcs/cordon_wlcs.h"
 #include "tests/wlcs/input.h"

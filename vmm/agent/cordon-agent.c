@@ -32,9 +32,10 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "vmm/agent/protocol.h"
 
-#define DEFAULT_PORT 5100
-#define DEFAULT_MAX_REQUEST (64 * 1024)
+#define DEFAULT_PORT AGENT_PROTOCOL_PORT
+#define DEFAULT_MAX_REQUEST AGENT_PROTOCOL_MAX_MESSAGE
 #define MAX_REQUEST_LIMIT (16 * 1024 * 1024)
 #define DEFAULT_DISPLAY "wayland-0"
 #define MAX_CONNS 64
@@ -859,7 +860,7 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 	logf_("listening on %s, WAYLAND_DISPLAY=%s", listen_addr ? listen_addr :
-		"vsock:5100", a.display);
+		"vsock:" AGENT_PROTOCOL_PORT_STR, a.display);
 
 	struct pollfd pfds[2 + MAX_CONNS];
 	bool running = true;

@@ -1,0 +1,203 @@
+/*
+ * common/: the helpers every layer links. sock_listen is the one stale
+ * check for every socket cordon listens on (domains, IPC); the case that
+ * drifted before it was shared is a live listener whose backlog is full.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "common/colour.h"
+#include "common/mstime.h"
+#include "common/sock.h"
+#include "common/strv.h"
+
+struct dir {
+	char path[32];
+	char sock[64];
+};
+
+static int dir_setup(void **state) {
+	struct dir *d = calloc(1, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "/tmp/commont.XXXXXX");
+	assert_non_null(mkdtemp(d->path));
+	snprintf(d->sock, sizeof(d->sock), "%s/s", d->path);
+	*state = d;
+	return 0;
+}
+
+static int dir_teardown(void **state) {
+	struct dir *d = *state;
+	unlink(d->sock);
+	rmdir(d->path);
+	free(d);
+	return 0;
+}
+
+static int raw_listener(const char *path, int backlog) {
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	if (backlog >= 0) {
+		assert_int_equal(listen(fd, backlog), 0);
+	}
+	return fd;
+}
+
+static void test_sock_fresh(void **state) {
+	struct dir *d = *state;
+	struct stat st, now;
+	bool replaced = true;
+	char err[256] = "";
+	int fd = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_false(replaced);
+	assert_int_equal(lstat(d->sock, &now), 0);
+	assert_true(S_ISSOCK(now.st_mode));
+	assert_int_equal(now.st_mode & 0777, 0600);
+	assert_int_equal(now.st_ino, st.st_ino);
+	close(fd);
+}
+
+static void test_sock_stale_replaced(void **state) {
+	struct dir *d = *state;
+	/* Bound, never listening: what a crashed process leaves. */
+	close(raw_listener(d->sock, -1));
+	struct stat before, st;
+	assert_int_equal(lstat(d->sock, &before), 0);
+	bool replaced = false;
+	char err[256] = "";
+	int fd = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_true(replaced);
+	close(fd);
+}
+
+static void test_sock_live_full_backlog_kept(void **state) {
+	struct dir *d = *state;
+	int live = raw_listener(d->sock, 0);
+	struct stat before;
+	assert_int_equal(lstat(d->sock, &before), 0);
+	/* Fill its backlog until a non-blocking connect says EAGAIN. */
+	int clients[64];
+	int n = 0;
+	bool full = false;
+	while (n < 64) {
+		clients[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		struct sockaddr_un addr = {.sun_family = AF_UNIX};
+		snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", d->sock);
+		int rc = connect(clients[n], (struct sockaddr *)&addr, sizeof(addr));
+		int e = errno;
+		n++;
+		if (rc < 0 && e == EAGAIN) {
+			full = true;
+			break;
+		}
+	}
+	assert_true(full);
+	struct stat st, after;
+	bool replaced = false;
+	char err[256] = "";
+	assert_int_equal(sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err)), -1);
+	assert_false(replaced);
+	assert_non_null(strstr(err, "in use"));
+	/* The live listener's file is the same one, not unlinked and rebound. */
+	assert_int_equal(lstat(d->sock, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	for (int i = 0; i < n; i++) {
+		close(clients[i]);
+	}
+	close(live);
+}
+
+static void test_sock_not_a_socket(void **state) {
+	struct dir *d = *state;
+	FILE *f = fopen(d->sock, "w");
+	assert_non_null(f);
+	fclose(f);
+	struct stat st;
+	bool replaced = false;
+	char err[256] = "";
+	assert_int_equal(sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a socket"));
+	assert_int_equal(lstat(d->sock, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
+static void test_sock_path_too_long(void **state) {
+	char path[200];
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	struct stat st;
+	bool replaced = false;
+	char err[256] = "";
+	assert_int_equal(sock_listen(path, 4, &st, &replaced, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "too long"));
+}
+
+static void test_strv(void **state) {
+	struct strv sv = {0};
+	strv_push(&sv, "a");
+	strv_pushn(&sv, "bcdef", 2);
+	strv_pushf(&sv, "%d", 42);
+	char **v = strv_finish(&sv);
+	assert_non_null(v);
+	assert_int_equal(strv_len(v), 3);
+	assert_string_equal(v[1], "bc");
+	assert_string_equal(v[2], "42");
+	assert_null(v[3]);
+	char **copy = strv_copy(v);
+	assert_string_equal(copy[0], "a");
+	strv_free(v);
+	strv_free(copy);
+	char **empty = strv_new();
+	assert_non_null(empty);
+	assert_int_equal(strv_len(empty), 0);
+	strv_free(empty);
+	/* A NULL push fails the whole vector, checked once at the end. */
+	strv_push(&sv, "x");
+	strv_push_take(&sv, NULL);
+	assert_null(strv_finish(&sv));
+}
+
+static void test_colour(void **state) {
+	float c[4];
+	colour_to_float(0xff8000, c);
+	assert_true(c[0] == 1.0f);
+	assert_true(c[1] > 0.50f && c[1] < 0.51f);
+	assert_true(c[2] == 0.0f);
+	assert_true(c[3] == 1.0f);
+}
+
+static void test_mstime(void **state) {
+	int64_t a = mstime_now();
+	usleep(20000);
+	int64_t b = mstime_now();
+	assert_true(b - a >= 20 && b - a < 2000);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sock_fresh, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_sock_stale_replaced, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_sock_live_full_backlog_kept, dir_setup,
+			dir_teardown),
+		cmocka_unit_test_setup_teardown(test_sock_not_a_socket, dir_setup, dir_teardown),
+		cmocka_unit_test(test_sock_path_too_long),
+		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_colour),
+		cmocka_unit_test(test_mstime),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
