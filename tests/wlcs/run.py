@@ -21,6 +21,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import OrderedDict
 
@@ -89,7 +90,7 @@ def list_tests(wlcs, module, gfilter):
     return tests
 
 
-def run_pass(wlcs, module, tests, env, stall, verbose, logf):
+def run_pass(name, wlcs, module, tests, env, stall, verbose, logf):
     """Runs tests, resuming after a hang or crash; returns {name: result}."""
     results = OrderedDict()
     remaining = list(tests)
@@ -128,7 +129,7 @@ def run_pass(wlcs, module, tests, env, stall, verbose, logf):
                         results[m.group(2)] = (kind, "\n".join(lines))
                         current = None
                         if verbose or kind == "fail":
-                            print(f"  {kind.upper():4} {m.group(2)}", flush=True)
+                            print(f"  {name}: {kind.upper():4} {m.group(2)}", flush=True)
             elif time.monotonic() - last > stall:
                 hung = True
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -136,17 +137,17 @@ def run_pass(wlcs, module, tests, env, stall, verbose, logf):
         proc.wait()
         if current is not None and current not in results:
             why = "hung" if hung else f"crashed (status {proc.returncode})"
-            print(f"  FAIL {current}: {why}", flush=True)
+            print(f"  {name}: FAIL {current}: {why}", flush=True)
             results[current] = ("fail", "\n".join(lines) + f"\n[{why}]")
         elif hung:
-            print("  runner stalled between tests; stopping this pass", flush=True)
+            print(f"  {name}: runner stalled between tests; stopping this pass", flush=True)
             break
         remaining = [t for t in remaining if t not in results]
         if remaining and current is None and not hung:
             # Ended cleanly yet some tests never ran: do not loop for ever.
             for t in remaining:
                 results[t] = ("fail", "[never ran]")
-                print(f"  FAIL {t}: never ran", flush=True)
+                print(f"  {name}: FAIL {t}: never ran", flush=True)
             break
     return results
 
@@ -211,7 +212,9 @@ def main():
     ap.add_argument("--stall", type=float, default=30.0,
                     help="seconds without output before a test counts as hung")
     ap.add_argument("--json", help="append meson-style JSON lines here")
-    ap.add_argument("--log", help="write the runner's full output here")
+    ap.add_argument("--log", help="write each pass's full output to LOG-PASS.txt")
+    ap.add_argument("-j", "--jobs", type=int, default=2,
+                    help="passes run at once (default 2: both)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("filter", nargs="?", default="*", help="gtest filter")
     args = ap.parse_args()
@@ -229,24 +232,42 @@ def main():
     env.pop("WAYLAND_DISPLAY", None)
     env.pop("DISPLAY", None)
     jsonlog = open(args.json, "a") if args.json else None
-    logf = open(args.log, "w") if args.log else None
-    total = [0, 0, 0]
-    for name in args.passes or ["host", "guest"]:
+    passes = args.passes or ["host", "guest"]
+    results, times = {}, {}
+
+    def one(name):
         penv = dict(env)
         if name == "guest":
             penv["CORDON_WLCS_DOMAIN"] = GUEST_DOMAIN
         else:
             penv.pop("CORDON_WLCS_DOMAIN", None)
+        logf = open(f"{args.log}-{name}.txt", "w") if args.log else None
+        start = time.monotonic()
+        results[name] = run_pass(name, wlcs, module, tests, penv, args.stall,
+                                 args.verbose, logf)
+        times[name] = time.monotonic() - start
+        if logf:
+            logf.close()
+
+    print(f"== wlcs: {len(tests)} tests, passes: {', '.join(passes)}", flush=True)
+    # Each pass is one runner process with one server at a time: two cores
+    # run both at once.
+    for i in range(0, len(passes), max(1, args.jobs)):
+        threads = [threading.Thread(target=one, args=(n,))
+                   for n in passes[i:i + max(1, args.jobs)]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    total = [0, 0, 0]
+    for name in passes:
         # The host list applies to both passes; the guest list adds the
         # guest's deliberate differences.
         xfails = load_xfail(os.path.join(HERE, "xfail-host.txt"))
         if name == "guest":
             xfails += load_xfail(os.path.join(HERE, "xfail-guest.txt"))
-        print(f"== wlcs {name} pass: {len(tests)} tests", flush=True)
-        start = time.monotonic()
-        results = run_pass(wlcs, module, tests, penv, args.stall, args.verbose, logf)
-        counts = summarise(name, results, xfails, jsonlog, args.filter == "*")
-        print(f"   ({time.monotonic() - start:.0f} s)")
+        counts = summarise(name, results[name], xfails, jsonlog, args.filter == "*")
+        print(f"   ({times[name]:.0f} s)")
         total = [a + b for a, b in zip(total, counts)]
     print(f"{total[0]} passed, {total[1]} failed, {total[2]} skipped")
     return 1 if total[1] else 0
