@@ -11,6 +11,7 @@
 #include "common/mstime.h"
 #include "compositor/guard/clip_policy.h"
 #include "compositor/guard/clipboard.h"
+#include "compositor/guard/data_control.h"
 #include "compositor/guard/sanitize.h"
 #include "compositor/guard/clipboard_internal.h"
 #include "compositor/guard/dnd.h"
@@ -20,6 +21,7 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/server.h"
 #include "compositor/guard/transfer.h"
+#include "compositor/guard/session_lock.h"
 #include "compositor/util.h"
 
 /* Caps on what a guest's source may make cordon offer to anyone. */
@@ -150,7 +152,7 @@ static struct clip_record *clip_record_find(struct cordon_clipboard *clip,
 }
 
 /* The selection the focused domain sees: the newest of any domain's. */
-static struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
+struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
 	struct clip_record *best = NULL, *r;
 	wl_list_for_each(r, &clip->records, link) {
 		if (r->kind == kind && clip_record_live(r) && (best == NULL || r->stamp > best->stamp)) {
@@ -170,7 +172,7 @@ static bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
 }
 
 /* Copies the offerable types of owner for target into out. */
-static bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
+bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, struct wl_array *out) {
 	bool cross = owner->domain != target;
 	size_t n = 0;
@@ -629,6 +631,14 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 		clip_record_send(owner, mime, fd);
 		return;
 	}
+	if (session_lock_active(clip->server)) {
+		/* Nobody is there to ask or to see it: nothing crosses while locked. */
+		wlr_log(WLR_INFO, "clipboard: [%s] → [%s] refused: the session is locked",
+			owner->domain->name, target->name);
+		close(fd);
+		owner->dnd_refused |= owner->dnd;
+		return;
+	}
 	if (!clip_mime_allowed(clip, mime)) {
 		char shown[96];
 		wlr_log(WLR_INFO, "clipboard: [%s] asked [%s] for type '%s', not allowed",
@@ -803,6 +813,8 @@ static void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind)
 		free(*m);
 	}
 	wl_array_release(&mimes);
+	/* Clipboard managers follow every change, whoever has the keyboard. */
+	data_control_selection_changed(clip->server);
 }
 
 static void clip_update_all(struct cordon_clipboard *clip) {
@@ -828,7 +840,7 @@ static void handle_record_source_destroy(struct wl_listener *listener, void *dat
 }
 
 /* Makes source domain's selection; the previous one of that domain is cancelled. */
-static void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
+void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
 		enum clip_kind kind, void *source) {
 	struct clip_record *r = clip_record_find(clip, domain, kind, true);
 	if (r == NULL) {
