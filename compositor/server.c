@@ -54,6 +54,7 @@
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/constraints.h"
 #include "compositor/wm/inhibit.h"
+#include "compositor/wm/touch.h"
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
 #include "compositor/wm/xwayland.h"
@@ -260,7 +261,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
-	if (!input_init(server) || !cursor_init(server)) {
+	if (!input_init(server) || !cursor_init(server) || !touch_init(server)) {
 		goto fail;
 	}
 	if (!clipboard_init(server) || !constraints_init(server) || !inhibit_init(server)) {
@@ -426,6 +427,7 @@ void server_destroy(struct cordon_server *server) {
 	/* Unhook from backend and seat before they go away. */
 	constraints_finish(server);
 	inhibit_finish(server);
+	touch_finish(server);
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);

@@ -26,6 +26,7 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct cordon_touch;
 struct cordon_session;
 struct cordon_systemd;
 struct output_management;
@@ -79,11 +80,13 @@ struct cordon_server {
 
 	struct wlr_seat *seat;
 	struct wlr_cursor *cursor;
+	struct cordon_touch *touch; /* touch.c */
 	struct wlr_xcursor_manager *cursor_mgr;
 	struct wl_list keyboards; /* cordon_keyboard.link */
 	struct wl_list pointers;  /* cordon_pointer.link: libinput pointers, for reload */
 	struct wlr_keyboard *fallback_keyboard;
 	struct cursor_grab grab;     /* cursor.c: an interactive move or resize */
+	struct cursor_press press;   /* cursor.c: the implicit grab of a held button */
 	struct view_cycle cycle;     /* view.c: Alt+Tab in progress */
 
 	struct wlr_security_context_manager_v1 *security_context;

@@ -209,6 +209,11 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 		}
 		return 0;
 	}
+	domain_accept_fd(domain, client_fd);
+	return 0;
+}
+
+struct wl_client *domain_accept_fd(struct cordon_domain *domain, int client_fd) {
 	int limit = domain->config ? domain->config->max_clients : CONFIG_DEFAULT_MAX_CLIENTS;
 	if (domain->n_clients >= limit) {
 		/* A guest that keeps connecting must not fill cordon's log. */
@@ -218,21 +223,22 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 			domain->full_logged = true;
 		}
 		close(client_fd);
-		return 0;
+		return NULL;
 	}
 	domain->full_logged = false;
 	struct wl_client *client = wl_client_create(domain->server->display, client_fd);
 	if (client == NULL) {
 		/* The loop dups the fd: one descriptor short of the limit. */
 		int err = errno;
-		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+		if (domain->listen_source != NULL &&
+				(err == EMFILE || err == ENFILE || err == ENOMEM)) {
 			domain_pause_accept(domain, err);
 		} else {
 			wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed",
 				domain->name);
 		}
 		close(client_fd);
-		return 0;
+		return NULL;
 	}
 	if (domain->accept_failing) {
 		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
@@ -241,11 +247,11 @@ static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	struct domain_client *record = domain_attach(domain, client);
 	if (record == NULL) {
 		wl_client_destroy(client);
-		return 0;
+		return NULL;
 	}
 	wlr_log(WLR_DEBUG, "domain %s: client pid %d uid %d connected", domain->name,
 		(int)record->pid, (int)record->uid);
-	return 0;
+	return client;
 }
 
 /* A directory cordon made, or one it made earlier: 0700 and its own. */

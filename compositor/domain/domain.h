@@ -85,6 +85,12 @@ void domain_remove(struct cordon_domain *domain);
 /* Tags a client cordon made itself (an X server's) with domain, or NULL. */
 struct domain_client *domain_tag_client(struct cordon_domain *domain,
 	struct wl_client *client);
+/*
+ * A connection accepted on domain's behalf (its socket, or a socketpair a
+ * test harness made): the same limits and tagging as an accept on its
+ * socket. Takes fd; the new client, or NULL (fd closed, reason logged).
+ */
+struct wl_client *domain_accept_fd(struct cordon_domain *domain, int fd);
 /* Drops every client of domain, e.g. when its VM died. */
 void domain_disconnect_clients(struct cordon_domain *domain);
 

@@ -210,6 +210,15 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 		cursor_process_resize(server);
 		return;
 	}
+	struct wlr_seat_pointer_state *ps = &server->seat->pointer_state;
+	if (ps->button_count > 0 && ps->focused_surface != NULL &&
+			ps->focused_surface == server->press.surface &&
+			!wlr_seat_pointer_has_grab(server->seat)) {
+		/* The implicit grab: a held button keeps the pointer with its surface. */
+		wlr_seat_pointer_notify_motion(server->seat, time,
+			server->cursor->x - server->press.ox, server->cursor->y - server->press.oy);
+		return;
+	}
 	double sx, sy;
 	struct wlr_surface *surface = NULL;
 	struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
@@ -237,6 +246,22 @@ static void cursor_process_motion(struct cordon_server *server, uint32_t time) {
 	wlr_seat_pointer_notify_enter(server->seat, surface, sx, sy);
 	wlr_seat_pointer_notify_motion(server->seat, time, sx, sy);
 	cursor_guest_refresh(server);
+}
+
+void cursor_refresh(struct cordon_server *server) {
+	if (server->grab.mode != CURSOR_PASSTHROUGH) {
+		return;
+	}
+	double sx, sy;
+	struct wlr_surface *surface = NULL;
+	view_at(server, server->cursor->x, server->cursor->y, &surface, &sx, &sy);
+	const struct wlr_seat_pointer_state *state = &server->seat->pointer_state;
+	/* Unchanged: a motion per commit would flood the client under the pointer. */
+	if (surface == state->focused_surface &&
+			(surface == NULL || (sx == state->sx && sy == state->sy))) {
+		return;
+	}
+	cursor_process_motion(server, 0);
 }
 
 void cursor_rebase(struct cordon_server *server) {
@@ -327,6 +352,17 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	struct wlr_seat_client *focused = server->seat->pointer_state.focused_client;
 	if (focused != NULL && serial != 0) {
 		activation_note_input(server, focused->client, serial);
+	}
+	struct wlr_seat_pointer_state *ps = &server->seat->pointer_state;
+	if (event->state == WL_POINTER_BUTTON_STATE_PRESSED && ps->button_count == 1) {
+		server->press.surface = ps->focused_surface;
+		server->press.ox = server->cursor->x - ps->sx;
+		server->press.oy = server->cursor->y - ps->sy;
+	} else if (event->state == WL_POINTER_BUTTON_STATE_RELEASED &&
+			ps->button_count == 0 && server->press.surface != NULL) {
+		/* The grab ends: focus goes to whatever is under the pointer now. */
+		server->press.surface = NULL;
+		cursor_rebase(server);
 	}
 }
 

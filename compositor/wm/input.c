@@ -24,6 +24,7 @@
 #include "compositor/wm/inhibit.h"
 #include "compositor/wm/idle.h"
 #include "compositor/server.h"
+#include "compositor/wm/touch.h"
 #include "compositor/session/session.h"
 #include "compositor/guard/session_lock.h"
 #include "compositor/util.h"
@@ -533,6 +534,9 @@ static void handle_new_input(struct wl_listener *listener, void *data) {
 		input_configure_pointer(server, device);
 		input_track_pointer(server, device);
 		wlr_cursor_attach_input_device(server->cursor, device);
+		break;
+	case WLR_INPUT_DEVICE_TOUCH:
+		touch_add_device(server, device);
 		break;
 	default:
 		break;

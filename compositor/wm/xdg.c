@@ -52,6 +52,21 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 		return;
 	}
 	view_handle_commit(view);
+	/*
+	 * What lies under a still pointer may have changed (a resize, a moved
+	 * or restacked subsurface): only this window's surfaces or the focused
+	 * one can. Now, before a later request of the batch (a sync) is
+	 * answered; the scene tree made before this listener has already
+	 * applied the commit.
+	 */
+	struct cordon_server *server = view->server;
+	struct wlr_surface *focused = server->seat->pointer_state.focused_surface;
+	struct wlr_box box = view_geometry(view);
+	if (view->mapped && ((focused != NULL && wl_resource_get_client(focused->resource) ==
+			wl_resource_get_client(view->toplevel->base->resource)) ||
+			wlr_box_contains_point(&box, server->cursor->x, server->cursor->y))) {
+		cursor_refresh(server);
+	}
 }
 
 static void handle_toplevel_request_move(struct wl_listener *listener, void *data) {
