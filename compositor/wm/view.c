@@ -17,6 +17,9 @@
 #include "compositor/ipc/events.h"
 #include "compositor/render/fullscreen.h"
 
+/* Largest window geometry side cordon reads, in surface-local pixels. */
+#define VIEW_GEOMETRY_MAX 32767
+
 struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface) {
 	struct wlr_box geo;
 	/*
@@ -29,6 +32,16 @@ struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface) {
 	}
 	if (geo.height < 1) {
 		geo.height = 1;
+	}
+	/*
+	 * Nor larger than any output: a guest's INT_MAX would overflow every
+	 * sum with a frame size or a position (frame_layout, view_fit…).
+	 */
+	if (geo.width > VIEW_GEOMETRY_MAX) {
+		geo.width = VIEW_GEOMETRY_MAX;
+	}
+	if (geo.height > VIEW_GEOMETRY_MAX) {
+		geo.height = VIEW_GEOMETRY_MAX;
 	}
 	return geo;
 }
@@ -337,6 +350,19 @@ static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_m
 	view_request_geometry(view, box);
 }
 
+/*
+ * A size the output dictates ends the user's move or resize of the window:
+ * a resize would anchor the new box to the dragged edge and leave the
+ * window (and its frame) where it was, and the next motion would undo it.
+ */
+static void view_end_interactive(struct cordon_view *view) {
+	struct cordon_server *server = view->server;
+	if (server->grabbed_view == view) {
+		server->cursor_mode = CURSOR_PASSTHROUGH;
+		server->grabbed_view = NULL;
+	}
+}
+
 void view_set_maximized(struct cordon_view *view, bool maximized) {
 	if (view->fullscreen || view->maximized == maximized || !view->mapped) {
 		/* The protocol still wants a configure in reply to every request. */
@@ -345,6 +371,7 @@ void view_set_maximized(struct cordon_view *view, bool maximized) {
 		}
 		return;
 	}
+	view_end_interactive(view);
 	if (maximized) {
 		view->saved = view_geometry(view);
 		view->maximized = true;
@@ -378,6 +405,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		}
 		return;
 	}
+	view_end_interactive(view);
 	if (fullscreen) {
 		if (!view->maximized) {
 			view->saved = view_geometry(view);

@@ -5,7 +5,8 @@ copies and pastes text on command.
     gtkpeer.py VERSION TITLE      VERSION: 3 or 4
 
 Commands, one per line on stdin:
-    copy TEXT     makes TEXT the clipboard; prints "copied"
+    copy TEXT     makes TEXT the clipboard; prints "copied" once the
+                  compositor has handled the claim (a roundtrip)
     paste         reads the clipboard as text (asynchronously, as GTK
                   programs do); prints "pasted HEX" (UTF-8 bytes in hex,
                   empty when nothing came)
@@ -33,6 +34,14 @@ def say(line):
     sys.stdout.flush()
 
 
+def copied():
+    # GTK only queues the claim: until it is on the wire and handled, a
+    # test that moves the focus on "copied" would race it, and cordon
+    # refuses a claim from a client that no longer has the keyboard.
+    Gdk.Display.get_default().sync()
+    say('copied')
+
+
 def report(text):
     say('pasted ' + (text or '').encode().hex())
 
@@ -50,7 +59,7 @@ class Gtk3Peer:
     def copy(self, text):
         self.clip.set_text(text, -1)
         self.clip.store()
-        say('copied')
+        copied()
 
     def paste(self):
         self.clip.request_text(lambda clip, text: report(text))
@@ -68,7 +77,7 @@ class Gtk4Peer:
 
     def copy(self, text):
         self.clip.set(text)
-        say('copied')
+        copied()
 
     def paste(self):
         def done(clip, result):
