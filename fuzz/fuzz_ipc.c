@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <json-c/json.h>
-#include "compositor/ipc.h"
+#include "compositor/ipc/ipc.h"
 #include "compositor/server.h"
 #include "fuzz/harness.h"
 

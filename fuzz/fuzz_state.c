@@ -22,13 +22,13 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xdg_shell.h>
-#include "compositor/clipboard_internal.h"
-#include "compositor/domain.h"
-#include "compositor/frame.h"
-#include "compositor/ipc.h"
-#include "compositor/prompt.h"
+#include "compositor/guard/clipboard_internal.h"
+#include "compositor/domain/domain.h"
+#include "compositor/render/frame.h"
+#include "compositor/ipc/ipc.h"
+#include "compositor/guard/prompt.h"
 #include "compositor/server.h"
-#include "compositor/view.h"
+#include "compositor/wm/view.h"
 #include "fuzz/harness.h"
 #include "fuzz/wire.h"
 
@@ -267,8 +267,8 @@ static void check_frames(struct state *st) {
 				fc.content.x, fc.content.y, geo.x, geo.y,
 				view->fullscreen ? "fullscreen" : "not fullscreen",
 				view->maximized ? ", maximized" : "", (int)frame_mode_of(view->frame),
-				(int)st->harness->server->cursor_mode,
-				st->harness->server->grabbed_view == view ? " on it" : "");
+				(int)st->harness->server->grab.mode,
+				st->harness->server->grab.view == view ? " on it" : "");
 		}
 		wlr_scene_node_for_each_buffer(&view->surface_tree->node, check_buffer, &fc);
 	}

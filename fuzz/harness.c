@@ -10,7 +10,7 @@
 #include <wlr/interfaces/wlr_keyboard.h>
 #include <wlr/interfaces/wlr_pointer.h>
 #include <wlr/util/log.h>
-#include "compositor/domain.h"
+#include "compositor/domain/domain.h"
 #include "compositor/server.h"
 #include "config/config.h"
 #include "fuzz/harness.h"

@@ -357,9 +357,9 @@ static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_m
  */
 static void view_end_interactive(struct cordon_view *view) {
 	struct cordon_server *server = view->server;
-	if (server->grabbed_view == view) {
-		server->cursor_mode = CURSOR_PASSTHROUGH;
-		server->grabbed_view = NULL;
+	if (server->grab.view == view) {
+		server->grab.mode = CURSOR_PASSTHROUGH;
+		server->grab.view = NULL;
 	}
 }
 
