@@ -31,6 +31,10 @@
 #include <systemd/sd-daemon.h>
 #endif
 #include "compositor/guard/clipboard.h"
+#include "compositor/guard/data_control.h"
+#include "compositor/wm/foreign_toplevel.h"
+#include "compositor/wm/gamma_control.h"
+#include "compositor/wm/output_management.h"
 #include "compositor/wm/cursor.h"
 #include "compositor/domain/domain.h"
 #include "compositor/domain/host_socket.h"
@@ -43,9 +47,14 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
+#include "compositor/session/session.h"
+#include "compositor/session/systemd.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
+#include "compositor/guard/session_lock.h"
+#include "compositor/wm/idle.h"
+#include "compositor/wm/layer_shell.h"
 
 /* Fails server_create with a message naming what could not be made. */
 #define CHECK_CREATE(expr, what) \
@@ -238,8 +247,17 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!clipboard_init(server)) {
 		goto fail;
 	}
+	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
+		goto fail;
+	}
 	view_init(server);
 	xdg_init(server);
+	/* The host's desktop tools: after the seat, which taskbars follow. */
+	if (!session_init(server) || !output_management_init(server) ||
+			!gamma_control_init(server) || !foreign_toplevel_init(server) ||
+			!data_control_init(server)) {
+		goto fail;
+	}
 	return server;
 fail:
 	server_destroy(server);
@@ -322,7 +340,11 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
 		ipc_path);
 	server_report_ready(server);
+	systemd_session_start(server);
 	launcher_autostart(server);
+	for (char **cmd = server->config->autostart; cmd != NULL && *cmd != NULL; cmd++) {
+		server_spawn(server, *cmd);
+	}
 	if (options->startup_cmd != NULL) {
 		server_spawn(server, options->startup_cmd);
 	}
@@ -331,6 +353,7 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 
 int server_run(struct cordon_server *server) {
 	wl_display_run(server->display);
+	systemd_session_stop(server);
 	/* VMs get their polite stop while the display still runs. */
 	launcher_stop_all(server);
 	return server->exit_code;
@@ -361,14 +384,23 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	data_control_finish(server);
+	foreign_toplevel_finish(server);
+	gamma_control_finish(server);
+	output_management_finish(server);
 	clipboard_finish(server);
 	notify_finish(server);
+	idle_finish(server);
+	session_lock_finish(server);
+	layer_shell_finish(server);
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);
+	session_finish(server);
+	systemd_finish(server);
 	if (server->scene != NULL) {
 		wlr_scene_node_destroy(&server->scene->tree.node);
 	}

@@ -24,6 +24,15 @@ struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
 struct text_renderer;
+struct cordon_session;
+struct cordon_systemd;
+struct output_management;
+struct gamma_control;
+struct foreign_toplevel_manager;
+struct data_control;
+struct cordon_layer_shell;
+struct cordon_session_lock;
+struct cordon_idle;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -78,6 +87,11 @@ struct cordon_server {
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_globals *globals;
 	struct cordon_clipboard *clipboard;
+	/* Host-only desktop protocols (wm/output_management.c, wm/gamma_control.c, ...). */
+	struct output_management *output_management;
+	struct gamma_control *gamma_control;
+	struct foreign_toplevel_manager *foreign_toplevel;
+	struct data_control *data_control;
 	struct wl_list notifications; /* notification.link */
 	struct wl_list prompts;       /* prompt.link, oldest first */
 	uint32_t next_prompt_id;
@@ -129,6 +143,16 @@ struct cordon_server {
 	/* A seat grab began: a popup grab is checked once its client's batch is handled. */
 	struct wl_listener keyboard_grab_begin;
 	struct wl_event_source *grab_check;
+
+	/* session/session.c: VT switching, the seat session's pause and resume,
+	 * outputs unplugged. */
+	struct cordon_session *seat_session;
+	/* session/systemd.c: what was exported to the user manager and D-Bus, for the exit. */
+	struct cordon_systemd *systemd;
+	/* Host session protocols: wm/layer_shell.c, guard/session_lock.c, wm/idle.c. */
+	struct cordon_layer_shell *layer_shell;
+	struct cordon_session_lock *session_lock;
+	struct cordon_idle *idle;
 };
 
 struct server_options {

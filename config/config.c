@@ -485,6 +485,7 @@ enum section_type {
 	SEC_OUTPUT,
 	SEC_DOMAIN,
 	SEC_SANDBOX,
+	SEC_AUTOSTART,
 	SEC_COUNT,
 };
 
@@ -501,6 +502,7 @@ static const struct {
 	[SEC_OUTPUT] = { "output", true, "[output HDMI-A-1] or [output *]" },
 	[SEC_DOMAIN] = { "domain", true, "[domain work]" },
 	[SEC_SANDBOX] = { "sandbox", true, "[sandbox flatpak]" },
+	[SEC_AUTOSTART] = { "autostart", false, NULL },
 };
 
 static void interpret(struct config_parse *p) {
@@ -517,7 +519,7 @@ static void interpret(struct config_parse *p) {
 		if (type < 0) {
 			config_error(p, sec->line, "unknown section [%s] (expected "
 				"general, keyboard, pointer, keys, clipboard, output NAME, "
-				"domain NAME or sandbox ENGINE)", sec->header);
+				"domain NAME, sandbox ENGINE or autostart)", sec->header);
 			continue;
 		}
 		if (section_types[type].named && sec->arg == NULL) {
@@ -546,6 +548,7 @@ static void interpret(struct config_parse *p) {
 		case SEC_OUTPUT: config_parse_output(p, sec); break;
 		case SEC_DOMAIN: config_parse_domain(p, sec); break;
 		case SEC_SANDBOX: config_parse_sandbox(p, sec); break;
+		case SEC_AUTOSTART: config_parse_autostart(p, sec); break;
 		case SEC_COUNT: break;
 		}
 	}
@@ -576,7 +579,8 @@ struct cordon_config *config_create_default(void) {
 	c->clipboard.grant_ms = 30 * 1000;
 	size_t n_mime = sizeof(default_mime) / sizeof(default_mime[0]);
 	c->clipboard.mime = calloc(n_mime + 1, sizeof(char *));
-	bool ok = c->font != NULL && c->clipboard.mime != NULL;
+	c->autostart = strv_new();
+	bool ok = c->font != NULL && c->clipboard.mime != NULL && c->autostart != NULL;
 	for (size_t i = 0; ok && i < n_mime; i++) {
 		c->clipboard.mime[i] = strdup(default_mime[i]);
 		ok = c->clipboard.mime[i] != NULL;
@@ -750,6 +754,7 @@ void config_destroy(struct cordon_config *config) {
 	}
 	free(config->path);
 	free(config->font);
+	free(config->locker);
 	free(config->cursor_theme);
 	free(config->xkb_layout);
 	free(config->xkb_variant);
@@ -780,6 +785,7 @@ void config_destroy(struct cordon_config *config) {
 		free(sb);
 	}
 	strv_free(config->clipboard.mime);
+	strv_free(config->autostart);
 	free(config);
 }
 

@@ -38,6 +38,7 @@ static const struct domain_key {
 	{ "domain-max-regions", ON_ALL, false },
 	{ "fullscreen", ON_ALL, false },
 	{ "protocols", ON_ALL, false },
+	{ "idle-inhibit", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
 	{ "copy-to", ON_ALL, false },
 	{ "command", ON_COMMAND, false },
@@ -185,6 +186,7 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	config_object_defaults(d->client_max, d->domain_max);
 	d->fullscreen = CONFIG_FULLSCREEN_EDGE;
 	d->protocols = strv_new();
+	d->idle_inhibit = true;
 	d->crosvm = strdup("crosvm");
 	d->mem_mib = 2048;
 	d->cpus = 2;
@@ -442,6 +444,8 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = d->fullscreen;
 		set_enum(&e, it, fullscreen_names);
 		d->fullscreen = (enum config_fullscreen)e;
+	} else if (strcmp(k, "idle-inhibit") == 0) {
+		config_val_bool(it, &d->idle_inhibit);
 	} else if (strcmp(k, "protocols") == 0) {
 		config_val_list(it, is_interface_name,
 			"Wayland interface name", &d->protocols);

@@ -132,6 +132,10 @@ void config_parse_sandbox(struct config_parse *p,
 void config_parse_clipboard(struct config_parse *p,
 	const struct config_section *sec);
 void config_parse_keys(struct config_parse *p, const struct config_section *sec);
+void config_parse_autostart(struct config_parse *p,
+	const struct config_section *sec);
+/* [general] keys of the login session (autostart.c); false if not one. */
+bool config_parse_session_key(const struct config_item *it);
 bool config_add_default_bindings(struct cordon_config *config);
 void config_parse_domain(struct config_parse *p,
 	const struct config_section *sec);

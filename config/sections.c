@@ -45,8 +45,12 @@ void config_parse_general(struct config_parse *p,
 			config_val_string(&it, &c->font);
 		} else if (strcmp(e->key, "cursor-theme") == 0) {
 			config_val_string(&it, &c->cursor_theme);
+		} else if (strcmp(e->key, "locker") == 0) {
+			config_val_string(&it, &c->locker);
 		} else if (strcmp(e->key, "cursor-size") == 0) {
 			config_val_set_int(&c->cursor_size, &it, 8, 256);
+		} else if (config_parse_session_key(&it)) {
+			/* parsed */
 		} else {
 			unknown_key(p, sec, e);
 		}

@@ -199,6 +199,9 @@ static void ctl_print_windows(struct json_object *reply) {
 		if (ctl_bool(win, "urgent")) {
 			strcat(flags, "urgent,");
 		}
+		if (ctl_bool(win, "minimized")) {
+			strcat(flags, "minimized,");
+		}
 		size_t flags_len = strlen(flags);
 		if (flags_len > 0) {
 			flags[flags_len - 1] = '\0';
@@ -228,7 +231,10 @@ static void ctl_print_outputs(struct json_object *reply) {
 		struct json_object *out = json_object_array_get_idx(list, i);
 		int64_t mhz = ctl_int(out, "refresh");
 		ctl_table_add(&table, ctl_str(out, "name"));
-		ctl_table_add(&table, ctl_bool(out, "enabled") ? "yes" : "no");
+		/* An output an idle daemon blanked is still in the layout. */
+		bool blanked = strcmp(ctl_str(out, "power"), "off") == 0;
+		ctl_table_add(&table, !ctl_bool(out, "enabled") ? "no" :
+			blanked ? "yes (off)" : "yes");
 		ctl_table_addf(&table, "%" PRId64 "x%" PRId64 "%+" PRId64 "%+" PRId64,
 			ctl_int(out, "width"), ctl_int(out, "height"),
 			ctl_int(out, "x"), ctl_int(out, "y"));
@@ -831,6 +837,8 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_transfers, NULL },
 	{ "version", "", "print cordon's version", 0, 0,
 		ctl_request_plain, ctl_print_version, NULL },
+	{ "lock", "", "start the configured locker (again, if it died)", 0, 0,
+		ctl_request_plain, NULL, NULL },
 	{ "quit", "", "end the cordon session", 0, 0,
 		ctl_request_plain, NULL, NULL },
 	{ "events", "", "print events as they happen, one JSON line each", 0, 0,

@@ -26,6 +26,7 @@ extern const struct wl_interface zxdg_output_manager_v1_interface;
 extern const struct wl_interface zwp_primary_selection_device_manager_v1_interface;
 extern const struct wl_interface zwp_linux_dmabuf_v1_interface;
 extern const struct wl_interface wp_security_context_manager_v1_interface;
+extern const struct wl_interface zwp_idle_inhibit_manager_v1_interface;
 
 static const struct wl_interface *const wire_roots[] = {
 	&wl_display_interface,
@@ -47,6 +48,7 @@ static const struct wl_interface *const wire_roots[] = {
 	&zwp_primary_selection_device_manager_v1_interface,
 	&zwp_linux_dmabuf_v1_interface,
 	&wp_security_context_manager_v1_interface,
+	&zwp_idle_inhibit_manager_v1_interface,
 };
 
 #define WIRE_MAX_INTERFACES 128

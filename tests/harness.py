@@ -163,7 +163,9 @@ def base_env(runtime_dir):
     """A clean environment for cordon and its peers: headless, private dir."""
     env = {k: v for k, v in os.environ.items()
            if k not in ('WAYLAND_DISPLAY', 'WAYLAND_SOCKET', 'DISPLAY',
-                        'CORDON_SOCK', 'NOTIFY_SOCKET', 'XDG_CONFIG_HOME')}
+                        'CORDON_SOCK', 'NOTIFY_SOCKET', 'XDG_CONFIG_HOME',
+                        # Never export a test session to the user's real bus.
+                        'DBUS_SESSION_BUS_ADDRESS')}
     env.update({
         'XDG_RUNTIME_DIR': runtime_dir,
         'WLR_BACKENDS': 'headless',
@@ -415,8 +417,9 @@ class Cordon:
     """Runs one headless cordon for the duration of a with-block."""
 
     def __init__(self, config=None, args=(), env=None, ready_timeout=10.0,
-                 quit_timeout=10.0, keyboard=True, park_pointer=True):
+                 quit_timeout=10.0, keyboard=True, park_pointer=True, prepare=None):
         self.keyboard = keyboard
+        self.prepare = prepare  # prepare(runtime_dir) runs before cordon starts
         self.park_pointer = park_pointer
         self.pointer = None  # where pointer_to() last put the pointer
         self.config_text = config
@@ -444,6 +447,8 @@ class Cordon:
         os.mkdir(os.path.join(self.runtime_dir, 'config-home'), 0o700)
         self.env = base_env(self.runtime_dir)
         self.env.update(self.extra_env)
+        if self.prepare is not None:
+            self.prepare(self.runtime_dir)
         argv = [cordon_bin()]
         if self.config_text is not None:
             self.config_path = os.path.join(self.runtime_dir, 'cordon.conf')

@@ -12,6 +12,7 @@
 #include "compositor/guard/clipboard_internal.h"
 #include "compositor/guard/prompt.h"
 #include "compositor/guard/sanitize.h"
+#include "compositor/guard/session_lock.h"
 #include "compositor/guard/transfer.h"
 #include "compositor/render/notify.h"
 #include "compositor/server.h"
@@ -278,6 +279,14 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	if (owner->domain == target) {
 		/* Same domain: straight to the source, cordon never sees the bytes. */
 		clip_record_send(owner, mime, fd);
+		return;
+	}
+	if (session_lock_active(clip->server)) {
+		/* Nobody is there to ask or to see it: nothing crosses while locked. */
+		wlr_log(WLR_INFO, "clipboard: [%s] → [%s] refused: the session is locked",
+			owner->domain->name, target->name);
+		close(fd);
+		owner->dnd_refused |= owner->dnd;
 		return;
 	}
 	if (!clip_mime_allowed(clip, mime)) {

@@ -11,6 +11,7 @@
 #include "compositor/domain/domain.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/clipboard_internal.h"
+#include "compositor/guard/data_control.h"
 #include "compositor/guard/dnd.h"
 #include "compositor/guard/transfer.h"
 #include "compositor/server.h"
@@ -83,7 +84,7 @@ struct clip_record *clip_record_find(struct cordon_clipboard *clip,
 }
 
 /* The selection the focused domain sees: the newest of any domain's. */
-static struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
+struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind) {
 	struct clip_record *best = NULL, *r;
 	wl_list_for_each(r, &clip->records, link) {
 		if (r->kind == kind && clip_record_live(r) && (best == NULL || r->stamp > best->stamp)) {
@@ -103,7 +104,7 @@ bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
 }
 
 /* Copies the offerable types of owner for target into out. */
-static bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
+bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, struct wl_array *out) {
 	bool cross = owner->domain != target;
 	size_t n = 0;
@@ -227,6 +228,8 @@ void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind) {
 		free(*m);
 	}
 	wl_array_release(&mimes);
+	/* Clipboard managers follow every change, whoever has the keyboard. */
+	data_control_selection_changed(clip->server);
 }
 
 static void clip_update_all(struct cordon_clipboard *clip) {

@@ -162,7 +162,11 @@ bool clip_record_live(const struct clip_record *r);
 void clip_record_send(struct clip_record *r, const char *mime, int fd);
 struct clip_record *clip_record_find(struct cordon_clipboard *clip,
 	struct cordon_domain *domain, enum clip_kind kind, bool create);
-/* Makes source domain's selection; the previous one of that domain is cancelled. */
+/*
+ * Makes source domain's selection of kind (NULL clears it); the previous
+ * source of that domain is cancelled. The caller has decided the request
+ * is the domain's own.
+ */
 void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
 	enum clip_kind kind, void *source);
 bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime);
@@ -208,5 +212,12 @@ void clip_history_finish(struct cordon_clipboard *clip);
  */
 void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 	struct cordon_domain *target, const char *mime, int fd);
+
+/* Shared with data-control (data_control.c) as well. */
+/* The newest selection of kind, of any domain: what each domain is offered. */
+struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind);
+/* Copies the types of owner that target may be offered into out (strdup'd). */
+bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
+	struct cordon_domain *target, struct wl_array *out);
 
 #endif

@@ -319,6 +319,25 @@ void prompt_set_target_gone(struct prompt *p, int grant_s) {
 	}
 }
 
+void prompt_session_locked(struct cordon_server *server, bool locked) {
+	struct prompt *p;
+	wl_list_for_each(p, &server->prompts, link) {
+		/* A question asked before the lock has all its time after it. */
+		wl_event_source_timer_update(p->timer,
+			locked ? 0 : server->config->clipboard.timeout_ms);
+	}
+	struct prompt *head = prompt_head(server);
+	if (head == NULL) {
+		return;
+	}
+	if (locked) {
+		/* Hidden with its layer: shown afresh, guard period and all, later. */
+		head->shown_ms = -1;
+	} else {
+		prompt_show_head(server);
+	}
+}
+
 bool prompt_active(struct cordon_server *server) {
 	return !wl_list_empty(&server->prompts);
 }

@@ -54,6 +54,12 @@ void prompt_add_paste(struct prompt *prompt);
 
 bool prompt_active(struct cordon_server *server);
 /*
+ * The session lock began or ended: pending questions neither time out nor
+ * show while locked, and the first is shown again, with its quiet period,
+ * after the unlock.
+ */
+void prompt_session_locked(struct cordon_server *server, bool locked);
+/*
  * Feeds a key while a prompt is up; every key is swallowed. quiet_since_ms
  * (CLOCK_MONOTONIC) is when the keyboard last went quiet before this key,
  * or -1 when another key is still down.

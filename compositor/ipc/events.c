@@ -4,6 +4,7 @@
 #include "compositor/ipc/ipc.h"
 #include "compositor/ipc/ipc_json.h"
 #include "compositor/server.h"
+#include "compositor/wm/foreign_toplevel.h"
 #include "compositor/wm/view.h"
 
 /* Sends body (taken) with its change as event name to every subscriber. */
@@ -16,6 +17,8 @@ static void events_send(struct cordon_server *server, const char *name,
 }
 
 void events_window(struct cordon_view *view, const char *change) {
+	/* Taskbars follow the same changes as IPC subscribers. */
+	foreign_toplevel_window_event(view, change);
 	if (view->server->ipc != NULL) {
 		events_send(view->server, "window", ipc_json_window(view), change);
 	}

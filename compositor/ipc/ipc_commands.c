@@ -18,6 +18,7 @@
 #include "compositor/wm/output.h"
 #include "compositor/server.h"
 #include "compositor/wm/view.h"
+#include "compositor/guard/session_lock.h"
 
 /*
  * The compositor's IPC commands. Each command declares the fields it takes
@@ -328,7 +329,7 @@ static struct json_object *ipc_commands_outputs(struct cordon_server *server,
 	}
 	struct cordon_output *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		struct json_object *out = ipc_json_output(server, output->wlr_output);
+		struct json_object *out = ipc_json_output(server, output);
 		if (!out || json_object_array_add(list, out) < 0) {
 			json_object_put(out);
 			json_object_put(list);
@@ -468,6 +469,15 @@ static struct json_object *ipc_commands_quit(struct cordon_server *server,
 	return reply;
 }
 
+static struct json_object *ipc_commands_lock(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	const char *why = NULL;
+	if (!session_lock_start_locker(server, &why)) {
+		return ipc_error("%s", why);
+	}
+	return ipc_ok();
+}
+
 static struct json_object *ipc_commands_prompts(struct cordon_server *server,
 		struct ipc_connection *conn, struct json_object *request) {
 	struct json_object *list = prompt_list(server);
@@ -565,6 +575,7 @@ static const struct ipc_command ipc_commands[] = {
 	{ "move", move_fields, ipc_commands_move },
 	{ "outputs", no_fields, ipc_commands_outputs },
 	{ "prompts", no_fields, ipc_commands_prompts },
+	{ "lock", no_fields, ipc_commands_lock },
 	{ "quit", no_fields, ipc_commands_quit },
 	{ "reload", no_fields, ipc_commands_reload },
 	{ "resize", resize_fields, ipc_commands_resize },

@@ -7,6 +7,7 @@
 #include "compositor/domain/launcher.h"
 #include "compositor/ipc/ipc_json.h"
 #include "compositor/server.h"
+#include "compositor/wm/output.h"
 #include "compositor/wm/view.h"
 
 bool ipc_json_put(struct json_object *obj, const char *key, struct json_object *value) {
@@ -53,7 +54,8 @@ struct json_object *ipc_json_window(struct cordon_view *view) {
 		ipc_json_put_int(win, "workspace", view->workspace + 1) &&
 		ipc_json_put_bool(win, "urgent", view->urgent) &&
 		ipc_json_put_bool(win, "fullscreen", view->fullscreen) &&
-		ipc_json_put_bool(win, "maximized", view->maximized);
+		ipc_json_put_bool(win, "maximized", view->maximized) &&
+		ipc_json_put_bool(win, "minimized", view->minimized);
 	if (!ok) {
 		json_object_put(win);
 		return NULL;
@@ -76,7 +78,8 @@ static const char *transform_name(enum wl_output_transform transform) {
 }
 
 struct json_object *ipc_json_output(struct cordon_server *server,
-		struct wlr_output *wlr_output) {
+		struct cordon_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
 	struct json_object *out = json_object_new_object();
 	if (!out) {
 		return NULL;
@@ -95,7 +98,9 @@ struct json_object *ipc_json_output(struct cordon_server *server,
 		ipc_json_put(out, "scale", json_object_new_double(wlr_output->scale)) &&
 		ipc_json_put_string(out, "transform", transform_name(wlr_output->transform)) &&
 		ipc_json_put_int(out, "refresh", wlr_output->refresh) &&
-		ipc_json_put_bool(out, "enabled", wlr_output->enabled);
+		/* Enabled: in the layout; power: lit (an idle daemon may blank it). */
+		ipc_json_put_bool(out, "enabled", output->scene_output != NULL) &&
+		ipc_json_put_string(out, "power", wlr_output->enabled ? "on" : "off");
 	if (!ok) {
 		json_object_put(out);
 		return NULL;

@@ -8,7 +8,7 @@ struct cordon_server;
 struct cordon_view;
 struct cordon_domain;
 struct json_object;
-struct wlr_output;
+struct cordon_output;
 
 /*
  * The one JSON form of each object cordon reports, used by command replies
@@ -18,7 +18,7 @@ struct wlr_output;
 struct json_object *ipc_json_window(struct cordon_view *view);
 struct json_object *ipc_json_domain(struct cordon_domain *domain);
 struct json_object *ipc_json_output(struct cordon_server *server,
-	struct wlr_output *wlr_output);
+	struct cordon_output *output);
 
 /*
  * Builders that report failure, so a reply is complete or not sent. put

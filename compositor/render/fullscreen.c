@@ -5,6 +5,7 @@
 #include "compositor/domain/domain.h"
 #include "compositor/render/fullscreen.h"
 #include "compositor/wm/output.h"
+#include "compositor/render/frame.h"
 #include "compositor/server.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
@@ -82,4 +83,60 @@ void fullscreen_banner_hide(struct cordon_view *view) {
 		wlr_scene_node_destroy(&view->banner->node);
 		view->banner = NULL;
 	}
+}
+
+void fullscreen_edge_update(struct cordon_view *view) {
+	struct cordon_server *server = view->server;
+	bool want = view->mapped && view->fullscreen &&
+		frame_mode_of(view->frame) == FRAME_EDGE;
+	if (!want) {
+		if (view->edge_guard != NULL) {
+			wlr_scene_node_destroy(&view->edge_guard->node);
+			view->edge_guard = NULL;
+		}
+		return;
+	}
+	if (view->edge_guard == NULL) {
+		float color[4] = {
+			((view->domain->color >> 16) & 0xff) / 255.0f,
+			((view->domain->color >> 8) & 0xff) / 255.0f,
+			(view->domain->color & 0xff) / 255.0f,
+			1.0f,
+		};
+		view->edge_guard = wlr_scene_tree_create(server->layers[LAYER_PROMPT]);
+		for (int i = 0; view->edge_guard != NULL && i < 4; i++) {
+			if (wlr_scene_rect_create(view->edge_guard, 0, 0, color) == NULL) {
+				wlr_scene_node_destroy(&view->edge_guard->node);
+				view->edge_guard = NULL;
+			}
+		}
+		if (view->edge_guard == NULL) {
+			/* The edge in the window's own frame is still there. */
+			wlr_log(WLR_ERROR, "domain %s: cannot draw the fullscreen edge above "
+				"the layers", view->domain->name);
+			return;
+		}
+	}
+	struct frame_extents ext = frame_extents(view->frame);
+	struct wlr_box geo = view_geometry(view);
+	int w = geo.width + ext.left + ext.right;
+	int h = geo.height + ext.top + ext.bottom;
+	const struct wlr_box sides[4] = {
+		{0, 0, w, ext.top},
+		{0, h - ext.bottom, w, ext.bottom},
+		{0, ext.top, ext.left, h - ext.top - ext.bottom},
+		{w - ext.right, ext.top, ext.right, h - ext.top - ext.bottom},
+	};
+	int i = 0;
+	struct wlr_scene_node *node;
+	wl_list_for_each(node, &view->edge_guard->children, link) {
+		struct wlr_scene_rect *rect = wlr_scene_rect_from_node(node);
+		wlr_scene_node_set_position(node, sides[i].x, sides[i].y);
+		wlr_scene_rect_set_size(rect, sides[i].width, sides[i].height);
+		i++;
+	}
+	wlr_scene_node_set_position(&view->edge_guard->node, view->x - ext.left,
+		view->y - ext.top);
+	/* Shown with its window: on its workspace only. */
+	wlr_scene_node_set_enabled(&view->edge_guard->node, view->tree->node.enabled);
 }

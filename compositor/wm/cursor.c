@@ -16,7 +16,9 @@
 #include "compositor/render/frame.h"
 #include "compositor/wm/input.h"
 #include "compositor/guard/prompt.h"
+#include "compositor/wm/layer_shell.h"
 #include "compositor/server.h"
+#include "compositor/guard/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
 
@@ -165,7 +167,7 @@ void cursor_guest_refresh(struct cordon_server *server) {
 		return;
 	}
 	bool show = cursor_guest_shape_ok(server) && !prompt_active(server) &&
-		cursor_guest_place_ok(server);
+		!session_lock_active(server) && cursor_guest_place_ok(server);
 	if (show == server->guest_cursor_shown) {
 		return;
 	}
@@ -273,6 +275,11 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 		struct wlr_surface *surface = NULL;
 		struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
 			&surface, &sx, &sy);
+		if (view == NULL && surface != NULL) {
+			/* A layer or lock surface: an interactive one takes the keyboard. */
+			layer_shell_pointer_pressed(server, surface);
+			session_lock_pointer_pressed(server, surface);
+		}
 		if (view != NULL) {
 			view_focus(view);
 			/*

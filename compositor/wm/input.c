@@ -20,7 +20,10 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/guard/globals.h"
+#include "compositor/wm/idle.h"
 #include "compositor/server.h"
+#include "compositor/session/session.h"
+#include "compositor/guard/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
 
@@ -285,6 +288,8 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			quiet_since = server->key_activity_ms;
 		}
 		server->key_activity_ms = mstime_now();
+		/* A guest's virtual keyboard cannot keep the session awake. */
+		idle_notify_activity(server);
 	}
 
 	if (!pressed) {
@@ -295,6 +300,12 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			/* The client was never told of this key: its release is nobody's. */
 			return;
 		}
+	} else if (user && session_handle_key(server, wlr_kb, event->keycode)) {
+		/* VT switching first: neither the lock, a prompt nor a binding may take it away. */
+		keyboard_swallow(keyboard, event->keycode);
+		return;
+	} else if (session_lock_active(server)) {
+		/* Locked: no binding, no prompt; keys go to the lock surface only. */
 	} else {
 		xkb_keysym_t sym = user ?
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
@@ -334,7 +345,7 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
-	if (prompt_active(server)) {
+	if (prompt_active(server) && !session_lock_active(server)) {
 		return;
 	}
 	if (keyboard->wlr_keyboard->keymap == NULL) {

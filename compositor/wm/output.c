@@ -102,23 +102,17 @@ static void output_fill_state(struct wlr_output *wlr_output, const struct config
 		co->transform : WL_OUTPUT_TRANSFORM_NORMAL);
 }
 
-static bool output_enable(struct cordon_output *output, const struct config_output *co) {
+bool output_attach(struct cordon_output *output, bool has_position, int x, int y) {
 	struct cordon_server *server = output->server;
 	struct wlr_output *wlr_output = output->wlr_output;
-	struct wlr_output_state state;
-	wlr_output_state_init(&state);
-	output_fill_state(wlr_output, co, &state);
-	bool ok = wlr_output_commit_state(wlr_output, &state);
-	wlr_output_state_finish(&state);
-	if (!ok) {
-		wlr_log(WLR_ERROR, "output %s: cannot apply its configuration", wlr_output->name);
-		return false;
-	}
 	struct wlr_output_layout_output *lo;
-	if (co != NULL && co->has_position) {
-		lo = wlr_output_layout_add(server->output_layout, wlr_output, co->x, co->y);
+	if (has_position) {
+		lo = wlr_output_layout_add(server->output_layout, wlr_output, x, y);
 	} else {
 		lo = wlr_output_layout_add_auto(server->output_layout, wlr_output);
+	}
+	if (output->scene_output != NULL) {
+		return lo != NULL;
 	}
 	output->scene_output = wlr_scene_output_create(server->scene, wlr_output);
 	if (lo == NULL || output->scene_output == NULL) {
@@ -135,7 +129,22 @@ static bool output_enable(struct cordon_output *output, const struct config_outp
 	return true;
 }
 
-static void output_disable(struct cordon_output *output) {
+static bool output_enable(struct cordon_output *output, const struct config_output *co) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	struct wlr_output_state state;
+	wlr_output_state_init(&state);
+	output_fill_state(wlr_output, co, &state);
+	bool ok = wlr_output_commit_state(wlr_output, &state);
+	wlr_output_state_finish(&state);
+	if (!ok) {
+		wlr_log(WLR_ERROR, "output %s: cannot apply its configuration", wlr_output->name);
+		return false;
+	}
+	return output_attach(output, co != NULL && co->has_position,
+		co != NULL ? co->x : 0, co != NULL ? co->y : 0);
+}
+
+void output_detach(struct cordon_output *output) {
 	struct wlr_output *wlr_output = output->wlr_output;
 	if (wlr_output->global != NULL) {
 		globals_unregister(output->server->globals, wlr_output->global);
@@ -146,6 +155,11 @@ static void output_disable(struct cordon_output *output) {
 		wlr_scene_output_destroy(output->scene_output);
 		output->scene_output = NULL;
 	}
+}
+
+static void output_disable(struct cordon_output *output) {
+	struct wlr_output *wlr_output = output->wlr_output;
+	output_detach(output);
 	struct wlr_output_state state;
 	wlr_output_state_init(&state);
 	wlr_output_state_set_enabled(&state, false);

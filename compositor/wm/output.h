@@ -23,6 +23,13 @@ void output_finish(struct cordon_server *server);
 /* Layout box of the output under lx, ly, or of the first output. */
 struct cordon_output *output_at(struct cordon_server *server, double lx, double ly);
 struct wlr_box output_box(struct cordon_output *output);
+/*
+ * Puts an output its owner has just enabled into the layout (at x, y, or
+ * placed automatically) and the scene; moves it when it is there already.
+ */
+bool output_attach(struct cordon_output *output, bool has_position, int x, int y);
+/* Takes it out of the layout and the scene; its owner then disables it. */
+void output_detach(struct cordon_output *output);
 /* Applies server->config's [output] sections again (config reload). */
 void output_reconfigure(struct cordon_server *server);
 

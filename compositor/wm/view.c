@@ -11,7 +11,9 @@
 #include "compositor/render/frame.h"
 #include "compositor/wm/input.h"
 #include "compositor/wm/output.h"
+#include "compositor/wm/layer_shell.h"
 #include "compositor/server.h"
+#include "compositor/guard/session_lock.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
 #include "compositor/ipc/events.h"
@@ -91,6 +93,7 @@ void view_update_position(struct cordon_view *view) {
 	wlr_scene_node_set_position(&view->surface_tree->node, ext.left, ext.top);
 	wlr_scene_node_set_position(&view->popup_tree->node, ext.left, ext.top);
 	view_update_clip(view);
+	fullscreen_edge_update(view);
 }
 
 void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
@@ -140,6 +143,11 @@ void view_handle_commit(struct cordon_view *view) {
 }
 
 static bool view_visible(struct cordon_view *view) {
+	return view->mapped && !view->minimized && view->workspace == view->server->workspace;
+}
+
+/* Alt+Tab also reaches minimized windows: that is how they come back. */
+static bool view_cyclable(struct cordon_view *view) {
 	return view->mapped && view->workspace == view->server->workspace;
 }
 
@@ -170,7 +178,7 @@ static void view_dismiss_grab_popups(struct wlr_xdg_popup_grab *grab) {
 }
 
 /* A drag ends too: its grab would swallow the keyboard enter as well. */
-static void view_end_grabs(struct cordon_server *server) {
+void view_end_grabs(struct cordon_server *server) {
 	struct wlr_seat *seat = server->seat;
 	wlr_seat_keyboard_end_grab(seat);
 	wlr_seat_pointer_end_grab(seat);
@@ -198,6 +206,11 @@ static void handle_grab_check(void *data) {
 	wl_list_for_each_safe(grab, grab_tmp, &server->xdg_shell->popup_grabs, link) {
 		if (wl_list_empty(&grab->popups) ||
 				(focused != NULL && grab->client == focused->client)) {
+			continue;
+		}
+		/* A host panel's menu (a layer surface's popup) may grab: trusted. */
+		struct wlr_xdg_popup *first = wl_container_of(grab->popups.next, first, grab_link);
+		if (!session_lock_active(server) && layer_shell_owns_surface(first->base->surface)) {
 			continue;
 		}
 		struct cordon_domain *domain = domain_of_client(server, grab->client);
@@ -240,6 +253,13 @@ static void view_keyboard_enter(struct cordon_server *server, struct cordon_view
  */
 static void view_set_focus(struct cordon_server *server, struct cordon_view *view) {
 	struct cordon_view *prev = server->focused_view;
+	/*
+	 * The lock screen or a launcher holds the keyboard: no window takes it
+	 * now; view_refocus hands it back when they let go.
+	 */
+	if (session_lock_active(server) || layer_shell_keyboard_exclusive(server)) {
+		return;
+	}
 	if (prev == view && view != NULL && view_holds_keyboard(server, view)) {
 		return;
 	}
@@ -280,7 +300,9 @@ static void view_show_workspace(struct cordon_server *server, int workspace) {
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		if (view->mapped) {
-			wlr_scene_node_set_enabled(&view->tree->node, view->workspace == workspace);
+			wlr_scene_node_set_enabled(&view->tree->node,
+				view->workspace == workspace && !view->minimized);
+			fullscreen_edge_update(view);
 		}
 	}
 }
@@ -292,6 +314,11 @@ void view_focus(struct cordon_view *view) {
 	}
 	if (view->workspace != server->workspace) {
 		view_show_workspace(server, view->workspace);
+	}
+	if (view->minimized) {
+		view->minimized = false;
+		wlr_scene_node_set_enabled(&view->tree->node, true);
+		events_window(view, "state");
 	}
 	/* Nothing focused may sit hidden under another window's fullscreen. */
 	struct cordon_view *other, *tmp;
@@ -321,16 +348,44 @@ static void view_focus_next(struct cordon_server *server) {
 	view_set_focus(server, NULL);
 }
 
+void view_refocus(struct cordon_server *server) {
+	struct cordon_view *view = server->focused_view;
+	if (view != NULL && view_visible(view)) {
+		view_set_focus(server, view);
+		return;
+	}
+	server->focused_view = NULL;
+	view_focus_next(server);
+}
+
 void view_close(struct cordon_view *view) {
 	wlr_xdg_toplevel_send_close(view->toplevel);
 }
 
-/* The box of the output the view is (mostly) on. */
+void view_set_minimized(struct cordon_view *view, bool minimized) {
+	struct cordon_server *server = view->server;
+	if (!view->mapped || view->minimized == minimized) {
+		return;
+	}
+	view->minimized = minimized;
+	wlr_scene_node_set_enabled(&view->tree->node,
+		!minimized && view->workspace == server->workspace);
+	fullscreen_edge_update(view);
+	if (minimized && server->cycle.view == view) {
+		server->cycle.view = NULL;
+	}
+	if (minimized && server->focused_view == view) {
+		view_focus_next(server);
+	}
+	events_window(view, "state");
+}
+
+/* The usable box of the output the view is (mostly) on: less panels' zones. */
 static struct wlr_box view_output_box(struct cordon_view *view) {
 	struct wlr_box geo = view_geometry(view);
 	struct cordon_output *output = output_at(view->server, geo.x + geo.width / 2.0,
 		geo.y + geo.height / 2.0);
-	return output_box(output);
+	return layer_shell_usable_box(view->server, output);
 }
 
 static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_mode mode) {
@@ -416,6 +471,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_FULLSCREEN]);
 		wlr_xdg_toplevel_set_fullscreen(view->toplevel, true);
 		view_fit(view, view_output_box(view), mode);
+		fullscreen_edge_update(view);
 		if (mode == FRAME_EDGE) {
 			fullscreen_banner_show(view);
 		}
@@ -425,6 +481,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_VIEWS]);
 		wlr_xdg_toplevel_set_fullscreen(view->toplevel, false);
 		fullscreen_banner_hide(view);
+		fullscreen_edge_update(view);
 		if (view->maximized) {
 			view_fit(view, view_output_box(view), FRAME_NORMAL);
 		} else {
@@ -453,7 +510,7 @@ static bool view_on_screen(struct cordon_view *view) {
 
 void view_arrange_output(struct cordon_server *server) {
 	struct cordon_output *first = output_at(server, 0, 0);
-	struct wlr_box area = output_box(first);
+	struct wlr_box area = layer_shell_usable_box(server, first);
 	struct cordon_view *view;
 	wl_list_for_each(view, &server->views, link) {
 		if (!view->mapped) {
@@ -490,7 +547,9 @@ void view_move_to_workspace(struct cordon_view *view, int workspace) {
 		return;
 	}
 	view->workspace = workspace;
-	wlr_scene_node_set_enabled(&view->tree->node, workspace == server->workspace);
+	wlr_scene_node_set_enabled(&view->tree->node,
+		workspace == server->workspace && !view->minimized);
+	fullscreen_edge_update(view);
 	if (server->focused_view == view) {
 		view_focus_next(server);
 	} else if (view->fullscreen && workspace == server->workspace) {
@@ -514,7 +573,7 @@ void view_cycle(struct cordon_server *server, bool backwards) {
 			continue;
 		}
 		struct cordon_view *view = wl_container_of(pos, view, link);
-		if (view_visible(view)) {
+		if (view_cyclable(view)) {
 			server->cycle.view = view;
 			view_focus(view);
 			return;
@@ -564,7 +623,12 @@ struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 			return tree->node.data;
 		}
 	}
-	*surface = NULL;
+	/* No window: the host's layer and lock surfaces take the pointer too. */
+	if (*surface != NULL && !(session_lock_active(server) ?
+			session_lock_owns_surface(server, *surface) :
+			layer_shell_owns_surface(*surface))) {
+		*surface = NULL;
+	}
 	return NULL;
 }
 
@@ -688,8 +752,8 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 }
 
 /*
- * Places a new window in the area of the output under the pointer (the
- * whole output: nothing in cordon reserves space on it). A window larger
+ * Places a new window in the area of the output under the pointer (less
+ * what layer surfaces' exclusive zones reserve). A window larger
  * than the area is asked to fit, down to its minimum size; one whose
  * minimum is larger still gets its titlebar and left edge on screen. Then
  * the first free spot without overlap, else a cascade from the corner.
@@ -698,7 +762,7 @@ static void view_place(struct cordon_view *view) {
 	struct cordon_server *server = view->server;
 	view_read_geometry(view);
 	struct cordon_output *output = output_at(server, server->cursor->x, server->cursor->y);
-	struct wlr_box area = output_box(output);
+	struct wlr_box area = layer_shell_usable_box(server, output);
 	struct frame_extents ext = frame_extents(view->frame);
 	struct wlr_box geo = view->geo;
 	int fit_w = area.width - ext.left - ext.right;
@@ -755,7 +819,8 @@ void view_send_bounds(struct cordon_view *view) {
 		return;
 	}
 	struct cordon_server *server = view->server;
-	struct wlr_box area = output_box(output_at(server, server->cursor->x, server->cursor->y));
+	struct wlr_box area = layer_shell_usable_box(server,
+		output_at(server, server->cursor->x, server->cursor->y));
 	struct frame_extents ext = frame_extents_for(view, FRAME_NORMAL);
 	int w = area.width - ext.left - ext.right;
 	int h = area.height - ext.top - ext.bottom;
@@ -773,6 +838,7 @@ void view_map(struct cordon_view *view) {
 		return;
 	}
 	view->mapped = true;
+	view->minimized = false;
 	view->workspace = server->workspace;
 	view_place(view);
 	view_update_position(view);
@@ -818,8 +884,10 @@ void view_unmap(struct cordon_view *view) {
 		server->cycle.view = NULL;
 	}
 	view->mapped = false;
+	view->minimized = false;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	fullscreen_banner_hide(view);
+	fullscreen_edge_update(view);
 	/* An activation it did not spend on this map is not kept for the next. */
 	activation_take(view);
 	if (view->fullscreen) {

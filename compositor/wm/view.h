@@ -45,6 +45,9 @@ struct cordon_view {
 	bool console;                /* crosvm's framebuffer console window */
 	bool hidden;                 /* mapped by the client, never shown */
 	bool maximized, fullscreen;
+	/* Hidden from a taskbar; Alt+Tab, cordonctl focus and activation restore it. */
+	bool minimized;
+	struct foreign_toplevel *foreign; /* its taskbar handles while mapped, or NULL */
 	struct wlr_box saved;        /* geometry before maximize/fullscreen */
 	/* A size cordon asked for; the anchored edges follow once it arrives. */
 	struct wlr_box pending;
@@ -57,6 +60,7 @@ struct cordon_view {
 	int64_t activation_ms;
 	uint32_t activation_focus_id;
 	struct wlr_scene_tree *banner;      /* fullscreen notice, or NULL */
+	struct wlr_scene_tree *edge_guard;  /* fullscreen edge above layers, or NULL */
 	/* Window geometry (surface-local) as of the last commit, at least 1x1. */
 	struct wlr_box geo;
 	/* The clip last given to a guest's surfaces (valid when clipped). */
@@ -92,9 +96,18 @@ struct wlr_box view_geometry(struct cordon_view *view);
 /* An xdg surface's window geometry (surface-local), clamped to at least 1x1. */
 struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface);
 void view_focus(struct cordon_view *view);
+/*
+ * Gives the keyboard back to the focused window, or to the next one, once
+ * the lock screen or a layer surface that held it let go.
+ */
+void view_refocus(struct cordon_server *server);
+/* Ends every seat grab and dismisses grabbing popups: focus is cordon's to move. */
+void view_end_grabs(struct cordon_server *server);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
 void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
+/* Hides or shows the window; the focus moves on if it had it. */
+void view_set_minimized(struct cordon_view *view, bool minimized);
 /* The escape key: every fullscreen window on screen, of any domain, leaves it. */
 void view_leave_fullscreen_all(struct cordon_server *server);
 void view_move_to_workspace(struct cordon_view *view, int workspace);
@@ -104,7 +117,11 @@ void view_cycle(struct cordon_server *server, bool backwards);
 void view_cycle_end(struct cordon_server *server);
 struct cordon_view *view_from_id(struct cordon_server *server, uint32_t id);
 
-/* The view and surface under layout coordinates lx, ly, if any. */
+/*
+ * The view and surface under layout coordinates lx, ly, if any. Over a
+ * layer surface (or, while locked, a lock surface) the view is NULL and
+ * the surface is that one.
+ */
 struct cordon_view *view_at(struct cordon_server *server, double lx, double ly,
 	struct wlr_surface **surface, double *sx, double *sy);
 

@@ -10,6 +10,7 @@
 #include "compositor/domain/domain.h"
 #include "compositor/ipc/events.h"
 #include "compositor/render/frame.h"
+#include "compositor/wm/foreign_toplevel.h"
 #include "compositor/wm/output.h"
 #include "compositor/wm/popup.h"
 #include "compositor/guard/sanitize.h"
@@ -105,7 +106,8 @@ static void handle_toplevel_request_fullscreen(struct wl_listener *listener, voi
 
 static void handle_toplevel_request_minimize(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, request_minimize);
-	/* No minimized state in cordon; answer so the client does not wait. */
+	/* A window may hide itself (its own minimize button); it cannot show itself again. */
+	view_set_minimized(view, true);
 	if (view->toplevel->base->initialized) {
 		wlr_xdg_surface_schedule_configure(view->toplevel->base);
 	}
@@ -153,10 +155,12 @@ static void handle_toplevel_set_app_id(struct wl_listener *listener, void *data)
 	}
 	free(view->app_id);
 	view->app_id = app_id;
+	foreign_toplevel_update(view);
 }
 
 static void handle_toplevel_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, destroy);
+	foreign_toplevel_forget(view);
 	/* Unmap took it out of focus, cycles, grabs and prompts' view. */
 	INVARIANT(!view->mapped, "a view is unmapped before it is freed");
 	wl_list_remove(&view->map.link);

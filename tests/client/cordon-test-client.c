@@ -1493,6 +1493,8 @@ static void handle_command(struct client *c, char *line) {
 		xdg_toplevel_set_maximized(c->toplevel);
 	} else if (strcmp(line, "unmaximize") == 0) {
 		xdg_toplevel_unset_maximized(c->toplevel);
+	} else if (strcmp(line, "minimize") == 0) {
+		xdg_toplevel_set_minimized(c->toplevel);
 	} else if (strcmp(line, "fullscreen") == 0) {
 		xdg_toplevel_set_fullscreen(c->toplevel, NULL);
 	} else if (strcmp(line, "unfullscreen") == 0) {
@@ -1640,7 +1642,7 @@ static void usage(FILE *out) {
 		"  close | popup-configure X Y W H | popup-ready | popup-done\n"
 		"  protocol-error IFACE ID CODE (exit 3) | disconnected (exit 4)\n"
 		"commands (stdin): title T | app-id A | popup X Y W H [RRGGBB]\n"
-		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize\n"
+		"  popup-nograb X Y W H [RRGGBB] | close-popup | maximize | unmaximize | minimize\n"
 		"  fullscreen | unfullscreen | sync (-> synced)\n"
 		"  geometry X Y W H (-> geometry-set): set_window_geometry and commit\n"
 		"  churn | churn-grow | churn-still (-> churning): move every subsurface\n"

@@ -1,11 +1,12 @@
 """Shared pieces of the clipboard-guard integration tests (issue 4).
 
 Two guest domains, alpha (A) and beta (B), plus gamma (C) where a third is
-needed, and the host. wl-clipboard has no data-control on cordon (guests
-never get it, nor does the host), so wl-copy and wl-paste take their
-focused-surface path: their tiny window must get keyboard focus, which a
-new window only gets when its domain is the focused one. So every copy or
-paste here first focuses a test-client window of that domain.
+needed, and the host. Guests never get data-control, so in a guest wl-copy
+and wl-paste take their focused-surface path: their tiny window must get
+keyboard focus, which a new window only gets when its domain is the
+focused one. So every copy or paste here first focuses a test-client
+window of that domain. On the host they use data-control (issue 11) and
+open no window; the helpers below handle both.
 
     desk = Desk(c)
     wa = desk.window(A)            # a focused test client in alpha
@@ -182,6 +183,7 @@ class Desk:
         self.c = c
         self.n = 0
         self.events = Events(c)
+        self._data_control = {}
 
     # ---- windows and focus ----
 
@@ -215,13 +217,21 @@ class Desk:
         mark = self.events.mark()
         proc = self.c.spawn(argv + ['--', text], domain=domain, name='wl-copy', stdin=False)
         # Its tiny window closes once it has set the selection; a paste
-        # before that would race it for keyboard focus.
-        self.wait_wl_clipboard_window(domain, 'close', mark)
+        # before that would race it for keyboard focus. Data-control: none.
+        if not self.data_control(domain):
+            self.wait_wl_clipboard_window(domain, 'close', mark)
         wait_for(lambda: self.paste(domain, primary=primary, check_rc=False)[1] ==
                  text.encode(), 10,
                  what=f'wl-copy in {domain} to set the '
                       f'{"primary selection" if primary else "clipboard"}')
         return proc
+
+    def data_control(self, domain):
+        """Whether wl-clipboard in domain uses data-control (the host's)."""
+        if domain not in self._data_control:
+            self._data_control[domain] = ('zwlr_data_control_manager_v1' in
+                                          self.c.globals(None if domain == 'host' else domain))
+        return self._data_control[domain]
 
     @staticmethod
     def _wl_clipboard_window(domain, change):

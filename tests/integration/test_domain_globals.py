@@ -27,11 +27,20 @@ GUEST_ALLOWED = {
     'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
     'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
     'wp_cursor_shape_manager_v1', 'xdg_activation_v1', 'zwp_linux_dmabuf_v1',
+    'zwp_idle_inhibit_manager_v1',
 }
 GUEST_REQUIRED = GUEST_ALLOWED - {'zwp_linux_dmabuf_v1'}
 # Host-only globals cordon offers on the host socket (issue 2 and 3).
 HOST_ONLY_PRESENT = {'zwlr_screencopy_manager_v1', 'zwp_virtual_keyboard_manager_v1',
-                     'zwlr_virtual_pointer_manager_v1'}
+                     'zwlr_virtual_pointer_manager_v1',
+                     # issue 11: the host's desktop tools
+                     'zwlr_output_manager_v1', 'zwlr_output_power_manager_v1',
+                     'zwlr_foreign_toplevel_manager_v1', 'ext_foreign_toplevel_list_v1',
+                     'zwlr_data_control_manager_v1', 'zwlr_gamma_control_manager_v1'}
+# Bound by number from a guest below: each must be refused like screencopy.
+ISSUE11_HOST_ONLY = sorted(HOST_ONLY_PRESENT - {'zwlr_screencopy_manager_v1',
+                                               'zwp_virtual_keyboard_manager_v1',
+                                               'zwlr_virtual_pointer_manager_v1'})
 
 
 def global_number(text, interface):
@@ -79,6 +88,20 @@ def main():
         ok.send(f'bind {num[0]} zwlr_screencopy_manager_v1 1')
         m = ok.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
         check_eq(m.group(1), 'bind-done', 'the host binding screencopy by number')
+
+        # Issue 11's host-only globals: a guest binding one by name fails alike.
+        for iface in ISSUE11_HOST_ONLY:
+            num = global_number(info, iface)
+            check(num is not None, f'no {iface} global number in host wayland-info')
+            cl = c.spawn_client(['--size', '100x100', '--title', f'binder-{iface}'],
+                                domain='work')
+            cl.expect(r'^ready$')
+            cl.send(f'bind {num[0]} {iface} 1')
+            m = cl.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
+            check(m.group(1).startswith('protocol-error'),
+                  f'binding the hidden {iface} (name {num[0]}) from a guest gave '
+                  f'{m.group(1)!r}, expected a protocol error')
+            check_eq(cl.wait_exit(5), 3, f'exit status of the client refused {iface}')
 
 
 harness.main(main)

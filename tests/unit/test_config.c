@@ -152,6 +152,26 @@ static void test_clipboard_grant(void **state) {
 	config_errors_finish(&errs);
 }
 
+/* [general] locker and a domain's idle-inhibit (issue 11). */
+static void test_session_keys(void **state) {
+	struct cordon_config *c = expect_ok("[domain work]\ncolor = blue\n");
+	assert_null(c->locker);
+	struct config_domain *d = wl_container_of(c->domains.next, d, link);
+	assert_true(d->idle_inhibit);
+	config_destroy(c);
+	c = expect_ok("[general]\nlocker = swaylock -f -c 000000\n"
+		"[domain work]\ncolor = blue\nidle-inhibit = no\n");
+	assert_string_equal(c->locker, "swaylock -f -c 000000");
+	d = wl_container_of(c->domains.next, d, link);
+	assert_false(d->idle_inhibit);
+	config_destroy(c);
+	struct config_errors errs = { 0 };
+	c = load("[domain work]\ncolor = blue\nidle-inhibit = sometimes\n", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
+}
+
 static void test_defaults(void **state) {
 	struct cordon_config *c = config_create_default();
 	assert_non_null(c);
@@ -471,7 +491,8 @@ static const struct {
 	  "black)" },
 	{ "[fancy]\nx = 1\n",
 	  "t.conf:1: unknown section [fancy] (expected general, keyboard, "
-	  "pointer, keys, clipboard, output NAME, domain NAME or sandbox ENGINE)" },
+	  "pointer, keys, clipboard, output NAME, domain NAME, sandbox ENGINE or "
+	  "autostart)" },
 	{ "border-width = 3\n",
 	  "t.conf:1: key 'border-width' outside any section (put a [section] "
 	  "header above it)" },
@@ -1178,6 +1199,50 @@ static void test_files(void **state) {
 	free(nul_path);
 }
 
+static void test_autostart(void **state) {
+	(void)state;
+	struct cordon_config *c = config_create_default();
+	assert_non_null(c);
+	assert_null(c->autostart[0]);
+	config_destroy(c);
+
+	struct config_errors errs = {0};
+	c = config_load_string("[autostart]\nexec = swaybg -c '#336699'\n"
+		"exec = waybar\n", "t.conf", &errs);
+	assert_non_null(c);
+	assert_int_equal(errs.len, 0);
+	assert_string_equal(c->autostart[0], "swaybg -c '#336699'");
+	assert_string_equal(c->autostart[1], "waybar");
+	assert_null(c->autostart[2]);
+	config_destroy(c);
+
+	c = config_load_string("[autostart]\nexec = echo 'oops\nrun = x\nexec =\n",
+		"t.conf", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 3);
+	assert_string_equal(errs.msgs[0],
+		"t.conf:2: [autostart] exec: unterminated single quote");
+	assert_string_equal(errs.msgs[1],
+		"t.conf:3: [autostart] unknown key 'run' (expected exec = COMMAND)");
+	assert_string_equal(errs.msgs[2], "t.conf:4: [autostart] exec: needs a command");
+	config_errors_finish(&errs);
+
+	c = config_create_default();
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_AUTO);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = yes\n", "t.conf", &errs);
+	assert_non_null(c);
+	assert_int_equal(c->user_session, CONFIG_USER_SESSION_YES);
+	config_destroy(c);
+	c = config_load_string("[general]\nuser-session = maybe\n", "t.conf", &errs);
+	assert_null(c);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.msgs[0], "t.conf:2: [general] user-session: bad value "
+		"'maybe' (expected auto, yes or no)");
+	config_errors_finish(&errs);
+}
+
 static void test_example_config(void **state) {
 	struct config_errors errs = { 0 };
 	struct cordon_config *c = config_load_file(EXAMPLE_CONFIG, &errs);
@@ -1206,6 +1271,7 @@ int main(void) {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_clipboard_grant),
+		cmocka_unit_test(test_session_keys),
 		cmocka_unit_test(test_crosvm_defaults),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_long_line),
@@ -1221,6 +1287,7 @@ int main(void) {
 		cmocka_unit_test(test_args_split),
 		cmocka_unit_test(test_object_caps),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_autostart),
 		cmocka_unit_test(test_example_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

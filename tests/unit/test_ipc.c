@@ -27,6 +27,7 @@
 #include "compositor/wm/output.h"
 #include "compositor/server.h"
 #include "compositor/wm/view.h"
+#include "compositor/guard/session_lock.h"
 
 /* --- fake dispatcher ------------------------------------------------------ */
 
@@ -714,6 +715,19 @@ bool prompt_answer(struct cordon_server *server, uint32_t id, bool allow) {
 	return true;
 }
 
+/* The session lock's side: a locker is configured only when this is set. */
+static const char *fake_locker;
+static int lockers_started;
+
+bool session_lock_start_locker(struct cordon_server *server, const char **why) {
+	if (fake_locker == NULL) {
+		*why = "no locker is configured ([general] locker)";
+		return false;
+	}
+	lockers_started++;
+	return true;
+}
+
 struct json_object *clipboard_transfers(struct cordon_server *server) {
 	return json_object_new_array();
 }
@@ -879,11 +893,11 @@ static void test_cmd_windows(void **state) {
 		"{\"id\":1,\"domain\":\"host\",\"title\":\"term\",\"app_id\":\"foot\","
 		"\"x\":0,\"y\":0,\"width\":641,\"height\":480,\"focused\":true,"
 		"\"workspace\":1,\"urgent\":false,\"fullscreen\":false,"
-		"\"maximized\":false},"
+		"\"maximized\":false,\"minimized\":false},"
 		"{\"id\":2,\"domain\":\"work\",\"title\":\"mail \\\"inbox\\\"\","
 		"\"app_id\":\"\",\"x\":10,\"y\":20,\"width\":642,\"height\":480,"
 		"\"focused\":false,\"workspace\":3,\"urgent\":true,"
-		"\"fullscreen\":false,\"maximized\":true}]}");
+		"\"fullscreen\":false,\"maximized\":true,\"minimized\":false}]}");
 }
 
 static void test_cmd_focus(void **state) {
@@ -957,7 +971,8 @@ static void test_cmd_outputs(void **state) {
 		"{\"ok\":true,\"outputs\":[{\"name\":\"%s\",\"make\":null,"
 		"\"model\":null,\"x\":100,\"y\":50,\"width\":800,\"height\":600,"
 		"\"scale\":1.0,\"transform\":\"normal\",\"refresh\":%d,"
-		"\"enabled\":false}]}", wlr_output->name, wlr_output->refresh);
+		"\"enabled\":false,\"power\":\"off\"}]}", wlr_output->name,
+		wlr_output->refresh);
 	expect_cmd(env, "{\"cmd\":\"outputs\"}", expected);
 
 	/* Scale and transform as cordon sets them through output state. */
@@ -1025,6 +1040,18 @@ static void test_cmd_reload(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"reload\"}", "{\"ok\":true}");
 }
 
+static void test_cmd_lock(void **state) {
+	fake_locker = NULL;
+	lockers_started = 0;
+	expect_cmd(*state, "{\"cmd\":\"lock\"}",
+		"{\"ok\":false,\"error\":\"no locker is configured ([general] locker)\"}");
+	assert_int_equal(lockers_started, 0);
+	fake_locker = "swaylock";
+	expect_cmd(*state, "{\"cmd\":\"lock\"}", "{\"ok\":true}");
+	assert_int_equal(lockers_started, 1);
+	fake_locker = NULL;
+}
+
 static void test_cmd_quit_and_unknown(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"quit\"}", "{\"ok\":true}");
 	assert_true(terminated);
@@ -1064,7 +1091,7 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":true,\"window\":{\"id\":1,\"domain\":\"host\",\"title\":\"term\","
 		"\"app_id\":\"foot\",\"x\":100,\"y\":10,\"width\":641,\"height\":480,"
 		"\"focused\":true,\"workspace\":1,\"urgent\":false,\"fullscreen\":false,"
-		"\"maximized\":false}}");
+		"\"maximized\":false,\"minimized\":false}}");
 	assert_ptr_equal(win_call.view, &env->views[0]);
 	assert_string_equal(win_call.what, "move");
 	assert_int_equal(win_call.box.x, 100);
@@ -1114,7 +1141,7 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":true,\"window\":{\"id\":2,\"domain\":\"work\",\"title\":\"mail "
 		"\\\"inbox\\\"\",\"app_id\":\"\",\"x\":10,\"y\":20,\"width\":642,"
 		"\"height\":480,\"focused\":false,\"workspace\":3,\"urgent\":true,"
-		"\"fullscreen\":false,\"maximized\":false}}");
+		"\"fullscreen\":false,\"maximized\":false,\"minimized\":false}}");
 	assert_string_equal(win_call.what, "maximize");
 	assert_int_equal(win_call.arg, 0);
 	memset(&win_call, 0, sizeof(win_call));
@@ -1231,6 +1258,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_cmd_launcher,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_reload,
+			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_lock,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
 			cmd_setup, cmd_teardown),
