@@ -9,7 +9,9 @@
 #include <unistd.h>
 #include <wlr/interfaces/wlr_buffer.h>
 #include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_content_type_v1.h>
 #include <wlr/types/wlr_cursor_shape_v1.h>
+#include <wlr/types/wlr_tearing_control_v1.h>
 #include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_fractional_scale_v1.h>
 #include <wlr/types/wlr_linux_dmabuf_v1.h>
@@ -50,8 +52,11 @@
 #include "compositor/session/session.h"
 #include "compositor/session/systemd.h"
 #include "compositor/render/text_buffer.h"
+#include "compositor/wm/constraints.h"
+#include "compositor/wm/inhibit.h"
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
+#include "compositor/wm/xwayland.h"
 #include "compositor/guard/session_lock.h"
 #include "compositor/wm/idle.h"
 #include "compositor/wm/layer_shell.h"
@@ -155,6 +160,20 @@ static bool server_create_globals(struct cordon_server *server) {
 	globals_register(p, shape->global, GLOBALS_GUEST);
 	cursor_init_shape(server, shape);
 
+	/*
+	 * Hints about a surface (what it shows, whether it may tear): the
+	 * protocols let a compositor ignore them, and cordon does (no direct
+	 * scanout, no tearing page flips), so they give a guest nothing.
+	 */
+	struct wlr_content_type_manager_v1 *content_type;
+	CHECK_CREATE(content_type = wlr_content_type_manager_v1_create(d, 1),
+		"wp_content_type_manager_v1");
+	globals_register(p, content_type->global, GLOBALS_GUEST);
+	struct wlr_tearing_control_manager_v1 *tearing;
+	CHECK_CREATE(tearing = wlr_tearing_control_manager_v1_create(d, 1),
+		"wp_tearing_control_manager_v1");
+	globals_register(p, tearing->global, GLOBALS_GUEST);
+
 	/* Offered to guests, but tokens are only honoured under cordon's rules. */
 	CHECK_CREATE(server->activation = wlr_xdg_activation_v1_create(d),
 		"xdg_activation_v1");
@@ -244,7 +263,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!input_init(server) || !cursor_init(server)) {
 		goto fail;
 	}
-	if (!clipboard_init(server)) {
+	if (!clipboard_init(server) || !constraints_init(server) || !inhibit_init(server)) {
 		goto fail;
 	}
 	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
@@ -336,6 +355,13 @@ bool server_start(struct cordon_server *server, const struct server_options *opt
 		return false;
 	}
 	setenv("WAYLAND_DISPLAY", server->socket_name, 1);
+	/* The host's own X server, or none: never an outer session's. */
+	const char *x_display = xwayland_display(server->host_domain);
+	if (x_display != NULL) {
+		setenv("DISPLAY", x_display, 1);
+	} else {
+		unsetenv("DISPLAY");
+	}
 	setenv("CORDON_SOCK", ipc_path, 1);
 	wlr_log(WLR_INFO, "running on WAYLAND_DISPLAY=%s, IPC %s", server->socket_name,
 		ipc_path);
@@ -374,6 +400,8 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Anything still running is killed, with every descendant. */
 	launcher_finish(server);
+	/* Before the clients: an X server whose client is dropped restarts. */
+	xwayland_finish(server);
 	if (server->display != NULL) {
 		/* Clients first, so every view and surface goes through its own teardown. */
 		wl_display_destroy_clients(server->display);
@@ -396,6 +424,8 @@ void server_destroy(struct cordon_server *server) {
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
+	constraints_finish(server);
+	inhibit_finish(server);
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);

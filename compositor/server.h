@@ -20,6 +20,8 @@
 #define SERVER_WORKSPACES 9
 
 struct cordon_globals;
+struct cordon_constraints;
+struct cordon_inhibit;
 struct cordon_ipc;
 struct cordon_view;
 struct cordon_domain;
@@ -86,6 +88,8 @@ struct cordon_server {
 
 	struct wlr_security_context_manager_v1 *security_context;
 	struct cordon_globals *globals;
+	struct cordon_constraints *constraints; /* pointer lock and relative motion */
+	struct cordon_inhibit *inhibit;         /* keyboard shortcuts inhibitors */
 	struct cordon_clipboard *clipboard;
 	/* Host-only desktop protocols (wm/output_management.c, wm/gamma_control.c, ...). */
 	struct output_management *output_management;

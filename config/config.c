@@ -567,6 +567,7 @@ struct cordon_config *config_create_default(void) {
 	wl_list_init(&c->sandboxes);
 	c->border_width = 4;
 	c->host_color = 0x3c3c3c;
+	c->host_xwayland = CONFIG_XWAYLAND_LAZY;
 	c->title_max = CONFIG_DEFAULT_TITLE_MAX;
 	c->font = strdup("monospace 10");
 	c->cursor_size = 24;

@@ -59,6 +59,14 @@ enum config_clip_policy {
 	CONFIG_CLIP_DENY,
 };
 
+/* Xwayland of a domain; DEFAULT: lazy, but no for crosvm (X runs in the VM). */
+enum config_xwayland {
+	CONFIG_XWAYLAND_DEFAULT = 0,
+	CONFIG_XWAYLAND_NO,
+	CONFIG_XWAYLAND_LAZY,
+	CONFIG_XWAYLAND_YES,
+};
+
 enum config_restart {
 	CONFIG_RESTART_NO = 0,
 	CONFIG_RESTART_ON_FAILURE,
@@ -155,6 +163,7 @@ struct config_domain {
 	int domain_max[CONFIG_OBJ_COUNT];
 	enum config_fullscreen fullscreen;
 	char **protocols;     /* extra global interface names, NULL-terminated */
+	enum config_xwayland xwayland;
 	bool idle_inhibit;    /* its visible windows may inhibit idle [yes] */
 
 	enum config_clip_policy paste_from;
@@ -227,6 +236,7 @@ struct cordon_config {
 	char *font;           /* pango description, default "monospace 10" */
 	char *cursor_theme;   /* NULL: default theme */
 	int cursor_size;      /* default 24 */
+	enum config_xwayland host_xwayland; /* the host's Xwayland, default lazy */
 	char *locker;         /* command cordonctl lock starts, or NULL */
 
 	/* [keyboard] */
@@ -294,6 +304,10 @@ uint32_t config_sandbox_color(const struct cordon_config *config, const char *do
 
 /* Strings for logs and IPC. */
 const char *config_kind_name(enum config_domain_kind kind);
+/* The Xwayland mode of a domain (cfg NULL: a sandbox, which has none). */
+enum config_xwayland config_domain_xwayland(const struct config_domain *cfg);
+/* Parses "no", "lazy", "yes"; false for anything else. */
+bool config_xwayland_parse(const char *s, enum config_xwayland *out);
 const char *config_clip_policy_name(enum config_clip_policy policy);
 const char *config_action_name(enum config_action action);
 

@@ -38,6 +38,7 @@ static const struct domain_key {
 	{ "domain-max-regions", ON_ALL, false },
 	{ "fullscreen", ON_ALL, false },
 	{ "protocols", ON_ALL, false },
+	{ "xwayland", ON_ALL, false },
 	{ "idle-inhibit", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
 	{ "copy-to", ON_ALL, false },
@@ -127,6 +128,33 @@ static const struct config_name_value restart_names[] = {
 	{ "always", CONFIG_RESTART_ALWAYS },
 	{ NULL, 0 },
 };
+
+static const struct config_name_value xwayland_names[] = {
+	{ "no", CONFIG_XWAYLAND_NO },
+	{ "lazy", CONFIG_XWAYLAND_LAZY },
+	{ "yes", CONFIG_XWAYLAND_YES },
+	{ NULL, 0 },
+};
+
+bool config_xwayland_parse(const char *s, enum config_xwayland *out) {
+	for (const struct config_name_value *n = xwayland_names; n->name != NULL; n++) {
+		if (strcmp(n->name, s) == 0) {
+			*out = (enum config_xwayland)n->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum config_xwayland config_domain_xwayland(const struct config_domain *cfg) {
+	if (cfg == NULL) {
+		return CONFIG_XWAYLAND_NO;
+	}
+	if (cfg->xwayland != CONFIG_XWAYLAND_DEFAULT) {
+		return cfg->xwayland;
+	}
+	return cfg->kind == CONFIG_DOMAIN_CROSVM ? CONFIG_XWAYLAND_NO : CONFIG_XWAYLAND_LAZY;
+}
 
 static void free_rules(struct wl_list *rules) {
 	struct config_clip_rule *rule, *tmp;
@@ -418,8 +446,8 @@ static void set_enum(int *v, const struct config_item *it,
 	config_val_enum(it, names, v);
 }
 
-static const char *const command_subst[] = { "socket", "dir", "name", NULL };
-static const char *const exec_subst[] = { "cmd", "socket", "dir", "name", NULL };
+static const char *const command_subst[] = { "socket", "display", "dir", "name", NULL };
+static const char *const exec_subst[] = { "cmd", "socket", "display", "dir", "name", NULL };
 
 static void parse_key(const struct config_item *it, struct config_domain *d) {
 	const char *k = it->e->key;
@@ -444,6 +472,10 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = d->fullscreen;
 		set_enum(&e, it, fullscreen_names);
 		d->fullscreen = (enum config_fullscreen)e;
+	} else if (strcmp(k, "xwayland") == 0) {
+		e = d->xwayland;
+		set_enum(&e, it, xwayland_names);
+		d->xwayland = (enum config_xwayland)e;
 	} else if (strcmp(k, "idle-inhibit") == 0) {
 		config_val_bool(it, &d->idle_inhibit);
 	} else if (strcmp(k, "protocols") == 0) {
@@ -460,11 +492,11 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 	} else if (strncmp(k, "copy-to.", 8) == 0) {
 		parse_rule(it, d, k + 8, &d->copy_to_rules);
 	} else if (strcmp(k, "command") == 0) {
-		if (check_template(it, command_subst, "{socket}, {dir}, {name}")) {
+		if (check_template(it, command_subst, "{socket}, {display}, {dir}, {name}")) {
 			config_val_string(it, &d->command);
 		}
 	} else if (strcmp(k, "exec") == 0) {
-		if (!check_template(it, exec_subst, "{cmd}, {socket}, {dir}, {name}")) {
+		if (!check_template(it, exec_subst, "{cmd}, {socket}, {display}, {dir}, {name}")) {
 			return;
 		}
 		if (strstr(v, "{cmd}") == NULL) {

@@ -49,6 +49,11 @@ void config_parse_general(struct config_parse *p,
 			config_val_string(&it, &c->locker);
 		} else if (strcmp(e->key, "cursor-size") == 0) {
 			config_val_set_int(&c->cursor_size, &it, 8, 256);
+		} else if (strcmp(e->key, "xwayland") == 0) {
+			if (!config_xwayland_parse(e->value, &c->host_xwayland)) {
+				config_section_error(p, sec, e->line,
+					"xwayland: '%s' is not one of no, lazy, yes", e->value);
+			}
 		} else if (config_parse_session_key(&it)) {
 			/* parsed */
 		} else {

@@ -251,7 +251,7 @@ static void ctl_print_outputs(struct json_object *reply) {
 
 static void ctl_print_domains(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "KIND", "COLOR",
-		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "SOCKET" };
+		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
 	struct ctl_table table = {0};
 	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
 	struct json_object *list;
@@ -281,6 +281,7 @@ static void ctl_print_domains(struct json_object *reply) {
 				up / 60 % 60, up % 60);
 			ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "restarts"));
 		}
+		ctl_table_add(&table, ctl_str(dom, "display"));
 		ctl_table_add(&table, ctl_str(dom, "socket"));
 	}
 	ctl_table_print(&table);

@@ -17,8 +17,11 @@
 #include "fuzz/harness.h"
 
 static const char fuzz_config[] =
+	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
+	"[general]\nxwayland = no\n"
 	"[domain red]\n"
-	"color = red\n";
+	"color = red\n"
+	"xwayland = no\n";
 
 static struct fuzz_harness *harness;
 

@@ -14,10 +14,14 @@
 #define FUZZ_MAX_STEPS 256
 
 static const char fuzz_config[] =
+	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
+	"[general]\nxwayland = no\n"
 	"[domain red]\n"
 	"color = red\n"
+	"xwayland = no\n"
 	"[domain blue]\n"
 	"color = blue\n"
+	"xwayland = no\n"
 	"[clipboard]\n"
 	"default = allow\n";
 

@@ -35,10 +35,14 @@
 #define STATE_MAX_STEPS 160
 
 static const char fuzz_config[] =
+	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
+	"[general]\nxwayland = no\n"
 	"[domain red]\n"
 	"color = red\n"
+	"xwayland = no\n"
 	"[domain blue]\n"
 	"color = blue\n"
+	"xwayland = no\n"
 	"paste-from.red = allow\n"
 	"[clipboard]\n"
 	"default = ask\n"

@@ -88,6 +88,9 @@ char *command_expand(const char *tmpl, const struct command_vars *vars) {
 		if (vars->socket && strncmp(p, "{socket}", 8) == 0) {
 			buf_add_quoted(&b, vars->socket);
 			p += 8;
+		} else if (vars->display && strncmp(p, "{display}", 9) == 0) {
+			buf_add_quoted(&b, vars->display);
+			p += 9;
 		} else if (vars->dir && strncmp(p, "{dir}", 5) == 0) {
 			buf_add_quoted(&b, vars->dir);
 			p += 5;

@@ -10,6 +10,7 @@
 
 struct command_vars {
 	const char *socket;   /* {socket}: the domain's Wayland socket */
+	const char *display;  /* {display}: its X display ":N", "" when it has none */
 	const char *dir;      /* {dir}: the domain's runtime directory */
 	const char *name;     /* {name}: the domain name */
 	char *const *cmd;     /* {cmd}: argv, each word quoted; NULL: not expanded */
@@ -19,7 +20,7 @@ struct command_vars {
 char *command_shell_quote(const char *s);
 
 /*
- * Replaces every {socket}, {dir}, {name} and {cmd} whose value is set;
+ * Replaces every {socket}, {display}, {dir}, {name} and {cmd} whose value is set;
  * anything else in braces (${HOME}, {a,b}) is left as written. Returns a
  * new string or NULL on allocation failure.
  */

@@ -23,6 +23,7 @@ struct vmm {
 	enum config_domain_kind kind;
 	char *name;
 	char *socket_path;
+	char *display;       /* the domain's X display, or NULL */
 	char *dir;
 	char *control;       /* crosvm control socket, kind crosvm */
 	char *serial;        /* what crosvm writes its console to: the console's FIFO */
@@ -52,17 +53,23 @@ char *vmm_default_agent(const struct config_domain *cfg) {
 }
 
 /* WAYLAND_DISPLAY and friends as a domain's children see them (see vmm.h). */
-static char **env_changes(const char *name, const char *socket_path) {
+static char **env_changes(const char *name, const char *socket_path, const char *display) {
 	struct strv changes = {0};
 	strv_pushf(&changes, "WAYLAND_DISPLAY=%s", socket_path);
 	strv_pushf(&changes, "CORDON_DOMAIN=%s", name);
 	strv_push(&changes, "WAYLAND_SOCKET");
-	strv_push(&changes, "DISPLAY");
+	/* The domain's own X server, never the host's. */
+	if (display != NULL) {
+		strv_pushf(&changes, "DISPLAY=%s", display);
+	} else {
+		strv_push(&changes, "DISPLAY");
+	}
 	return strv_finish(&changes);
 }
 
-char **vmm_child_env(const struct config_domain *cfg, const char *socket_path) {
-	char **c = env_changes(cfg->name, socket_path);
+char **vmm_child_env(const struct config_domain *cfg, const char *socket_path,
+		const char *display) {
+	char **c = env_changes(cfg->name, socket_path, display);
 	if (!c) {
 		return NULL;
 	}
@@ -120,7 +127,8 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 				cfg->name);
 		}
 		struct command_vars vars = {
-			.socket = v->socket_path, .dir = v->dir, .name = cfg->name,
+			.socket = v->socket_path, .display = v->display ? v->display : "",
+			.dir = v->dir, .name = cfg->name,
 		};
 		b->argv = command_argv(cfg->command, &vars);
 		if (!b->argv) {
@@ -130,7 +138,7 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 		return errmsg_fail(err, errlen, "domain %s is of kind %s: nothing to launch",
 			cfg->name, config_kind_name(cfg->kind));
 	}
-	b->env = env_changes(cfg->name, v->socket_path);
+	b->env = env_changes(cfg->name, v->socket_path, v->display);
 	b->agent = vmm_default_agent(cfg);
 	bool want_agent = (cfg->agent && cfg->agent[0]) ||
 		(cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0);
@@ -249,6 +257,7 @@ static void vmm_free(struct vmm *v) {
 	vmm_console_destroy(v->console);
 	free(v->name);
 	free(v->socket_path);
+	free(v->display);
 	free(v->dir);
 	free(v->control);
 	free(v->serial);
@@ -261,7 +270,7 @@ static void vmm_free(struct vmm *v) {
 }
 
 struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *cfg,
-		const char *socket_path, const char *dir,
+		const char *socket_path, const char *display, const char *dir,
 		const struct vmm_callbacks *callbacks, char *err, size_t errlen) {
 	struct vmm *v = calloc(1, sizeof(*v));
 	if (!v) {
@@ -274,6 +283,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 	v->kind = cfg->kind;
 	v->name = strdup(cfg->name);
 	v->socket_path = strdup(socket_path);
+	v->display = display ? strdup(display) : NULL;
 	v->dir = strdup(dir);
 	v->log_path = path_join(dir, "log");
 	if (cfg->kind == CONFIG_DOMAIN_CROSVM) {
@@ -282,6 +292,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 		v->serial = v->console ? strdup(vmm_console_fifo(v->console)) : NULL;
 	}
 	if (!v->name || !v->socket_path || !v->dir || !v->log_path ||
+			(display != NULL && v->display == NULL) ||
 			(cfg->kind == CONFIG_DOMAIN_CROSVM && (!v->control || !v->serial))) {
 		errmsg_fail(err, errlen, "out of memory");
 		vmm_free(v);
@@ -573,12 +584,13 @@ bool vmm_validate(const struct config_domain *cfg, char *err, size_t errlen) {
 }
 
 char **vmm_exec_argv(const struct config_domain *cfg, const char *socket_path,
-		const char *dir, char *const *cmd) {
+		const char *display, const char *dir, char *const *cmd) {
 	if (!cfg->exec || !cfg->exec[0]) {
 		return NULL;
 	}
 	struct command_vars vars = {
-		.socket = socket_path, .dir = dir, .name = cfg->name, .cmd = cmd,
+		.socket = socket_path, .display = display ? display : "", .dir = dir,
+		.name = cfg->name, .cmd = cmd,
 	};
 	return command_argv(cfg->exec, &vars);
 }

@@ -58,8 +58,8 @@ struct vmm_callbacks {
  * nothing; autostart is the caller's decision (cfg->autostart).
  */
 struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *cfg,
-	const char *socket_path, const char *dir, const struct vmm_callbacks *callbacks,
-	char *err, size_t errlen);
+	const char *socket_path, const char *display, const char *dir,
+	const struct vmm_callbacks *callbacks, char *err, size_t errlen);
 
 /* Takes a reloaded config; the new command line applies at the next start. */
 bool vmm_reconfigure(struct vmm *vmm, const struct config_domain *cfg,
@@ -133,11 +133,13 @@ char *vmm_default_agent(const struct config_domain *cfg);
 
 /*
  * For cordonctl run on a kind command domain: {"/bin/sh", "-c", exec
- * template with {cmd} {socket} {dir} {name}}, or NULL (no exec key, ENOMEM).
+ * template with {cmd} {socket} {display} {dir} {name}}, or NULL (no exec key,
+ * ENOMEM). display is the domain's X display, or NULL.
  */
 char **vmm_exec_argv(const struct config_domain *cfg, const char *socket_path,
-	const char *dir, char *const *cmd);
+	const char *display, const char *dir, char *const *cmd);
 /* cordon's environment as the domain's children see it (see above). */
-char **vmm_child_env(const struct config_domain *cfg, const char *socket_path);
+char **vmm_child_env(const struct config_domain *cfg, const char *socket_path,
+	const char *display);
 
 #endif

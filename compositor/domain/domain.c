@@ -17,6 +17,7 @@
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
+#include "compositor/wm/xwayland.h"
 
 static void domain_client_free(void *data) {
 	struct domain_client *record = data;
@@ -24,7 +25,7 @@ static void domain_client_free(void *data) {
 	 * before this destructor: no view may still name this record's client. */
 	struct cordon_view *view;
 	wl_list_for_each(view, &record->domain->views, domain_link) {
-		INVARIANT(wl_resource_get_client(view->toplevel->resource) != record->client,
+		INVARIANT(wl_resource_get_client(view_surface(view)->resource) != record->client,
 			"a client's domain record outlives its views");
 	}
 	/* resource_created needs no removal: libwayland dropped that signal's
@@ -51,6 +52,11 @@ static struct domain_client *domain_attach(struct cordon_domain *domain,
 	caps_attach(record);
 	globals_attach_client(record);
 	return record;
+}
+
+struct domain_client *domain_tag_client(struct cordon_domain *domain,
+		struct wl_client *client) {
+	return domain_attach(domain, client);
 }
 
 static struct cordon_domain *domain_new(struct cordon_server *server,
@@ -385,6 +391,7 @@ struct cordon_domain *domain_add_config(struct cordon_server *server,
 		free(domain);
 		return NULL;
 	}
+	xwayland_domain_start(domain);
 	return domain;
 }
 
@@ -394,6 +401,9 @@ bool domain_listen_all(struct cordon_server *server) {
 		if (domain->type == DOMAIN_CONFIG && !domain_listen(domain)) {
 			return false;
 		}
+	}
+	wl_list_for_each(domain, &server->domains, link) {
+		xwayland_domain_start(domain);
 	}
 	return true;
 }
@@ -406,6 +416,8 @@ void domain_disconnect_clients(struct cordon_domain *domain) {
 }
 
 void domain_remove(struct cordon_domain *domain) {
+	/* Its X server first: it would restart when its client is dropped. */
+	xwayland_domain_stop(domain);
 	domain_disconnect_clients(domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);

@@ -9,6 +9,7 @@
 #include "config/config.h"
 
 struct cordon_server;
+struct cordon_xwayland;
 struct vmm;
 
 enum domain_type {
@@ -48,6 +49,7 @@ struct cordon_domain {
 	int n_objects[CONFIG_OBJ_COUNT];
 
 	struct vmm *vmm;             /* kind crosvm and command, else NULL */
+	struct cordon_xwayland *xwayland; /* its own X server (xwayland.c), or NULL */
 	/* Rate limit of the launcher's output in cordon's own log. */
 	int64_t log_window_ms;
 	int log_lines, log_suppressed;
@@ -80,6 +82,9 @@ struct cordon_domain *domain_add_config(struct cordon_server *server,
 	const struct config_domain *cfg);
 /* Disconnects its clients, closes and unlinks its socket, frees it. */
 void domain_remove(struct cordon_domain *domain);
+/* Tags a client cordon made itself (an X server's) with domain, or NULL. */
+struct domain_client *domain_tag_client(struct cordon_domain *domain,
+	struct wl_client *client);
 /* Drops every client of domain, e.g. when its VM died. */
 void domain_disconnect_clients(struct cordon_domain *domain);
 

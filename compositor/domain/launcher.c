@@ -9,6 +9,7 @@
 #include "compositor/ipc/events.h"
 #include "compositor/domain/launcher.h"
 #include "compositor/server.h"
+#include "compositor/wm/xwayland.h"
 #include "vmm/vmm.h"
 
 static void handle_vmm_state(struct vmm *vmm, enum supervisor_state state, void *data) {
@@ -66,8 +67,8 @@ bool launcher_add(struct cordon_domain *domain) {
 		.log = handle_vmm_log,
 		.data = domain,
 	};
-	domain->vmm = vmm_create(domain->server->loop, domain->config, domain->socket_path, dir,
-		&callbacks, err, sizeof(err));
+	domain->vmm = vmm_create(domain->server->loop, domain->config, domain->socket_path,
+		xwayland_display(domain), dir, &callbacks, err, sizeof(err));
 	if (domain->vmm == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: %s", domain->name, err);
 		return false;
@@ -216,13 +217,14 @@ bool launcher_run(struct cordon_domain *domain, char *const *argv,
 	}
 	char dir[600];
 	snprintf(dir, sizeof(dir), "%s/%s", domain->server->runtime_dir, domain->name);
-	char **exec = vmm_exec_argv(cfg, domain->socket_path, dir, argv);
+	char **exec = vmm_exec_argv(cfg, domain->socket_path, xwayland_display(domain), dir,
+		argv);
 	if (exec == NULL) {
 		snprintf(err, errlen, "domain '%s' has no exec template to run commands with",
 			domain->name);
 		return false;
 	}
-	char **env = vmm_child_env(cfg, domain->socket_path);
+	char **env = vmm_child_env(cfg, domain->socket_path, xwayland_display(domain));
 	json_object_object_add(reply, "exec", strv_json(exec));
 	json_object_object_add(reply, "env", strv_json(env));
 	strv_free(exec);

@@ -52,7 +52,7 @@ static bool activation_token_valid(struct cordon_server *server,
 	}
 	struct wl_client *minter = wl_resource_get_client(token->surface->resource);
 	struct wl_client *owner =
-		wl_resource_get_client(focused->toplevel->base->surface->resource);
+		wl_resource_get_client(view_surface(focused)->resource);
 	if (minter != owner) {
 		return false;
 	}

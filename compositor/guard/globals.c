@@ -13,6 +13,7 @@
 #include "compositor/wm/output.h"
 #include "compositor/guard/globals.h"
 #include "compositor/server.h"
+#include "compositor/wm/xwayland.h"
 
 struct globals_entry {
 	const struct wl_global *global;
@@ -206,6 +207,10 @@ void globals_attach_client(struct domain_client *record) {
 static bool handle_global_filter(const struct wl_client *client,
 		const struct wl_global *global, void *data) {
 	struct cordon_globals *globals = data;
+	bool x_shell_allowed;
+	if (xwayland_filter_global(globals->server, client, global, &x_shell_allowed)) {
+		return x_shell_allowed;
+	}
 	struct cordon_domain *domain =
 		domain_of_client(globals->server, (struct wl_client *)client);
 	if (domain == NULL) {

@@ -230,7 +230,9 @@ static struct json_object *ipc_commands_resize(struct cordon_server *server,
 		return error;
 	}
 	/* The client's own limits (0: none); asking past them is ignored. */
-	struct wlr_xdg_toplevel_state *cur = &view->toplevel->current;
+	/* An X11 window's limits are its own affair: it answers what it takes. */
+	struct wlr_xdg_toplevel_state none = {0};
+	struct wlr_xdg_toplevel_state *cur = view->toplevel ? &view->toplevel->current : &none;
 	if ((cur->min_width > 0 && width < cur->min_width) ||
 			(cur->max_width > 0 && width > cur->max_width) ||
 			(cur->min_height > 0 && height < cur->min_height) ||

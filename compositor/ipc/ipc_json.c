@@ -9,6 +9,7 @@
 #include "compositor/server.h"
 #include "compositor/wm/output.h"
 #include "compositor/wm/view.h"
+#include "compositor/wm/xwayland.h"
 
 bool ipc_json_put(struct json_object *obj, const char *key, struct json_object *value) {
 	if (!value) {
@@ -133,6 +134,7 @@ struct json_object *ipc_json_domain(struct cordon_domain *domain) {
 		ipc_json_put_string(dom, "kind", domain_kind(domain)) &&
 		ipc_json_put_string(dom, "color", color) &&
 		ipc_json_put_string(dom, "socket", domain->socket_path) &&
+		ipc_json_put_string(dom, "display", xwayland_display(domain)) &&
 		ipc_json_put_int(dom, "clients", domain->n_clients) &&
 		ipc_json_put_int(dom, "windows", domain->n_views);
 	if (!ok) {

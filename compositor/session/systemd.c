@@ -367,7 +367,10 @@ void systemd_session_start(struct cordon_server *server) {
 	setenv("XDG_SESSION_TYPE", "wayland", 1);
 	static const char *const names[] = { "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP",
 		"XDG_SESSION_TYPE", NULL };
-	systemd_export_now(server, names, true);
+	/* The host's own Xwayland (xwayland.c), when it has one. */
+	static const char *const names_x[] = { "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP",
+		"XDG_SESSION_TYPE", "DISPLAY", NULL };
+	systemd_export_now(server, getenv("DISPLAY") != NULL ? names_x : names, true);
 }
 
 void systemd_export(struct cordon_server *server, const char *const *names) {

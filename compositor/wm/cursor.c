@@ -16,6 +16,7 @@
 #include "compositor/render/frame.h"
 #include "compositor/wm/input.h"
 #include "compositor/guard/prompt.h"
+#include "compositor/wm/constraints.h"
 #include "compositor/wm/layer_shell.h"
 #include "compositor/server.h"
 #include "compositor/guard/session_lock.h"
@@ -150,7 +151,8 @@ static bool cursor_guest_place_ok(struct cordon_server *server) {
 		};
 		struct wlr_box overlap;
 		if (wlr_box_intersection(&overlap, &image, &outer) ||
-				cursor_popups_overlap(&view->toplevel->base->popups, &image)) {
+				(view->toplevel != NULL &&
+				cursor_popups_overlap(&view->toplevel->base->popups, &image))) {
 			return false;
 		}
 	}
@@ -246,7 +248,7 @@ void cursor_rebase(struct cordon_server *server) {
 static void handle_cursor_motion(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, cursor_motion);
 	struct wlr_pointer_motion_event *event = data;
-	wlr_cursor_move(server->cursor, &event->pointer->base, event->delta_x, event->delta_y);
+	constraints_pointer_motion(server, event);
 	cursor_process_motion(server, event->time_msec);
 }
 

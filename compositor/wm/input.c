@@ -20,6 +20,8 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/guard/globals.h"
+#include "compositor/wm/constraints.h"
+#include "compositor/wm/inhibit.h"
 #include "compositor/wm/idle.h"
 #include "compositor/server.h"
 #include "compositor/session/session.h"
@@ -83,6 +85,7 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
 		view_leave_fullscreen_all(server);
+		constraints_release(server);
 		break;
 	case CONFIG_ACTION_SECURE_COPY:
 		clipboard_secure_copy(server);
@@ -133,6 +136,11 @@ static bool input_run_binding(struct cordon_server *server,
 	uint32_t mods = wlr_keyboard_get_modifiers(wlr_kb) & ~LOCK_MODIFIERS;
 	for (int i = 0; i < n; i++) {
 		const struct config_binding *binding = input_find_binding(server, mods, syms[i]);
+		/* An inhibitor of the focused window takes the ordinary ones. */
+		if (binding != NULL && inhibit_active(server) &&
+				!inhibit_binding_reserved(binding)) {
+			return false;
+		}
 		if (binding != NULL) {
 			key_set_add(keyboard->swallowed, &keyboard->n_swallowed, keycode);
 			input_run_action(server, binding);

@@ -5,6 +5,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/edges.h>
 #include <wlr/util/log.h>
+#include <wlr/xwayland.h>
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/activation.h"
 #include "compositor/domain/domain.h"
@@ -60,7 +61,31 @@ struct wlr_box view_geometry(struct cordon_view *view) {
  * subsurface to compute it, so everything else uses view->geo.
  */
 static void view_read_geometry(struct cordon_view *view) {
+	if (view->xsurface != NULL) {
+		/* An X window is its surface: what it drew, at least 1x1. */
+		struct wlr_surface *surface = view->xsurface->surface;
+		int w = surface ? surface->current.width : view->xsurface->width;
+		int h = surface ? surface->current.height : view->xsurface->height;
+		view->geo = (struct wlr_box){0, 0, w > 0 ? w : 1, h > 0 ? h : 1};
+		return;
+	}
 	view->geo = xdg_surface_geometry(view->toplevel->base);
+}
+
+struct wlr_surface *view_surface(struct cordon_view *view) {
+	return view->xsurface != NULL ? view->xsurface->surface : view->toplevel->base->surface;
+}
+
+/*
+ * An X client places its menus from where the X server says its window is:
+ * the X server must know the window's layout position.
+ */
+static void view_sync_x11_position(struct cordon_view *view) {
+	struct wlr_xwayland_surface *x = view->xsurface;
+	if (x != NULL && (x->x != view->x || x->y != view->y)) {
+		wlr_xwayland_surface_configure(x, (int16_t)view->x, (int16_t)view->y,
+			x->width, x->height);
+	}
 }
 
 /*
@@ -93,6 +118,7 @@ void view_update_position(struct cordon_view *view) {
 	wlr_scene_node_set_position(&view->surface_tree->node, ext.left, ext.top);
 	wlr_scene_node_set_position(&view->popup_tree->node, ext.left, ext.top);
 	view_update_clip(view);
+	view_sync_x11_position(view);
 	fullscreen_edge_update(view);
 }
 
@@ -108,7 +134,14 @@ void view_request_geometry(struct cordon_view *view, struct wlr_box box) {
 	view->has_pending = true;
 	view->pending_edges = view->server->grab.mode == CURSOR_RESIZE ?
 		view->server->grab.edges : 0;
-	view->pending_serial = wlr_xdg_toplevel_set_size(view->toplevel, box.width, box.height);
+	if (view->xsurface != NULL) {
+		view->pending_serial = 0;
+		wlr_xwayland_surface_configure(view->xsurface, (int16_t)box.x, (int16_t)box.y,
+			(uint16_t)box.width, (uint16_t)box.height);
+	} else {
+		view->pending_serial =
+			wlr_xdg_toplevel_set_size(view->toplevel, box.width, box.height);
+	}
 	if (view->pending_edges == 0) {
 		view->x = box.x;
 		view->y = box.y;
@@ -132,7 +165,9 @@ void view_handle_commit(struct cordon_view *view) {
 		 * chose (its minimum may be larger): later commits must not pull the
 		 * window back to an old anchor after the user moved it.
 		 */
-		uint32_t acked = view->toplevel->base->current.configure_serial;
+		/* X has no acks: the first commit after a configure answers it. */
+		uint32_t acked = view->xsurface != NULL ? view->pending_serial :
+			view->toplevel->base->current.configure_serial;
 		if ((int32_t)(acked - view->pending_serial) >= 0 ||
 				(geo.width == view->pending.width && geo.height == view->pending.height)) {
 			view->has_pending = false;
@@ -140,6 +175,22 @@ void view_handle_commit(struct cordon_view *view) {
 	}
 	frame_update(view->frame, geo.width, geo.height);
 	view_update_position(view);
+}
+
+static void view_state_maximized(struct cordon_view *view, bool on) {
+	if (view->xsurface != NULL) {
+		wlr_xwayland_surface_set_maximized(view->xsurface, on);
+	} else {
+		wlr_xdg_toplevel_set_maximized(view->toplevel, on);
+	}
+}
+
+static void view_state_fullscreen(struct cordon_view *view, bool on) {
+	if (view->xsurface != NULL) {
+		wlr_xwayland_surface_set_fullscreen(view->xsurface, on);
+	} else {
+		wlr_xdg_toplevel_set_fullscreen(view->toplevel, on);
+	}
 }
 
 static bool view_visible(struct cordon_view *view) {
@@ -152,12 +203,19 @@ static bool view_cyclable(struct cordon_view *view) {
 }
 
 static void view_set_activated(struct cordon_view *view, bool activated) {
-	wlr_xdg_toplevel_set_activated(view->toplevel, activated);
+	if (view->xsurface != NULL) {
+		wlr_xwayland_surface_activate(view->xsurface, activated);
+		if (activated) {
+			wlr_xwayland_surface_restack(view->xsurface, NULL, XCB_STACK_MODE_ABOVE);
+		}
+	} else {
+		wlr_xdg_toplevel_set_activated(view->toplevel, activated);
+	}
 	frame_set_active(view->frame, activated);
 }
 
 static struct wl_client *view_client(struct cordon_view *view) {
-	return wl_resource_get_client(view->toplevel->base->surface->resource);
+	return wl_resource_get_client(view_surface(view)->resource);
 }
 
 /*
@@ -239,7 +297,7 @@ static bool view_holds_keyboard(struct cordon_server *server, struct cordon_view
 }
 
 static void view_keyboard_enter(struct cordon_server *server, struct cordon_view *view) {
-	struct wlr_surface *surface = view->toplevel->base->surface;
+	struct wlr_surface *surface = view_surface(view);
 	/* The domain's own clipboard view must be the seat's before enter sends it. */
 	clipboard_focus_domain(server, view->domain);
 	/* Straight to the seat, past any grab still there: focus is cordon's to move. */
@@ -359,6 +417,10 @@ void view_refocus(struct cordon_server *server) {
 }
 
 void view_close(struct cordon_view *view) {
+	if (view->xsurface != NULL) {
+		wlr_xwayland_surface_close(view->xsurface);
+		return;
+	}
 	wlr_xdg_toplevel_send_close(view->toplevel);
 }
 
@@ -421,7 +483,9 @@ static void view_end_interactive(struct cordon_view *view) {
 void view_set_maximized(struct cordon_view *view, bool maximized) {
 	if (view->fullscreen || view->maximized == maximized || !view->mapped) {
 		/* The protocol still wants a configure in reply to every request. */
-		if (view->toplevel->base->initialized) {
+		if (view->xsurface != NULL) {
+			wlr_xwayland_surface_set_maximized(view->xsurface, view->maximized);
+		} else if (view->toplevel->base->initialized) {
 			wlr_xdg_surface_schedule_configure(view->toplevel->base);
 		}
 		return;
@@ -430,11 +494,11 @@ void view_set_maximized(struct cordon_view *view, bool maximized) {
 	if (maximized) {
 		view->saved = view_geometry(view);
 		view->maximized = true;
-		wlr_xdg_toplevel_set_maximized(view->toplevel, true);
+		view_state_maximized(view, true);
 		view_fit(view, view_output_box(view), FRAME_NORMAL);
 	} else {
 		view->maximized = false;
-		wlr_xdg_toplevel_set_maximized(view->toplevel, false);
+		view_state_maximized(view, false);
 		view_request_geometry(view, view->saved);
 	}
 	events_window(view, "state");
@@ -455,7 +519,9 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		if (fullscreen && policy == CONFIG_FULLSCREEN_DENY) {
 			wlr_log(WLR_INFO, "domain %s: fullscreen refused by policy", view->domain->name);
 		}
-		if (view->toplevel->base->initialized) {
+		if (view->xsurface != NULL) {
+			wlr_xwayland_surface_set_fullscreen(view->xsurface, view->fullscreen);
+		} else if (view->toplevel->base->initialized) {
 			wlr_xdg_surface_schedule_configure(view->toplevel->base);
 		}
 		return;
@@ -469,7 +535,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		enum frame_mode mode = policy == CONFIG_FULLSCREEN_EDGE ? FRAME_EDGE : FRAME_NONE;
 		frame_set_mode(view->frame, mode);
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_FULLSCREEN]);
-		wlr_xdg_toplevel_set_fullscreen(view->toplevel, true);
+		view_state_fullscreen(view, true);
 		view_fit(view, view_output_box(view), mode);
 		fullscreen_edge_update(view);
 		if (mode == FRAME_EDGE) {
@@ -479,7 +545,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		view->fullscreen = false;
 		frame_set_mode(view->frame, FRAME_NORMAL);
 		wlr_scene_node_reparent(&view->tree->node, server->layers[LAYER_VIEWS]);
-		wlr_xdg_toplevel_set_fullscreen(view->toplevel, false);
+		view_state_fullscreen(view, false);
 		fullscreen_banner_hide(view);
 		fullscreen_edge_update(view);
 		if (view->maximized) {
@@ -641,7 +707,7 @@ void view_begin_interactive(struct cordon_view *view, enum cursor_mode mode,
 	if (view->maximized) {
 		/* Dragging a maximized window restores it under the pointer. */
 		view->maximized = false;
-		wlr_xdg_toplevel_set_maximized(view->toplevel, false);
+		view_state_maximized(view, false);
 		struct wlr_box geo = view_geometry(view);
 		double fx = (server->cursor->x - geo.x) / (geo.width ? geo.width : 1);
 		view->saved.x = (int)lround(server->cursor->x - fx * view->saved.width);
@@ -767,8 +833,8 @@ static void view_place(struct cordon_view *view) {
 	struct wlr_box geo = view->geo;
 	int fit_w = area.width - ext.left - ext.right;
 	int fit_h = area.height - ext.top - ext.bottom;
-	int min_w = view->toplevel->current.min_width;
-	int min_h = view->toplevel->current.min_height;
+	int min_w = view->toplevel ? view->toplevel->current.min_width : 0;
+	int min_h = view->toplevel ? view->toplevel->current.min_height : 0;
 	bool resize = false;
 	if (geo.width > fit_w && fit_w > 0) {
 		geo.width = fit_w > min_w ? fit_w : min_w;
@@ -814,7 +880,8 @@ static void view_place(struct cordon_view *view) {
 }
 
 void view_send_bounds(struct cordon_view *view) {
-	if (wl_resource_get_version(view->toplevel->resource) <
+	if (view->xsurface != NULL ||
+			wl_resource_get_version(view->toplevel->resource) <
 			XDG_TOPLEVEL_CONFIGURE_BOUNDS_SINCE_VERSION) {
 		return;
 	}

@@ -12,6 +12,7 @@
 struct cordon_server;
 struct cordon_domain;
 struct cordon_frame;
+struct wlr_xwayland_surface;
 
 /* A toplevel window. Its scene tree holds the frame and the client surface. */
 /* Alt+Tab cycling in progress: released when the modifier goes up. */
@@ -28,7 +29,8 @@ struct cordon_view {
 	struct cordon_domain *domain;
 	uint32_t id;                 /* stable, for IPC */
 
-	struct wlr_xdg_toplevel *toplevel;
+	struct wlr_xdg_toplevel *toplevel;  /* NULL for an X11 window */
+	struct wlr_xwayland_surface *xsurface; /* an X11 window (xwayland.c), or NULL */
 	struct wlr_scene_tree *tree;         /* positioned at the frame's origin */
 	struct wlr_scene_tree *surface_tree; /* the client's surfaces */
 	/* Its popups: above the frame, origin at the window geometry's corner. */
@@ -95,6 +97,8 @@ void view_finish(struct cordon_server *server);
 struct wlr_box view_geometry(struct cordon_view *view);
 /* An xdg surface's window geometry (surface-local), clamped to at least 1x1. */
 struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface);
+/* The window's root surface, xdg or X11. */
+struct wlr_surface *view_surface(struct cordon_view *view);
 void view_focus(struct cordon_view *view);
 /*
  * Gives the keyboard back to the focused window, or to the next one, once

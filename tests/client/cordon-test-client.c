@@ -19,6 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
+#include "keyboard-shortcuts-inhibit-unstable-v1-client-protocol.h"
+#include "pointer-constraints-unstable-v1-client-protocol.h"
+#include "relative-pointer-unstable-v1-client-protocol.h"
 #include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -53,6 +56,14 @@ struct client {
 	struct wl_pointer *pointer;
 	struct zxdg_decoration_manager_v1 *decoration_manager;
 	struct xdg_activation_v1 *activation;
+	/* lock-pointer: a persistent lock on the window, and relative motion. */
+	struct zwp_pointer_constraints_v1 *pointer_constraints;
+	struct zwp_relative_pointer_manager_v1 *relative_manager;
+	struct zwp_locked_pointer_v1 *locked_pointer;
+	struct zwp_relative_pointer_v1 *relative_pointer;
+	/* inhibit-shortcuts */
+	struct zwp_keyboard_shortcuts_inhibit_manager_v1 *inhibit_manager;
+	struct zwp_keyboard_shortcuts_inhibitor_v1 *inhibitor;
 	const char *activation_token;  /* --activation-token: presented before mapping */
 
 	struct wl_surface *surface;
@@ -861,6 +872,16 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 		wl_seat_add_listener(c->seat, &seat_listener, c);
 	} else if (strcmp(interface, xdg_activation_v1_interface.name) == 0) {
 		c->activation = wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1);
+	} else if (strcmp(interface,
+			zwp_keyboard_shortcuts_inhibit_manager_v1_interface.name) == 0) {
+		c->inhibit_manager = wl_registry_bind(registry, name,
+			&zwp_keyboard_shortcuts_inhibit_manager_v1_interface, 1);
+	} else if (strcmp(interface, zwp_pointer_constraints_v1_interface.name) == 0) {
+		c->pointer_constraints = wl_registry_bind(registry, name,
+			&zwp_pointer_constraints_v1_interface, 1);
+	} else if (strcmp(interface, zwp_relative_pointer_manager_v1_interface.name) == 0) {
+		c->relative_manager = wl_registry_bind(registry, name,
+			&zwp_relative_pointer_manager_v1_interface, 1);
 	} else if (strcmp(interface, zxdg_decoration_manager_v1_interface.name) == 0) {
 		c->decoration_manager = wl_registry_bind(registry, name,
 			&zxdg_decoration_manager_v1_interface, 1);
@@ -1465,6 +1486,81 @@ static void paste_start(struct client *c) {
 	c->drop_deadline.tv_sec += 3;
 }
 
+static void locked_handle_locked(void *data, struct zwp_locked_pointer_v1 *locked) {
+	say("pointer-locked");
+}
+
+static void locked_handle_unlocked(void *data, struct zwp_locked_pointer_v1 *locked) {
+	say("pointer-unlocked");
+}
+
+static const struct zwp_locked_pointer_v1_listener locked_listener = {
+	.locked = locked_handle_locked,
+	.unlocked = locked_handle_unlocked,
+};
+
+static void relative_handle_motion(void *data, struct zwp_relative_pointer_v1 *rel,
+		uint32_t utime_hi, uint32_t utime_lo, wl_fixed_t dx, wl_fixed_t dy,
+		wl_fixed_t dx_unaccel, wl_fixed_t dy_unaccel) {
+	say("relative %d %d", (int)wl_fixed_to_double(dx_unaccel),
+		(int)wl_fixed_to_double(dy_unaccel));
+}
+
+static const struct zwp_relative_pointer_v1_listener relative_listener = {
+	.relative_motion = relative_handle_motion,
+};
+
+static void inhibitor_handle_active(void *data,
+		struct zwp_keyboard_shortcuts_inhibitor_v1 *inhibitor) {
+	say("shortcuts-inhibited");
+}
+
+static void inhibitor_handle_inactive(void *data,
+		struct zwp_keyboard_shortcuts_inhibitor_v1 *inhibitor) {
+	say("shortcuts-restored");
+}
+
+static const struct zwp_keyboard_shortcuts_inhibitor_v1_listener inhibitor_listener = {
+	.active = inhibitor_handle_active,
+	.inactive = inhibitor_handle_inactive,
+};
+
+/* Asks for cordon's shortcuts on this window: -> inhibit-requested. */
+static void inhibit_shortcuts(struct client *c) {
+	if (c->inhibit_manager == NULL || c->seat == NULL) {
+		say("error inhibit-shortcuts needs zwp_keyboard_shortcuts_inhibit_manager_v1");
+		return;
+	}
+	if (c->inhibitor == NULL) {
+		c->inhibitor = zwp_keyboard_shortcuts_inhibit_manager_v1_inhibit_shortcuts(
+			c->inhibit_manager, c->surface, c->seat);
+		zwp_keyboard_shortcuts_inhibitor_v1_add_listener(c->inhibitor,
+			&inhibitor_listener, c);
+	}
+	sync_say(c, "inhibit-requested");
+}
+
+/* A persistent pointer lock on the window: -> pointer-lock-requested. */
+static void lock_pointer(struct client *c) {
+	if (c->pointer_constraints == NULL || c->relative_manager == NULL ||
+			c->pointer == NULL) {
+		say("error lock-pointer needs zwp_pointer_constraints_v1, "
+			"zwp_relative_pointer_manager_v1 and a pointer");
+		return;
+	}
+	if (c->locked_pointer == NULL) {
+		c->locked_pointer = zwp_pointer_constraints_v1_lock_pointer(c->pointer_constraints,
+			c->surface, c->pointer, NULL, ZWP_POINTER_CONSTRAINTS_V1_LIFETIME_PERSISTENT);
+		zwp_locked_pointer_v1_add_listener(c->locked_pointer, &locked_listener, c);
+	}
+	if (c->relative_pointer == NULL) {
+		c->relative_pointer = zwp_relative_pointer_manager_v1_get_relative_pointer(
+			c->relative_manager, c->pointer);
+		zwp_relative_pointer_v1_add_listener(c->relative_pointer, &relative_listener, c);
+	}
+	sync_say(c, "pointer-lock-requested");
+}
+
 static void handle_command(struct client *c, char *line) {
 	char *arg = strchr(line, ' ');
 	if (arg != NULL) {
@@ -1540,6 +1636,10 @@ static void handle_command(struct client *c, char *line) {
 		sync_say(c, "activate-sent");
 	} else if (strcmp(line, "bind") == 0) {
 		bind_by_name(c, arg);
+	} else if (strcmp(line, "lock-pointer") == 0) {
+		lock_pointer(c);
+	} else if (strcmp(line, "inhibit-shortcuts") == 0) {
+		inhibit_shortcuts(c);
 	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
 		copy_text(c, arg, strcmp(line, "copy-hang") == 0);
 	} else if (strcmp(line, "drag-source") == 0) {
@@ -1658,6 +1758,11 @@ static void usage(FILE *out) {
 		"    the latest input serial; --activation-token TEXT presents one\n"
 		"    before the window first maps\n"
 		"  bind NAME INTERFACE VERSION (-> bind-done, or protocol-error) | quit\n"
+		"  lock-pointer (-> pointer-lock-requested): a persistent pointer lock\n"
+		"    and relative motion; pointer-locked | pointer-unlocked |\n"
+		"    relative DX DY (unaccelerated) as they come\n"
+		"  inhibit-shortcuts (-> inhibit-requested): a keyboard shortcuts\n"
+		"    inhibitor; shortcuts-inhibited | shortcuts-restored as they come\n"
 		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
 		"    with the latest input serial (-> copy-done); on a paste the\n"
 		"    source says source-send MIME and writes TEXT, then closes the fd\n"

@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-NAMES = ['WAYLAND_DISPLAY', 'XDG_CURRENT_DESKTOP', 'XDG_SESSION_TYPE']
+# DISPLAY: the host's own Xwayland (xwayland = lazy by default).
+NAMES = ['WAYLAND_DISPLAY', 'XDG_CURRENT_DESKTOP', 'XDG_SESSION_TYPE', 'DISPLAY']
 FAKE = """#!/bin/sh
 {
   printf '%s' "NAME"; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'

@@ -152,6 +152,40 @@ static void test_clipboard_grant(void **state) {
 	config_errors_finish(&errs);
 }
 
+static void test_xwayland(void **state) {
+	struct cordon_config *c = expect_ok(
+		"[general]\nxwayland = no\n"
+		"[domain a]\n"
+		"[domain b]\nxwayland = yes\n"
+		"[domain vm]\nkind = crosvm\nkernel = /k\nroot = /r\n"
+		"[domain vmx]\nkind = crosvm\nkernel = /k\nroot = /r\nxwayland = lazy\n"
+		"[domain c]\nkind = command\ncommand = x\n");
+	assert_int_equal(c->host_xwayland, CONFIG_XWAYLAND_NO);
+	assert_int_equal(config_domain_xwayland(config_find_domain(c, "a")),
+		CONFIG_XWAYLAND_LAZY);
+	assert_int_equal(config_domain_xwayland(config_find_domain(c, "b")),
+		CONFIG_XWAYLAND_YES);
+	assert_int_equal(config_domain_xwayland(config_find_domain(c, "vm")),
+		CONFIG_XWAYLAND_NO);
+	assert_int_equal(config_domain_xwayland(config_find_domain(c, "vmx")),
+		CONFIG_XWAYLAND_LAZY);
+	assert_int_equal(config_domain_xwayland(config_find_domain(c, "c")),
+		CONFIG_XWAYLAND_LAZY);
+	/* A sandbox (no section) has no X server of its own. */
+	assert_int_equal(config_domain_xwayland(NULL), CONFIG_XWAYLAND_NO);
+	config_destroy(c);
+	c = config_create_default();
+	assert_int_equal(c->host_xwayland, CONFIG_XWAYLAND_LAZY);
+	config_destroy(c);
+	struct config_errors errs = { 0 };
+	assert_null(load("[domain a]\nxwayland = maybe\n", &errs));
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
+	assert_null(load("[general]\nxwayland = on\n", &errs));
+	assert_int_equal(errs.len, 1);
+	config_errors_finish(&errs);
+}
+
 /* [general] locker and a domain's idle-inhibit (issue 11). */
 static void test_session_keys(void **state) {
 	struct cordon_config *c = expect_ok("[domain work]\ncolor = blue\n");
@@ -578,10 +612,10 @@ static const struct {
 	  "t.conf:1: [domain vm] kind = crosvm needs a 'kernel' key" },
 	{ "[domain c]\nkind = command\ncommand = run {socket} {sock}\n",
 	  "t.conf:3: [domain c] command: unknown substitution '{sock}' (allowed: "
-	  "{socket}, {dir}, {name})" },
+	  "{socket}, {display}, {dir}, {name})" },
 	{ "[domain c]\nkind = command\ncommand = x\nexec = run {sock} {cmd}\n",
 	  "t.conf:4: [domain c] exec: unknown substitution '{sock}' (allowed: "
-	  "{cmd}, {socket}, {dir}, {name})" },
+	  "{cmd}, {socket}, {display}, {dir}, {name})" },
 	{ "[domain c]\nkind = command\ncommand = x\nexec = run\n",
 	  "t.conf:4: [domain c] exec: the template has no {cmd}, so the command "
 	  "to run would be lost" },
@@ -1271,6 +1305,7 @@ int main(void) {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_clipboard_grant),
+		cmocka_unit_test(test_xwayland),
 		cmocka_unit_test(test_session_keys),
 		cmocka_unit_test(test_crosvm_defaults),
 		cmocka_unit_test(test_error_messages),

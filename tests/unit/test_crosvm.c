@@ -495,11 +495,12 @@ static void test_expand(void **state) {
 	char *cmd[] = { "foo", "--title", "a b", NULL };
 	struct command_vars vars = {
 		.socket = "/run/x y/wayland-0", .dir = "/run/d", .name = "dev", .cmd = cmd,
+		.display = ":3",
 	};
 	char *s = command_expand("bwrap --bind {socket} /w {dir} {name} ${HOME} "
-		"{a,b} {unknown} -- {cmd}", &vars);
+		"{a,b} {unknown} -e DISPLAY={display} -- {cmd}", &vars);
 	assert_string_equal(s, "bwrap --bind '/run/x y/wayland-0' /w /run/d dev "
-		"${HOME} {a,b} {unknown} -- foo --title 'a b'");
+		"${HOME} {a,b} {unknown} -e DISPLAY=:3 -- foo --title 'a b'");
 	free(s);
 	/* Without cmd, {cmd} stays as written. */
 	vars.cmd = NULL;

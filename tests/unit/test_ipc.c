@@ -27,6 +27,7 @@
 #include "compositor/wm/output.h"
 #include "compositor/server.h"
 #include "compositor/wm/view.h"
+#include "compositor/wm/xwayland.h"
 #include "compositor/guard/session_lock.h"
 
 /* --- fake dispatcher ------------------------------------------------------ */
@@ -639,6 +640,11 @@ struct cordon_domain *domain_find(struct cordon_server *server, const char *name
 	return NULL;
 }
 
+/* The host has an X server here; "work" (a crosvm domain) has none. */
+const char *xwayland_display(const struct cordon_domain *domain) {
+	return domain->type == DOMAIN_HOST ? ":3" : NULL;
+}
+
 void launcher_describe(struct cordon_domain *domain, struct json_object *obj) {
 	json_object_object_add(obj, "state", domain->type == DOMAIN_CONFIG ?
 		json_object_new_string("running") : NULL);
@@ -937,9 +943,10 @@ static void test_cmd_domains(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"domains\"}",
 		"{\"ok\":true,\"domains\":["
 		"{\"name\":\"host\",\"kind\":\"host\",\"color\":\"#3c3c3c\","
-		"\"socket\":null,\"clients\":2,\"windows\":1,\"apps\":[],\"state\":null},"
+		"\"socket\":null,\"display\":\":3\",\"clients\":2,\"windows\":1,\"apps\":[],"
+		"\"state\":null},"
 		"{\"name\":\"work\",\"kind\":\"crosvm\",\"color\":\"#00a0ff\","
-		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\","
+		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\",\"display\":null,"
 		"\"clients\":1,\"windows\":2,\"apps\":[],\"state\":\"running\"}]}");
 }
 

@@ -146,7 +146,7 @@ static void create(struct t *t, struct config_domain *d) {
 	struct vmm_callbacks cb = { .state = on_state, .line = on_line, .log = on_log,
 		.data = t };
 	char err[256] = "";
-	t->vmm = vmm_create(t->loop, d, t->socket, t->domdir, &cb, err, sizeof(err));
+	t->vmm = vmm_create(t->loop, d, t->socket, ":7", t->domdir, &cb, err, sizeof(err));
 	if (!t->vmm) {
 		fail_msg("%s", err);
 	}
@@ -389,7 +389,7 @@ static void test_command_kind(void **state) {
 	struct t *t = *state;
 	struct config_domain *d = load(t, "[domain vm]\nkind = command\n"
 		"command = echo sock={socket} dir={dir} name={name} wd=$WAYLAND_DISPLAY "
-		"dom=$CORDON_DOMAIN; exec sleep 100\n"
+		"dom=$CORDON_DOMAIN x={display} xd=$DISPLAY; exec sleep 100\n"
 		"exec = env X=1 {cmd}\nstop-timeout = 2\n");
 	create(t, d);
 	assert_null(vmm_agent_address(t->vmm));
@@ -399,7 +399,7 @@ static void test_command_kind(void **state) {
 		wl_event_loop_dispatch(t->loop, 20);
 	}
 	char want[512];
-	snprintf(want, sizeof(want), "stdout: sock=%s dir=%s name=vm wd=%s dom=vm",
+	snprintf(want, sizeof(want), "stdout: sock=%s dir=%s name=vm wd=%s dom=vm x=:7 xd=:7",
 		t->socket, t->domdir, t->socket);
 	assert_true(saw_line(t, want));
 	vmm_stop(t->vmm);
@@ -407,17 +407,19 @@ static void test_command_kind(void **state) {
 	assert_int_equal(vmm_last_exit(t->vmm).code, SIGTERM);
 
 	char *cmd[] = { "foot", "--title", "a b", NULL };
-	char **argv = vmm_exec_argv(d, t->socket, t->domdir, cmd);
+	char **argv = vmm_exec_argv(d, t->socket, ":7", t->domdir, cmd);
 	assert_non_null(argv);
 	assert_string_equal(argv[2], "env X=1 foot --title 'a b'");
 	strv_free(argv);
-	char **env = vmm_child_env(d, t->socket);
+	char **env = vmm_child_env(d, t->socket, ":7");
 	assert_non_null(env);
 	bool found = false;
 	for (char **e = env; *e; e++) {
 		assert_true(strncmp(*e, "WAYLAND_SOCKET=", 15) != 0);
 		found |= strncmp(*e, "WAYLAND_DISPLAY=", 16) == 0 &&
 			strcmp(*e + 16, t->socket) == 0;
+		/* The domain's X display, never the host's. */
+		assert_true(strncmp(*e, "DISPLAY=", 8) != 0 || strcmp(*e, "DISPLAY=:7") == 0);
 	}
 	assert_true(found);
 	strv_free(env);
@@ -440,7 +442,7 @@ static void test_bad_config(void **state) {
 	d = load(t, "[domain vm]\nkind = socket\n");
 	char err[256] = "";
 	struct vmm_callbacks cb = {0};
-	assert_null(vmm_create(t->loop, d, t->socket, t->domdir, &cb, err, sizeof(err)));
+	assert_null(vmm_create(t->loop, d, t->socket, NULL, t->domdir, &cb, err, sizeof(err)));
 	assert_non_null(strstr(err, "nothing to launch"));
 }
 
