@@ -99,6 +99,14 @@ static void ctl_table_add(struct ctl_table *table, const char *text) {
 	table->cells[table->ncells++] = cell;
 }
 
+/* Starts a table whose first row, and its width, is headers. */
+static void ctl_table_headers(struct ctl_table *table, const char *const *headers, size_t n) {
+	table->ncols = n;
+	for (size_t i = 0; i < n; i++) {
+		ctl_table_add(table, headers[i]);
+	}
+}
+
 static void ctl_table_addf(struct ctl_table *table, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -175,10 +183,8 @@ size_t ctl_array(struct json_object *reply, const char *key,
 static void ctl_print_windows(struct json_object *reply) {
 	static const char *const headers[] = { "ID", "DOMAIN", "WS", "FOCUS",
 		"GEOMETRY", "FLAGS", "APP_ID", "TITLE" };
-	struct ctl_table table = { .ncols = 8 };
-	for (size_t i = 0; i < table.ncols; i++) {
-		ctl_table_add(&table, headers[i]);
-	}
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
 	struct json_object *list;
 	size_t n = ctl_array(reply, "windows", &list);
 	for (size_t i = 0; i < n; i++) {
@@ -217,10 +223,8 @@ static void ctl_print_windows(struct json_object *reply) {
 static void ctl_print_outputs(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "ENABLED", "GEOMETRY",
 		"SCALE", "TRANSFORM", "REFRESH", "MAKE", "MODEL" };
-	struct ctl_table table = { .ncols = 8 };
-	for (size_t i = 0; i < table.ncols; i++) {
-		ctl_table_add(&table, headers[i]);
-	}
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
 	struct json_object *list;
 	size_t n = ctl_array(reply, "outputs", &list);
 	for (size_t i = 0; i < n; i++) {
@@ -248,10 +252,8 @@ static void ctl_print_outputs(struct json_object *reply) {
 static void ctl_print_domains(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "KIND", "COLOR",
 		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
-	struct ctl_table table = { .ncols = 11 };
-	for (size_t i = 0; i < table.ncols; i++) {
-		ctl_table_add(&table, headers[i]);
-	}
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
 	struct json_object *list;
 	size_t n = ctl_array(reply, "domains", &list);
 	for (size_t i = 0; i < n; i++) {
@@ -288,11 +290,9 @@ static void ctl_print_domains(struct json_object *reply) {
 static void ctl_print_prompts(struct json_object *reply) {
 	struct json_object *list = NULL;
 	size_t n = ctl_array(reply, "prompts", &list);
-	struct ctl_table table = {.ncols = 6};
 	const char *head[] = {"ID", "FROM", "TO", "MIME", "SIZE", "SHOWN"};
-	for (size_t i = 0; i < 6; i++) {
-		ctl_table_add(&table, head[i]);
-	}
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, head, sizeof(head) / sizeof(head[0]));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *p = json_object_array_get_idx(list, i);
 		struct json_object *size = json_object_object_get(p, "size");
@@ -313,11 +313,9 @@ static void ctl_print_prompts(struct json_object *reply) {
 static void ctl_print_transfers(struct json_object *reply) {
 	struct json_object *list = NULL;
 	size_t n = ctl_array(reply, "transfers", &list);
-	struct ctl_table table = {.ncols = 8};
 	const char *head[] = {"TIME", "KIND", "FROM", "TO", "MIME", "BYTES", "DECISION", "RESULT"};
-	for (size_t i = 0; i < 8; i++) {
-		ctl_table_add(&table, head[i]);
-	}
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, head, sizeof(head) / sizeof(head[0]));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *t = json_object_array_get_idx(list, i);
 		time_t when = (time_t)ctl_int(t, "time");

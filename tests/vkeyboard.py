@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpointer  # noqa: E402
-from vpointer import Connection, Disconnected, ProtocolError, enc_uint, say  # noqa: E402
+from vpointer import Connection, enc_uint, say  # noqa: E402
 
 VKM_INTERFACE = 'zwp_virtual_keyboard_manager_v1'
 VKM_CREATE_VIRTUAL_KEYBOARD = 0
@@ -43,14 +43,7 @@ def run():
 
 
 def main():
-    try:
-        sys.exit(run())
-    except ProtocolError as e:
-        say(f'protocol-error {e}')
-        sys.exit(2)
-    except (Disconnected, OSError) as e:
-        say(f'disconnected {e}')
-        sys.exit(3)
+    vpointer.exit_reporting(run)
 
 
 if __name__ == '__main__':

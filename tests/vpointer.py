@@ -270,19 +270,24 @@ def run(args):
     return 0
 
 
-def main():
-    parser = argparse.ArgumentParser(description='a virtual pointer that can hold a button')
-    parser.add_argument('--size', type=parse_size, default=(1280, 720),
-                        help='the layout size that absolute positions refer to (WxH)')
-    args = parser.parse_args()
+def exit_reporting(run_fn, *args):
+    """Exits with run_fn's status; a protocol error (2) or a lost
+    connection (3) is said on stdout first, for the test that drives it."""
     try:
-        sys.exit(run(args))
+        sys.exit(run_fn(*args))
     except ProtocolError as e:
         say(f'protocol-error {e}')
         sys.exit(2)
     except (Disconnected, OSError) as e:
         say(f'disconnected {e}')
         sys.exit(3)
+
+
+def main():
+    parser = argparse.ArgumentParser(description='a virtual pointer that can hold a button')
+    parser.add_argument('--size', type=parse_size, default=(1280, 720),
+                        help='the layout size that absolute positions refer to (WxH)')
+    exit_reporting(run, parser.parse_args())
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wlr/types/wlr_security_context_v1.h>
 #include <wlr/util/log.h>
+#include "compositor/accept.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/caps.h"
 #include "compositor/guard/globals.h"
@@ -70,6 +71,7 @@ static struct cordon_domain *domain_new(struct cordon_server *server,
 	domain->type = type;
 	domain->color = color;
 	domain->listen_fd = -1;
+	snprintf(domain->log_name, sizeof(domain->log_name), "domain %s", name);
 	wl_list_init(&domain->clients);
 	wl_list_init(&domain->views);
 	wl_list_insert(server->domains.prev, &domain->link);
@@ -165,48 +167,10 @@ struct cordon_domain *domain_of_client(struct cordon_server *server,
 	return server->host_domain;
 }
 
-/*
- * After accept fails for want of descriptors or memory the socket stays
- * readable, and the level-triggered loop would call accept again at once,
- * for ever, logging each time. Stop listening this long instead.
- */
-#define DOMAIN_ACCEPT_PAUSE_MS 250
-
-static int handle_domain_accept_resume(void *data) {
-	struct cordon_domain *domain = data;
-	wl_event_source_fd_update(domain->listen_source, WL_EVENT_READABLE);
-	return 0;
-}
-
-/* Stops listening for a while; said once per spell of failures. */
-static void domain_pause_accept(struct cordon_domain *domain, int err) {
-	if (!domain->accept_failing) {
-		errno = err;
-		wlr_log_errno(WLR_ERROR, "domain %s: cannot accept on %s; new clients "
-			"wait until cordon has room", domain->name, domain->socket_path);
-		domain->accept_failing = true;
-	}
-	wl_event_source_fd_update(domain->listen_source, 0);
-	wl_event_source_timer_update(domain->accept_timer, DOMAIN_ACCEPT_PAUSE_MS);
-}
-
 static int handle_domain_accept(int fd, uint32_t mask, void *data) {
 	struct cordon_domain *domain = data;
-	/* The client's fd and the loop's dup of it. */
-	if (!fd_room(fd, 2)) {
-		domain_pause_accept(domain, errno);
-		return 0;
-	}
-	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	int client_fd = accept_pace_accept(&domain->pace, fd, SOCK_CLOEXEC);
 	if (client_fd < 0) {
-		int err = errno;
-		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-			domain_pause_accept(domain, err);
-		} else if (err != EAGAIN && err != EINTR && err != ECONNABORTED) {
-			errno = err;
-			wlr_log_errno(WLR_ERROR, "domain %s: accept on %s", domain->name,
-				domain->socket_path);
-		}
 		return 0;
 	}
 	domain_accept_fd(domain, client_fd);
@@ -230,9 +194,8 @@ struct wl_client *domain_accept_fd(struct cordon_domain *domain, int client_fd) 
 	if (client == NULL) {
 		/* The loop dups the fd: one descriptor short of the limit. */
 		int err = errno;
-		if (domain->listen_source != NULL &&
-				(err == EMFILE || err == ENFILE || err == ENOMEM)) {
-			domain_pause_accept(domain, err);
+		if (domain->pace.listen != NULL && accept_out_of_room(err)) {
+			accept_pace_pause(&domain->pace, err);
 		} else {
 			wlr_log_errno(WLR_ERROR, "domain %s: wl_client_create failed",
 				domain->name);
@@ -240,10 +203,7 @@ struct wl_client *domain_accept_fd(struct cordon_domain *domain, int client_fd) 
 		close(client_fd);
 		return NULL;
 	}
-	if (domain->accept_failing) {
-		wlr_log(WLR_INFO, "domain %s: accepting clients again", domain->name);
-		domain->accept_failing = false;
-	}
+	accept_pace_done(&domain->pace);
 	struct domain_client *record = domain_attach(domain, client);
 	if (record == NULL) {
 		wl_client_destroy(client);
@@ -280,9 +240,7 @@ static bool domain_own_dir(struct cordon_domain *domain, const char *dir,
  */
 static int domain_bind(struct cordon_domain *domain, const char *path,
 		struct stat *bound, enum wlr_log_importance level) {
-	char who[300];
-	snprintf(who, sizeof(who), "domain %s", domain->name);
-	return listen_logged(who, path, 128, bound, level);
+	return listen_logged(domain->log_name, path, 128, bound, level);
 }
 
 /* How often cordon looks whether a domain's socket file is still there. */
@@ -339,8 +297,7 @@ static int handle_domain_socket_check(void *data) {
 	domain->socket_ino = st.st_ino;
 	domain->socket_lost = domain->socket_retrying = false;
 	/* A paused accept resumes with the new socket. */
-	domain->accept_failing = false;
-	wl_event_source_timer_update(domain->accept_timer, 0);
+	accept_pace_rebound(&domain->pace, source);
 	wlr_log(WLR_INFO, "domain %s: listening on %s again", domain->name,
 		domain->socket_path);
 	return 0;
@@ -377,12 +334,15 @@ static bool domain_listen(struct cordon_domain *domain) {
 	domain->listen_fd = fd;
 	domain->listen_source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
 		handle_domain_accept, domain);
-	domain->accept_timer = wl_event_loop_add_timer(server->loop,
-		handle_domain_accept_resume, domain);
+	domain->pace = (struct accept_pace){
+		.listen = domain->listen_source, .who = domain->log_name, .what = "clients",
+		.path = domain->socket_path,
+	};
+	bool paced = accept_pace_init(&domain->pace, server->loop);
 	domain->socket_timer = wl_event_loop_add_timer(server->loop,
 		handle_domain_socket_check, domain);
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
-			domain->accept_timer == NULL || domain->socket_timer == NULL ||
+			!paced || domain->socket_timer == NULL ||
 			wl_event_source_timer_update(domain->socket_timer,
 				DOMAIN_SOCKET_CHECK_MS) < 0) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
@@ -391,10 +351,7 @@ static bool domain_listen(struct cordon_domain *domain) {
 			wl_event_source_remove(domain->listen_source);
 			domain->listen_source = NULL;
 		}
-		if (domain->accept_timer != NULL) {
-			wl_event_source_remove(domain->accept_timer);
-			domain->accept_timer = NULL;
-		}
+		accept_pace_finish(&domain->pace);
 		if (domain->socket_timer != NULL) {
 			wl_event_source_remove(domain->socket_timer);
 			domain->socket_timer = NULL;
@@ -470,9 +427,7 @@ void domain_remove(struct cordon_domain *domain) {
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
 	}
-	if (domain->accept_timer != NULL) {
-		wl_event_source_remove(domain->accept_timer);
-	}
+	accept_pace_finish(&domain->pace);
 	if (domain->socket_timer != NULL) {
 		wl_event_source_remove(domain->socket_timer);
 	}

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <wayland-server-core.h>
+#include "compositor/accept.h"
 #include "config/config.h"
 
 struct cordon_server;
@@ -30,9 +31,8 @@ struct cordon_domain {
 	char *socket_dir;            /* directory cordon created, or NULL */
 	int listen_fd;
 	struct wl_event_source *listen_source;
-	/* accept paused after it ran out of descriptors (see domain.c) */
-	struct wl_event_source *accept_timer;
-	bool accept_failing;         /* said once until an accept works */
+	struct accept_pace pace;     /* accept that pauses when out of room */
+	char log_name[300];          /* "domain NAME", for the log */
 	bool full_logged;            /* max-clients refusal said once */
 	/* The socket file bound, watched so a removed one is bound again. */
 	dev_t socket_dev;

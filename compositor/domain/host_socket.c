@@ -10,13 +10,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "compositor/accept.h"
 #include "compositor/domain/host_socket.h"
 #include "compositor/util.h"
 
 /* libwayland tries as many names; more would be a runaway. */
 #define HOST_SOCKET_NAMES 32
-/* After accept fails for want of descriptors or memory, stop this long. */
-#define HOST_SOCKET_PAUSE_MS 250
 
 struct host_socket {
 	struct wl_display *display;
@@ -27,42 +26,13 @@ struct host_socket {
 	dev_t dev;
 	ino_t ino;
 	struct wl_event_source *source;
-	struct wl_event_source *resume_timer;
-	bool accept_failing;   /* said once until an accept works */
+	struct accept_pace pace; /* accept that pauses when out of room */
 };
-
-static int handle_resume(void *data) {
-	struct host_socket *hs = data;
-	wl_event_source_fd_update(hs->source, WL_EVENT_READABLE);
-	return 0;
-}
-
-static void host_socket_pause(struct host_socket *hs, int err) {
-	if (!hs->accept_failing) {
-		errno = err;
-		wlr_log_errno(WLR_ERROR, "cannot accept on %s; new host clients wait "
-			"until cordon has room", hs->path);
-		hs->accept_failing = true;
-	}
-	wl_event_source_fd_update(hs->source, 0);
-	wl_event_source_timer_update(hs->resume_timer, HOST_SOCKET_PAUSE_MS);
-}
 
 static int handle_accept(int fd, uint32_t mask, void *data) {
 	struct host_socket *hs = data;
-	/* The client's fd and the loop's dup of it. */
-	if (!fd_room(fd, 2)) {
-		host_socket_pause(hs, errno);
-		return 0;
-	}
-	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	int client_fd = accept_pace_accept(&hs->pace, fd, SOCK_CLOEXEC);
 	if (client_fd < 0) {
-		int err = errno;
-		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-			host_socket_pause(hs, err);
-		} else if (err != EAGAIN && err != EINTR && err != ECONNABORTED) {
-			wlr_log_errno(WLR_ERROR, "accept on %s", hs->path);
-		}
 		return 0;
 	}
 	/* Tagged as host lazily, by domain_of_client, like any host client. */
@@ -71,10 +41,7 @@ static int handle_accept(int fd, uint32_t mask, void *data) {
 		close(client_fd);
 		return 0;
 	}
-	if (hs->accept_failing) {
-		wlr_log(WLR_INFO, "accepting host clients on %s again", hs->path);
-		hs->accept_failing = false;
-	}
+	accept_pace_done(&hs->pace);
 	return 0;
 }
 
@@ -151,8 +118,11 @@ struct host_socket *host_socket_create(struct wl_display *display) {
 	}
 	struct wl_event_loop *loop = wl_display_get_event_loop(display);
 	hs->source = wl_event_loop_add_fd(loop, hs->fd, WL_EVENT_READABLE, handle_accept, hs);
-	hs->resume_timer = wl_event_loop_add_timer(loop, handle_resume, hs);
-	if (hs->source == NULL || hs->resume_timer == NULL) {
+	hs->pace = (struct accept_pace){
+		.listen = hs->source, .who = "host socket", .what = "host clients",
+		.path = hs->path,
+	};
+	if (hs->source == NULL || !accept_pace_init(&hs->pace, loop)) {
 		wlr_log(WLR_ERROR, "cannot watch %s", hs->path);
 		host_socket_destroy(hs);
 		return NULL;
@@ -171,9 +141,7 @@ void host_socket_destroy(struct host_socket *hs) {
 	if (hs->source != NULL) {
 		wl_event_source_remove(hs->source);
 	}
-	if (hs->resume_timer != NULL) {
-		wl_event_source_remove(hs->resume_timer);
-	}
+	accept_pace_finish(&hs->pace);
 	struct stat st;
 	if (lstat(hs->path, &st) == 0 && st.st_dev == hs->dev && st.st_ino == hs->ino) {
 		unlink(hs->path);

@@ -99,14 +99,19 @@ void launcher_autostart(struct cordon_server *server) {
 	}
 }
 
+/* Whether domain has a launcher whose program may still be running. */
+static bool launcher_is_up(struct cordon_domain *domain) {
+	if (domain->vmm == NULL) {
+		return false;
+	}
+	enum supervisor_state state = vmm_state(domain->vmm);
+	return state != SUPERVISOR_STOPPED && state != SUPERVISOR_FAILED;
+}
+
 static bool launcher_all_down(struct cordon_server *server) {
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {
-		if (domain->vmm == NULL) {
-			continue;
-		}
-		enum supervisor_state state = vmm_state(domain->vmm);
-		if (state != SUPERVISOR_STOPPED && state != SUPERVISOR_FAILED) {
+		if (launcher_is_up(domain)) {
 			return false;
 		}
 	}
@@ -117,11 +122,7 @@ void launcher_stop_all(struct cordon_server *server) {
 	int longest = 0;
 	struct cordon_domain *domain;
 	wl_list_for_each(domain, &server->domains, link) {
-		if (domain->vmm == NULL) {
-			continue;
-		}
-		enum supervisor_state state = vmm_state(domain->vmm);
-		if (state != SUPERVISOR_STOPPED && state != SUPERVISOR_FAILED) {
+		if (launcher_is_up(domain)) {
 			vmm_stop(domain->vmm);
 			if (domain->config->stop_timeout > longest) {
 				longest = domain->config->stop_timeout;

@@ -7,12 +7,18 @@
 #include <time.h>
 #include <wayland-server-core.h>
 
+#include "config/config.h"
+
 /*
- * What the clipboard guard (clipboard.c) shares with drag-and-drop
- * (dnd.c): the records of sources and the paste path. Not for elsewhere.
+ * What the clipboard guard's files share, and drag-and-drop (dnd.c) with
+ * them: clipboard.c (records and proxies), clip_paste.c (the paste flow),
+ * clip_grant.c, clip_secure.c and clip_history.c. Not for elsewhere.
  */
 
 struct cordon_domain;
+struct prompt;
+struct transfer;
+struct transfer_impl;
 struct wlr_data_source;
 struct wlr_primary_selection_source;
 
@@ -90,6 +96,115 @@ struct cordon_clipboard {
 	uint32_t focus_serial;
 };
 
+enum paste_role {
+	PASTE_CROSS = 0,   /* a cross-domain paste under policy */
+	PASTE_SECURE_COPY, /* reading into cordon's secure clipboard */
+	PASTE_SERVE,       /* cordon's own data to a client */
+};
+
+/* What the user (or the timeout) said to an ask paste's question. */
+enum paste_answer {
+	PASTE_UNANSWERED = 0,
+	PASTE_ALLOWED,
+	PASTE_DENIED,      /* by a key, over IPC, or by the timeout */
+	PASTE_WITHDRAWN,   /* the question went away: its source or target left */
+};
+
+struct clip_paste {
+	struct wl_list link;          /* cordon_clipboard.pastes */
+	struct cordon_clipboard *clip;
+	enum paste_role role;
+	struct transfer *transfer;
+	struct prompt *prompt;
+	struct clip_record *record;   /* the source's record while it lives */
+	char *from, *to, *mime;
+	enum clip_kind kind;
+	bool dnd;
+	enum config_clip_policy policy;
+	enum paste_answer answer;     /* for ask */
+	bool granted;                 /* allowed by a grant, without a prompt */
+	/*
+	 * The paste whose prompt answers this one too: a toolkit that asks for
+	 * one type after another (Qt: text/plain;charset=utf-8, then
+	 * text/plain) gets one question for one selection, not one per type.
+	 */
+	struct clip_paste *follows;
+	bool settle;                  /* a follower whose answer just came */
+	bool target_gone;             /* the target stopped waiting before the answer */
+	int grant_ms;                 /* the answer became a grant of this long */
+	struct wl_listener source_destroy;
+};
+
+/*
+ * The remembered answer to a target that stopped waiting for its paste (Qt
+ * gives up after a second): for [clipboard] grant, that target domain's
+ * pastes of the same selection are allowed (or denied) without a prompt.
+ * A new selection in the source, or its loss, ends it.
+ */
+#define CLIP_MAX_GRANTS 16
+
+struct clip_grant {
+	struct wl_list link;          /* cordon_clipboard.grants */
+	struct cordon_clipboard *clip;
+	struct clip_record *record;   /* the source's record ... */
+	uint64_t stamp;               /* ... while it holds this selection */
+	char *from, *to;
+	bool allow;
+	unsigned uses;
+	int64_t until_ms;             /* CLOCK_MONOTONIC */
+	struct wl_event_source *timer;
+};
+
+
+/* clipboard.c: records and the seat's proxies. */
+const char *clip_kind_name(enum clip_kind kind);
+bool clip_record_live(const struct clip_record *r);
+void clip_record_send(struct clip_record *r, const char *mime, int fd);
+struct clip_record *clip_record_find(struct cordon_clipboard *clip,
+	struct cordon_domain *domain, enum clip_kind kind, bool create);
+/*
+ * Makes source domain's selection of kind (NULL clears it); the previous
+ * source of that domain is cancelled. The caller has decided the request
+ * is the domain's own.
+ */
+void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
+	enum clip_kind kind, void *source);
+bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime);
+/* Replaces the seat's selection with a proxy for the focused domain. */
+void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind);
+
+/* clip_paste.c */
+extern const struct transfer_impl clip_paste_transfer_impl;
+struct clip_paste *clip_paste_create(struct cordon_clipboard *clip,
+	enum paste_role role, struct clip_record *record, const char *to,
+	const char *mime, enum clip_kind kind);
+void clip_paste_free(struct clip_paste *p);
+/* Reads from record's source into cordon; returns the paste or NULL (fd closed). */
+struct clip_paste *clip_start_read(struct cordon_clipboard *clip,
+	enum paste_role role, struct clip_record *owner, const char *to,
+	const char *mime, size_t max_bytes);
+
+/* clip_grant.c */
+void clip_grant_broadcast(struct clip_grant *g, const char *change);
+/* Ends every grant on record's selection (record NULL: all of them). */
+void clip_grants_end(struct cordon_clipboard *clip, struct clip_record *record,
+	const char *why);
+struct clip_grant *clip_grant_find(struct cordon_clipboard *clip,
+	struct clip_record *record, const char *to);
+void clip_grant_add(struct cordon_clipboard *clip, struct clip_record *record,
+	const char *to, bool allow, int ms);
+
+/* clip_secure.c */
+void clip_secure_store(struct clip_paste *p, struct transfer *t);
+void clip_secure_wipe(struct cordon_clipboard *clip);
+/* Whether source is one a secure paste left (cordon frees it at shutdown). */
+bool clip_secure_owns(struct wlr_data_source *source);
+
+/* clip_history.c */
+void clip_history_add(struct cordon_clipboard *clip, struct clip_paste *p,
+	size_t bytes, const char *decision, const char *result);
+void clip_history_finish(struct cordon_clipboard *clip);
+
 /*
  * A paste by target from data owner holds: straight to the source within a
  * domain, through cordon under the pair's policy across domains. fd is
@@ -104,12 +219,5 @@ struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind ki
 /* Copies the types of owner that target may be offered into out (strdup'd). */
 bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 	struct cordon_domain *target, struct wl_array *out);
-/*
- * Makes source domain's selection of kind (NULL clears it); the previous
- * source of that domain is cancelled. The caller has decided the request
- * is the domain's own.
- */
-void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain,
-	enum clip_kind kind, void *source);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <wlr/util/log.h>
 #include "common/mstime.h"
+#include "compositor/accept.h"
 #include "compositor/ipc/ipc.h"
 #include "compositor/util.h"
 
@@ -47,13 +48,6 @@
 #define IPC_TIMEOUT_REPLY \
 	"{\"ok\":false,\"error\":\"no whole request within 10 s\"}"
 
-/*
- * After accept fails for want of descriptors or memory the listening
- * socket stays readable: the level-triggered loop would call us again at
- * once, for ever. Stop listening this long instead.
- */
-#define IPC_ACCEPT_PAUSE_MS 250
-
 struct cordon_ipc {
 	struct wl_event_loop *loop;
 	char *path;
@@ -67,8 +61,7 @@ struct cordon_ipc {
 	struct wl_list connections; /* ipc_connection.link */
 	int n_connections;
 	bool full_logged;             /* at IPC_MAX_CONNECTIONS, said once */
-	struct wl_event_source *accept_timer; /* resumes a paused accept */
-	bool accept_failing;          /* said once until an accept works */
+	struct accept_pace pace;      /* accept that pauses when out of room */
 	/* One timer for every connection's deadline: no descriptor each. */
 	struct wl_event_source *deadline_timer;
 	bool deadline_armed;
@@ -613,45 +606,10 @@ static int handle_connection_fd(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
-static int handle_accept_resume(void *data) {
-	struct cordon_ipc *ipc = data;
-	wl_event_source_fd_update(ipc->source, WL_EVENT_READABLE);
-	return 0;
-}
-
-static bool out_of_room(int err) {
-	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
-}
-
-/* Stops listening for IPC_ACCEPT_PAUSE_MS; said once per spell of failures. */
-static void ipc_pause_accept(struct cordon_ipc *ipc, int err) {
-	if (!ipc->accept_failing) {
-		errno = err;
-		wlr_log_errno(WLR_ERROR, "IPC: cannot accept on %s; new connections "
-			"wait until cordon has room", ipc->path);
-		ipc->accept_failing = true;
-	}
-	wl_event_source_fd_update(ipc->source, 0);
-	wl_event_source_timer_update(ipc->accept_timer, IPC_ACCEPT_PAUSE_MS);
-}
-
 static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	struct cordon_ipc *ipc = data;
-	/* The connection's fd and the loop's dup of it. */
-	if (!fd_room(fd, 2)) {
-		ipc_pause_accept(ipc, errno);
-		return 0;
-	}
-	int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int client = accept_pace_accept(&ipc->pace, fd, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (client < 0) {
-		int err = errno;
-		if (out_of_room(err)) {
-			ipc_pause_accept(ipc, err);
-		} else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR &&
-				err != ECONNABORTED) {
-			errno = err;
-			wlr_log_errno(WLR_ERROR, "IPC: accept on %s failed", ipc->path);
-		}
 		return 0;
 	}
 
@@ -705,8 +663,8 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 	if (!conn->source) {
 		/* The loop dups the fd: one descriptor short of the limit. */
 		int err = errno;
-		if (out_of_room(err)) {
-			ipc_pause_accept(ipc, err);
+		if (accept_out_of_room(err)) {
+			accept_pace_pause(&ipc->pace, err);
 		} else {
 			wlr_log(WLR_ERROR, "IPC: cannot watch the connection of pid %d",
 				(int)cred.pid);
@@ -716,10 +674,7 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
 		close(client);
 		return 0;
 	}
-	if (ipc->accept_failing) {
-		wlr_log(WLR_INFO, "IPC: accepting connections on %s again", ipc->path);
-		ipc->accept_failing = false;
-	}
+	accept_pace_done(&ipc->pace);
 	wl_list_insert(&ipc->connections, &conn->link);
 	ipc->n_connections++;
 	conn_update_timer(conn);
@@ -784,8 +739,7 @@ static int handle_socket_check(void *data) {
 	ipc->ino = st.st_ino;
 	ipc->socket_lost = ipc->socket_retrying = false;
 	/* A paused accept resumes with the new socket. */
-	ipc->accept_failing = false;
-	wl_event_source_timer_update(ipc->accept_timer, 0);
+	accept_pace_rebound(&ipc->pace, source);
 	wlr_log(WLR_INFO, "IPC: listening on %s again", ipc->path);
 	return 0;
 }
@@ -823,10 +777,13 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	ipc->ino = st.st_ino;
 	ipc->source = wl_event_loop_add_fd(loop, ipc->fd, WL_EVENT_READABLE,
 		handle_listen_fd, ipc);
-	ipc->accept_timer = wl_event_loop_add_timer(loop, handle_accept_resume, ipc);
+	ipc->pace = (struct accept_pace){
+		.listen = ipc->source, .who = "IPC", .what = "connections", .path = ipc->path,
+	};
+	bool paced = accept_pace_init(&ipc->pace, loop);
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
 	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
-	if (!ipc->source || !ipc->accept_timer || !ipc->deadline_timer ||
+	if (!ipc->source || !paced || !ipc->deadline_timer ||
 			!ipc->socket_timer ||
 			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
@@ -839,9 +796,7 @@ fail:
 	if (ipc->source) {
 		wl_event_source_remove(ipc->source);
 	}
-	if (ipc->accept_timer) {
-		wl_event_source_remove(ipc->accept_timer);
-	}
+	accept_pace_finish(&ipc->pace);
 	if (ipc->deadline_timer) {
 		wl_event_source_remove(ipc->deadline_timer);
 	}
@@ -874,7 +829,7 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 		conn_free(conn);
 	}
 	wl_event_source_remove(ipc->source);
-	wl_event_source_remove(ipc->accept_timer);
+	accept_pace_finish(&ipc->pace);
 	wl_event_source_remove(ipc->deadline_timer);
 	wl_event_source_remove(ipc->socket_timer);
 	close(ipc->fd);

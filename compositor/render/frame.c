@@ -68,7 +68,10 @@ enum frame_mode frame_mode_of(const struct cordon_frame *frame) {
 	return frame->mode;
 }
 
-/* The scale of the output the frame is mostly on, for crisp text. */
+/*
+ * The largest scale of any output (at least 1): the tag is drawn once, and
+ * drawn for the densest output it is crisp on all of them.
+ */
 static float frame_scale(struct cordon_frame *frame) {
 	float scale = 1.0f;
 	struct wlr_scene_output *so;

@@ -417,6 +417,21 @@ static struct wlr_buffer *finish(struct text_renderer *renderer,
 	return &buffer->base;
 }
 
+/* A buffer to draw a widget into and its font; NULL (nothing held) on failure. */
+static struct text_buffer *widget_begin(struct text_renderer *renderer, const char *font,
+		int width, int height, float scale, PangoFontDescription **desc) {
+	*desc = spec_font(renderer, font);
+	if (*desc == NULL) {
+		return NULL;
+	}
+	struct text_buffer *buffer = text_buffer_create(width, height, scale);
+	if (buffer == NULL) {
+		pango_font_description_free(*desc);
+		*desc = NULL;
+	}
+	return buffer;
+}
+
 struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 		const struct titlebar_spec *spec) {
 	if (renderer == NULL || spec == NULL) {
@@ -424,14 +439,10 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 			renderer == NULL ? "renderer" : "spec");
 		return NULL;
 	}
-	PangoFontDescription *desc = spec_font(renderer, spec->font);
-	if (desc == NULL) {
-		return NULL;
-	}
-	struct text_buffer *buffer = text_buffer_create(spec->width, spec->height,
-		spec->scale);
+	PangoFontDescription *desc;
+	struct text_buffer *buffer = widget_begin(renderer, spec->font, spec->width,
+		spec->height, spec->scale, &desc);
 	if (buffer == NULL) {
-		pango_font_description_free(desc);
 		return NULL;
 	}
 	cairo_t *cr = buffer->cairo;
@@ -619,14 +630,10 @@ struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 	if (!check_box_spec(renderer, spec)) {
 		return NULL;
 	}
-	PangoFontDescription *desc = spec_font(renderer, spec->font);
-	if (desc == NULL) {
-		return NULL;
-	}
-	struct text_buffer *buffer = text_buffer_create(spec->width, spec->height,
-		spec->scale);
+	PangoFontDescription *desc;
+	struct text_buffer *buffer = widget_begin(renderer, spec->font, spec->width,
+		spec->height, spec->scale, &desc);
 	if (buffer == NULL) {
-		pango_font_description_free(desc);
 		return NULL;
 	}
 	cairo_t *cr = buffer->cairo;

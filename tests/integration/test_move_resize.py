@@ -12,8 +12,8 @@ pointer that holds its button down while it moves:
 and in every case cordon keeps the press: the client sees no button event,
 and gets the pointer back (pointer-enter) when a grab ends over it.
 
-The pointer is tests/vpointer.py's wire code used in this process (it can
-press the left and the right button). Super is held by a `wtype -M logo`
+The pointer is geomcheck.Pointer, tests/vpointer.py's wire code used in
+this process (it can press the left and the right button). Super is held by a `wtype -M logo`
 that then types F13 (unbound) and sleeps: the client printing that key
 proves the modifier is in effect, and killing wtype lets it go.
 """
@@ -24,65 +24,13 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TESTS)
 import harness
 from harness import Cordon, check, check_eq, wait_for, BORDER, OUTPUT_SIZE
-import vpointer
+from geomcheck import Pointer
 
 OW, OH = OUTPUT_SIZE
 SIZE = (400, 300)
 # The most a titlebar plus the top border may measure (as harness.check_frame).
 TITLEBAR_MAX = 48
 BTN_LEFT, BTN_RIGHT = harness.BTN_LEFT, harness.BTN_RIGHT
-
-
-class Pointer:
-    """A zwlr_virtual_pointer_v1 on the host socket; every request is
-    followed by a frame and a wl_display.sync round trip, so cordon has
-    handled it when the call returns."""
-
-    def __init__(self, c):
-        self.conn = vpointer.Connection(c.host_socket)
-        self.conn.get_registry()
-        seat = self.conn.bind('wl_seat', 1)
-        manager = self.conn.bind(vpointer.VPM_INTERFACE, 1)
-        check(manager is not None, f'no {vpointer.VPM_INTERFACE} on the host socket')
-        self.ptr = self.conn.new_id('zwlr_virtual_pointer_v1')
-        self.conn.send(manager, vpointer.VPM_CREATE_VIRTUAL_POINTER,
-                       vpointer.enc_uint(seat or 0) + vpointer.enc_uint(self.ptr))
-        self.conn.roundtrip(timeout=5)
-        self.pos = None
-
-    def _frame(self):
-        self.conn.send(self.ptr, vpointer.VP_FRAME)
-        self.conn.roundtrip(timeout=5)
-
-    def move(self, x, y):
-        x, y = int(x), int(y)
-        check(0 <= x < OW and 0 <= y < OH, f'pointer target ({x},{y}) off the output')
-        u = vpointer.enc_uint
-        self.conn.send(self.ptr, vpointer.VP_MOTION_ABSOLUTE,
-                       u(vpointer.now_ms()) + u(x) + u(y) + u(OW) + u(OH))
-        self._frame()
-        self.pos = (x, y)
-
-    def glide(self, dx, dy, steps=4):
-        """Moves by (dx, dy) from where it is, in a few motion events."""
-        x0, y0 = self.pos
-        for i in range(1, steps + 1):
-            self.move(x0 + dx * i // steps, y0 + dy * i // steps)
-
-    def button(self, code, pressed):
-        u = vpointer.enc_uint
-        self.conn.send(self.ptr, vpointer.VP_BUTTON,
-                       u(vpointer.now_ms()) + u(code) +
-                       u(vpointer.BUTTON_PRESSED if pressed else vpointer.BUTTON_RELEASED))
-        self._frame()
-
-    def close(self):
-        try:
-            self.conn.send(self.ptr, vpointer.VP_DESTROY)
-            self.conn.roundtrip(timeout=2)
-        except (OSError, vpointer.Disconnected, vpointer.ProtocolError):
-            pass
-        self.conn.sock.close()
 
 
 class Super:
@@ -311,7 +259,7 @@ def main():
         # The configure that says so comes at cordon's next idle, after ready:
         # it must not land in the first drag's "no configure" window.
         cl.expect(r'^configure \d+ \d+ .*activated', 5)
-        ptr = Pointer(c)
+        ptr = Pointer(c, OUTPUT_SIZE)
         try:
             # Room for the drags: start near the top-left of the output.
             check(win['x'] < 200 and win['y'] < 100,
