@@ -1909,6 +1909,24 @@ static void client_finish(struct client *c) {
 		}
 		free(c->bound[i].name);
 	}
+	if (c->inhibitor != NULL) {
+		zwp_keyboard_shortcuts_inhibitor_v1_destroy(c->inhibitor);
+	}
+	if (c->inhibit_manager != NULL) {
+		zwp_keyboard_shortcuts_inhibit_manager_v1_destroy(c->inhibit_manager);
+	}
+	if (c->locked_pointer != NULL) {
+		zwp_locked_pointer_v1_destroy(c->locked_pointer);
+	}
+	if (c->relative_pointer != NULL) {
+		zwp_relative_pointer_v1_destroy(c->relative_pointer);
+	}
+	if (c->relative_manager != NULL) {
+		zwp_relative_pointer_manager_v1_destroy(c->relative_manager);
+	}
+	if (c->pointer_constraints != NULL) {
+		zwp_pointer_constraints_v1_destroy(c->pointer_constraints);
+	}
 	popup_destroy(c->popup);
 	subsurfaces_destroy(c);
 	if (c->subcompositor != NULL) {
