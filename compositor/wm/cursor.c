@@ -262,11 +262,14 @@ void cursor_refresh(struct cordon_server *server) {
 		return;
 	}
 	cursor_process_motion(server, 0);
+	/* No device sends the frame that ends this motion: cordon does. */
+	wlr_seat_pointer_notify_frame(server->seat);
 }
 
 void cursor_rebase(struct cordon_server *server) {
 	if (server->grab.mode == CURSOR_PASSTHROUGH) {
 		cursor_process_motion(server, 0);
+		wlr_seat_pointer_notify_frame(server->seat);
 	}
 }
 
