@@ -102,19 +102,18 @@ static void xwl_view_destroy(struct xwl_surface *xs) {
 	if (view->mapped) {
 		view_unmap(view);
 	}
-	wl_list_remove(&view->link);
-	wl_list_remove(&view->domain_link);
-	view->domain->n_views--;
-	frame_destroy(view->frame);
-	wlr_scene_node_destroy(&view->tree->node);
-	free(view->title);
-	free(view->app_id);
-	free(view);
+	view_free(view);
+}
+
+static bool xwl_make_surfaces(struct cordon_view *view, void *data) {
+	struct wlr_xwayland_surface *xsurface = data;
+	view->surface_tree = wlr_scene_tree_create(view->tree);
+	return view->surface_tree != NULL &&
+		wlr_scene_subsurface_tree_create(view->surface_tree, xsurface->surface) != NULL;
 }
 
 static struct cordon_view *xwl_view_create(struct xwl_surface *xs) {
 	struct cordon_domain *domain = xs->xwl->domain;
-	struct cordon_server *server = domain->server;
 	int limit = domain->config ? domain->config->max_windows : 0;
 	if (limit > 0 && domain->n_views >= limit) {
 		wlr_log(WLR_ERROR, "domain %s: max-windows %d reached; X11 window closed",
@@ -122,38 +121,12 @@ static struct cordon_view *xwl_view_create(struct xwl_surface *xs) {
 		wlr_xwayland_surface_close(xs->xsurface);
 		return NULL;
 	}
-	struct cordon_view *view = calloc(1, sizeof(*view));
+	struct cordon_view *view = view_create(domain, "an X11 window", xwl_make_surfaces,
+		xs->xsurface);
 	if (view == NULL) {
-		wlr_log(WLR_ERROR, "domain %s: out of memory for an X11 window", domain->name);
 		return NULL;
 	}
-	view->server = server;
-	view->domain = domain;
 	view->xsurface = xs->xsurface;
-	view->id = server->next_view_id++;
-	view->tree = wlr_scene_tree_create(server->layers[LAYER_VIEWS]);
-	view->surface_tree = view->tree ? wlr_scene_tree_create(view->tree) : NULL;
-	struct wlr_scene_tree *surfaces = view->surface_tree ?
-		wlr_scene_subsurface_tree_create(view->surface_tree, xs->xsurface->surface) :
-		NULL;
-	view->frame = surfaces ? frame_create(view) : NULL;
-	view->popup_tree = view->frame ? wlr_scene_tree_create(view->tree) : NULL;
-	if (view->popup_tree == NULL) {
-		wlr_log(WLR_ERROR, "domain %s: cannot create an X11 window's scene nodes",
-			domain->name);
-		frame_destroy(view->frame);
-		if (view->tree != NULL) {
-			wlr_scene_node_destroy(&view->tree->node);
-		}
-		free(view);
-		return NULL;
-	}
-	view->tree->node.data = view;
-	wlr_scene_node_set_enabled(&view->tree->node, false);
-	/* Unlinked views are not in the MRU list yet: view_map puts them there. */
-	wl_list_insert(server->views.prev, &view->link);
-	wl_list_insert(&domain->views, &view->domain_link);
-	domain->n_views++;
 	xs->view = view;
 	xwl_view_set_title(xs);
 	/* Where the X server has it now: cordon's placement moves it from there. */
