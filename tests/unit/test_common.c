@@ -146,6 +146,36 @@ static void test_sock_path_too_long(void **state) {
 	assert_non_null(strstr(err, "too long"));
 }
 
+/* A removed socket file is noticed once; a successor's is never ours. */
+static void test_sock_watch(void **state) {
+	struct dir *d = *state;
+	struct stat st;
+	bool replaced, first = false;
+	char err[256] = "";
+	int fd = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(fd >= 0);
+	struct sock_watch watch;
+	sock_watch_bound(&watch, &st);
+	assert_true(sock_watch_check(&watch, d->sock, &first));
+	assert_true(sock_watch_is_ours(&watch, d->sock));
+	assert_int_equal(unlink(d->sock), 0);
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_true(first);
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_false(first);
+	/* Another file at the path: not ours, still lost. */
+	int other = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(other >= 0);
+	assert_false(sock_watch_is_ours(&watch, d->sock));
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_false(first);
+	/* Bound again: watched afresh. */
+	sock_watch_bound(&watch, &st);
+	assert_true(sock_watch_check(&watch, d->sock, &first));
+	close(other);
+	close(fd);
+}
+
 static void test_strv(void **state) {
 	struct strv sv = {0};
 	strv_push(&sv, "a");
@@ -195,6 +225,7 @@ int main(void) {
 			dir_teardown),
 		cmocka_unit_test_setup_teardown(test_sock_not_a_socket, dir_setup, dir_teardown),
 		cmocka_unit_test(test_sock_path_too_long),
+		cmocka_unit_test_setup_teardown(test_sock_watch, dir_setup, dir_teardown),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),
