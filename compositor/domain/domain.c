@@ -12,6 +12,7 @@
 #include "compositor/accept.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/caps.h"
+#include "compositor/guard/clipboard.h"
 #include "compositor/guard/globals.h"
 #include "compositor/guard/sanitize.h"
 #include "compositor/server.h"
@@ -401,6 +402,8 @@ void domain_remove(struct cordon_domain *domain) {
 	/* Its X server first: it would restart when its client is dropped. */
 	xwayland_domain_stop(domain);
 	domain_disconnect_clients(domain);
+	INVARIANT(domain->n_clients == 0, "a domain record outlives its clients' records");
+	clipboard_forget_domain(domain->server, domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
 	}
