@@ -79,16 +79,6 @@ static struct cordon_domain *domain_new(struct cordon_server *server,
 	return domain;
 }
 
-struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
-	struct cordon_domain *domain;
-	wl_list_for_each(domain, &server->domains, link) {
-		if (strcmp(domain->name, name) == 0) {
-			return domain;
-		}
-	}
-	return NULL;
-}
-
 /*
  * Clients that came through wp_security_context_v1 were created by wlroots
  * on the host display; give them their sandbox domain the first time cordon
