@@ -16,6 +16,7 @@ open no window; the helpers below handle both.
     rc, out = desk.paste(B)        # wl-paste -n in beta
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -51,6 +52,17 @@ def config(clipboard=None, domains=None, names=(A, B, C)):
 
 def require_peers():
     harness.require('wl-copy', 'wl-paste', 'wtype', 'wayland-info')
+
+
+@contextlib.contextmanager
+def desk(cfg, *tools):
+    """cordon run with cfg, wl-clipboard and tools required, and its Desk:
+    `with cliptest.desk(CONFIG, 'grim') as (c, desk):`."""
+    require_peers()
+    if tools:
+        harness.require(*tools)
+    with harness.Cordon(config=cfg) as c:
+        yield c, Desk(c)
 
 
 class Win:
@@ -198,6 +210,13 @@ class Desk:
         if focus:
             self.focus(win)
         return win
+
+    def copied(self, src, text, dst):
+        """text copied in a window of src, then a focused window of dst
+        (returned), the usual start of a cross-domain paste."""
+        self.window(src)
+        self.copy(src, text)
+        return self.window(dst)
 
     def focus(self, win):
         self.c.ipc_ok({'cmd': 'focus', 'id': win.id})
