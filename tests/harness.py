@@ -307,6 +307,17 @@ class Process:
             self._taken = [True] * len(self.lines)
             self.pos = len(self.lines)
 
+    def sync(self):
+        """A test client's round trip, what it said before skipped."""
+        self.skip_pending()
+        self.send('sync')
+        self.expect(r'^synced$')
+
+    def token(self):
+        """A test client's xdg-activation token."""
+        self.send('token')
+        return self.expect(r'^token (\S+)$').group(1)
+
     def wait_exit(self, timeout=5.0):
         try:
             rc = self.proc.wait(timeout=timeout)
@@ -797,6 +808,13 @@ class Cordon:
             fail(f'test client not found at {exe} (set CORDON_TEST_CLIENT)')
         return self.spawn([exe] + list(args), domain=domain, env=env,
                           name=name or 'test-client')
+
+    def client_window(self, args=(), domain=None, name=None, title=None, env=None):
+        """A test client whose window is up: (its Process, the window as
+        IPC lists it, found by title, name by default)."""
+        proc = self.spawn_client(args, domain=domain, env=env, name=name)
+        proc.expect(r'^ready$')
+        return proc, self.wait_window(title=title or name)
 
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""

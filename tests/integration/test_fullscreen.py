@@ -51,9 +51,8 @@ def check_restored(c, cl, before):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'fs'])
-        cl.expect(r'^ready$')
-        before = c.wait_window(title='fs')
+        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'fs'],
+                                     title='fs')
         c.wait_focused(before['id'])
 
         cl.skip_pending()

@@ -32,9 +32,7 @@ def main():
     with Cordon() as c:
         a = c.spawn_client(['--size', '200x150', '--title', 'A'], name='A')
         a.expect(r'^ready$')
-        b = c.spawn_client(['--size', '200x150', '--title', 'B'], name='B')
-        b.expect(r'^ready$')
-        wa = c.wait_window(title='A')
+        b, wa = c.client_window(['--size', '200x150', '--title', 'B'], name='B', title='A')
         wb = c.wait_window(title='B')
         c.wait_focused(wb['id'])
         before = c.windows()

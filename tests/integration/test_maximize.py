@@ -63,9 +63,8 @@ def check_restored(c, cl, before):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'max'])
-        cl.expect(r'^ready$')
-        before = c.wait_window(title='max')
+        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'max'],
+                                     title='max')
         check(before.get('maximized') is False, f'new window is maximized: {before!r}')
 
         cl.skip_pending()
