@@ -14,8 +14,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "common/child.h"
 #include "common/colour.h"
 #include "common/mstime.h"
 #include "common/sock.h"
@@ -176,6 +178,23 @@ static void test_sock_watch(void **state) {
 	close(fd);
 }
 
+/* A child's status once it ends; a pid already reaped is no child. */
+static void test_child_wait(void **state) {
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		_exit(3);
+	}
+	int status = 0;
+	assert_int_equal(child_wait(pid, &status), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3);
+	errno = 0;
+	assert_int_equal(child_wait(pid, NULL), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 static void test_strv(void **state) {
 	struct strv sv = {0};
 	strv_push(&sv, "a");
@@ -226,6 +245,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_sock_not_a_socket, dir_setup, dir_teardown),
 		cmocka_unit_test(test_sock_path_too_long),
 		cmocka_unit_test_setup_teardown(test_sock_watch, dir_setup, dir_teardown),
+		cmocka_unit_test(test_child_wait),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),
