@@ -307,6 +307,15 @@ class Process:
             self._taken = [True] * len(self.lines)
             self.pos = len(self.lines)
 
+    def expect_configure(self, state, present=True, timeout=5.0):
+        """A test client's next configure whose states do (present) or do
+        not include state: (width, height, states)."""
+        while True:
+            m = self.expect(r'^configure (\d+) (\d+)(.*)$', timeout=timeout)
+            states = m.group(3).split()
+            if (state in states) == present:
+                return int(m.group(1)), int(m.group(2)), states
+
     def sync(self):
         """A test client's round trip, what it said before skipped."""
         self.skip_pending()

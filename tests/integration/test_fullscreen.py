@@ -13,11 +13,7 @@ OW, OH = OUTPUT_SIZE
 
 
 def expect_configure(cl, fullscreen):
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
-        states = m.group(3).split()
-        if ('fullscreen' in states) == fullscreen:
-            return int(m.group(1)), int(m.group(2))
+    return cl.expect_configure('fullscreen', fullscreen)[:2]
 
 
 def check_fullscreen(c, cl, win_id):

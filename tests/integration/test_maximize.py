@@ -15,11 +15,7 @@ OW, OH = OUTPUT_SIZE
 
 def expect_configure(cl, maximized):
     """Next configure whose states do (or do not) include maximized."""
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
-        states = m.group(3).split()
-        if ('maximized' in states) == maximized:
-            return int(m.group(1)), int(m.group(2)), states
+    return cl.expect_configure('maximized', maximized)
 
 
 def check_maximized(c, cl, win_id):
