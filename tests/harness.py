@@ -92,6 +92,17 @@ class TestSkip(Exception):
     """A peer binary the test needs is not installed."""
 
 
+# The globals every socket offers, the host's and every guest's alike.
+CORE_GLOBALS = frozenset({
+    'wl_compositor', 'wl_subcompositor', 'wl_shm', 'wl_seat', 'wl_output',
+    'wl_data_device_manager', 'zwp_primary_selection_device_manager_v1',
+    'xdg_wm_base', 'zxdg_decoration_manager_v1', 'wp_viewporter',
+    'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
+    'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
+    'wp_cursor_shape_manager_v1', 'xdg_activation_v1',
+})
+
+
 def fail(msg):
     raise TestFailure(msg)
 
