@@ -882,6 +882,54 @@ class Cordon:
         return parse_globals(res.stdout.decode('utf-8', 'replace'))
 
 
+class EventSubscription:
+    """One IPC connection subscribed to cordon's events: a thread collects
+    every line as (arrival time (time.monotonic()), object) in items; eof
+    says the stream closed. The first item is the reply to subscribe."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(path)
+        self.sock.sendall(b'{"cmd":"subscribe"}\n')
+        self.items = []  # (time, object)
+        self._cv = threading.Condition()
+        self._eof = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        buf = b''
+        self.sock.settimeout(None)
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                chunk = b''
+            if not chunk:
+                break
+            buf += chunk
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    obj = {'unparsed': line.decode(errors='replace')}
+                with self._cv:
+                    self.items.append((time.monotonic(), obj))
+                    self._cv.notify_all()
+        with self._cv:
+            self._eof = True
+            self._cv.notify_all()
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self._thread.join(timeout=2)
+
 def start_and_wait_exit(config=None, args=(), timeout=10.0, prepare=None):
     """Starts cordon headless the way Cordon does, for a start that should
     fail: waits for it to exit and returns (status, output, ready_line).
