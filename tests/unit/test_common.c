@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include "common/child.h"
 #include "common/colour.h"
 #include "common/mstime.h"
@@ -45,17 +46,6 @@ static int dir_teardown(void **state) {
 	return 0;
 }
 
-static int raw_listener(const char *path, int backlog) {
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	if (backlog >= 0) {
-		assert_int_equal(listen(fd, backlog), 0);
-	}
-	return fd;
-}
-
 static void test_sock_fresh(void **state) {
 	struct dir *d = *state;
 	struct stat st, now;
@@ -74,7 +64,7 @@ static void test_sock_fresh(void **state) {
 static void test_sock_stale_replaced(void **state) {
 	struct dir *d = *state;
 	/* Bound, never listening: what a crashed process leaves. */
-	close(raw_listener(d->sock, -1));
+	close(fixture_unix_listener(d->sock, -1));
 	struct stat before, st;
 	assert_int_equal(lstat(d->sock, &before), 0);
 	bool replaced = false;
@@ -87,7 +77,7 @@ static void test_sock_stale_replaced(void **state) {
 
 static void test_sock_live_full_backlog_kept(void **state) {
 	struct dir *d = *state;
-	int live = raw_listener(d->sock, 0);
+	int live = fixture_unix_listener(d->sock, 0);
 	struct stat before;
 	assert_int_equal(lstat(d->sock, &before), 0);
 	/* Fill its backlog until a non-blocking connect says EAGAIN. */

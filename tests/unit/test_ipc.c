@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
 #include "compositor/wm/cursor.h"
@@ -553,11 +554,7 @@ static void test_stale_socket_replaced(void **state) {
 	snprintf(path, sizeof(path), "%s/ipc.sock", dir);
 
 	/* A socket file nobody listens on, as a crashed cordon leaves it. */
-	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	assert_int_equal(bind(stale, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(stale);
+	close(fixture_unix_listener(path, -1));
 
 	struct wl_event_loop *loop = wl_event_loop_create();
 	struct fake fake = { 0 };
