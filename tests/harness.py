@@ -829,12 +829,13 @@ class Cordon:
         return self.spawn([exe] + list(args), domain=domain, env=env,
                           name=name or 'test-client')
 
-    def client_window(self, args=(), domain=None, name=None, title=None, env=None):
+    def client_window(self, args=(), domain=None, name=None, title=None, env=None,
+                      **match):
         """A test client whose window is up: (its Process, the window as
-        IPC lists it, found by title, name by default)."""
+        IPC lists it, found by title (name by default) and match)."""
         proc = self.spawn_client(args, domain=domain, env=env, name=name)
         proc.expect(r'^ready$')
-        return proc, self.wait_window(title=title or name)
+        return proc, self.wait_window(title=title or name, **match)
 
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""
