@@ -455,6 +455,7 @@ static int setup(void **state) {
 	setenv("FAKE_QEMU_RECORD", t->record, 1);
 	unsetenv("FAKE_QEMU_KVM");
 	unsetenv("FAKE_QEMU_IGNORE_POWERDOWN");
+	unsetenv("FAKE_QEMU_AGENT_NOISE");
 	char path[4096];
 	snprintf(path, sizeof(path), "%s:%s", FAKE_BIN, getenv("PATH") ? getenv("PATH") :
 		"/usr/bin:/bin");
@@ -755,6 +756,26 @@ static void test_vm_powerdown_ignored(void **state) {
 	assert_non_null(strstr(t->log, "sending SIGTERM"));
 }
 
+/* A guest that sends garbage, overlong lines and made-up answers first. */
+static void test_vm_hostile_guest(void **state) {
+	struct t *t = *state;
+	setenv("FAKE_QEMU_AGENT_NOISE", "1", 1);
+	create(t, "accel = tcg\n");
+	assert_true(vmm_start(t->vmm));
+	assert_true(wait_log(t, "guest agent ready", 20000));
+	unsetenv("FAKE_QEMU_AGENT_NOISE");
+	assert_non_null(strstr(t->log, "agent link: not a JSON object"));
+	/* The link resynchronised: apps run and their exit comes through. */
+	char *app[] = { "sh", "-c", "sleep 1; exit 5", NULL };
+	char **cmds[] = { app };
+	char out[4096];
+	clients(t, 1, cmds, true, out, sizeof(out));
+	assert_string_equal(out, "exit 5\n");
+	assert_int_equal(vmm_state(t->vmm), SUPERVISOR_RUNNING);
+	/* The flood was counted and logged a bounded number of times, not per line. */
+	assert_true(count(t->log, "agent link:") < 10);
+}
+
 static void test_vm_validate(void **state) {
 	struct t *t = *state;
 	char text[512];
@@ -785,6 +806,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_vm_kill_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_accel_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_powerdown_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_hostile_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_validate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
