@@ -38,6 +38,8 @@
 #define VIRTIOFSD_SOCKET_MS 5000
 /* Garbage lines from the guest logged at most this often. */
 #define GARBAGE_LOG_MS 5000
+/* How long QEMU gets to end by itself after its QMP or virtiofsd failed. */
+#define QEMU_VM_GRACE_MS 2000
 
 struct qemu_vm;
 
@@ -97,6 +99,9 @@ struct qemu_vm {
 	bool stop_seen;        /* a stop was asked during this run */
 	int64_t started_ms;
 	struct wl_event_source *probe_timer;
+	/* QMP or virtiofsd failed while QEMU seemed up: restart unless it ends anyway. */
+	struct wl_event_source *grace_timer;
+	char grace_why[200];
 
 	struct supervisor *virtiofsd;
 	struct qmp *qmp;
@@ -897,9 +902,10 @@ static void agent_line(struct qemu_vm *vm, const char *line, size_t len) {
 	}
 	struct json_object *v, *idv;
 	if (json_object_object_get_ex(o, "hello", &v)) {
+		bool ours = json_object_is_type(v, json_type_int) &&
+			json_object_get_int(v) == AGENT_PROTOCOL_SERIAL_VERSION;
 		json_object_put(o);
-		if (!json_object_is_type(v, json_type_int) ||
-				json_object_get_int(v) != AGENT_PROTOCOL_SERIAL_VERSION) {
+		if (!ours) {
 			agent_garbage(vm, "hello of another protocol version");
 			return;
 		}
@@ -1046,14 +1052,36 @@ static int handle_agent_timer(void *data) {
 
 /* ---- QMP ---- */
 
+/*
+ * Something QEMU's run depends on failed. QEMU itself may be ending (a
+ * killed QEMU closes QMP and virtiofsd before cordon hears of its exit),
+ * which the restart policy handles; if it is still up after a grace
+ * period, it is restarted.
+ */
+static void vm_grace_restart(struct qemu_vm *vm, const char *why) {
+	if (!vm->running || vm->stop_seen) {
+		return;
+	}
+	snprintf(vm->grace_why, sizeof(vm->grace_why), "%s", why);
+	wl_event_source_timer_update(vm->grace_timer, QEMU_VM_GRACE_MS);
+}
+
+static int handle_grace_timer(void *data) {
+	struct qemu_vm *vm = data;
+	if (vm->running && !vm->stop_seen && vm->cb.restart) {
+		vm_say(vm, SUPERVISOR_LOG_ERROR, "restarting QEMU: %s", vm->grace_why);
+		vm->cb.restart(vm->cb.data);
+	}
+	return 0;
+}
+
 static void handle_qmp_closed(struct qmp *qmp, const char *why, void *data) {
 	struct qemu_vm *vm = data;
 	vm_say(vm, vm->running ? SUPERVISOR_LOG_ERROR : SUPERVISOR_LOG_DEBUG, "QMP: %s", why);
 	/* A QEMU whose QMP misbehaves is not to be trusted with the guest either. */
-	if (vm->running && !vm->stop_seen && vm->cb.restart) {
-		vm_say(vm, SUPERVISOR_LOG_ERROR, "restarting QEMU: its QMP failed");
-		vm->cb.restart(vm->cb.data);
-	}
+	char msg[200];
+	snprintf(msg, sizeof(msg), "its QMP failed (%s)", why);
+	vm_grace_restart(vm, msg);
 }
 
 static void handle_qmp_ready(struct qmp *qmp, void *data) {
@@ -1067,6 +1095,7 @@ static void vm_end_run(struct qemu_vm *vm, const char *why) {
 	vm->running = false;
 	wl_event_source_timer_update(vm->agent_timer, 0);
 	wl_event_source_timer_update(vm->probe_timer, 0);
+	wl_event_source_timer_update(vm->grace_timer, 0);
 	agent_close(vm);
 	qmp_destroy(vm->qmp);
 	vm->qmp = NULL;
@@ -1163,7 +1192,9 @@ static bool vm_use_kvm(struct qemu_vm *vm) {
 	if (vm->kvm_bad) {
 		return false;
 	}
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	/* CORDON_QEMU_KVM_DEVICE: another device to probe, for tests. */
+	const char *dev = getenv("CORDON_QEMU_KVM_DEVICE");
+	int fd = open(dev && dev[0] ? dev : "/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		return false;
 	}
@@ -1192,11 +1223,11 @@ static void handle_vfs_state(struct supervisor *sup, enum supervisor_state state
 		void *data) {
 	struct qemu_vm *vm = data;
 	/* The guest's root is gone: the guest cannot go on. */
-	if ((state == SUPERVISOR_STOPPED || state == SUPERVISOR_FAILED) && vm->running &&
-			!vm->stop_seen && vm->cb.restart) {
-		vm_say(vm, SUPERVISOR_LOG_ERROR, "virtiofsd ended while the guest ran: %s; "
-			"restarting QEMU", supervisor_reason(sup));
-		vm->cb.restart(vm->cb.data);
+	if (state == SUPERVISOR_STOPPED || state == SUPERVISOR_FAILED) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "virtiofsd ended while the guest ran (%s)",
+			supervisor_reason(sup));
+		vm_grace_restart(vm, msg);
 	}
 }
 
@@ -1275,7 +1306,9 @@ bool qemu_vm_prepare(struct qemu_vm *vm, char *err, size_t errlen) {
 		return false;
 	}
 	if (vm->listen_fd < 0) {
-		vm->listen_fd = sock_listen(vm->run_path, 16, NULL, NULL, err, errlen);
+		struct stat bound;
+		bool replaced;
+		vm->listen_fd = sock_listen(vm->run_path, 16, &bound, &replaced, err, errlen);
 		if (vm->listen_fd < 0) {
 			return false;
 		}
@@ -1363,9 +1396,10 @@ struct qemu_vm *qemu_vm_create(struct wl_event_loop *loop, const struct config_d
 	}
 	vm->agent_timer = wl_event_loop_add_timer(loop, handle_agent_timer, vm);
 	vm->probe_timer = wl_event_loop_add_timer(loop, handle_probe_timer, vm);
+	vm->grace_timer = wl_event_loop_add_timer(loop, handle_grace_timer, vm);
 	if (!vm->name || !vm->dir || !vm->socket_path || !vm->qmp_path || !vm->agent_path ||
 			!vm->vfs_path || !vm->run_path || !vm->agent_address || !vm->agent_timer ||
-			!vm->probe_timer) {
+			!vm->probe_timer || !vm->grace_timer) {
 		errmsg_fail(err, errlen, "out of memory");
 		qemu_vm_destroy(vm);
 		return NULL;
@@ -1411,6 +1445,9 @@ void qemu_vm_destroy(struct qemu_vm *vm) {
 	}
 	if (vm->probe_timer) {
 		wl_event_source_remove(vm->probe_timer);
+	}
+	if (vm->grace_timer) {
+		wl_event_source_remove(vm->grace_timer);
 	}
 	vm_copy_free(&vm->c);
 	strv_free(vm->env);
