@@ -94,6 +94,19 @@ def foot_titled(tag):
             f'printf "\\033]2;{tag} %s\\007" "$(uname -r)"; uname -a; exec sleep 100000']
 
 
+def run_app(c, *argv, domain='vm'):
+    """cordonctl run DOMAIN -- ARGV (booting the VM if needed); returns the
+    guest pid it printed. A failure shows the domain's log (QEMU's
+    complaints and the guest console)."""
+    res = c.ctl('run', domain, '--', *argv, check_rc=False, timeout=RUN_TIMEOUT)
+    out = res.stdout.strip()
+    check(res.returncode == 0 and out.isdigit(),
+          lambda: f'cordonctl run {domain} -- {" ".join(argv)} exited {res.returncode}, '
+                  f'printed {res.stdout!r}, said {res.stderr.strip()!r}; '
+                  f'{domain}\'s log ends: {c.domain_log(domain)[-3000:]}')
+    return int(out)
+
+
 def wait_guest_window(c, tag, img, timeout=WINDOW_TIMEOUT):
     """Waits for foot_titled(tag)'s window in the VM, titled with the guest
     kernel's release; returns its IPC object."""

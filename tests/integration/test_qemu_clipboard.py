@@ -34,7 +34,7 @@ def main():
     img = qemutest.image()
     with VmCordon(config(img, 'deny')) as c:
         desk = cliptest.Desk(c)
-        c.ctl('run', 'vm', '--', *qemutest.foot_titled('clip'), timeout=qemutest.RUN_TIMEOUT)
+        qemutest.run_app(c, *qemutest.foot_titled('clip'))
         win = qemutest.wait_guest_window(c, 'clip', img)
         c.ipc_ok({'cmd': 'focus', 'id': win['id']})
         c.wait_focused(win['id'])
@@ -42,8 +42,7 @@ def main():
         # wl-copy in the guest: its tiny window takes the keyboard (the VM
         # is the focused domain), sets the selection and closes.
         mark = desk.events.mark()
-        c.ctl('run', 'vm', '--', 'wl-copy', '--foreground', '--', TEXT,
-              timeout=qemutest.RUN_TIMEOUT)
+        qemutest.run_app(c, 'wl-copy', '--foreground', '--', TEXT)
         desk.wait_wl_clipboard_window('vm', 'close', mark, timeout=qemutest.WINDOW_TIMEOUT)
         # The VM's selection is set: a paste within the domain (no guard) gets it.
         wait_for(lambda: desk.paste('vm', check_rc=False)[1] == TEXT.encode(), 30,

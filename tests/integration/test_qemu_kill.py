@@ -21,7 +21,7 @@ def main():
     harness.require('foot')
     img = qemutest.image()
     with VmCordon(qemutest.qemu_section('vm', img, restart='on-failure')) as c:
-        c.ctl('run', 'vm', '--', *qemutest.foot_titled('one'), timeout=qemutest.RUN_TIMEOUT)
+        qemutest.run_app(c, *qemutest.foot_titled('one'))
         qemutest.wait_guest_window(c, 'one', img)
         procs = qemutest.vm_processes(c)
         qpid = qemutest.qemu_pid(procs)
@@ -44,7 +44,7 @@ def main():
             return new if d.get('state') == 'running' and new else None
         wait_for(restarted, 30, what=f'the vm running again with a new QEMU; '
                                      f'domain: {c.domain("vm")!r}')
-        c.ctl('run', 'vm', '--', *qemutest.foot_titled('two'), timeout=qemutest.RUN_TIMEOUT)
+        qemutest.run_app(c, *qemutest.foot_titled('two'))
         qemutest.wait_guest_window(c, 'two', img)
         log(f'restarted VM\'s window {time.monotonic() - t0:.1f} s after the kill')
 
