@@ -235,7 +235,8 @@ char **build_env(struct agent *a, char *const *req_env) {
 	}
 	size_t n = 0;
 	bool ok = true;
-	char *extra[6] = {0};
+	/* Up to six entries and the NULL that env_has() stops at. */
+	char *extra[7] = {0};
 	size_t n_extra = 0;
 	if (a->switch_user) {
 		ok &= asprintf(&extra[n_extra++], "HOME=%s", a->home) >= 0;
