@@ -483,12 +483,13 @@ static int handle_app_fd(int fd, uint32_t mask, void *data) {
 			app_free(app);
 			return 0;
 		}
+		/*
+		 * Queued until the agent says hello, even while QEMU is still
+		 * starting (cordonctl connects right after asking for the start);
+		 * a QEMU that fails fails the queue, and cordonctl's own timeout
+		 * bounds the wait.
+		 */
 		struct qemu_vm *vm = app->vm;
-		if (!vm->running) {
-			app_error(app, "domain %s is not running", vm->name);
-			app_free(app);
-			return 0;
-		}
 		app->state = APP_QUEUED;
 		if (vm->agent_ready) {
 			app_go(app);

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ static int add_port(struct s *s, const char *dev, const char *name) {
 	return master;
 }
 
-static int setup(void **state) {
+static int start(void **state, bool as_user) {
 	struct s *s = calloc(1, sizeof(*s));
 	strcpy(s->dir, "/tmp/cas.XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
@@ -76,12 +77,26 @@ static int setup(void **state) {
 		setenv("CORDON_AGENT_VIRTIO_PORTS", sys, 1);
 		setenv("CORDON_AGENT_DEV", dev, 1);
 		setenv("PATH", path, 1);
+		if (as_user) {
+			/* As a guest init starts it: root, switching to a user, no runtime dir. */
+			unsetenv("XDG_RUNTIME_DIR");
+			execl(CORDON_AGENT_BIN, CORDON_AGENT_BIN, "--listen", "serial:cordon.agent",
+				"--user", "root", (char *)NULL);
+		}
 		execl(CORDON_AGENT_BIN, CORDON_AGENT_BIN, "--listen", "serial:cordon.agent",
 			(char *)NULL);
 		_exit(127);
 	}
 	*state = s;
 	return 0;
+}
+
+static int setup(void **state) {
+	return start(state, false);
+}
+
+static int setup_user(void **state) {
+	return start(state, true);
 }
 
 static int teardown(void **state) {
@@ -214,11 +229,31 @@ static void test_relay(void **state) {
 	expect(s, "{\"id\":21,\"exit\":6}");
 }
 
+/*
+ * Regression: with --user as root and no XDG_RUNTIME_DIR the command's
+ * environment gets six extra entries, which overran the list build_env()
+ * kept them in (the agent crashed on the first request in a real guest).
+ */
+static void test_user_env(void **state) {
+	struct s *s = *state;
+	if (getuid() != 0) {
+		skip();
+	}
+	say(s, "\n{\"hello\":1}\n");
+	expect(s, "{\"hello\":1}");
+	say(s, "{\"id\":30,\"argv\":[\"sh\",\"-c\",\"test \\\"$XDG_RUNTIME_DIR\\\" = "
+		"/run/user/0 && test \\\"$USER\\\" = root && test \\\"$WAYLAND_DISPLAY\\\" = "
+		"wayland-0\"]}\n");
+	expect_prefix(s, "{\"id\":30,\"ok\":true,\"pid\":");
+	expect(s, "{\"id\":30,\"exit\":0}");
+}
+
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_framing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_env, setup_user, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
