@@ -78,7 +78,7 @@ def qemu_section(name, img, **keys):
         'initrd': img['INITRD'],
         'root': img['ROOT'],
         'accel': 'tcg',
-        'mem': '512',
+        'mem': '1024',
         'cpus': '1',
         'agent': 'serial',
         'stop-timeout': '30',
