@@ -49,6 +49,20 @@ enum config_domain_kind {
 	CONFIG_DOMAIN_SOCKET = 0,
 	CONFIG_DOMAIN_COMMAND,
 	CONFIG_DOMAIN_CROSVM,
+	CONFIG_DOMAIN_QEMU,
+};
+
+/* kind = qemu: the accelerator (auto: KVM when it can run the guest, else TCG). */
+enum config_accel {
+	CONFIG_ACCEL_AUTO = 0,
+	CONFIG_ACCEL_KVM,
+	CONFIG_ACCEL_TCG,
+};
+
+/* kind = qemu: how the guest's Wayland clients reach the domain socket. */
+enum config_relay {
+	CONFIG_RELAY_WAYPIPE = 0,  /* one virtio-serial port and waypipe per app */
+	CONFIG_RELAY_RUTABAGA,     /* virtio-gpu-rutabaga's cross-domain context */
 };
 
 /* Ordered by strictness: when two rules apply the larger value wins. */
@@ -194,7 +208,12 @@ struct config_domain {
 	bool sandbox;
 	char **args;          /* split like a shell, NULL-terminated */
 	bool console_window;
-	char *agent;          /* "vsock:CID:PORT" or "unix:PATH" */
+	char *agent;          /* "vsock:CID:PORT" or "unix:PATH"; qemu: "serial" */
+
+	/* kind = qemu (also kernel … params, shares, agent above; config/qemu_keys.c) */
+	char *qemu;           /* binary, default "qemu-system-x86_64" */
+	enum config_accel accel;
+	enum config_relay relay;
 
 	/* kind = command and crosvm */
 	bool autostart;

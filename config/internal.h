@@ -143,6 +143,11 @@ void config_parse_autostart(struct config_parse *p,
 	const struct config_section *sec);
 /* [general] keys of the login session (autostart.c); false if not one. */
 bool config_parse_session_key(const struct config_item *it);
+/* kind = qemu keys qemu, accel, relay (config/qemu_keys.c); false: not one of them. */
+struct config_domain;
+bool config_parse_qemu_key(const struct config_item *it, struct config_domain *d);
+/* agent = serial, the only agent a qemu domain has. */
+void config_parse_qemu_agent(const struct config_item *it, struct config_domain *d);
 bool config_add_default_bindings(struct cordon_config *config);
 void config_parse_domain(struct config_parse *p,
 	const struct config_section *sec);

@@ -591,20 +591,20 @@ static const struct {
 	{ "[output *]\nscale = 0.2\n",
 	  "t.conf:2: [output *] scale: 0.2 is out of range (0.25 to 10)" },
 	{ "[domain work]\nkernel = /boot/vmlinuz\n",
-	  "t.conf:2: [domain work] key 'kernel' applies only to kind = crosvm, "
-	  "and this domain is kind = socket" },
+	  "t.conf:2: [domain work] key 'kernel' applies only to kind = crosvm or "
+	  "kind = qemu, and this domain is kind = socket" },
 	{ "[domain work]\nkind = command\ncommand = x\nshare = /a:b\n",
-	  "t.conf:4: [domain work] key 'share' applies only to kind = crosvm, "
-	  "and this domain is kind = command" },
+	  "t.conf:4: [domain work] key 'share' applies only to kind = crosvm or "
+	  "kind = qemu, and this domain is kind = command" },
 	{ "[domain work]\nautostart = yes\n",
 	  "t.conf:2: [domain work] key 'autostart' applies only to kind = "
-	  "command or kind = crosvm, and this domain is kind = socket" },
+	  "command, crosvm or qemu, and this domain is kind = socket" },
 	{ "[domain work]\ncommand = x\n",
 	  "t.conf:2: [domain work] key 'command' applies only to kind = command, "
 	  "and this domain is kind = socket" },
 	{ "[domain work]\nkind = podman\n",
 	  "t.conf:2: [domain work] kind: bad value 'podman' (expected socket, "
-	  "command or crosvm)" },
+	  "command, crosvm or qemu)" },
 	{ "[domain work]\nkind = command\n",
 	  "t.conf:1: [domain work] kind = command needs a 'command' key (the "
 	  "launcher, e.g. systemd-nspawn … {socket})" },
