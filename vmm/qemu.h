@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "config/config.h"
+#include "vmm/agent/protocol.h"
 
 /*
  * The QEMU and virtiofsd command lines of a kind = qemu domain, built purely
@@ -26,8 +27,9 @@
 
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
 #define QEMU_ROOT_TAG "cordonroot"
-#define QEMU_AGENT_PORT "cordon.agent"
-#define QEMU_APP_PORT_PREFIX "cordon.wl."
+/* The port names the guest agent knows (protocol.h). */
+#define QEMU_AGENT_PORT AGENT_PROTOCOL_SERIAL_PORT
+#define QEMU_APP_PORT_PREFIX AGENT_PROTOCOL_RELAY_PREFIX
 /* virtio-serial port 0 is reserved for a console: 31 of 32 carry apps. */
 #define QEMU_APP_PORTS_MAX 31
 #define QEMU_APP_BUS "cordonwl.0"

@@ -454,14 +454,6 @@ const char *qemu_vm_agent_address(const struct qemu_vm *vm) {
 	return vm->agent_address;
 }
 
-int qemu_vm_apps(const struct qemu_vm *vm) {
-	int n = 0;
-	for (int i = 1; i <= QEMU_APP_PORTS_MAX; i++) {
-		n += vm->slots[i] != NULL;
-	}
-	return n;
-}
-
 bool qemu_vm_reconfigure(struct qemu_vm *vm, const struct config_domain *cfg,
 		char *const *env, char *err, size_t errlen) {
 	struct config_domain_copy c;

@@ -58,8 +58,6 @@ void qemu_vm_state(struct qemu_vm *vm, enum supervisor_state state);
 bool qemu_vm_powerdown(struct qemu_vm *vm);
 /* "unix:DIR/run.sock", for cordonctl run. */
 const char *qemu_vm_agent_address(const struct qemu_vm *vm);
-/* Apps running (ports in use). */
-int qemu_vm_apps(const struct qemu_vm *vm);
 /* Kills virtiofsd and the relays (bounded wait) and frees. */
 void qemu_vm_destroy(struct qemu_vm *vm);
 

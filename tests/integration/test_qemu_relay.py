@@ -62,12 +62,16 @@ def main():
         check_eq(w2.get('domain'), 'vm', 'domain of the second app')
 
         # SIGKILL of QEMU: its windows go, and it restarts (on-failure).
+        ev = c.events()
+        mark = len(ev.items)
         os.kill(vm['pid'], signal.SIGKILL)
         t0 = time.monotonic()
         while any(x.get('domain') == 'vm' for x in c.windows()):
             if time.monotonic() - t0 > 5:
                 fail(f'vm windows still listed after SIGKILL: {c.windows()!r}')
             time.sleep(0.02)
+        ev.wait_domain('vm', 'failed', 10, start=mark)
+        ev.wait_domain('vm', 'running', 10, start=mark)
         again = c.wait_state('vm', 'running', 10)
         check(again['pid'] != vm['pid'], 'a new QEMU after the restart')
         check_eq(again.get('restarts'), 1, 'restarts after one kill')
@@ -92,8 +96,7 @@ def main():
         c.ctl('run', 'vm', '--', client, '--title', 'last', '--size', '200x150',
               timeout=30)
         c.wait_window(timeout=30, title='last')
-        mark = domdir
-    left = vmtest.pids_mentioning(mark)
+    left = vmtest.pids_mentioning(domdir)
     check(not left, f'processes of the VM survived cordon: '
                     f'{[vmtest.proc_cmdline(p) for p in left]!r}')
     log('ok')
