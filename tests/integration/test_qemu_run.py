@@ -3,7 +3,8 @@
 `cordonctl run vm -- foot`. Its window is tagged with the VM and framed in
 the VM's colour, and its terminal runs on the guest's kernel (foot's title,
 set by an escape sequence from `uname -r` inside, names the image's kernel,
-not the host's). A second app gives a second window, a client of its own.
+not the host's), beside a host foot framed in the host's colour. A second
+app gives a second window, a client of its own.
 `cordonctl stop` powers the guest off through QMP (the guest's init logs
 the power button), the windows go, and no process of the VM is left."""
 import os
@@ -39,10 +40,7 @@ def main():
               f'the host runs the guest\'s kernel {host}: the title proves nothing')
         log(f'guest kernel {img["VERSION"]}, host kernel {host}')
         check(not c.find_windows(domain='host'), f'host windows: {c.windows()!r}')
-        shot = qemutest.check_framed(c, win, hex_color(VM_COLOR), 'the guest\'s foot')
-        if os.environ.get('CORDON_TEST_ARTIFACTS'):
-            os.makedirs(os.environ['CORDON_TEST_ARTIFACTS'], exist_ok=True)
-            shot.save(os.path.join(os.environ['CORDON_TEST_ARTIFACTS'], 'qemu_run.png'))
+        qemutest.check_framed(c, win, hex_color(VM_COLOR), 'the guest\'s foot')
 
         # A second app: a second port, relay and client, the VM already up.
         t1 = time.monotonic()
@@ -54,6 +52,23 @@ def main():
         dom = c.domain('vm')
         check_eq((dom.get('clients'), dom.get('windows')), (2, 2), 'IPC clients/windows of vm')
         qemutest.check_framed(c, win2, hex_color(VM_COLOR), 'the second foot')
+
+        # A host foot beside it, framed in the host's colour: the same
+        # program, told apart only by cordon's frame and tag.
+        c.spawn(['foot', 'sh', '-c', 'printf "\\033]2;host %s\\007" "$(uname -r)"; exec sleep 1000'],
+                name='host-foot', stdin=False)
+        hwin = wait_for(lambda: (c.find_windows(title=f'host {host}') or [None])[0], 20,
+                        what='the host foot\'s window')
+        check_eq(hwin.get('domain'), 'host', 'domain of the host foot')
+        # It opens below the focused guest window: raise it, so both frames show.
+        c.ipc_ok({'cmd': 'focus', 'id': hwin['id']})
+        c.wait_focused(hwin['id'])
+        shot = qemutest.check_framed(c, hwin, harness.HOST_COLOR, 'the host\'s foot')
+        check(shot.pixel(win['x'] - 1, win['y'] + 10) == hex_color(VM_COLOR),
+              'the guest window lost its frame beside the host one')
+        if os.environ.get('CORDON_TEST_ARTIFACTS'):
+            os.makedirs(os.environ['CORDON_TEST_ARTIFACTS'], exist_ok=True)
+            shot.save(os.path.join(os.environ['CORDON_TEST_ARTIFACTS'], 'qemu_run.png'))
 
         # Stop: QMP system_powerdown, the guest's init powers it off.
         procs = qemutest.vm_processes(c)

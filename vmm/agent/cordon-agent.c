@@ -800,7 +800,12 @@ int main(int argc, char *argv[]) {
 				AGENT_PROTOCOL_SERIAL_PORT);
 			return 2;
 		}
-		return agent_serial_main(&a, listen_addr + 7);
+		int rc = agent_serial_main(&a, listen_addr + 7);
+		/* --user's strings, as on the socket path's way out. */
+		free(a.user);
+		free(a.home);
+		free(a.shell);
+		return rc;
 	}
 	if (!listen_addr || strncmp(listen_addr, "vsock:", 6) == 0) {
 		size_t port = DEFAULT_PORT;
