@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Issue 12 item 4: the X11 clipboard and primary selection of a domain's
+Xwayland are that domain's. What xclip copies in alpha's X server is
+alpha's clipboard: wl-paste in alpha gets it straight; wl-paste in beta
+(deny) gets nothing and neither does xclip in beta's X server; an X client
+of gamma (ask) waits for the prompt and gets the bytes once allowed, a
+Wayland client of gamma gets nothing when it is denied; the host (allow)
+gets it. What wl-copy sets in beta, xclip in beta's X server reads. The
+primary selection likewise. Every cross-domain read is in `transfers`."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness
+from harness import Cordon, check, check_eq, wait_for
+import cliptest
+from cliptest import A, B, C, Desk, TEXT_MIME
+from test_xwayland import x_run, xterm
+
+CONFIG = cliptest.config(domains={A: {'copy-to.host': 'allow'},
+                                  B: {'paste-from.alpha': 'deny'},
+                                  C: {'paste-from.alpha': 'ask'}})
+SECRET = 'alpha X11 clipboard secret'
+PRIMARY = 'alpha X11 primary selection'
+BETA_TEXT = 'beta Wayland text for beta X clients'
+
+
+def x_window(c, display, title):
+    """A focused xterm on display: X clients copy and paste only while a
+    window of their X server has the keyboard."""
+    xterm(c, display, title)
+    win = c.wait_window(timeout=30, title=title)
+    focus_window(c, win)
+    return win
+
+
+def focus_window(c, win):
+    c.ipc_ok({'cmd': 'focus', 'id': win['id']})
+    c.wait_focused(win['id'])
+
+
+def x_paste(c, display, selection='clipboard'):
+    res = x_run(c, display, ['xclip', '-selection', selection, '-o'], check_rc=False)
+    return res.stdout
+
+
+def x_copy(c, display, text, selection='clipboard'):
+    x_run(c, display, ['xclip', '-selection', selection, '-i'], input_text=text)
+
+
+def check_record(desk, n, expect, what):
+    ts = desk.wait_transfers(n)
+    check_eq(len(ts), n, f'transfer records after {what}: {ts!r}')
+    check_eq({k: ts[-1].get(k) for k in expect}, expect, f'the record of {what}')
+    return ts[-1]
+
+
+def main():
+    cliptest.require_peers()
+    harness.require('xterm', 'xclip', 'Xwayland')
+    with Cordon(config=CONFIG) as c:
+        desk = Desk(c)
+        dpy = {d['name']: d.get('display') for d in c.domains()}
+        check(all(dpy[n] for n in (A, B, C)), f'X displays: {dpy!r}')
+
+        # X -> Wayland within alpha: straight through, no record.
+        x_window(c, dpy[A], 'alpha-x')
+        x_copy(c, dpy[A], SECRET)
+        wait_for(lambda: desk.paste(A, check_rc=False)[1] == SECRET.encode(), 10,
+                 what='wl-paste in alpha to get what xclip copied in alpha')
+        check_eq(desk.transfers(), [], 'records after a paste within alpha')
+
+        # deny: neither a Wayland nor an X client of beta gets it.
+        desk.window(B)
+        rc, out = desk.paste(B, check_rc=False)
+        check_eq(out, b'', 'what wl-paste in beta got of alpha\'s X clipboard (deny)')
+        deny = {'from': A, 'to': B, 'kind': 'clipboard', 'mime': TEXT_MIME,
+                'decision': 'deny', 'bytes': 0}
+        check_record(desk, 1, deny, 'wl-paste in beta')
+        x_window(c, dpy[B], 'beta-x')
+        out = x_paste(c, dpy[B])
+        check(SECRET not in out, f'xclip in beta\'s X server read alpha\'s clipboard: {out!r}')
+        check_record(desk, 2, deny, 'xclip -o in beta\'s X server')
+
+        # ask: gamma's Wayland client is denied by the user ...
+        desk.window(C)
+        paste = desk.paste_async(C)
+        pr = desk.wait_prompt()
+        check_eq((pr.get('from'), pr.get('to')), (A, C), f'the prompt {pr!r}')
+        c.ctl('deny', str(pr['id']))
+        rc, out = paste.wait()
+        check_eq(out, b'', 'what wl-paste in gamma got after the user said no')
+        check_record(desk, 3, {'from': A, 'to': C, 'decision': 'ask-deny'},
+                     'the denied paste in gamma')
+        # ... and gamma's X client gets the bytes once the user says yes.
+        x_window(c, dpy[C], 'gamma-x')
+        out_path = os.path.join(c.runtime_dir, 'gamma-xclip.out')
+        xclip = c.spawn(['sh', '-c', f'exec xclip -selection clipboard -o > {out_path}'],
+                        env={'DISPLAY': dpy[C]}, name='xclip-gamma', stdin=False)
+        pr = desk.wait_prompt()
+        check_eq((pr.get('from'), pr.get('to')), (A, C), f'the prompt for gamma\'s X client')
+        check_eq(os.path.getsize(out_path), 0, 'bytes gamma\'s X client got before the answer')
+        c.ctl('allow', str(pr['id']))
+        check_eq(xclip.wait_exit(15), 0, 'xclip -o in gamma\'s X server exit status')
+        with open(out_path) as f:
+            check_eq(f.read(), SECRET, 'what gamma\'s X client got once allowed')
+        check_record(desk, 4, {'from': A, 'to': C, 'decision': 'ask-allow',
+                               'result': 'delivered', 'bytes': len(SECRET)},
+                     'the allowed paste into gamma\'s X client')
+
+        # allow: the host (data-control, no window needed).
+        rc, out = desk.paste('host')
+        check_eq(out.decode(), SECRET, 'what the host pasted of alpha\'s X clipboard')
+        check_record(desk, 5, {'from': A, 'to': 'host', 'decision': 'allow',
+                               'result': 'delivered'}, 'the host\'s paste')
+
+        # Wayland -> X within beta.
+        desk.window(B)
+        desk.copy(B, BETA_TEXT)
+        focus_window(c, c.wait_window(title='beta-x'))
+        check_eq(x_paste(c, dpy[B]), BETA_TEXT, 'xclip -o in beta after wl-copy in beta')
+        check_eq(len(desk.transfers()), 5, 'records after pastes within beta')
+
+        # The primary selection: X -> Wayland within alpha, denied to beta's
+        # Wayland and X clients.
+        focus_window(c, c.wait_window(title='alpha-x'))
+        x_copy(c, dpy[A], PRIMARY, selection='primary')
+        wait_for(lambda: desk.paste(A, primary=True, check_rc=False)[1] ==
+                 PRIMARY.encode(), 10,
+                 what='wl-paste --primary in alpha to get what xclip set in alpha')
+        check_eq(len(desk.transfers()), 5, 'records after a primary paste within alpha')
+        desk.window(B)
+        rc, out = desk.paste(B, primary=True, check_rc=False)
+        check_eq(out, b'', 'what beta got of alpha\'s X primary selection (deny)')
+        pdeny = dict(deny, kind='primary')
+        check_record(desk, 6, pdeny, 'wl-paste --primary in beta')
+        focus_window(c, c.wait_window(title='beta-x'))
+        out = x_paste(c, dpy[B], selection='primary')
+        check(PRIMARY not in out, f'beta\'s X server read alpha\'s primary: {out!r}')
+        check_record(desk, 7, pdeny, 'xclip -o -selection primary in beta')
+        harness.log('cordonctl transfers:\n' + c.ctl('transfers').stdout)
+
+
+if __name__ == "__main__":
+    harness.main(main)
