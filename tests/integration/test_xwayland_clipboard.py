@@ -6,16 +6,20 @@ alpha's clipboard: wl-paste in alpha gets it straight; wl-paste in beta
 of gamma (ask) waits for the prompt and gets the bytes once allowed, a
 Wayland client of gamma gets nothing when it is denied; the host (allow)
 gets it. What wl-copy sets in beta, xclip in beta's X server reads. The
-primary selection likewise. Every cross-domain read is in `transfers`."""
+primary selection likewise. Every cross-domain read is in `transfers`.
+When alpha's X server dies its selection goes with it, and the restarted
+X server's copies are alpha's again."""
 import os
+import signal
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 import cliptest
 from cliptest import A, B, C, Desk, TEXT_MIME
-from test_xwayland import x_run, xterm
+from test_xwayland import x_run, xterm, xwayland_pid
 
 CONFIG = cliptest.config(domains={A: {'copy-to.host': 'allow'},
                                   B: {'paste-from.alpha': 'deny'},
@@ -65,6 +69,7 @@ def main():
 
         # X -> Wayland within alpha: straight through, no record.
         x_window(c, dpy[A], 'alpha-x')
+        started = time.monotonic()
         x_copy(c, dpy[A], SECRET)
         wait_for(lambda: desk.paste(A, check_rc=False)[1] == SECRET.encode(), 10,
                  what='wl-paste in alpha to get what xclip copied in alpha')
@@ -116,7 +121,7 @@ def main():
 
         # Wayland -> X within beta.
         desk.window(B)
-        desk.copy(B, BETA_TEXT)
+        beta_copy = desk.copy(B, BETA_TEXT)
         focus_window(c, c.wait_window(title='beta-x'))
         check_eq(x_paste(c, dpy[B]), BETA_TEXT, 'xclip -o in beta after wl-copy in beta')
         check_eq(len(desk.transfers()), 5, 'records after pastes within beta')
@@ -138,6 +143,27 @@ def main():
         out = x_paste(c, dpy[B], selection='primary')
         check(PRIMARY not in out, f'beta\'s X server read alpha\'s primary: {out!r}')
         check_record(desk, 7, pdeny, 'xclip -o -selection primary in beta')
+
+        # alpha's X server dies: its primary selection is alpha's no more.
+        rc, out = desk.paste('host', primary=True)
+        check_eq(out.decode(), PRIMARY, 'the host\'s paste of alpha\'s X primary')
+        pid = xwayland_pid(dpy[A])
+        check(pid is not None, f'no Xwayland process for {dpy[A]}')
+        # wlroots restarts only a server that ran for more than 5 s.
+        time.sleep(max(0.0, 6.0 - (time.monotonic() - started)))
+        os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: not c.find_windows(title='alpha-x'), 15,
+                 what='alpha\'s xterm gone with its X server')
+        rc, out = desk.paste('host', primary=True, check_rc=False)
+        check(PRIMARY not in out.decode(errors='replace'),
+              f'alpha\'s X primary outlived its X server: {out!r}')
+        # The new X server's window manager has alpha's X seat again. (With
+        # beta's clipboard gone, alpha's paste before the copy lands asks no one.)
+        beta_copy.kill()
+        x_window(c, dpy[A], 'alpha-x2')
+        x_copy(c, dpy[A], SECRET + ' again')
+        wait_for(lambda: desk.paste(A, check_rc=False)[1] == (SECRET + ' again').encode(),
+                 10, what='wl-paste in alpha to get a copy in the restarted X server')
         harness.log('cordonctl transfers:\n' + c.ctl('transfers').stdout)
 
 
