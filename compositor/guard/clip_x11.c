@@ -214,7 +214,12 @@ static void handle_set_primary_selection(struct wl_listener *listener, void *dat
 struct clip_x11 *clip_x11_create(struct cordon_domain *domain) {
 	struct cordon_server *server = domain->server;
 	struct cordon_clipboard *clip = server->clipboard;
-	struct clip_x11 *x = clip != NULL ? calloc(1, sizeof(*x)) : NULL;
+	if (clip == NULL) {
+		wlr_log(WLR_ERROR, "domain %s: no clipboard guard; its X server gets no seat",
+			domain->name);
+		return NULL;
+	}
+	struct clip_x11 *x = calloc(1, sizeof(*x));
 	if (x == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: out of memory for its X server's seat", domain->name);
 		return NULL;

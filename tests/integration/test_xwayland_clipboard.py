@@ -74,6 +74,11 @@ def main():
         wait_for(lambda: desk.paste(A, check_rc=False)[1] == SECRET.encode(), 10,
                  what='wl-paste in alpha to get what xclip copied in alpha')
         check_eq(desk.transfers(), [], 'records after a paste within alpha')
+        # Each X server's own seat is seen by no client: one wl_seat each.
+        for dom in (None, A):
+            info = c.run(['wayland-info'], domain=dom).stdout.decode(errors='replace')
+            check_eq(info.count("interface: 'wl_seat'"), 1,
+                     f'wl_seat globals on the {dom or "host"} socket')
 
         # deny: neither a Wayland nor an X client of beta gets it.
         desk.window(B)
