@@ -23,6 +23,7 @@
 #include "keyboard-shortcuts-inhibit-unstable-v1-client-protocol.h"
 #include "pointer-constraints-unstable-v1-client-protocol.h"
 #include "relative-pointer-unstable-v1-client-protocol.h"
+#include "tablet-v2-client-protocol.h"
 #include "text-input-unstable-v3-client-protocol.h"
 #include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
@@ -81,6 +82,9 @@ struct client {
 	char *im_text;
 	uint32_t im_dones;
 	bool im_pending_active, im_active;
+	/* tablet: the seat's tablets as a drawing program sees them. */
+	struct zwp_tablet_manager_v2 *tablet_manager;
+	struct zwp_tablet_seat_v2 *tablet_seat;
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -892,6 +896,9 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 			zwp_keyboard_shortcuts_inhibit_manager_v1_interface.name) == 0) {
 		c->inhibit_manager = wl_registry_bind(registry, name,
 			&zwp_keyboard_shortcuts_inhibit_manager_v1_interface, 1);
+	} else if (strcmp(interface, zwp_tablet_manager_v2_interface.name) == 0) {
+		c->tablet_manager = wl_registry_bind(registry, name,
+			&zwp_tablet_manager_v2_interface, 1);
 	} else if (strcmp(interface, zwp_text_input_manager_v3_interface.name) == 0) {
 		c->ti_manager = wl_registry_bind(registry, name,
 			&zwp_text_input_manager_v3_interface, 1);
@@ -1841,6 +1848,219 @@ static void text_input_finish(struct client *c) {
 	}
 }
 
+/* ---- tablet (a drawing program's view of the pen) ---- */
+
+static void tool_handle_type(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t type) {
+}
+
+static void tool_handle_serial(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t hi, uint32_t lo) {
+}
+
+static void tool_handle_wacom(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t hi, uint32_t lo) {
+}
+
+static void tool_handle_capability(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t capability) {
+}
+
+static void tool_handle_done(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-tool");
+}
+
+static void tool_handle_removed(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-tool-removed");
+}
+
+static void tool_handle_proximity_in(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t serial, struct zwp_tablet_v2 *tablet, struct wl_surface *surface) {
+	say("tablet-proximity-in");
+}
+
+static void tool_handle_proximity_out(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-proximity-out");
+}
+
+static void tool_handle_down(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t serial) {
+	struct client *c = data;
+	note_input_serial(c, serial);
+	say("tablet-down");
+}
+
+static void tool_handle_up(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-up");
+}
+
+static void tool_handle_motion(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t x, wl_fixed_t y) {
+	say("tablet-motion %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+}
+
+static void tool_handle_pressure(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t pressure) {
+	say("tablet-pressure %u", pressure);
+}
+
+static void tool_handle_distance(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t distance) {
+}
+
+static void tool_handle_tilt(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void tool_handle_rotation(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t degrees) {
+}
+
+static void tool_handle_slider(void *data, struct zwp_tablet_tool_v2 *tool, int32_t position) {
+}
+
+static void tool_handle_wheel(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t degrees, int32_t clicks) {
+}
+
+static void tool_handle_button(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t serial, uint32_t button, uint32_t state) {
+	say("tablet-button %u %s", button,
+		state == ZWP_TABLET_TOOL_V2_BUTTON_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void tool_handle_frame(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t time) {
+}
+
+static const struct zwp_tablet_tool_v2_listener tool_listener = {
+	.type = tool_handle_type,
+	.hardware_serial = tool_handle_serial,
+	.hardware_id_wacom = tool_handle_wacom,
+	.capability = tool_handle_capability,
+	.done = tool_handle_done,
+	.removed = tool_handle_removed,
+	.proximity_in = tool_handle_proximity_in,
+	.proximity_out = tool_handle_proximity_out,
+	.down = tool_handle_down,
+	.up = tool_handle_up,
+	.motion = tool_handle_motion,
+	.pressure = tool_handle_pressure,
+	.distance = tool_handle_distance,
+	.tilt = tool_handle_tilt,
+	.rotation = tool_handle_rotation,
+	.slider = tool_handle_slider,
+	.wheel = tool_handle_wheel,
+	.button = tool_handle_button,
+	.frame = tool_handle_frame,
+};
+
+static void tablet_handle_name(void *data, struct zwp_tablet_v2 *tablet, const char *name) {
+}
+
+static void tablet_handle_id(void *data, struct zwp_tablet_v2 *tablet,
+		uint32_t vid, uint32_t pid) {
+}
+
+static void tablet_handle_path(void *data, struct zwp_tablet_v2 *tablet, const char *path) {
+}
+
+static void tablet_handle_done(void *data, struct zwp_tablet_v2 *tablet) {
+	say("tablet-added");
+}
+
+static void tablet_handle_removed(void *data, struct zwp_tablet_v2 *tablet) {
+	zwp_tablet_v2_destroy(tablet);
+}
+
+static void tablet_handle_bustype(void *data, struct zwp_tablet_v2 *tablet, uint32_t bustype) {
+}
+
+static const struct zwp_tablet_v2_listener tablet_listener = {
+	.name = tablet_handle_name,
+	.id = tablet_handle_id,
+	.path = tablet_handle_path,
+	.done = tablet_handle_done,
+	.removed = tablet_handle_removed,
+	.bustype = tablet_handle_bustype,
+};
+
+static void pad_handle_group(void *data, struct zwp_tablet_pad_v2 *pad,
+		struct zwp_tablet_pad_group_v2 *group) {
+	/* Not followed: its events go to a proxy with no listener, unread. */
+}
+
+static void pad_handle_path(void *data, struct zwp_tablet_pad_v2 *pad, const char *path) {
+}
+
+static void pad_handle_buttons(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t buttons) {
+}
+
+static void pad_handle_done(void *data, struct zwp_tablet_pad_v2 *pad) {
+}
+
+static void pad_handle_button(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t time,
+		uint32_t button, uint32_t state) {
+	say("pad-button %u %s", button,
+		state == ZWP_TABLET_PAD_V2_BUTTON_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void pad_handle_enter(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t serial,
+		struct zwp_tablet_v2 *tablet, struct wl_surface *surface) {
+	say("pad-enter");
+}
+
+static void pad_handle_leave(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t serial,
+		struct wl_surface *surface) {
+	say("pad-leave");
+}
+
+static void pad_handle_removed(void *data, struct zwp_tablet_pad_v2 *pad) {
+	zwp_tablet_pad_v2_destroy(pad);
+}
+
+static const struct zwp_tablet_pad_v2_listener pad_listener = {
+	.group = pad_handle_group,
+	.path = pad_handle_path,
+	.buttons = pad_handle_buttons,
+	.done = pad_handle_done,
+	.button = pad_handle_button,
+	.enter = pad_handle_enter,
+	.leave = pad_handle_leave,
+	.removed = pad_handle_removed,
+};
+
+static void tablet_seat_handle_tablet(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_v2 *tablet) {
+	zwp_tablet_v2_add_listener(tablet, &tablet_listener, data);
+}
+
+static void tablet_seat_handle_tool(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_tool_v2 *tool) {
+	zwp_tablet_tool_v2_add_listener(tool, &tool_listener, data);
+}
+
+static void tablet_seat_handle_pad(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_pad_v2 *pad) {
+	zwp_tablet_pad_v2_add_listener(pad, &pad_listener, data);
+}
+
+static const struct zwp_tablet_seat_v2_listener tablet_seat_listener = {
+	.tablet_added = tablet_seat_handle_tablet,
+	.tool_added = tablet_seat_handle_tool,
+	.pad_added = tablet_seat_handle_pad,
+};
+
+/* The seat's tablets, tools and pads, their events reported as they come. */
+static void tablet_start(struct client *c) {
+	if (c->tablet_manager == NULL || c->seat == NULL) {
+		say("error tablet needs zwp_tablet_manager_v2");
+		return;
+	}
+	if (c->tablet_seat == NULL) {
+		c->tablet_seat = zwp_tablet_manager_v2_get_tablet_seat(c->tablet_manager, c->seat);
+		zwp_tablet_seat_v2_add_listener(c->tablet_seat, &tablet_seat_listener, c);
+	}
+	sync_say(c, "tablet-ready");
+}
+
 static void handle_command(struct client *c, char *line) {
 	char *arg = strchr(line, ' ');
 	if (arg != NULL) {
@@ -1920,6 +2140,8 @@ static void handle_command(struct client *c, char *line) {
 		lock_pointer(c);
 	} else if (strcmp(line, "inhibit-shortcuts") == 0) {
 		inhibit_shortcuts(c);
+	} else if (strcmp(line, "tablet") == 0) {
+		tablet_start(c);
 	} else if (strcmp(line, "text-input") == 0) {
 		text_input_start(c, arg);
 	} else if (strcmp(line, "input-method") == 0) {
@@ -2072,6 +2294,10 @@ static void usage(FILE *out) {
 		"    that colour; im-popup-rect X Y W H as told\n"
 		"  im-grab (-> im-grabbed): grab the keyboard; im-keymap, im-key CODE\n"
 		"    pressed|released as they come\n"
+		"  tablet (-> tablet-ready): the seat's tablets; tablet-added, tablet-tool,\n"
+		"    tablet-proximity-in | -out, tablet-motion X Y, tablet-down, tablet-up,\n"
+		"    tablet-pressure P, tablet-button B pressed|released, pad-enter,\n"
+		"    pad-leave, pad-button B pressed|released as they come\n"
 		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
 		"    with the latest input serial (-> copy-done); on a paste the\n"
 		"    source says source-send MIME and writes TEXT, then closes the fd\n"
@@ -2219,6 +2445,12 @@ static void client_finish(struct client *c) {
 		free(c->bound[i].name);
 	}
 	text_input_finish(c);
+	if (c->tablet_seat != NULL) {
+		zwp_tablet_seat_v2_destroy(c->tablet_seat);
+	}
+	if (c->tablet_manager != NULL) {
+		zwp_tablet_manager_v2_destroy(c->tablet_manager);
+	}
 	if (c->inhibitor != NULL) {
 		zwp_keyboard_shortcuts_inhibitor_v1_destroy(c->inhibitor);
 	}
