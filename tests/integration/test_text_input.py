@@ -7,8 +7,10 @@ deactivates the input method before the new window is served; an input
 method that is not active reaches nobody. Guests never see
 zwp_input_method_manager_v2. The input method's popup sits at the focused
 field's text cursor, framed in that window's domain colour, and stays on
-the output whatever cursor rectangle a field claims. Text typed through the
-input method counts as user input for xdg-activation."""
+the output whatever cursor rectangle a field claims. Its keyboard grab gets
+keys only while it serves the focused window's field, and never a key
+binding. Text typed through the input method counts as user input for
+xdg-activation."""
 import os
 import sys
 
@@ -165,6 +167,31 @@ def relay(c):
     for proc in (p, w, far):
         proc.expect_not(r'^commit-string leak$', within=0.3)
     wait_for(lambda: popup_shown() is None, 5, what='the popup hidden while inactive')
+
+    # The input method grabs the keyboard. Serving nobody, it gets no key.
+    im.send('im-grab')
+    im.expect(r'^im-grabbed$')
+    im.skip_pending()
+    c.wtype('-k', 'x')
+    n.expect(r'^key \d+ pressed$')
+    n.expect(r'^key \d+ released$')
+    im.expect_not(r'^im-key ', within=0.3)
+    # Serving the far field: keys go to it, press and release, not to the window.
+    c.click(wf['x'] + 100, wf['y'] + 50)
+    c.wait_focused(wf['id'])
+    im.expect(r'^im-activate$')
+    far.skip_pending()
+    c.wtype('-k', 'x')
+    im.expect(r'^im-key \d+ pressed$')
+    im.expect(r'^im-key \d+ released$')
+    far.expect_not(r'^key ', within=0.3)
+    # cordon's bindings come first: Super+Shift+3 moves the window, unseen by it.
+    im.skip_pending()
+    c.wtype('-M', 'logo', '-M', 'shift', '-k', '3', '-m', 'shift', '-m', 'logo')
+    wait_for(lambda: c.find_windows(id=wf['id'], workspace=3), 5,
+             what='Super+Shift+3 moving the far window past the input method\'s grab')
+    im.expect_not(r'^im-key ', within=0.3)
+    far.expect_not(r'^key ', within=0.3)
 
 
 def activation(c):
