@@ -15,6 +15,12 @@
 #include "compositor/wm/view.h"
 
 #define IM_POPUP_BORDER 2
+/* A field's cursor rectangle is the guest's word: kept far from int overflow. */
+#define IM_POPUP_CURSOR_MAX 65536
+
+static int im_popup_clamp(int v, int lo, int hi) {
+	return v < lo ? lo : v > hi ? hi : v;
+}
 
 struct im_popup {
 	struct wl_list link;             /* the text input module's list */
@@ -49,11 +55,12 @@ static struct cordon_view *im_popup_target(struct cordon_server *server, struct 
 		return NULL;
 	}
 	/* The surface sits at the content origin less its geometry's offset. */
+	int m = IM_POPUP_CURSOR_MAX;
 	*cursor = (struct wlr_box){
-		.x = view->x - view->geo.x + local.x,
-		.y = view->y - view->geo.y + local.y,
-		.width = local.width > 0 ? local.width : 0,
-		.height = local.height > 0 ? local.height : 0,
+		.x = view->x - view->geo.x + im_popup_clamp(local.x, -m, m),
+		.y = view->y - view->geo.y + im_popup_clamp(local.y, -m, m),
+		.width = im_popup_clamp(local.width, 0, m),
+		.height = im_popup_clamp(local.height, 0, m),
 	};
 	return view;
 }

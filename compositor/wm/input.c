@@ -225,8 +225,9 @@ void input_keyboard_enter(struct cordon_server *server, struct wlr_surface *surf
 	uint32_t keys[INPUT_KEYS_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < kb->num_keycodes && n < INPUT_KEYS_MAX; i++) {
-		if (keyboard == NULL || !key_set_has(keyboard->swallowed, keyboard->n_swallowed,
-				kb->keycodes[i])) {
+		/* Not those cordon took, nor those the input method's grab took. */
+		if ((keyboard == NULL || !key_set_has(keyboard->swallowed, keyboard->n_swallowed,
+				kb->keycodes[i])) && !text_input_key_held(server, kb->keycodes[i])) {
 			keys[n++] = kb->keycodes[i];
 		}
 	}
@@ -250,7 +251,8 @@ static void handle_keyboard_focus_change(struct wl_listener *listener, void *dat
 		return;
 	}
 	for (size_t i = 0; i < kb->num_keycodes; i++) {
-		if (!key_set_has(keyboard->swallowed, keyboard->n_swallowed, kb->keycodes[i])) {
+		if (!key_set_has(keyboard->swallowed, keyboard->n_swallowed, kb->keycodes[i]) &&
+				!text_input_key_held(server, kb->keycodes[i])) {
 			key_set_add(keyboard->sent, &keyboard->n_sent, kb->keycodes[i]);
 		}
 	}

@@ -364,6 +364,16 @@ bool text_input_key(struct cordon_server *server, struct cordon_keyboard *keyboa
 	return true;
 }
 
+bool text_input_key_held(struct cordon_server *server, uint32_t keycode) {
+	struct cordon_text_input *ti = server->text_input;
+	for (int i = 0; ti != NULL && i < ti->n_grabbed; i++) {
+		if (ti->grabbed[i] == keycode) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool text_input_modifiers(struct cordon_server *server, struct cordon_keyboard *keyboard) {
 	struct cordon_text_input *ti = server->text_input;
 	if (!text_input_grabs(ti, keyboard)) {

@@ -28,6 +28,8 @@ void text_input_finish(struct cordon_server *server);
  */
 bool text_input_key(struct cordon_server *server, struct cordon_keyboard *keyboard,
 	struct wlr_keyboard_key_event *event);
+/* Whether keycode is held with its press given to the grab (no client knows it). */
+bool text_input_key_held(struct cordon_server *server, uint32_t keycode);
 /* Modifiers for the grab, under the same rule: true when it took them. */
 bool text_input_modifiers(struct cordon_server *server, struct cordon_keyboard *keyboard);
 
