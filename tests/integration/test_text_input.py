@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 12 item 6: text input and the host's input method. A host input
 method (the test client in input-method mode) types into the text input of
-the focused window, whatever its domain, and into no other: a text input of
+the focused window, whatever its domain, and into no other (an input
+method of a guest is refused, even one granted the global): a text input of
 another domain, enabled but not focused, receives nothing; a focus change
 deactivates the input method before the new window is served; an input
 method that is not active reaches nobody. Guests never see
@@ -24,6 +25,10 @@ color = blue
 
 [domain play]
 color = green
+
+[domain granted]
+color = orange
+protocols = zwp_input_method_manager_v2
 """
 WORK = (0x34, 0x65, 0xa4)
 MAGENTA = (0xff, 0x00, 0xff)
@@ -62,6 +67,11 @@ def relay(c):
     host = c.globals()
     check('zwp_input_method_manager_v2' in host and 'zwp_text_input_manager_v3' in host,
           f'the host lacks the input method or text input global: {sorted(host)}')
+
+    # A guest granted the global still cannot become the input method.
+    g = c.spawn_client(['--no-map', '--title', 'guest-im'], domain='granted', name='guest-im')
+    g.send('input-method stolen')
+    g.expect(r'^im-unavailable$')
 
     # Two fields of two domains, the play one focused first.
     p = c.spawn_client(['--color', '00ff00', '--size', '300x200', '--title', 'p'],
