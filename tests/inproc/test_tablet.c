@@ -4,8 +4,8 @@
  * wlr_tablet on the seat sends a pen's proximity, motion and tip. Checks
  * that the pen reaches the surface under it and not the window that one
  * covers, that a stroke stays with the window it began on, that putting
- * the tip down focuses a window, and that nothing reaches a window while a
- * prompt is up.
+ * the tip down focuses a window, that nothing reaches a window while a
+ * prompt is up, and that a pad's buttons go to the focused window only.
  *
  * usage: test_tablet PATH-TO-cordon-test-client
  */
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <wayland-server-core.h>
+#include <wlr/interfaces/wlr_tablet_pad.h>
 #include <wlr/interfaces/wlr_tablet_tool.h>
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_output_layout.h>
@@ -48,6 +49,7 @@ struct rig {
 	struct peer peers[2];
 	struct wlr_tablet tablet;
 	struct wlr_tablet_tool tool;
+	struct wlr_tablet_pad pad;
 	struct wlr_box layout;
 	char runtime_dir[32];
 	int failures;
@@ -127,10 +129,11 @@ static const char *expect(struct rig *rig, struct peer *p, const char *prefix) {
 	return p->lines[i];
 }
 
-/* Once the client has read everything sent so far: none of the pen's events came. */
-static void expect_no_pen(struct rig *rig, struct peer *p) {
+/* Once the client has read everything sent so far: no pen or pad event came. */
+static void expect_quiet(struct rig *rig, struct peer *p) {
 	static const char *const pen[] = {
 		"tablet-proximity-in", "tablet-motion", "tablet-down", "tablet-button",
+		"pad-enter", "pad-button",
 	};
 	int from = p->pos;
 	dprintf(p->in_fd, "sync\n");
@@ -234,6 +237,21 @@ static const struct wlr_tablet_impl fake_tablet_impl = {
 	.name = "cordon-test-tablet",
 };
 
+static const struct wlr_tablet_pad_impl fake_pad_impl = {
+	.name = "cordon-test-pad",
+};
+
+static void pad_button(struct rig *rig, uint32_t button) {
+	struct wlr_tablet_pad_button_event event = {
+		.time_msec = (uint32_t)now_ms(),
+		.button = button,
+		.state = WLR_BUTTON_PRESSED,
+	};
+	wl_signal_emit_mutable(&rig->pad.events.button, &event);
+	event.state = WLR_BUTTON_RELEASED;
+	wl_signal_emit_mutable(&rig->pad.events.button, &event);
+}
+
 static void run(struct rig *rig, const char *client) {
 	struct cordon_server *server = rig->server;
 	struct peer *a = &rig->peers[0], *b = &rig->peers[1];
@@ -280,7 +298,7 @@ static void run(struct rig *rig, const char *client) {
 	if (line != NULL && strcmp(line, "tablet-motion 50 30") != 0) {
 		fail(rig, "a: pen at 150,130 over a window at 100,100 said '%s'", line);
 	}
-	expect_no_pen(rig, b);
+	expect_quiet(rig, b);
 
 	/* Over the part of a that b covers: b hears it, a lost it. */
 	tool_move(rig, 300, 200);
@@ -290,7 +308,7 @@ static void run(struct rig *rig, const char *client) {
 	if (line != NULL && strcmp(line, "tablet-motion 50 50") != 0) {
 		fail(rig, "b: pen at 300,200 over a window at 250,150 said '%s'", line);
 	}
-	expect_no_pen(rig, a);
+	expect_quiet(rig, a);
 
 	/* Tip down on a's visible part: a is focused, the stroke stays with it. */
 	tool_move(rig, 150, 130);
@@ -303,7 +321,7 @@ static void run(struct rig *rig, const char *client) {
 	}
 	tool_move(rig, 600, 400);
 	line = expect(rig, a, "tablet-motion 500 300");
-	expect_no_pen(rig, b);
+	expect_quiet(rig, b);
 	tool_tip(rig, false, 600, 400);
 	expect(rig, a, "tablet-up");
 
@@ -319,8 +337,8 @@ static void run(struct rig *rig, const char *client) {
 	tool_move(rig, 160, 140);
 	expect(rig, a, "tablet-proximity-out");
 	tool_move(rig, 300, 200);
-	expect_no_pen(rig, a);
-	expect_no_pen(rig, b);
+	expect_quiet(rig, a);
+	expect_quiet(rig, b);
 	prompt_withdraw(prompt);
 	/* a is on top now (focused by the tip): over b's uncovered part. */
 	tool_move(rig, 500, 300);
@@ -329,10 +347,27 @@ static void run(struct rig *rig, const char *client) {
 	if (line != NULL && strcmp(line, "tablet-motion 250 150") != 0) {
 		fail(rig, "b: pen at 500,300 over a window at 250,150 said '%s'", line);
 	}
-	expect_no_pen(rig, a);
+	expect_quiet(rig, a);
 
 	tool_proximity(rig, false, 500, 300);
 	expect(rig, b, "tablet-proximity-out");
+
+	/* A pad's buttons go to the focused window, and follow the focus. */
+	wlr_tablet_pad_init(&rig->pad, &fake_pad_impl, "cordon-test-pad");
+	rig->pad.button_count = 4;
+	wl_signal_emit_mutable(&server->backend->events.new_input, &rig->pad.base);
+	pump(rig, 20);
+	pad_button(rig, 2);
+	expect(rig, a, "pad-enter");
+	expect(rig, a, "pad-button 2 pressed");
+	expect(rig, a, "pad-button 2 released");
+	expect_quiet(rig, b);
+	view_focus(vb);
+	pad_button(rig, 1);
+	expect(rig, a, "pad-leave");
+	expect(rig, b, "pad-enter");
+	expect(rig, b, "pad-button 1 pressed");
+	expect_quiet(rig, a);
 }
 
 int main(int argc, char **argv) {
@@ -380,6 +415,9 @@ int main(int argc, char **argv) {
 		run(&rig, argv[1]);
 	}
 
+	if (rig.pad.base.name != NULL) {
+		wlr_tablet_pad_finish(&rig.pad);
+	}
 	if (rig.tablet.base.name != NULL) {
 		wl_signal_emit_mutable(&rig.tool.events.destroy, &rig.tool);
 		wlr_tablet_finish(&rig.tablet);
