@@ -325,8 +325,23 @@ static void tablet_device_free(struct tablet_device *dev) {
 	free(dev);
 }
 
+/*
+ * wlroots 0.18 never frees a pad's group array (wlr_tablet_pad_create
+ * allocates it, its destroy handler forgets it): freed here, where it is
+ * still there, and cleared so a wlroots that frees it frees nothing.
+ */
+static void tablet_pad_free_groups(struct wlr_tablet_v2_tablet_pad *pad) {
+	free(pad->groups);
+	pad->groups = NULL;
+	pad->group_count = 0;
+}
+
 static void handle_device_destroy(struct wl_listener *listener, void *data) {
 	struct tablet_device *dev = wl_container_of(listener, dev, destroy);
+	/* Added before wlroots' own: the pad is still there. */
+	if (dev->pad != NULL) {
+		tablet_pad_free_groups(dev->pad);
+	}
 	tablet_device_free(dev);
 }
 
@@ -340,6 +355,8 @@ void tablet_add_device(struct cordon_server *server, struct wlr_input_device *de
 	}
 	dev->tab = tab;
 	dev->device = device;
+	/* Before wlroots' listener, so it runs while wlroots' pad still exists. */
+	listener_connect(&device->events.destroy, &dev->destroy, handle_device_destroy);
 	if (device->type == WLR_INPUT_DEVICE_TABLET) {
 		dev->tablet = wlr_tablet_create(tab->manager, server->seat, device);
 	} else {
@@ -347,6 +364,7 @@ void tablet_add_device(struct cordon_server *server, struct wlr_input_device *de
 	}
 	if (dev->tablet == NULL && dev->pad == NULL) {
 		wlr_log(WLR_ERROR, "tablet: cannot add device '%s' to the seat", device->name);
+		wl_list_remove(&dev->destroy.link);
 		free(dev);
 		return;
 	}
@@ -362,7 +380,6 @@ void tablet_add_device(struct cordon_server *server, struct wlr_input_device *de
 		listener_connect(&p->events.ring, &dev->pad_ring, handle_pad_ring);
 		listener_connect(&p->events.strip, &dev->pad_strip, handle_pad_strip);
 	}
-	listener_connect(&device->events.destroy, &dev->destroy, handle_device_destroy);
 	wl_list_insert(&tab->devices, &dev->link);
 	wlr_log(WLR_INFO, "tablet: %s '%s' on the seat", dev->tablet ? "tablet" : "pad",
 		device->name);
@@ -399,6 +416,9 @@ void tablet_finish(struct cordon_server *server) {
 	}
 	struct tablet_device *dev, *dtmp;
 	wl_list_for_each_safe(dev, dtmp, &tab->devices, link) {
+		if (dev->pad != NULL) {
+			tablet_pad_free_groups(dev->pad);
+		}
 		tablet_device_free(dev);
 	}
 	struct tablet_tool *tool, *ttmp;
