@@ -347,7 +347,9 @@ static void test_stop_escalation(void **state) {
 	vmm_stop(t->vmm);
 	assert_true(wait_state(t, SUPERVISOR_STOPPED, 5000));
 	int64_t took = mstime_now() - t0;
-	assert_true(took >= 950 && took < 2500);
+	/* At least the 1 s stop-timeout; the upper bound only says "then
+	 * SIGKILL, not never", with room for a loaded machine. */
+	assert_true(took >= 950 && took < 4500);
 	assert_true(saw_line(t, "fake-crosvm: ignoring stop request"));
 	assert_true(saw_line(t, "fake-crosvm: ignoring SIGTERM"));
 	struct supervisor_exit e = vmm_last_exit(t->vmm);
