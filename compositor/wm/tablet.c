@@ -98,7 +98,7 @@ static void tablet_tool_move(struct tablet_device *dev, struct tablet_tool *tool
 	wlr_cursor_absolute_to_layout_coords(server->cursor, dev->device, tool->nx, tool->ny,
 		&lx, &ly);
 	if (t->is_down) {
-		/* A stroke begun off every surface enters none until the pen is up. */
+		/* A stroke a prompt or the lock cut off enters nothing until the pen is up. */
 		if (t->focused_surface == NULL) {
 			return;
 		}
