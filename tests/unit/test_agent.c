@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include "common/mstime.h"
 #include "vmm/agent_client.h"
 
@@ -73,11 +74,7 @@ static int teardown(void **state) {
 		kill(a->pid, SIGTERM);
 		waitpid(a->pid, NULL, 0);
 	}
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", a->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", a->dir);
-	}
+	fixture_rmtree(a->dir);
 	free(a);
 	return 0;
 }
