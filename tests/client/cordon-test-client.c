@@ -1616,15 +1616,13 @@ static void text_input_handle_leave(void *data, struct zwp_text_input_v3 *ti,
 static void text_input_handle_preedit(void *data, struct zwp_text_input_v3 *ti,
 		const char *text, int32_t begin, int32_t end) {
 	struct client *c = data;
-	free(c->ti_preedit);
-	c->ti_preedit = strdup(text ? text : "");
+	client_set_text(c, &c->ti_preedit, text ? text : "");
 }
 
 static void text_input_handle_commit_string(void *data, struct zwp_text_input_v3 *ti,
 		const char *text) {
 	struct client *c = data;
-	free(c->ti_commit);
-	c->ti_commit = strdup(text ? text : "");
+	client_set_text(c, &c->ti_commit, text ? text : "");
 }
 
 static void text_input_handle_delete(void *data, struct zwp_text_input_v3 *ti,
@@ -1777,8 +1775,9 @@ static void input_method_start(struct client *c, const char *arg) {
 		say("error input-method needs zwp_input_method_manager_v2");
 		return;
 	}
-	free(c->im_text);
-	c->im_text = strdup(arg);
+	if (!client_set_text(c, &c->im_text, arg)) {
+		return;
+	}
 	if (c->input_method == NULL) {
 		c->input_method = zwp_input_method_manager_v2_get_input_method(c->im_manager,
 			c->seat);
