@@ -62,6 +62,8 @@
 #include "compositor/guard/session_lock.h"
 #include "compositor/wm/idle.h"
 #include "compositor/wm/layer_shell.h"
+#include "compositor/wm/tablet.h"
+#include "compositor/wm/text_input.h"
 
 /* Fails server_create with a message naming what could not be made. */
 #define CHECK_CREATE(expr, what) \
@@ -271,6 +273,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
 		goto fail;
 	}
+	if (!text_input_init(server) || !tablet_init(server)) {
+		goto fail;
+	}
 	view_init(server);
 	xdg_init(server);
 	/* The host's desktop tools: after the seat, which taskbars follow. */
@@ -426,6 +431,8 @@ void server_destroy(struct cordon_server *server) {
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
+	tablet_finish(server);
+	text_input_finish(server);
 	constraints_finish(server);
 	inhibit_finish(server);
 	touch_finish(server);
