@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wlr/util/log.h>
+#include "compositor/guard/clip_explain.h"
 #include "compositor/server.h"
 #include "config/config.h"
 #include "vmm/vmm.h"
@@ -14,6 +15,8 @@ static const char usage[] =
 	"  -s, --startup CMD   run CMD once cordon is ready\n"
 	"      --validate      check the config, print every error and warning, exit\n"
 	"      --strict        with --validate: fail on warnings too\n"
+	"      --explain-policy [FROM TO]\n"
+	"                      print which clipboard rule decides each paste, exit\n"
 	"      --ready-fd N    write WAYLAND_DISPLAY=NAME and a newline to fd N when ready\n"
 	"  -d, --debug         verbose logging\n"
 	"  -v, --version       print the version\n"
@@ -66,6 +69,7 @@ int main(int argc, char *argv[]) {
 		{"startup", required_argument, NULL, 's'},
 		{"validate", no_argument, NULL, 'V'},
 		{"strict", no_argument, NULL, 'S'},
+		{"explain-policy", no_argument, NULL, 'E'},
 		{"ready-fd", required_argument, NULL, 'R'},
 		{"debug", no_argument, NULL, 'd'},
 		{"version", no_argument, NULL, 'v'},
@@ -74,7 +78,7 @@ int main(int argc, char *argv[]) {
 	};
 	const char *config_path = NULL;
 	struct server_options opts = {.ready_fd = -1};
-	bool validate = false, strict = false, debug = false;
+	bool validate = false, strict = false, debug = false, explain = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:s:dvh", options, NULL)) != -1) {
 		switch (c) {
@@ -89,6 +93,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'S':
 			strict = true;
+			break;
+		case 'E':
+			explain = true;
 			break;
 		case 'R': {
 			char *end;
@@ -114,6 +121,26 @@ int main(int argc, char *argv[]) {
 			fputs(usage, stderr);
 			return 2;
 		}
+	}
+	if (explain && argc - optind != 0 && argc - optind != 2) {
+		fprintf(stderr, "cordon: --explain-policy takes no domain or two (FROM TO)\n%s",
+			usage);
+		return 2;
+	}
+	if (explain) {
+		/* Like --validate: no seat, display or GPU. */
+		struct config_errors errs = {0};
+		struct cordon_config *config = config_load(config_path, &errs);
+		if (config == NULL) {
+			print_errors(&errs);
+			config_errors_finish(&errs);
+			return 1;
+		}
+		config_errors_finish(&errs);
+		bool ok = clip_explain_print(stdout, stderr, config,
+			optind < argc ? argv[optind] : NULL, optind < argc ? argv[optind + 1] : NULL);
+		config_destroy(config);
+		return ok ? 0 : 1;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "cordon: unexpected argument '%s'\n%s", argv[optind], usage);

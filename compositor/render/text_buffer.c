@@ -452,6 +452,10 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 	set_source_rgb(cr, spec->background);
 	cairo_paint(cr);
 	cairo_restore(cr);
+	if (spec->texture != NULL) {
+		cairo_set_source(cr, spec->texture);
+		cairo_paint(cr);
+	}
 
 	pango_cairo_update_context(cr, renderer->context);
 	struct line_metrics metrics = font_metrics(renderer, desc);

@@ -751,6 +751,35 @@ const char *config_kind_name(enum config_domain_kind kind) {
 	return "?";
 }
 
+/* Identity of a domain (config/identity.c): the host's, else a guest's defaults. */
+int config_domain_trust(const struct cordon_config *config, const char *name) {
+	return strcmp(name, "host") == 0 ? CONFIG_TRUST_HOST : CONFIG_TRUST_DEFAULT;
+}
+
+enum config_pattern config_domain_pattern(const struct cordon_config *config,
+		const char *name) {
+	return strcmp(name, "host") == 0 ? CONFIG_PATTERN_SOLID : CONFIG_PATTERN_STRIPES;
+}
+
+const char *config_pattern_name(enum config_pattern pattern) {
+	return pattern == CONFIG_PATTERN_STRIPES ? "stripes" : "solid";
+}
+
+void config_domain_badge(const struct cordon_config *config, const char *name,
+		char badge_out[CONFIG_BADGE_SIZE]) {
+	snprintf(badge_out, CONFIG_BADGE_SIZE, "%c", name[0] - 'a' + 'A');
+}
+
+/* The attention list (guard/attention.c): one host window. */
+struct json_object *attention_list(struct cordon_server *server) {
+	struct json_object *list = json_object_new_array();
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "domain", json_object_new_string("host"));
+	json_object_object_add(o, "kind", json_object_new_string("toplevel"));
+	json_object_array_add(list, o);
+	return list;
+}
+
 /* The window commands' side: each double records what it was asked. */
 static struct {
 	struct cordon_view *view;
@@ -943,11 +972,17 @@ static void test_cmd_domains(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"domains\"}",
 		"{\"ok\":true,\"domains\":["
 		"{\"name\":\"host\",\"kind\":\"host\",\"color\":\"#3c3c3c\","
-		"\"socket\":null,\"display\":\":3\",\"clients\":2,\"windows\":1,\"apps\":[],"
-		"\"state\":null},"
+		"\"socket\":null,\"display\":\":3\",\"clients\":2,\"windows\":1,\"trust\":9,"
+		"\"pattern\":\"solid\",\"badge\":\"H\",\"apps\":[],\"state\":null},"
 		"{\"name\":\"work\",\"kind\":\"crosvm\",\"color\":\"#00a0ff\","
 		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\",\"display\":null,"
-		"\"clients\":1,\"windows\":2,\"apps\":[],\"state\":\"running\"}]}");
+		"\"clients\":1,\"windows\":2,\"trust\":1,\"pattern\":\"stripes\","
+		"\"badge\":\"W\",\"apps\":[],\"state\":\"running\"}]}");
+}
+
+static void test_cmd_attention(void **state) {
+	expect_cmd(*state, "{\"cmd\":\"attention\"}",
+		"{\"ok\":true,\"surfaces\":[{\"domain\":\"host\",\"kind\":\"toplevel\"}]}");
 }
 
 static void test_cmd_outputs(void **state) {
@@ -1256,6 +1291,7 @@ int main(void) {
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_window_commands,
 			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_attention, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_domains,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_outputs,
