@@ -12,7 +12,7 @@ static void row(FILE *out, const struct cordon_config *config, const char *from,
 	struct clip_policy_reason why;
 	clip_policy_explain(config, from, to, &why);
 	fprintf(out, "%-16s %5d  %-16s %5d  %-9s %-6s %s\n", from, why.from_trust, to,
-		why.to_trust, why.direction ? why.direction : "-",
+		why.to_trust, why.direction,
 		config_clip_policy_name(why.policy), why.rule);
 }
 

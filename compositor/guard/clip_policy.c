@@ -48,6 +48,8 @@ enum config_clip_policy clip_policy_explain(const struct cordon_config *config,
 		.from_trust = config_domain_trust(config, from),
 		.to_trust = config_domain_trust(config, to),
 	};
+	why->direction = why->from_trust < why->to_trust ? "up" :
+		why->from_trust > why->to_trust ? "down" : "level";
 	why->level = CLIP_POLICY_PAIR;
 	if (src != NULL) {
 		const struct config_clip_rule *r = clip_rule_for(&src->copy_to_rules, to);
@@ -78,15 +80,12 @@ enum config_clip_policy clip_policy_explain(const struct cordon_config *config,
 	const struct config_clipboard *cc = &config->clipboard;
 	enum config_clip_policy trust_rule, builtin;
 	if (why->from_trust < why->to_trust) {
-		why->direction = "up";
 		trust_rule = cc->up;
 		builtin = CONFIG_CLIP_ASK;
 	} else if (why->from_trust > why->to_trust) {
-		why->direction = "down";
 		trust_rule = cc->down;
 		builtin = CONFIG_CLIP_DENY;
 	} else {
-		why->direction = "level";
 		trust_rule = cc->level;
 		builtin = CONFIG_CLIP_ASK;
 	}

@@ -451,6 +451,11 @@ struct json_object *prompt_list(struct cordon_server *server) {
 		json_object_object_add(o, "visible", json_object_new_boolean(p->shown_ms >= 0));
 		json_object_object_add(o, "target_gone", json_object_new_boolean(p->target_gone));
 		json_object_object_add(o, "pastes", json_object_new_int64(p->pastes));
+		/* What the prompt says of the direction, as drawn. */
+		char direction[700];
+		clip_policy_direction_text(server->config, p->from, p->to, direction,
+			sizeof(direction));
+		json_object_object_add(o, "direction", json_object_new_string(direction));
 		json_object_array_add(list, o);
 	}
 	return list;
