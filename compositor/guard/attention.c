@@ -296,9 +296,26 @@ static bool outline(struct wlr_scene_tree *tree, struct cordon_server *server,
 	return true;
 }
 
+/* Labels already placed, so that no label hides another. */
+struct attention_placed {
+	struct wlr_box v[ATTENTION_MAX_ITEMS];
+	size_t len;
+};
+
+static bool overlaps(const struct attention_placed *placed, const struct wlr_box *b) {
+	for (size_t i = 0; i < placed->len; i++) {
+		const struct wlr_box *o = &placed->v[i];
+		if (b->x < o->x + o->width && o->x < b->x + b->width &&
+				b->y < o->y + o->height && o->y < b->y + b->height) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* "B  work · toplevel · stripes" and a mark: focused, host. */
 static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
-		const struct attention_item *it) {
+		const struct attention_item *it, struct attention_placed *placed) {
 	const struct cordon_domain *domain = it->domain;
 	char badge[CONFIG_BADGE_SIZE], text[CONFIG_DOMAIN_NAME_MAX + 300], mark[64];
 	identity_badge_text(domain, badge);
@@ -343,11 +360,22 @@ static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
 	if (node == NULL) {
 		return false;
 	}
-	/* Inside the surface's top-left corner, or beside a cursor. */
+	/*
+	 * Inside the surface's top-left corner, or beside a cursor; moved down
+	 * past the labels already placed (those of surfaces above it).
+	 */
 	int x = it->box.x, y = it->box.y;
-	if (it->root == NULL || strcmp(it->kind, "cursor") == 0) {
+	if (strcmp(it->kind, "cursor") == 0) {
 		x += it->box.width;
 		y += it->box.height;
+	}
+	struct wlr_box want = {x, y, bw + spec.width, h > bh ? h : bh};
+	for (int tries = 0; tries < 64 && overlaps(placed, &want); tries++) {
+		want.y += want.height / 2 + 1;
+	}
+	y = want.y;
+	if (placed->len < ATTENTION_MAX_ITEMS) {
+		placed->v[placed->len++] = want;
 	}
 	if (bbuf != NULL) {
 		struct wlr_scene_buffer *bnode = wlr_scene_buffer_create(tree, bbuf);
@@ -383,14 +411,18 @@ void attention_show(struct cordon_server *server) {
 	if (ok) {
 		wlr_scene_node_set_position(&shade->node, all.x, all.y);
 	}
-	/* Bottom of the stack first, so the topmost surface's label ends on top. */
+	/* Outlines bottom of the stack first; the labels above them, topmost placed first. */
 	for (size_t i = items.len; ok && i > 0; i--) {
 		const struct attention_item *it = &items.v[i - 1];
-		if (it->domain == NULL) {
-			continue;
-		}
-		ok = outline(a->tree, server, it) && label(a->tree, server, it);
+		ok = it->domain == NULL || outline(a->tree, server, it);
 	}
+	struct attention_placed *placed = calloc(1, sizeof(*placed));
+	ok = ok && placed != NULL;
+	for (size_t i = 0; ok && i < items.len; i++) {
+		const struct attention_item *it = &items.v[i];
+		ok = it->domain == NULL || label(a->tree, server, it, placed);
+	}
+	free(placed);
 	if (!ok) {
 		wlr_log(WLR_ERROR, "attention: cannot draw the overlay for %zu surfaces",
 			items.len);
