@@ -195,6 +195,7 @@ struct config_domain {
 
 	enum config_clip_policy paste_from;
 	enum config_clip_policy copy_to;
+	int paste_from_line, copy_to_line; /* where they were written, or 0 */
 	struct wl_list paste_from_rules; /* config_clip_rule */
 	struct wl_list copy_to_rules;    /* config_clip_rule */
 

@@ -493,6 +493,7 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = *field;
 		set_enum(&e, it, config_clip_policy_names);
 		*field = (enum config_clip_policy)e;
+		*(k[0] == 'p' ? &d->paste_from_line : &d->copy_to_line) = it->e->line;
 	} else if (strncmp(k, "paste-from.", 11) == 0) {
 		parse_rule(it, d, k + 11, &d->paste_from_rules);
 	} else if (strncmp(k, "copy-to.", 8) == 0) {

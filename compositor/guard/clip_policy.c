@@ -68,10 +68,10 @@ enum config_clip_policy clip_policy_explain(const struct cordon_config *config,
 	}
 	why->level = CLIP_POLICY_DOMAIN;
 	if (src != NULL) {
-		consider(why, src->copy_to, from, "copy-to", NULL, 0);
+		consider(why, src->copy_to, from, "copy-to", NULL, src->copy_to_line);
 	}
 	if (dst != NULL) {
-		consider(why, dst->paste_from, to, "paste-from", NULL, 0);
+		consider(why, dst->paste_from, to, "paste-from", NULL, dst->paste_from_line);
 	}
 	if (why->policy != CONFIG_CLIP_UNSET) {
 		return why->policy;
