@@ -64,7 +64,10 @@ int frame_identity_badge(struct frame_identity *fi, const struct cordon_domain *
 		wlr_scene_node_set_enabled(&fi->badge->node, false);
 		return 0;
 	}
-	wlr_scene_buffer_set_buffer(fi->badge, buffer);
+	/* The same cached buffer again is no change: no damage, no re-render. */
+	if (fi->badge->buffer != buffer) {
+		wlr_scene_buffer_set_buffer(fi->badge, buffer);
+	}
 	wlr_scene_buffer_set_dest_size(fi->badge, w, height);
 	wlr_scene_node_set_position(&fi->badge->node, x, y);
 	wlr_scene_node_set_enabled(&fi->badge->node, true);

@@ -315,7 +315,9 @@ void identity_fill_set(struct identity_fill *fill, struct identity_cache *cache,
 				struct wlr_scene_node *node = wl_container_of(next, node, link);
 				next = next->next;
 				tile = wlr_scene_buffer_from_node(node);
-				wlr_scene_buffer_set_buffer(tile, s->sheet);
+				if (tile->buffer != s->sheet) {
+					wlr_scene_buffer_set_buffer(tile, s->sheet);
+				}
 			} else {
 				tile = wlr_scene_buffer_create(fill->tree, s->sheet);
 				if (tile == NULL) {
