@@ -7,6 +7,7 @@ cursor. The key never reaches a client, not while it holds a popup grab
 and not while it inhibits shortcuts; any key or click ends the overlay and
 reaches nobody either."""
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -134,6 +135,22 @@ def main():
         g.expect(r'^synced$')
         check_eq([l for l in g.lines[gmark:] if key_or_button(l)], [],
                  'keys the inhibiting guest saw')
+
+        # An X11 window of the guest's own Xwayland is listed as the guest's.
+        if shutil.which('xterm') and shutil.which('Xwayland'):
+            display = {d['name']: d for d in c.domains()}['guest'].get('display')
+            check(display, 'the guest has no X display')
+            c.spawn(['xterm', '-T', 'x11win', '-geometry', '30x5', '-e', 'sleep', '120'],
+                    env={'DISPLAY': display}, name='xterm', stdin=False)
+            c.wait_window(timeout=20, title='x11win')
+
+            def x11_listed():
+                got = c.ipc_ok({'cmd': 'attention'})['surfaces']
+                return [s for s in got if s['kind'] == 'x11'] or None
+            x11 = wait_for(x11_listed, 10, what='an x11 surface in IPC attention')
+            check_eq(x11[0]['domain'], 'guest', 'domain of the X11 window')
+        else:
+            harness.log('no xterm or Xwayland: X11 part skipped')
 
 
 harness.main(main)

@@ -105,5 +105,23 @@ def main():
         check(regions['beta'][0] != regions['gamma'][0],
               'beta (stripes) and gamma (dots) have the same titlebar pixels')
 
+        # A fullscreen guest keeps its edge, patterned too.
+        edges = {}
+        for name in ('alpha', 'beta'):
+            c.ipc_ok({'cmd': 'focus', 'id': wins[name]['id']})
+            c.ipc_ok({'cmd': 'fullscreen', 'id': wins[name]['id']})
+            wait_for(lambda: c.wait_window(title=name).get('fullscreen'), 5,
+                     what=f'{name} fullscreen')
+            shot = wait_for(lambda: (lambda s: s if s.pixel(1, 300) != (0, 0, 0) and
+                                     s.pixel(300, 300) == WHITE else None)(c.screenshot()),
+                            5, what=f'{name} fullscreen drawn')
+            edges[name] = shot.region(0, 200, 3, 200)
+            c.ipc_ok({'cmd': 'unfullscreen', 'id': wins[name]['id']})
+            wait_for(lambda: not c.wait_window(title=name).get('fullscreen'), 5,
+                     what=f'{name} out of fullscreen')
+        check(all(p == COLOR for p in edges['alpha']), 'alpha\'s fullscreen edge is not solid')
+        check(any(p != COLOR for p in edges['beta']) and edges['beta'].count(COLOR) > 100,
+              'beta\'s fullscreen edge shows no stripes over its colour')
+
 
 harness.main(main)
