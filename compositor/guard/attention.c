@@ -25,6 +25,12 @@
 #define ATTENTION_MAX_HELD 16
 #define ATTENTION_OUTLINE 3
 #define ATTENTION_OUTLINE_FOCUSED 6
+/*
+ * While the overlay is up, what is on screen is compared with what it shows
+ * this often, and it is drawn again on any difference: a window mapped,
+ * moved or closed under it must not sit beneath another's label.
+ */
+#define ATTENTION_RECHECK_MS 50
 
 struct attention_item {
 	struct cordon_domain *domain;
@@ -40,12 +46,28 @@ struct attention_items {
 	size_t omitted;
 };
 
+/* A label rendered for one (domain, kind, focus), kept while the overlay is up. */
+struct attention_label {
+	char *domain;
+	uint32_t color;
+	const char *kind;
+	bool focused;
+	struct wlr_buffer *buffer;
+	int width, height;
+};
+
 struct cordon_attention {
 	struct cordon_server *server;
 	struct wlr_scene_tree *tree;   /* the overlay while it is up, else NULL */
+	struct attention_items shown;  /* what it shows */
+	struct attention_label *labels;
+	size_t n_labels;
+	struct wl_event_source *recheck;
 	uint32_t held[ATTENTION_MAX_HELD];
 	int n_held;
 };
+
+static int handle_recheck(void *data);
 
 bool attention_init(struct cordon_server *server) {
 	struct cordon_attention *a = calloc(1, sizeof(*a));
@@ -54,6 +76,12 @@ bool attention_init(struct cordon_server *server) {
 		return false;
 	}
 	a->server = server;
+	a->recheck = wl_event_loop_add_timer(server->loop, handle_recheck, a);
+	if (a->recheck == NULL) {
+		wlr_log(WLR_ERROR, "attention: cannot create its timer");
+		free(a);
+		return false;
+	}
 	server->attention = a;
 	return true;
 }
@@ -63,6 +91,7 @@ void attention_finish(struct cordon_server *server) {
 		return;
 	}
 	attention_dismiss(server);
+	wl_event_source_remove(server->attention->recheck);
 	free(server->attention);
 	server->attention = NULL;
 }
@@ -78,6 +107,16 @@ void attention_dismiss(struct cordon_server *server) {
 	}
 	wlr_scene_node_destroy(&a->tree->node);
 	a->tree = NULL;
+	wl_event_source_timer_update(a->recheck, 0);
+	free(a->shown.v);
+	a->shown = (struct attention_items){0};
+	for (size_t i = 0; i < a->n_labels; i++) {
+		free(a->labels[i].domain);
+		wlr_buffer_drop(a->labels[i].buffer);
+	}
+	free(a->labels);
+	a->labels = NULL;
+	a->n_labels = 0;
 }
 
 bool attention_handle_button(struct cordon_server *server, uint32_t button, bool pressed) {
@@ -313,12 +352,19 @@ static bool overlaps(const struct attention_placed *placed, const struct wlr_box
 	return false;
 }
 
-/* "B  work · toplevel · stripes" and a mark: focused, host. */
-static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
-		const struct attention_item *it, struct attention_placed *placed) {
+/* "work · toplevel · stripes" and a mark (focused, host): rendered once per overlay. */
+static struct attention_label *label_get(struct cordon_attention *a,
+		const struct attention_item *it) {
+	struct cordon_server *server = a->server;
 	const struct cordon_domain *domain = it->domain;
-	char badge[CONFIG_BADGE_SIZE], text[CONFIG_DOMAIN_NAME_MAX + 300], mark[64];
-	identity_badge_text(domain, badge);
+	for (size_t i = 0; i < a->n_labels; i++) {
+		struct attention_label *l = &a->labels[i];
+		if (strcmp(l->domain, domain->name) == 0 && l->color == domain->color &&
+				strcmp(l->kind, it->kind) == 0 && l->focused == it->focused) {
+			return l;
+		}
+	}
+	char text[CONFIG_DOMAIN_NAME_MAX + 300], mark[64];
 	snprintf(text, sizeof(text), "%s \xc2\xb7 %s \xc2\xb7 %s", domain->name, it->kind,
 		config_pattern_name(identity_pattern(domain)));
 	snprintf(mark, sizeof(mark), "%s%s%s", it->focused ? "\xe2\x96\xb6 FOCUSED" : "",
@@ -343,20 +389,50 @@ static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
 	};
 	int w, h;
 	if (!text_buffer_measure_box(server->text, &spec, &w, &h)) {
+		return NULL;
+	}
+	spec.width = w > TEXT_BUFFER_MAX_PIXELS / 2 ? TEXT_BUFFER_MAX_PIXELS / 2 : w;
+	spec.height = h;
+	struct attention_label *grown = realloc(a->labels, (a->n_labels + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		return NULL;
+	}
+	a->labels = grown;
+	struct attention_label *l = &a->labels[a->n_labels];
+	*l = (struct attention_label){
+		.domain = strdup(domain->name),
+		.color = domain->color,
+		.kind = it->kind,
+		.focused = it->focused,
+		.width = spec.width,
+		.height = h,
+	};
+	l->buffer = l->domain != NULL ? text_buffer_render_box(server->text, &spec) : NULL;
+	if (l->buffer == NULL) {
+		free(l->domain);
+		return NULL;
+	}
+	a->n_labels++;
+	return l;
+}
+
+/* The label of it, with its domain's badge box before it, clear of those placed. */
+static bool label(struct cordon_attention *a, const struct attention_item *it,
+		struct attention_placed *placed) {
+	struct cordon_server *server = a->server;
+	struct wlr_scene_tree *tree = a->tree;
+	struct attention_label *l = label_get(a, it);
+	if (l == NULL) {
 		return false;
 	}
+	char badge[CONFIG_BADGE_SIZE];
+	identity_badge_text(it->domain, badge);
+	int w = l->width, h = l->height;
 	int bh = text_buffer_font_height(server->text, NULL) + 8;
 	int bw = 0;
 	struct wlr_buffer *bbuf = identity_badge(server->identity, server->text, badge,
 		bh > 8 ? bh : 22, 1.0f, &bw);
-	spec.width = w > TEXT_BUFFER_MAX_PIXELS / 2 ? TEXT_BUFFER_MAX_PIXELS / 2 : w;
-	spec.height = h;
-	struct wlr_buffer *buffer = text_buffer_render_box(server->text, &spec);
-	if (buffer == NULL) {
-		return false;
-	}
-	struct wlr_scene_buffer *node = wlr_scene_buffer_create(tree, buffer);
-	wlr_buffer_drop(buffer);
+	struct wlr_scene_buffer *node = wlr_scene_buffer_create(tree, l->buffer);
 	if (node == NULL) {
 		return false;
 	}
@@ -369,7 +445,7 @@ static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
 		x += it->box.width;
 		y += it->box.height;
 	}
-	struct wlr_box want = {x, y, bw + spec.width, h > bh ? h : bh};
+	struct wlr_box want = {x, y, bw + w, h > bh ? h : bh};
 	for (int tries = 0; tries < 64 && overlaps(placed, &want); tries++) {
 		want.y += want.height / 2 + 1;
 	}
@@ -389,19 +465,18 @@ static bool label(struct wlr_scene_tree *tree, struct cordon_server *server,
 	return true;
 }
 
-void attention_show(struct cordon_server *server) {
-	struct cordon_attention *a = server->attention;
-	if (a == NULL || session_lock_active(server)) {
-		return;   /* inert while locked: nothing of the desktop shows then */
+/* (Re)draws the overlay for items, which it takes; false (logged) on failure. */
+static bool attention_draw(struct cordon_attention *a, struct attention_items *items) {
+	struct cordon_server *server = a->server;
+	if (a->tree != NULL) {
+		wlr_scene_node_destroy(&a->tree->node);
 	}
-	attention_dismiss(server);
-	struct attention_items items = {0};
-	items_collect(server, &items);
+	free(a->shown.v);
+	a->shown = *items;
+	*items = (struct attention_items){0};
 	a->tree = wlr_scene_tree_create(server->layers[LAYER_PROMPT]);
 	if (a->tree == NULL) {
-		wlr_log(WLR_ERROR, "attention: cannot create the overlay");
-		free(items.v);
-		return;
+		return false;
 	}
 	struct wlr_box all;
 	wlr_output_layout_get_box(server->output_layout, NULL, &all);
@@ -412,23 +487,67 @@ void attention_show(struct cordon_server *server) {
 		wlr_scene_node_set_position(&shade->node, all.x, all.y);
 	}
 	/* Outlines bottom of the stack first; the labels above them, topmost placed first. */
-	for (size_t i = items.len; ok && i > 0; i--) {
-		const struct attention_item *it = &items.v[i - 1];
+	for (size_t i = a->shown.len; ok && i > 0; i--) {
+		const struct attention_item *it = &a->shown.v[i - 1];
 		ok = it->domain == NULL || outline(a->tree, server, it);
 	}
 	struct attention_placed *placed = calloc(1, sizeof(*placed));
 	ok = ok && placed != NULL;
-	for (size_t i = 0; ok && i < items.len; i++) {
-		const struct attention_item *it = &items.v[i];
-		ok = it->domain == NULL || label(a->tree, server, it, placed);
+	for (size_t i = 0; ok && i < a->shown.len; i++) {
+		const struct attention_item *it = &a->shown.v[i];
+		ok = it->domain == NULL || label(a, it, placed);
 	}
 	free(placed);
-	if (!ok) {
-		wlr_log(WLR_ERROR, "attention: cannot draw the overlay for %zu surfaces",
-			items.len);
-		attention_dismiss(server);
-	} else {
-		wlr_log(WLR_INFO, "attention: overlay over %zu surfaces", items.len);
+	wl_event_source_timer_update(a->recheck, ATTENTION_RECHECK_MS);
+	return ok;
+}
+
+static bool items_equal(const struct attention_items *x, const struct attention_items *y) {
+	if (x->len != y->len) {
+		return false;
 	}
-	free(items.v);
+	for (size_t i = 0; i < x->len; i++) {
+		const struct attention_item *p = &x->v[i], *q = &y->v[i];
+		if (p->domain != q->domain || p->kind != q->kind || p->root != q->root ||
+				p->focused != q->focused || !wlr_box_equal(&p->box, &q->box)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int handle_recheck(void *data) {
+	struct cordon_attention *a = data;
+	if (a->tree == NULL) {
+		return 0;
+	}
+	struct attention_items items = {0};
+	items_collect(a->server, &items);
+	if (items_equal(&items, &a->shown)) {
+		free(items.v);
+		wl_event_source_timer_update(a->recheck, ATTENTION_RECHECK_MS);
+		return 0;
+	}
+	if (!attention_draw(a, &items)) {
+		wlr_log(WLR_ERROR, "attention: cannot redraw the overlay; it ends");
+		attention_dismiss(a->server);
+	}
+	return 0;
+}
+
+void attention_show(struct cordon_server *server) {
+	struct cordon_attention *a = server->attention;
+	if (a == NULL || session_lock_active(server)) {
+		return;   /* inert while locked: nothing of the desktop shows then */
+	}
+	attention_dismiss(server);
+	struct attention_items items = {0};
+	items_collect(server, &items);
+	size_t n = items.len;
+	if (!attention_draw(a, &items)) {
+		wlr_log(WLR_ERROR, "attention: cannot draw the overlay for %zu surfaces", n);
+		attention_dismiss(server);
+		return;
+	}
+	wlr_log(WLR_INFO, "attention: overlay over %zu surfaces", n);
 }

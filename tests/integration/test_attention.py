@@ -152,5 +152,22 @@ def main():
         else:
             harness.log('no xterm or Xwayland: X11 part skipped')
 
+        # A window mapped while the overlay is up gets its outline and label
+        # at once: nothing new hides under the labels of what was there.
+        c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')
+        wait_for(shown, 5, what='the overlay once more')
+        late = c.spawn_client(['--color', 'ffffff', '--size', '200x120', '--title', 'late'],
+                              domain='guest', name='late')
+        late.expect(r'^ready$')
+        wl = c.wait_window(title='late')
+
+        def outlined():
+            s = c.screenshot()
+            return s if s.region(wl['x'] - 6, wl['y'] + 20, 2, 60).count(GUEST) > 40 else None
+        wait_for(outlined, 5, what='the outline of a window mapped under the overlay')
+        check(any(s['kind'] == 'toplevel' and s['x'] == wl['x'] and s['y'] == wl['y']
+                  for s in c.ipc_ok({'cmd': 'attention'})['surfaces']),
+              'the late window is not listed')
+
 
 harness.main(main)
