@@ -14,10 +14,12 @@
 #include "common/colour.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/attention.h"
+#include "compositor/guard/prompt.h"
 #include "compositor/guard/session_lock.h"
 #include "compositor/render/identity.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/server.h"
+#include "compositor/wm/input.h"
 
 /* A hostile guest may map many surfaces; past this they are counted, not listed. */
 #define ATTENTION_MAX_ITEMS 1024
@@ -108,6 +110,10 @@ void attention_dismiss(struct cordon_server *server) {
 	wlr_scene_node_destroy(&a->tree->node);
 	a->tree = NULL;
 	wl_event_source_timer_update(a->recheck, 0);
+	/* The focused client learns the modifiers again (none while it was up). */
+	if (!prompt_active(server)) {
+		input_prompts_closed(server);
+	}
 	free(a->shown.v);
 	a->shown = (struct attention_items){0};
 	for (size_t i = 0; i < a->n_labels; i++) {
@@ -541,6 +547,8 @@ void attention_show(struct cordon_server *server) {
 		return;   /* inert while locked: nothing of the desktop shows then */
 	}
 	attention_dismiss(server);
+	/* Keys the focused client holds are released to it: none repeats under the overlay. */
+	input_prompts_opened(server);
 	struct attention_items items = {0};
 	items_collect(server, &items);
 	size_t n = items.len;

@@ -324,9 +324,11 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
 			XKB_KEY_NoSymbol;
 		if (attention_active(server)) {
-			/* Any key ends the secure-attention overlay and reaches nobody. */
+			/* Any key of the user ends the secure-attention overlay; no key reaches anybody. */
 			keyboard_swallow(keyboard, event->keycode);
-			attention_dismiss(server);
+			if (user) {
+				attention_dismiss(server);
+			}
 			return;
 		}
 		if (prompt_active(server)) {
