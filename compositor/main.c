@@ -127,7 +127,9 @@ int main(int argc, char *argv[]) {
 			usage);
 		return 2;
 	}
-	if (explain) {
+	const char *explain_from = explain && optind < argc ? argv[optind] : NULL;
+	const char *explain_to = explain && optind < argc ? argv[optind + 1] : NULL;
+	if (explain && !validate) {
 		/* Like --validate: no seat, display or GPU. */
 		struct config_errors errs = {0};
 		struct cordon_config *config = config_load(config_path, &errs);
@@ -137,12 +139,11 @@ int main(int argc, char *argv[]) {
 			return 1;
 		}
 		config_errors_finish(&errs);
-		bool ok = clip_explain_print(stdout, stderr, config,
-			optind < argc ? argv[optind] : NULL, optind < argc ? argv[optind + 1] : NULL);
+		bool ok = clip_explain_print(stdout, stderr, config, explain_from, explain_to);
 		config_destroy(config);
 		return ok ? 0 : 1;
 	}
-	if (optind < argc) {
+	if (optind < argc && !explain) {
 		fprintf(stderr, "cordon: unexpected argument '%s'\n%s", argv[optind], usage);
 		return 2;
 	}
@@ -173,6 +174,11 @@ int main(int argc, char *argv[]) {
 		} else if (errors == 0) {
 			fprintf(stderr, "%s: %d warning%s, failed under --strict\n", name,
 				warnings, warnings == 1 ? "" : "s");
+		}
+		/* --validate --explain-policy [FROM TO]: the table after the verdict. */
+		if (explain && config != NULL && !clip_explain_print(stdout, stderr, config,
+				explain_from, explain_to)) {
+			rc = 1;
 		}
 		config_errors_finish(&errs);
 		config_destroy(config);

@@ -41,6 +41,14 @@ def explain_table():
                               'host', 'nosuch'], capture_output=True, timeout=10)
         check(one.returncode != 0 and b'nosuch' in one.stderr,
               f'--explain-policy with an unknown domain: {one!r}')
+        # With --validate: the verdict, then the row of the one pair asked for.
+        both = subprocess.run([harness.cordon_bin(), '-c', f.name, '--validate',
+                               '--explain-policy', 'alpha', 'gamma'],
+                              capture_output=True, timeout=10)
+        out = both.stdout.decode().splitlines()
+        check(both.returncode == 0 and len(out) == 3 and out[0].endswith(': ok') and
+              out[2].split()[:6] == ['alpha', '0', 'gamma', '2', 'up', 'deny'],
+              f'--validate --explain-policy alpha gamma: {both!r}')
         return table
     finally:
         os.unlink(f.name)
