@@ -121,6 +121,21 @@ static bool mark_at(enum config_pattern pattern, int x, int y) {
 	return false;
 }
 
+/*
+ * The marks go the way away from the titlebar text: lighter under black
+ * text, darker under white, so a pattern never costs the text contrast. A
+ * colour already at the end of that way (near white or black) gets marks
+ * of the other end, or they would not show.
+ */
+static uint32_t identity_mark_color(uint32_t color) {
+	uint32_t r = (color >> 16) & 0xff, g = (color >> 8) & 0xff, b = color & 0xff;
+	bool text_black = text_buffer_contrast_color(color) == 0x000000;
+	if (text_black) {
+		return r > 0xd0 && g > 0xd0 && b > 0xd0 ? 0x000000 : 0xffffff;
+	}
+	return r < 0x30 && g < 0x30 && b < 0x30 ? 0xffffff : 0x000000;
+}
+
 /* The tile, pixel by pixel so that it is exact at any size and repeats seamlessly. */
 static cairo_surface_t *tile_create(enum config_pattern pattern, uint32_t color) {
 	cairo_surface_t *tile = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
@@ -130,7 +145,7 @@ static cairo_surface_t *tile_create(enum config_pattern pattern, uint32_t color)
 		return NULL;
 	}
 	cairo_surface_flush(tile);
-	uint32_t mark = text_buffer_contrast_color(color);
+	uint32_t mark = identity_mark_color(color);
 	uint32_t a = IDENTITY_MARK_ALPHA;
 	/* Premultiplied, as cairo keeps ARGB32. */
 	uint32_t px = a << 24 | (((mark >> 16) & 0xff) * a / 255) << 16 |

@@ -15,7 +15,7 @@ struct wlr_scene_tree;
 
 /*
  * A domain's identity beyond its colour, drawn by cordon only: a pattern
- * (stripes, dots, checks, or solid) in the colour's contrast colour over
+ * (stripes, dots, checks, or solid) lighter or darker than the colour over
  * the frame, and a badge of up to three characters in a box of cordon's
  * own fixed colours at the titlebar's left. Everything is rendered once
  * and reused: a pattern sheet per (pattern, colour), a badge buffer per
