@@ -123,5 +123,26 @@ def main():
         check(any(p != COLOR for p in edges['beta']) and edges['beta'].count(COLOR) > 100,
               'beta\'s fullscreen edge shows no stripes over its colour')
 
+        # A reload that gives alpha checks redraws its frame; a bad badge
+        # is an error with file and line, and the running config stays.
+        with open(c.config_path, 'w') as f:
+            f.write(CONFIG.replace('pattern = solid', 'pattern = checks'))
+        c.ipc_ok({'cmd': 'reload'})
+        w = c.wait_window(title='alpha')
+        shot = wait_for(lambda: (lambda s: s if any(
+            p != COLOR for p in s.region(w['x'] + w['width'] - 60, w['y'] - tb, 56, tb))
+            else None)(c.screenshot()), 5, what='alpha\'s titlebar patterned after the reload')
+        check_eq({d['name']: d['pattern'] for d in c.domains()}.get('alpha'), 'checks',
+                 'IPC pattern of alpha after the reload')
+        with open(c.config_path, 'w') as f:
+            f.write(CONFIG.replace('badge = B2', 'badge = B\u202e'))
+        reply = c.ipc({'cmd': 'reload'})
+        errors = reply.get('errors') or []
+        check(reply.get('ok') is False and any(
+            e.startswith(c.config_path + ':8:') and 'badge' in e for e in errors),
+              f'reload with a bidi control in a badge: {reply!r}')
+        check_eq({d['name']: d['badge'] for d in c.domains()}.get('beta'), 'B2',
+                 'beta\'s badge after the failed reload')
+
 
 harness.main(main)
