@@ -189,7 +189,8 @@ static struct attention_item *items_add(struct attention_items *items) {
 static void items_note(struct cordon_server *server, struct attention_items *items,
 		struct wlr_surface *surface, const struct wlr_box *box) {
 	struct wlr_surface *root = wlr_surface_get_root_surface(surface);
-	for (size_t i = 0; i < items->len; i++) {
+	/* Newest first: a surface tree's buffers come one after another. */
+	for (size_t i = items->len; i-- > 0;) {
 		if (items->v[i].root == root) {
 			struct wlr_box *u = &items->v[i].box;
 			int x2 = u->x + u->width > box->x + box->width ?
