@@ -2,8 +2,8 @@
 """Issue 16 item 2: the secure-attention key. Super+I draws cordon's overlay
 above everything, outlining and labelling every visible surface; IPC
 attention (and cordonctl attention) lists each with its domain, kind and
-geometry: the guest's toplevel and grabbing popup, the host's window, the
-cursor. The key never reaches a client, not while it holds a popup grab
+geometry: the guest's toplevel and grabbing popup, the host's window and
+wallpaper (a layer surface), an X11 window, the cursor. The key never reaches a client, not while it holds a popup grab
 and not while it inhibits shortcuts; any key or click ends the overlay and
 reaches nobody either."""
 import os
@@ -52,6 +52,11 @@ def main():
         g.send('sync')
         g.expect(r'^synced$')
         c.pointer_to(wh['x'] + 150, wh['y'] + 150)
+        layer = shutil.which('swaybg') is not None
+        if layer:
+            c.spawn(['swaybg', '-c', '#203040'], name='swaybg', stdin=False)
+            wait_for(lambda: c.screenshot().pixel(5, 700) == (0x20, 0x30, 0x40), 10,
+                     what='swaybg\'s background layer surface')
 
         surfaces = c.ipc_ok({'cmd': 'attention'})['surfaces']
         kinds = sorted((s['domain'], s['kind']) for s in surfaces)
@@ -59,6 +64,8 @@ def main():
         for want in [('guest', 'toplevel'), ('guest', 'popup'), ('host', 'toplevel'),
                      ('host', 'cursor')]:
             check(want in kinds, f'attention lists no {want}: {kinds!r}')
+        if layer:
+            check(('host', 'layer') in kinds, f'attention lists no host layer surface: {kinds!r}')
         gt = [s for s in surfaces if s['domain'] == 'guest' and s['kind'] == 'toplevel'][0]
         check_eq((gt['x'], gt['y'], gt['width'], gt['height']),
                  (wg['x'], wg['y'], wg['width'], wg['height']), 'guest toplevel geometry')
