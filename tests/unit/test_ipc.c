@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
 #include "compositor/wm/cursor.h"
@@ -553,11 +554,7 @@ static void test_stale_socket_replaced(void **state) {
 	snprintf(path, sizeof(path), "%s/ipc.sock", dir);
 
 	/* A socket file nobody listens on, as a crashed cordon leaves it. */
-	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	assert_int_equal(bind(stale, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(stale);
+	close(fixture_unix_listener(path, -1));
 
 	struct wl_event_loop *loop = wl_event_loop_create();
 	struct fake fake = { 0 };
@@ -592,7 +589,10 @@ static void test_stale_socket_replaced(void **state) {
 
 /* --- the command table, on a hand-built server ---------------------------- */
 
-/* Test doubles for what ipc_commands.c calls in view.c, server.c, config.c. */
+/*
+ * Test doubles for what ipc_commands.c calls in view.c and server.c; the
+ * pure modules (config, domain_find, the IPC transport) are linked as built.
+ */
 static struct cordon_view *focused_by_test;
 static int switched_to = -1;
 static bool terminated;
@@ -629,16 +629,6 @@ void server_terminate(struct cordon_server *server) {
 
 /* The launcher's side: only "work" is started by cordon. */
 static char launched[64];
-
-struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
-	struct cordon_domain *domain;
-	wl_list_for_each(domain, &server->domains, link) {
-		if (strcmp(domain->name, name) == 0) {
-			return domain;
-		}
-	}
-	return NULL;
-}
 
 /* The host has an X server here; "work" (a crosvm domain) has none. */
 const char *xwayland_display(const struct cordon_domain *domain) {
@@ -695,15 +685,6 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 	return false;
 }
 
-void config_errors_finish(struct config_errors *errs) {
-	for (size_t i = 0; i < errs->len; i++) {
-		free(errs->msgs[i]);
-	}
-	free(errs->msgs);
-	errs->msgs = NULL;
-	errs->len = 0;
-}
-
 /* The clipboard's side: one pending prompt (id 7), no transfers yet. */
 static uint32_t answered_id;
 static int answered_allow = -1;
@@ -740,34 +721,6 @@ struct json_object *clipboard_transfers(struct cordon_server *server) {
 
 struct json_object *clipboard_grants(struct cordon_server *server) {
 	return json_object_new_array();
-}
-
-const char *config_kind_name(enum config_domain_kind kind) {
-	switch (kind) {
-	case CONFIG_DOMAIN_SOCKET: return "socket";
-	case CONFIG_DOMAIN_COMMAND: return "command";
-	case CONFIG_DOMAIN_CROSVM: return "crosvm";
-	}
-	return "?";
-}
-
-/* Identity of a domain (config/identity.c): the host's, else a guest's defaults. */
-int config_domain_trust(const struct cordon_config *config, const char *name) {
-	return strcmp(name, "host") == 0 ? CONFIG_TRUST_HOST : CONFIG_TRUST_DEFAULT;
-}
-
-enum config_pattern config_domain_pattern(const struct cordon_config *config,
-		const char *name) {
-	return strcmp(name, "host") == 0 ? CONFIG_PATTERN_SOLID : CONFIG_PATTERN_STRIPES;
-}
-
-const char *config_pattern_name(enum config_pattern pattern) {
-	return pattern == CONFIG_PATTERN_STRIPES ? "stripes" : "solid";
-}
-
-void config_domain_badge(const struct cordon_config *config, const char *name,
-		char badge_out[CONFIG_BADGE_SIZE]) {
-	snprintf(badge_out, CONFIG_BADGE_SIZE, "%c", name[0] - 'a' + 'A');
 }
 
 /* The attention list (guard/attention.c): one host window. */
@@ -859,6 +812,9 @@ static int cmd_setup(void **state) {
 	wl_list_init(&server->views);
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->domains);
+	/* The built-in config: trust, pattern and badge of domains come from it. */
+	server->config = config_create_default();
+	assert_non_null(server->config);
 
 	env->host = (struct cordon_domain){ .server = server, .type = DOMAIN_HOST,
 		.name = "host", .color = 0x3c3c3c, .n_clients = 2, .n_views = 1 };
@@ -901,6 +857,8 @@ static int cmd_setup(void **state) {
 }
 
 static int cmd_teardown(void **state) {
+	struct cmd_env *env = *state;
+	config_destroy(env->server.config);
 	free(*state);
 	return 0;
 }
@@ -976,7 +934,7 @@ static void test_cmd_domains(void **state) {
 		"\"pattern\":\"solid\",\"badge\":\"H\",\"apps\":[],\"state\":null},"
 		"{\"name\":\"work\",\"kind\":\"crosvm\",\"color\":\"#00a0ff\","
 		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\",\"display\":null,"
-		"\"clients\":1,\"windows\":2,\"trust\":1,\"pattern\":\"stripes\","
+		"\"clients\":1,\"windows\":2,\"trust\":1,\"pattern\":\"solid\","
 		"\"badge\":\"W\",\"apps\":[],\"state\":\"running\"}]}");
 }
 
