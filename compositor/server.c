@@ -50,6 +50,8 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
+#include "compositor/render/identity.h"
+#include "compositor/guard/attention.h"
 #include "compositor/session/session.h"
 #include "compositor/session/systemd.h"
 #include "compositor/render/text_buffer.h"
@@ -249,6 +251,10 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	CHECK_CREATE(server->allocator = wlr_allocator_autocreate(server->backend,
 		server->renderer), "allocator");
 	CHECK_CREATE(server->text = text_renderer_create(config->font), "text renderer");
+	CHECK_CREATE(server->identity = identity_cache_create(), "identity cache");
+	if (!attention_init(server)) {
+		goto fail;
+	}
 
 	CHECK_CREATE(server->scene = wlr_scene_create(), "scene");
 	for (int i = 0; i < LAYER_COUNT; i++) {
@@ -419,6 +425,7 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	attention_finish(server);
 	data_control_finish(server);
 	foreign_toplevel_finish(server);
 	gamma_control_finish(server);
@@ -454,6 +461,7 @@ void server_destroy(struct cordon_server *server) {
 		wlr_renderer_destroy(server->renderer);
 	}
 	text_renderer_destroy(server->text);
+	identity_cache_destroy(server->identity);
 	if (server->display != NULL) {
 		host_socket_destroy(server->host_socket);
 		domain_finish(server);

@@ -44,6 +44,9 @@ static const struct domain_key {
 	{ "idle-inhibit", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
 	{ "copy-to", ON_ALL, false },
+	{ "trust", ON_ALL, false },
+	{ "pattern", ON_ALL, false },
+	{ "badge", ON_ALL, false },
 	{ "command", ON_COMMAND, false },
 	{ "exec", ON_COMMAND, false },
 	{ "crosvm", ON_CROSVM, false },
@@ -223,6 +226,7 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	d->fullscreen = CONFIG_FULLSCREEN_EDGE;
 	d->protocols = strv_new();
 	d->idle_inhibit = true;
+	d->trust = CONFIG_TRUST_DEFAULT;
 	d->crosvm = strdup("crosvm");
 	d->mem_mib = 2048;
 	d->cpus = 2;
@@ -465,6 +469,8 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 	int e;
 	if (strcmp(k, "color") == 0) {
 		config_val_color(it, &d->color);
+	} else if (config_parse_identity_key(it, d)) {
+		/* trust, pattern, badge: config/identity.c */
 	} else if (strcmp(k, "kind") == 0) {
 		/* Read before every other key: see config_parse_domain. */
 	} else if (strcmp(k, "socket") == 0) {
@@ -497,6 +503,7 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = *field;
 		set_enum(&e, it, config_clip_policy_names);
 		*field = (enum config_clip_policy)e;
+		*(k[0] == 'p' ? &d->paste_from_line : &d->copy_to_line) = it->e->line;
 	} else if (strncmp(k, "paste-from.", 11) == 0) {
 		parse_rule(it, d, k + 11, &d->paste_from_rules);
 	} else if (strncmp(k, "copy-to.", 8) == 0) {
@@ -698,6 +705,7 @@ static void check_rules(struct config_parse *p, struct config_domain *d,
 
 void config_check_domains(struct config_parse *p) {
 	struct config_domain *d, *prev;
+	config_check_identity(p);
 	wl_list_for_each(d, &p->config->domains, link) {
 		check_rules(p, d, &d->paste_from_rules, "paste-from");
 		check_rules(p, d, &d->copy_to_rules, "copy-to");

@@ -154,5 +154,9 @@ void config_parse_domain(struct config_parse *p,
 /* Checks that need every domain: pair rules, unique CIDs. */
 void config_check_domains(struct config_parse *p);
 void config_domain_free(struct config_domain *domain);
+/* trust, pattern and badge of a [domain]; false when key is none of them. */
+bool config_parse_identity_key(const struct config_item *it, struct config_domain *d);
+/* Default patterns and badges; an explicit look-alike pair is an error. */
+void config_check_identity(struct config_parse *p);
 
 #endif

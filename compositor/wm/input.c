@@ -22,6 +22,7 @@
 #include "compositor/guard/globals.h"
 #include "compositor/wm/constraints.h"
 #include "compositor/wm/inhibit.h"
+#include "compositor/guard/attention.h"
 #include "compositor/wm/idle.h"
 #include "compositor/server.h"
 #include "compositor/wm/tablet.h"
@@ -95,6 +96,9 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_SECURE_PASTE:
 		clipboard_secure_paste(server);
+		break;
+	case CONFIG_ACTION_ATTENTION:
+		attention_show(server);
 		break;
 	case CONFIG_ACTION_RELOAD: {
 		struct config_errors errs = {0};
@@ -327,6 +331,14 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		xkb_keysym_t sym = user ?
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
 			XKB_KEY_NoSymbol;
+		if (attention_active(server)) {
+			/* Any key of the user ends the secure-attention overlay; no key reaches anybody. */
+			keyboard_swallow(keyboard, event->keycode);
+			if (user) {
+				attention_dismiss(server);
+			}
+			return;
+		}
 		if (prompt_active(server)) {
 			/* While cordon asks, the keyboard is cordon's alone. */
 			keyboard_swallow(keyboard, event->keycode);
@@ -366,7 +378,8 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
-	if (prompt_active(server) && !session_lock_active(server)) {
+	if ((prompt_active(server) || attention_active(server)) &&
+			!session_lock_active(server)) {
 		return;
 	}
 	if (keyboard->wlr_keyboard->keymap == NULL) {
