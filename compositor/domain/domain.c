@@ -14,6 +14,7 @@
 #include "compositor/guard/caps.h"
 #include "compositor/guard/globals.h"
 #include "compositor/guard/sanitize.h"
+#include "compositor/path_watch.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
@@ -253,13 +254,37 @@ static int domain_bind(struct cordon_domain *domain, const char *path,
  * file is watched and, once gone, bound again at the same path; the
  * clients already connected never notice.
  */
+static void domain_socket_check(struct cordon_domain *domain);
+
+/* While a try failed, and where inotify could not be had: each second. */
+static void domain_socket_poll(struct cordon_domain *domain) {
+	if (domain->socket_retrying || domain->socket_watch == NULL ||
+			!path_watch_rearm(domain->socket_watch)) {
+		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+	}
+}
+
 static int handle_domain_socket_check(void *data) {
+	domain_socket_check(data);
+	return 0;
+}
+
+/*
+ * Something went from the socket's directory or above: look a while later,
+ * not at once, so that an rm -rf under way is not raced (binding at once
+ * would put a file back into the directory it is about to remove).
+ */
+static void handle_domain_socket_watch(void *data) {
 	struct cordon_domain *domain = data;
 	wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+}
+
+static void domain_socket_check(struct cordon_domain *domain) {
 	struct stat st;
 	if (lstat(domain->socket_path, &st) == 0 && st.st_dev == domain->socket_dev &&
 			st.st_ino == domain->socket_ino) {
-		return 0;
+		domain_socket_poll(domain);
+		return;
 	}
 	if (!domain->socket_lost) {
 		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
@@ -272,12 +297,14 @@ static int handle_domain_socket_check(void *data) {
 			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
 			!domain_own_dir(domain, domain->socket_dir, level))) {
 		domain->socket_retrying = true;
-		return 0;
+		domain_socket_poll(domain);
+		return;
 	}
 	int fd = domain_bind(domain, domain->socket_path, &st, level);
 	if (fd < 0) {
 		domain->socket_retrying = true;
-		return 0;
+		domain_socket_poll(domain);
+		return;
 	}
 	struct wl_event_source *source = wl_event_loop_add_fd(domain->server->loop, fd,
 		WL_EVENT_READABLE, handle_domain_accept, domain);
@@ -287,7 +314,8 @@ static int handle_domain_socket_check(void *data) {
 		unlink(domain->socket_path);
 		close(fd);
 		domain->socket_retrying = true;
-		return 0;
+		domain_socket_poll(domain);
+		return;
 	}
 	wl_event_source_remove(domain->listen_source);
 	close(domain->listen_fd);
@@ -300,7 +328,7 @@ static int handle_domain_socket_check(void *data) {
 	accept_pace_rebound(&domain->pace, source);
 	wlr_log(WLR_INFO, "domain %s: listening on %s again", domain->name,
 		domain->socket_path);
-	return 0;
+	domain_socket_poll(domain);
 }
 
 static bool domain_listen(struct cordon_domain *domain) {
@@ -341,10 +369,13 @@ static bool domain_listen(struct cordon_domain *domain) {
 	bool paced = accept_pace_init(&domain->pace, server->loop);
 	domain->socket_timer = wl_event_loop_add_timer(server->loop,
 		handle_domain_socket_check, domain);
+	/* Its directory, cordon's runtime directory and the one above. */
+	if (domain->socket_path != NULL) {
+		domain->socket_watch = path_watch_create(server->loop, domain->socket_path,
+			cfg->socket != NULL ? 1 : 3, handle_domain_socket_watch, domain);
+	}
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
-			!paced || domain->socket_timer == NULL ||
-			wl_event_source_timer_update(domain->socket_timer,
-				DOMAIN_SOCKET_CHECK_MS) < 0) {
+			!paced || domain->socket_timer == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
 		/* Nothing may call back into a domain its caller frees. */
 		if (domain->listen_source != NULL) {
@@ -356,8 +387,11 @@ static bool domain_listen(struct cordon_domain *domain) {
 			wl_event_source_remove(domain->socket_timer);
 			domain->socket_timer = NULL;
 		}
+		path_watch_destroy(domain->socket_watch);
+		domain->socket_watch = NULL;
 		return false;
 	}
+	domain_socket_poll(domain);
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
 	return true;
 }
@@ -431,6 +465,7 @@ void domain_remove(struct cordon_domain *domain) {
 	if (domain->socket_timer != NULL) {
 		wl_event_source_remove(domain->socket_timer);
 	}
+	path_watch_destroy(domain->socket_watch);
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);
 	}

@@ -38,6 +38,7 @@ struct cordon_domain {
 	dev_t socket_dev;
 	ino_t socket_ino;
 	struct wl_event_source *socket_timer;
+	struct path_watch *socket_watch; /* inotify; the timer only while retrying */
 	bool socket_lost, socket_retrying;
 
 	struct wl_list clients;      /* domain_client.link */

@@ -14,6 +14,7 @@
 #include "common/mstime.h"
 #include "compositor/accept.h"
 #include "compositor/ipc/ipc.h"
+#include "compositor/path_watch.h"
 #include "compositor/util.h"
 
 /* Room for one full line and its newline. */
@@ -67,6 +68,7 @@ struct cordon_ipc {
 	bool deadline_armed;
 	/* Watches the socket file, to bind it again if it is removed. */
 	struct wl_event_source *socket_timer;
+	struct path_watch *socket_watch; /* inotify; the timer only while retrying */
 	bool socket_lost, socket_retrying;
 };
 
@@ -691,9 +693,7 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * gone it is bound again at the same path (when its directory is back:
  * domain.c makes it again); connected clients never notice.
  */
-static int handle_socket_check(void *data) {
-	struct cordon_ipc *ipc = data;
-	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+static int ipc_socket_check(struct cordon_ipc *ipc) {
 	struct stat st;
 	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev && st.st_ino == ipc->ino) {
 		return 0;
@@ -744,6 +744,23 @@ static int handle_socket_check(void *data) {
 	return 0;
 }
 
+/* inotify says when to look; the timer only while a try failed (or without inotify). */
+static int handle_socket_check(void *data) {
+	struct cordon_ipc *ipc = data;
+	ipc_socket_check(ipc);
+	if (ipc->socket_retrying || ipc->socket_watch == NULL ||
+			!path_watch_rearm(ipc->socket_watch)) {
+		wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+	}
+	return 0;
+}
+
+/* Later, not at once: an rm -rf under way is not raced (see domain.c). */
+static void handle_socket_watch(void *data) {
+	struct cordon_ipc *ipc = data;
+	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+}
+
 struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 		ipc_dispatch_fn dispatch, void *data) {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -783,10 +800,15 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	bool paced = accept_pace_init(&ipc->pace, loop);
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
 	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
-	if (!ipc->source || !paced || !ipc->deadline_timer ||
-			!ipc->socket_timer ||
-			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
+	/* Its directory (cordon's runtime directory) and the one above. */
+	ipc->socket_watch = path_watch_create(loop, path, 2, handle_socket_watch, ipc);
+	if (!ipc->source || !paced || !ipc->deadline_timer || !ipc->socket_timer) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
+		goto fail;
+	}
+	if (ipc->socket_watch == NULL &&
+			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
+		wlr_log(WLR_ERROR, "IPC: cannot watch %s", path);
 		goto fail;
 	}
 	wlr_log(WLR_INFO, "IPC: listening on %s", path);
@@ -803,6 +825,7 @@ fail:
 	if (ipc->socket_timer) {
 		wl_event_source_remove(ipc->socket_timer);
 	}
+	path_watch_destroy(ipc->socket_watch);
 	if (bound) {
 		unlink(path);
 	}
@@ -832,6 +855,7 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 	accept_pace_finish(&ipc->pace);
 	wl_event_source_remove(ipc->deadline_timer);
 	wl_event_source_remove(ipc->socket_timer);
+	path_watch_destroy(ipc->socket_watch);
 	close(ipc->fd);
 	struct stat st;
 	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev &&
