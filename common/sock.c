@@ -90,3 +90,23 @@ int sock_listen(const char *path, int backlog, struct stat *bound, bool *replace
 	close(fd);
 	return -1;
 }
+
+void sock_watch_bound(struct sock_watch *watch, const struct stat *st) {
+	watch->dev = st->st_dev;
+	watch->ino = st->st_ino;
+	watch->lost = false;
+}
+
+bool sock_watch_is_ours(const struct sock_watch *watch, const char *path) {
+	struct stat st;
+	return lstat(path, &st) == 0 && st.st_dev == watch->dev && st.st_ino == watch->ino;
+}
+
+bool sock_watch_check(struct sock_watch *watch, const char *path, bool *first) {
+	if (sock_watch_is_ours(watch, path)) {
+		return true;
+	}
+	*first = !watch->lost;
+	watch->lost = true;
+	return false;
+}

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <wlr/util/log.h>
 #include "compositor/accept.h"
 #include "compositor/util.h"
@@ -65,8 +66,25 @@ void accept_pace_done(struct accept_pace *pace) {
 	}
 }
 
-void accept_pace_rebound(struct accept_pace *pace, struct wl_event_source *listen) {
+bool accept_pace_rebind(struct accept_pace *pace, struct wl_event_loop *loop, int fd,
+		int *listen_fd, struct wl_event_source **source, wl_event_loop_fd_func_t handler,
+		void *data, enum wlr_log_importance level) {
+	struct wl_event_source *listen = wl_event_loop_add_fd(loop, fd, WL_EVENT_READABLE,
+		handler, data);
+	if (listen == NULL) {
+		wlr_log(level, "%s: cannot watch %s", pace->who, pace->path);
+		unlink(pace->path);
+		close(fd);
+		return false;
+	}
+	wl_event_source_remove(*source);
+	close(*listen_fd);
+	*source = listen;
+	*listen_fd = fd;
+	/* A paused accept resumes with the new socket. */
 	pace->listen = listen;
 	pace->failing = false;
 	wl_event_source_timer_update(pace->timer, 0);
+	wlr_log(WLR_INFO, "%s: listening on %s again", pace->who, pace->path);
+	return true;
 }

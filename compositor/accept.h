@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <wayland-server-core.h>
+#include <wlr/util/log.h>
 
 /*
  * Accepting on a listening socket that cordon's level-triggered loop
@@ -36,8 +37,15 @@ int accept_pace_accept(struct accept_pace *pace, int fd, int flags);
 void accept_pace_pause(struct accept_pace *pace, int err);
 /* A connection was taken in full: says so once after a spell of failures. */
 void accept_pace_done(struct accept_pace *pace);
-/* The socket was bound again under listen: a pause is over. */
-void accept_pace_rebound(struct accept_pace *pace, struct wl_event_source *listen);
+/*
+ * fd, the socket just bound again at pace->path, takes the place of
+ * *listen_fd (closed) and of *source: handler(data) runs when it is
+ * readable, and a pause is over. False, said at level, when the loop cannot
+ * watch it: fd is closed and its file unlinked, the old socket stays.
+ */
+bool accept_pace_rebind(struct accept_pace *pace, struct wl_event_loop *loop, int fd,
+	int *listen_fd, struct wl_event_source **source, wl_event_loop_fd_func_t handler,
+	void *data, enum wlr_log_importance level);
 /* Whether err means descriptors or memory ran out. */
 bool accept_out_of_room(int err);
 

@@ -32,6 +32,7 @@
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
+#include "common/child.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/data_control.h"
 #include "compositor/wm/foreign_toplevel.h"
@@ -483,8 +484,7 @@ bool server_spawn(struct cordon_server *server, const char *command) {
 		_exit(child < 0 ? 1 : 0);
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-	}
+	child_wait(pid, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		wlr_log(WLR_ERROR, "cannot start '%s'", command);
 		return false;

@@ -117,6 +117,13 @@ extern const struct config_name_value config_clip_policy_names[];
 /* Reports entry i if its key came earlier in the section; true if so. */
 bool config_repeated_key(struct config_parse *p,
 	const struct config_section *sec, size_t i);
+/*
+ * The section's entry at *i or the next after it whose key was not given
+ * before (a repeat is reported as an error and skipped): false at the end.
+ * for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) { ... }
+ */
+bool config_next_item(struct config_parse *p, const struct config_section *sec,
+	size_t *i, struct config_item *it);
 
 /* The file's sections, by type. */
 void config_parse_general(struct config_parse *p,

@@ -21,6 +21,17 @@ bool config_repeated_key(struct config_parse *p,
 	return false;
 }
 
+bool config_next_item(struct config_parse *p, const struct config_section *sec,
+		size_t *i, struct config_item *it) {
+	for (; *i < sec->n_entries; (*i)++) {
+		if (!config_repeated_key(p, sec, *i)) {
+			*it = (struct config_item){ p, sec, &sec->entries[*i] };
+			return true;
+		}
+	}
+	return false;
+}
+
 static void unknown_key(struct config_parse *p, const struct config_section *sec,
 		const struct config_entry *e) {
 	config_section_error(p, sec, e->line, "unknown key '%s'", e->key);
@@ -29,12 +40,9 @@ static void unknown_key(struct config_parse *p, const struct config_section *sec
 void config_parse_general(struct config_parse *p,
 		const struct config_section *sec) {
 	struct cordon_config *c = p->config;
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "border-width") == 0) {
 			config_val_set_int(&c->border_width, &it, 0, 64);
 		} else if (strcmp(e->key, "host-color") == 0) {
@@ -75,12 +83,9 @@ static void set_xkb(char **field, const struct config_item *it) {
 void config_parse_keyboard(struct config_parse *p,
 		const struct config_section *sec) {
 	struct cordon_config *c = p->config;
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "layout") == 0) {
 			set_xkb(&c->xkb_layout, &it);
 		} else if (strcmp(e->key, "variant") == 0) {
@@ -104,12 +109,9 @@ void config_parse_keyboard(struct config_parse *p,
 void config_parse_pointer(struct config_parse *p,
 		const struct config_section *sec) {
 	struct cordon_config *c = p->config;
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "natural-scroll") == 0) {
 			config_val_bool(&it, &c->natural_scroll);
 		} else if (strcmp(e->key, "tap") == 0) {
@@ -261,12 +263,9 @@ void config_parse_output(struct config_parse *p,
 	out->line = sec->line;
 	wl_list_insert(c->outputs.prev, &out->link);
 
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "mode") == 0) {
 			parse_mode(&it, out);
 		} else if (strcmp(e->key, "position") == 0) {
@@ -321,12 +320,9 @@ void config_parse_sandbox(struct config_parse *p,
 	sb->color = COLOUR_DEFAULT;
 	sb->line = sec->line;
 	wl_list_insert(c->sandboxes.prev, &sb->link);
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "color") == 0) {
 			config_val_color(&it, &sb->color);
 		} else {
@@ -345,12 +341,9 @@ const struct config_name_value config_clip_policy_names[] = {
 void config_parse_clipboard(struct config_parse *p,
 		const struct config_section *sec) {
 	struct config_clipboard *clip = &p->config->clipboard;
-	for (size_t i = 0; i < sec->n_entries; i++) {
-		const struct config_entry *e = &sec->entries[i];
-		struct config_item it = { p, sec, e };
-		if (config_repeated_key(p, sec, i)) {
-			continue;
-		}
+	struct config_item it;
+	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
+		const struct config_entry *e = it.e;
 		if (strcmp(e->key, "default") == 0) {
 			int v;
 			if (config_val_enum(&it, config_clip_policy_names, &v)) {

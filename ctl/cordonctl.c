@@ -395,13 +395,23 @@ static char *ctl_request_plain(const struct ctl_subcommand *sub, char **argv) {
 	return ctl_json_line(ctl_cmd_object(sub->name));
 }
 
-static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
-	const char *arg = argv[0];
+/* A window or prompt id: 1 to UINT32_MAX in decimal digits, nothing else. */
+static bool ctl_parse_id(const char *arg, uint32_t *id) {
 	char *end;
 	errno = 0;
-	unsigned long long id = strtoull(arg, &end, 10);
+	unsigned long long v = strtoull(arg, &end, 10);
 	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 ||
-			id == 0 || id > UINT32_MAX) {
+			v == 0 || v > UINT32_MAX) {
+		return false;
+	}
+	*id = (uint32_t)v;
+	return true;
+}
+
+static char *ctl_request_focus(const struct ctl_subcommand *sub, char **argv) {
+	const char *arg = argv[0];
+	uint32_t id;
+	if (!ctl_parse_id(arg, &id)) {
 		fprintf(stderr, "cordonctl: focus: '%s' is not a window id "
 			"(see cordonctl windows)\n", arg);
 		return NULL;
@@ -505,11 +515,8 @@ static char *ctl_request_name(const struct ctl_subcommand *sub, char **argv) {
 /* allow ID / deny ID: {"cmd":"answer","id":N,"decision":NAME}. */
 static char *ctl_request_answer(const struct ctl_subcommand *sub, char **argv) {
 	const char *arg = argv[0];
-	char *end;
-	errno = 0;
-	unsigned long long id = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 ||
-			id == 0 || id > UINT32_MAX) {
+	uint32_t id;
+	if (!ctl_parse_id(arg, &id)) {
 		fprintf(stderr, "cordonctl: %s: '%s' is not a prompt id "
 			"(see cordonctl prompts)\n", sub->name, arg);
 		return NULL;

@@ -16,25 +16,12 @@
 #include "compositor/server.h"
 #include "fuzz/harness.h"
 
-static const char fuzz_config[] =
-	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
-	"[general]\nxwayland = no\n"
-	"[domain red]\n"
-	"color = red\n"
-	"xwayland = no\n";
-
 static struct fuzz_harness *harness;
-
-static void handle_exit(void) {
-	harness_destroy(harness);
-	harness = NULL;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
 	(void)argc;
 	(void)argv;
-	harness = harness_create(fuzz_config);
-	atexit(handle_exit);
+	harness = harness_for_run(HARNESS_CONFIG_RED);
 	return 0;
 }
 

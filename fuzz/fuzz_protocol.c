@@ -14,30 +14,17 @@
 #define FUZZ_MAX_STEPS 256
 
 static const char fuzz_config[] =
-	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
-	"[general]\nxwayland = no\n"
-	"[domain red]\n"
-	"color = red\n"
-	"xwayland = no\n"
-	"[domain blue]\n"
-	"color = blue\n"
-	"xwayland = no\n"
+	HARNESS_CONFIG_RED
+	HARNESS_CONFIG_BLUE
 	"[clipboard]\n"
 	"default = allow\n";
 
-/* libFuzzer gives no context pointer: the one server lives here. */
 static struct fuzz_harness *harness;
-
-static void handle_exit(void) {
-	harness_destroy(harness);
-	harness = NULL;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
 	(void)argc;
 	(void)argv;
-	harness = harness_create(fuzz_config);
-	atexit(handle_exit);
+	harness = harness_for_run(fuzz_config);
 	return 0;
 }
 

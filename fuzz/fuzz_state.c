@@ -35,14 +35,8 @@
 #define STATE_MAX_STEPS 160
 
 static const char fuzz_config[] =
-	/* No X servers: a fuzz run opens nothing in /tmp/.X11-unix. */
-	"[general]\nxwayland = no\n"
-	"[domain red]\n"
-	"color = red\n"
-	"xwayland = no\n"
-	"[domain blue]\n"
-	"color = blue\n"
-	"xwayland = no\n"
+	HARNESS_CONFIG_RED
+	HARNESS_CONFIG_BLUE
 	"paste-from.red = allow\n"
 	"[clipboard]\n"
 	"default = ask\n"
@@ -70,7 +64,6 @@ struct state {
 static struct state *fuzz;
 
 static void handle_exit(void) {
-	harness_destroy(fuzz->harness);
 	free(fuzz);
 	fuzz = NULL;
 }
@@ -82,7 +75,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 	if (fuzz == NULL) {
 		abort();
 	}
-	fuzz->harness = harness_create(fuzz_config);
+	fuzz->harness = harness_for_run(fuzz_config);
 	fuzz->history_seen = fuzz->harness->server->clipboard->history_next;
 	atexit(handle_exit);
 	return 0;

@@ -114,6 +114,22 @@ void harness_destroy(struct fuzz_harness *h) {
 	free(h);
 }
 
+/* libFuzzer gives no context pointer: the run's one server lives here. */
+static struct fuzz_harness *run_harness;
+
+static void handle_run_exit(void) {
+	harness_destroy(run_harness);
+	run_harness = NULL;
+}
+
+struct fuzz_harness *harness_for_run(const char *config_text) {
+	if (run_harness == NULL) {
+		run_harness = harness_create(config_text);
+		atexit(handle_run_exit);
+	}
+	return run_harness;
+}
+
 void harness_pump(void *data) {
 	struct fuzz_harness *h = data;
 	struct wl_display *display = h->server->display;

@@ -29,6 +29,18 @@ struct fuzz_harness {
 /* Aborts on any failure: a fuzzer without its server is no fuzzer. */
 struct fuzz_harness *harness_create(const char *config_text);
 void harness_destroy(struct fuzz_harness *harness);
+/*
+ * The one server of a fuzzer run (libFuzzer gives no context pointer):
+ * made by the first call, destroyed at exit.
+ */
+struct fuzz_harness *harness_for_run(const char *config_text);
+
+/* Config every fuzzer starts from: no X servers (a fuzz run opens nothing
+ * in /tmp/.X11-unix) and the guest domain red; blue is a second guest. */
+#define HARNESS_CONFIG_RED \
+	"[general]\nxwayland = no\n" \
+	"[domain red]\ncolor = red\nxwayland = no\n"
+#define HARNESS_CONFIG_BLUE "[domain blue]\ncolor = blue\nxwayland = no\n"
 
 /* Lets the server handle everything pending and flushes what it sends. */
 void harness_pump(void *harness);

@@ -20,13 +20,13 @@ import array
 import os
 import select
 import socket
+import struct
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vpointer
-from vpointer import (Connection, ProtocolError, Disconnected, enc_uint, enc_string,
-                      dec_uint, dec_string, say)
+import vpointer  # noqa: E402
+from vpointer import Connection, enc_uint, enc_string, dec_uint, dec_string, say  # noqa: E402
 
 MANAGER = 'zwlr_data_control_manager_v1'
 MANAGER_GET_DATA_DEVICE = 1
@@ -65,7 +65,6 @@ class DataControlConnection(Connection):
 
     def send_with_fd(self, oid, opcode, args, fd):
         size = 8 + len(args)
-        import struct
         msg = struct.pack('<II', oid, (size << 16) | opcode) + args
         self.sock.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                                    array.array('i', [fd]))])
@@ -88,12 +87,8 @@ def read_all(fd, timeout):
 
 
 def run():
-    conn = DataControlConnection(vpointer.socket_path())
-    conn.get_registry()
-    seat = conn.bind('wl_seat', 1)
-    manager = conn.bind(MANAGER, 1)
-    if manager is None or seat is None:
-        say(f'error no {MANAGER} or wl_seat on this socket')
+    conn, seat, manager = vpointer.connect_bound('wl_seat', MANAGER, DataControlConnection)
+    if conn is None:
         return 1
     device = conn.new_id('zwlr_data_control_device_v1')
     conn.send(manager, MANAGER_GET_DATA_DEVICE, enc_uint(device) + enc_uint(seat))
@@ -126,14 +121,7 @@ def run():
 
 
 def main():
-    try:
-        sys.exit(run())
-    except ProtocolError as e:
-        say(f'protocol-error {e}')
-        sys.exit(2)
-    except (Disconnected, OSError) as e:
-        say(f'disconnected {e}')
-        sys.exit(3)
+    vpointer.exit_reporting(run)
 
 
 if __name__ == '__main__':

@@ -92,6 +92,17 @@ class TestSkip(Exception):
     """A peer binary the test needs is not installed."""
 
 
+# The globals every socket offers, the host's and every guest's alike.
+CORE_GLOBALS = frozenset({
+    'wl_compositor', 'wl_subcompositor', 'wl_shm', 'wl_seat', 'wl_output',
+    'wl_data_device_manager', 'zwp_primary_selection_device_manager_v1',
+    'xdg_wm_base', 'zxdg_decoration_manager_v1', 'wp_viewporter',
+    'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
+    'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
+    'wp_cursor_shape_manager_v1', 'xdg_activation_v1',
+})
+
+
 def fail(msg):
     raise TestFailure(msg)
 
@@ -306,6 +317,26 @@ class Process:
         with self._cv:
             self._taken = [True] * len(self.lines)
             self.pos = len(self.lines)
+
+    def expect_configure(self, state, present=True, timeout=5.0):
+        """A test client's next configure whose states do (present) or do
+        not include state: (width, height, states)."""
+        while True:
+            m = self.expect(r'^configure (\d+) (\d+)(.*)$', timeout=timeout)
+            states = m.group(3).split()
+            if (state in states) == present:
+                return int(m.group(1)), int(m.group(2)), states
+
+    def sync(self):
+        """A test client's round trip, what it said before skipped."""
+        self.skip_pending()
+        self.send('sync')
+        self.expect(r'^synced$')
+
+    def token(self):
+        """A test client's xdg-activation token."""
+        self.send('token')
+        return self.expect(r'^token (\S+)$').group(1)
 
     def wait_exit(self, timeout=5.0):
         try:
@@ -798,6 +829,14 @@ class Cordon:
         return self.spawn([exe] + list(args), domain=domain, env=env,
                           name=name or 'test-client')
 
+    def client_window(self, args=(), domain=None, name=None, title=None, env=None,
+                      **match):
+        """A test client whose window is up: (its Process, the window as
+        IPC lists it, found by title (name by default) and match)."""
+        proc = self.spawn_client(args, domain=domain, env=env, name=name)
+        proc.expect(r'^ready$')
+        return proc, self.wait_window(title=title or name, **match)
+
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""
         try:
@@ -843,6 +882,54 @@ class Cordon:
         res = self.run(['wayland-info'], domain=domain)
         return parse_globals(res.stdout.decode('utf-8', 'replace'))
 
+
+class EventSubscription:
+    """One IPC connection subscribed to cordon's events: a thread collects
+    every line as (arrival time (time.monotonic()), object) in items; eof
+    says the stream closed. The first item is the reply to subscribe."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(path)
+        self.sock.sendall(b'{"cmd":"subscribe"}\n')
+        self.items = []  # (time, object)
+        self._cv = threading.Condition()
+        self._eof = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        buf = b''
+        self.sock.settimeout(None)
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                chunk = b''
+            if not chunk:
+                break
+            buf += chunk
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    obj = {'unparsed': line.decode(errors='replace')}
+                with self._cv:
+                    self.items.append((time.monotonic(), obj))
+                    self._cv.notify_all()
+        with self._cv:
+            self._eof = True
+            self._cv.notify_all()
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self._thread.join(timeout=2)
 
 def start_and_wait_exit(config=None, args=(), timeout=10.0, prepare=None):
     """Starts cordon headless the way Cordon does, for a start that should

@@ -15,8 +15,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vpointer
-from vpointer import Connection, ProtocolError, Disconnected, enc_uint, dec_uint, say
+import vpointer  # noqa: E402
+from vpointer import Connection, enc_uint, dec_uint, say  # noqa: E402
 
 MANAGER = 'zwlr_output_power_manager_v1'
 MANAGER_GET_OUTPUT_POWER = 0
@@ -41,12 +41,8 @@ class PowerConnection(Connection):
 
 
 def run(mode):
-    conn = PowerConnection(vpointer.socket_path())
-    conn.get_registry()
-    output = conn.bind('wl_output', 1)
-    manager = conn.bind(MANAGER, 1)
-    if manager is None or output is None:
-        say(f'error no {MANAGER} or wl_output on this socket')
+    conn, output, manager = vpointer.connect_bound('wl_output', MANAGER, PowerConnection)
+    if conn is None:
         return 1
     power = conn.new_id('zwlr_output_power_v1')
     conn.send(manager, MANAGER_GET_OUTPUT_POWER, enc_uint(power) + enc_uint(output))
@@ -62,14 +58,7 @@ def run(mode):
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in MODES:
         raise SystemExit('usage: outputpower.py on|off')
-    try:
-        sys.exit(run(sys.argv[1]))
-    except ProtocolError as e:
-        say(f'protocol-error {e}')
-        sys.exit(2)
-    except (Disconnected, OSError) as e:
-        say(f'disconnected {e}')
-        sys.exit(3)
+    vpointer.exit_reporting(run, sys.argv[1])
 
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpointer  # noqa: E402
-from vpointer import Connection, enc_uint, say  # noqa: E402
+from vpointer import enc_uint, say  # noqa: E402
 
 VKM_INTERFACE = 'zwp_virtual_keyboard_manager_v1'
 VKM_CREATE_VIRTUAL_KEYBOARD = 0
@@ -22,12 +22,8 @@ VK_DESTROY = 3
 
 
 def run():
-    conn = Connection(vpointer.socket_path())
-    conn.get_registry()
-    seat = conn.bind('wl_seat', 1)
-    manager = conn.bind(VKM_INTERFACE, 1)
-    if manager is None or seat is None:
-        say(f'error no {VKM_INTERFACE} or wl_seat on this socket')
+    conn, seat, manager = vpointer.connect_bound('wl_seat', VKM_INTERFACE)
+    if conn is None:
         return 1
     keyboard = conn.new_id('zwp_virtual_keyboard_v1')
     conn.send(manager, VKM_CREATE_VIRTUAL_KEYBOARD, enc_uint(seat) + enc_uint(keyboard))

@@ -36,10 +36,13 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wireproto import (DISPLAY_ID, BaseConnection, Disconnected, ProtocolError,  # noqa: E402
+                       dec_string, dec_uint, socket_path, string, u32)
+
 BTN_LEFT = 0x110
 BUTTON_RELEASED, BUTTON_PRESSED = 0, 1
 
-DISPLAY_ID = 1
 # wl_display requests and events
 DISPLAY_SYNC, DISPLAY_GET_REGISTRY = 0, 1
 DISPLAY_EV_ERROR, DISPLAY_EV_DELETE_ID = 0, 1
@@ -59,68 +62,11 @@ VP_DESTROY = 8
 VPM_INTERFACE = 'zwlr_virtual_pointer_manager_v1'
 
 
-class ProtocolError(Exception):
-    pass
+enc_uint = u32
+enc_string = string
 
 
-class Disconnected(Exception):
-    pass
-
-
-def pad4(n):
-    return (n + 3) & ~3
-
-
-def enc_uint(v):
-    return struct.pack('<I', v & 0xffffffff)
-
-
-def enc_string(s):
-    data = s.encode() + b'\0'
-    return struct.pack('<I', len(data)) + data + b'\0' * (pad4(len(data)) - len(data))
-
-
-def dec_uint(body, pos):
-    return struct.unpack_from('<I', body, pos)[0], pos + 4
-
-
-def dec_string(body, pos):
-    n, pos = dec_uint(body, pos)
-    if n == 0:
-        return None, pos
-    raw = body[pos:pos + n]
-    if len(raw) != n or raw[-1:] != b'\0':
-        raise ProtocolError(f'malformed string argument ({n} bytes)')
-    return raw[:-1].decode('utf-8', 'replace'), pos + pad4(n)
-
-
-def socket_path():
-    name = os.environ.get('WAYLAND_DISPLAY', 'wayland-0')
-    if name.startswith('/'):
-        return name
-    runtime = os.environ.get('XDG_RUNTIME_DIR')
-    if not runtime:
-        raise SystemExit('vpointer: XDG_RUNTIME_DIR is not set')
-    return os.path.join(runtime, name)
-
-
-class Connection:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
-        self.buf = b''
-        self.next_id = 2          # 1 is wl_display
-        self.objects = {DISPLAY_ID: 'wl_display'}
-        self.globals = {}         # name -> (interface, version)
-        self.done = set()         # callbacks whose done arrived
-        self.registry = None
-
-    def new_id(self, interface):
-        oid = self.next_id
-        self.next_id += 1
-        self.objects[oid] = interface
-        return oid
-
+class Connection(BaseConnection):
     def send(self, oid, opcode, args=b''):
         size = 8 + len(args)
         self.sock.sendall(struct.pack('<II', oid, (size << 16) | opcode) + args)
@@ -128,20 +74,7 @@ class Connection:
     # ---- events ----
 
     def read_some(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise Disconnected('the compositor closed the connection')
-        self.buf += chunk
-        while len(self.buf) >= 8:
-            oid, word = struct.unpack_from('<II', self.buf, 0)
-            size, opcode = word >> 16, word & 0xffff
-            if size < 8:
-                raise ProtocolError(f'message of size {size} from the compositor')
-            if len(self.buf) < size:
-                break
-            body = self.buf[8:size]
-            self.buf = self.buf[size:]
-            self.dispatch(oid, opcode, body)
+        self.feed(self.sock.recv(65536))
 
     def dispatch(self, oid, opcode, body):
         kind = self.objects.get(oid)
@@ -221,6 +154,20 @@ def parse_size(text):
 
 def say(text):
     print(text, flush=True)
+
+
+def connect_bound(interface, manager, cls=None):
+    """A connection (of cls) with interface and manager bound at version
+    1: (conn, object, manager); (None, None, None) when either is missing,
+    said as `error no MANAGER or INTERFACE on this socket`."""
+    conn = (cls or Connection)(socket_path())
+    conn.get_registry()
+    obj = conn.bind(interface, 1)
+    mgr = conn.bind(manager, 1)
+    if mgr is None or obj is None:
+        say(f'error no {manager} or {interface} on this socket')
+        return None, None, None
+    return conn, obj, mgr
 
 
 def run(args):

@@ -19,9 +19,13 @@ import mmap
 import os
 import socket
 import struct
+import sys
 import time
 
-DISPLAY_ID = 1
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wireproto  # noqa: E402
+from wireproto import (DISPLAY_ID, BaseConnection, Disconnected,  # noqa: E402,F401
+                       dec_string, i32, pad4, socket_path, string, u32)
 
 # Request opcodes, by interface.
 OP = {
@@ -50,70 +54,25 @@ OP = {
 SHM_FORMAT_ARGB8888 = 0
 
 
-class ProtocolError(Exception):
+class ProtocolError(wireproto.ProtocolError):
+    """wl_display.error: the object, the code and the message."""
+
     def __init__(self, obj, code, message):
         super().__init__(f'{obj} {code} {message}')
         self.obj, self.code, self.message = obj, code, message
 
 
-class Disconnected(Exception):
-    pass
-
-
-def pad4(n):
-    return (n + 3) & ~3
-
-
-def u32(v):
-    return struct.pack('<I', v & 0xffffffff)
-
-
-def i32(v):
-    return struct.pack('<i', v)
-
-
-def string(s):
-    data = (s.encode() if isinstance(s, str) else s) + b'\0'
-    return u32(len(data)) + data + b'\0' * (pad4(len(data)) - len(data))
-
-
-def dec_string(body, pos):
-    n = struct.unpack_from('<I', body, pos)[0]
-    raw = body[pos + 4:pos + 4 + n]
-    return raw[:-1].decode('utf-8', 'replace'), pos + 4 + pad4(n)
-
-
-def socket_path(display=None):
-    name = display or os.environ.get('WAYLAND_DISPLAY', 'wayland-0')
-    if name.startswith('/'):
-        return name
-    return os.path.join(os.environ['XDG_RUNTIME_DIR'], name)
-
-
-class Connection:
+class Connection(BaseConnection):
     def __init__(self, path=None):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path or socket_path())
-        self.buf = b''
+        super().__init__(path)
         self.out = []
-        self.next_id = 2
-        self.objects = {DISPLAY_ID: 'wl_display'}
-        self.globals = {}          # name -> (interface, version)
-        self.done = set()
         self.events = []           # (oid, interface, opcode, body) not handled here
         self.configures = {}       # xdg_surface id -> latest serial
         self.pointer_enter = None  # (serial, surface id)
         self.error = None
-        self.registry = None
         self.wm_base = None
 
     # ---- requests ----
-
-    def new_id(self, interface):
-        oid = self.next_id
-        self.next_id += 1
-        self.objects[oid] = interface
-        return oid
 
     def request(self, oid, name, args=b'', fds=()):
         opcode = OP[self.objects[oid]][name]
@@ -147,17 +106,7 @@ class Connection:
             chunk = self.sock.recv(1 << 20)
         except ConnectionResetError:
             chunk = b''
-        if not chunk:
-            raise Disconnected('the compositor closed the connection')
-        self.buf += chunk
-        while len(self.buf) >= 8:
-            oid, word = struct.unpack_from('<II', self.buf, 0)
-            size, opcode = word >> 16, word & 0xffff
-            if len(self.buf) < size:
-                break
-            body = self.buf[8:size]
-            self.buf = self.buf[size:]
-            self.dispatch(oid, opcode, body)
+        self.feed(chunk)
 
     def dispatch(self, oid, opcode, body):
         kind = self.objects.get(oid)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "common/child.h"
 #include "common/mstime.h"
 #include "vmm/output.h"
 #include "vmm/spawn.h"
@@ -498,10 +499,7 @@ static int handle_helper_exit(int fd, uint32_t mask, void *data) {
 	struct supervisor *s = data;
 	enter(s);
 	int status = 0;
-	pid_t w;
-	do {
-		w = waitpid(s->helper.pid, &status, 0);
-	} while (w < 0 && errno == EINTR);
+	pid_t w = child_wait(s->helper.pid, &status);
 	stream_drain(&s->helper_out);
 	close_helper(s);
 	char desc[128] = "vanished";
@@ -626,10 +624,7 @@ static int handle_keeper_exit(int fd, uint32_t mask, void *data) {
 	struct supervisor *s = data;
 	enter(s);
 	int kstatus = 0;
-	pid_t w;
-	do {
-		w = waitpid(s->main.pid, &kstatus, 0);
-	} while (w < 0 && errno == EINTR);
+	pid_t w = child_wait(s->main.pid, &kstatus);
 	read_status(s);
 	int64_t uptime = s->started_ms ? mstime_now() - s->started_ms : 0;
 	/* Gone before the lines are passed on, so a callback finds nothing to stop. */
@@ -907,14 +902,12 @@ static void really_destroy(struct supervisor *s) {
 			signal_program(s, SIGKILL);
 			kill(s->main.pid, SIGKILL);
 		}
-		while (waitpid(s->main.pid, NULL, 0) < 0 && errno == EINTR) {
-		}
+		child_wait(s->main.pid, NULL);
 	}
 	close_main(s);
 	if (s->helper.pid > 0) {
 		kill_helper(s);
-		while (waitpid(s->helper.pid, NULL, 0) < 0 && errno == EINTR) {
-		}
+		child_wait(s->helper.pid, NULL);
 	}
 	close_helper(s);
 	if (s->stop_timer) {

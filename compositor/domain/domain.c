@@ -12,6 +12,7 @@
 #include "compositor/accept.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/caps.h"
+#include "compositor/guard/clipboard.h"
 #include "compositor/guard/globals.h"
 #include "compositor/guard/sanitize.h"
 #include "compositor/path_watch.h"
@@ -77,16 +78,6 @@ static struct cordon_domain *domain_new(struct cordon_server *server,
 	wl_list_init(&domain->views);
 	wl_list_insert(server->domains.prev, &domain->link);
 	return domain;
-}
-
-struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
-	struct cordon_domain *domain;
-	wl_list_for_each(domain, &server->domains, link) {
-		if (strcmp(domain->name, name) == 0) {
-			return domain;
-		}
-	}
-	return NULL;
 }
 
 /*
@@ -254,18 +245,43 @@ static int domain_bind(struct cordon_domain *domain, const char *path,
  * file is watched and, once gone, bound again at the same path; the
  * clients already connected never notice.
  */
-static void domain_socket_check(struct cordon_domain *domain);
-
-/* While a try failed, and where inotify could not be had: each second. */
-static void domain_socket_poll(struct cordon_domain *domain) {
-	if (domain->socket_retrying || domain->socket_watch == NULL ||
-			!path_watch_rearm(domain->socket_watch)) {
-		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+static void domain_socket_check(struct cordon_domain *domain) {
+	bool first;
+	if (sock_watch_check(&domain->socket_watch, domain->socket_path, &first)) {
+		return;
+	}
+	if (first) {
+		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
+			domain->name, domain->socket_path);
+	}
+	/* Quietly after the first try: the reason was said then. */
+	enum wlr_log_importance level = first ? WLR_ERROR : WLR_DEBUG;
+	if (domain->socket_dir != NULL &&
+			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
+			!domain_own_dir(domain, domain->socket_dir, level))) {
+		return;
+	}
+	struct stat st;
+	int fd = domain_bind(domain, domain->socket_path, &st, level);
+	if (fd >= 0 && accept_pace_rebind(&domain->pace, domain->server->loop, fd,
+			&domain->listen_fd, &domain->listen_source, handle_domain_accept, domain,
+			level)) {
+		sock_watch_bound(&domain->socket_watch, &st);
 	}
 }
 
+/*
+ * inotify (compositor/path_watch.c) says when to look, so an idle cordon
+ * has no timer running; the timer runs again each second only while
+ * binding again fails, or where inotify could not be had.
+ */
 static int handle_domain_socket_check(void *data) {
-	domain_socket_check(data);
+	struct cordon_domain *domain = data;
+	domain_socket_check(domain);
+	if (domain->socket_watch.lost || domain->socket_inotify == NULL ||
+			!path_watch_rearm(domain->socket_inotify)) {
+		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+	}
 	return 0;
 }
 
@@ -277,58 +293,6 @@ static int handle_domain_socket_check(void *data) {
 static void handle_domain_socket_watch(void *data) {
 	struct cordon_domain *domain = data;
 	wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
-}
-
-static void domain_socket_check(struct cordon_domain *domain) {
-	struct stat st;
-	if (lstat(domain->socket_path, &st) == 0 && st.st_dev == domain->socket_dev &&
-			st.st_ino == domain->socket_ino) {
-		domain_socket_poll(domain);
-		return;
-	}
-	if (!domain->socket_lost) {
-		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
-			domain->name, domain->socket_path);
-		domain->socket_lost = true;
-	}
-	/* Quietly after the first try: the reason was said then. */
-	enum wlr_log_importance level = domain->socket_retrying ? WLR_DEBUG : WLR_ERROR;
-	if (domain->socket_dir != NULL &&
-			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
-			!domain_own_dir(domain, domain->socket_dir, level))) {
-		domain->socket_retrying = true;
-		domain_socket_poll(domain);
-		return;
-	}
-	int fd = domain_bind(domain, domain->socket_path, &st, level);
-	if (fd < 0) {
-		domain->socket_retrying = true;
-		domain_socket_poll(domain);
-		return;
-	}
-	struct wl_event_source *source = wl_event_loop_add_fd(domain->server->loop, fd,
-		WL_EVENT_READABLE, handle_domain_accept, domain);
-	if (source == NULL) {
-		wlr_log(level, "domain %s: cannot watch %s", domain->name,
-			domain->socket_path);
-		unlink(domain->socket_path);
-		close(fd);
-		domain->socket_retrying = true;
-		domain_socket_poll(domain);
-		return;
-	}
-	wl_event_source_remove(domain->listen_source);
-	close(domain->listen_fd);
-	domain->listen_source = source;
-	domain->listen_fd = fd;
-	domain->socket_dev = st.st_dev;
-	domain->socket_ino = st.st_ino;
-	domain->socket_lost = domain->socket_retrying = false;
-	/* A paused accept resumes with the new socket. */
-	accept_pace_rebound(&domain->pace, source);
-	wlr_log(WLR_INFO, "domain %s: listening on %s again", domain->name,
-		domain->socket_path);
-	domain_socket_poll(domain);
 }
 
 static bool domain_listen(struct cordon_domain *domain) {
@@ -356,8 +320,7 @@ static bool domain_listen(struct cordon_domain *domain) {
 	if (fd < 0) {
 		return false;
 	}
-	domain->socket_dev = st.st_dev;
-	domain->socket_ino = st.st_ino;
+	sock_watch_bound(&domain->socket_watch, &st);
 	domain->socket_path = strdup(path);
 	domain->listen_fd = fd;
 	domain->listen_source = wl_event_loop_add_fd(server->loop, fd, WL_EVENT_READABLE,
@@ -371,11 +334,13 @@ static bool domain_listen(struct cordon_domain *domain) {
 		handle_domain_socket_check, domain);
 	/* Its directory, cordon's runtime directory and the one above. */
 	if (domain->socket_path != NULL) {
-		domain->socket_watch = path_watch_create(server->loop, domain->socket_path,
+		domain->socket_inotify = path_watch_create(server->loop, domain->socket_path,
 			cfg->socket != NULL ? 1 : 3, handle_domain_socket_watch, domain);
 	}
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
-			!paced || domain->socket_timer == NULL) {
+			!paced || domain->socket_timer == NULL ||
+			(domain->socket_inotify == NULL && wl_event_source_timer_update(
+				domain->socket_timer, DOMAIN_SOCKET_CHECK_MS) < 0)) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
 		/* Nothing may call back into a domain its caller frees. */
 		if (domain->listen_source != NULL) {
@@ -387,11 +352,10 @@ static bool domain_listen(struct cordon_domain *domain) {
 			wl_event_source_remove(domain->socket_timer);
 			domain->socket_timer = NULL;
 		}
-		path_watch_destroy(domain->socket_watch);
-		domain->socket_watch = NULL;
+		path_watch_destroy(domain->socket_inotify);
+		domain->socket_inotify = NULL;
 		return false;
 	}
-	domain_socket_poll(domain);
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
 	return true;
 }
@@ -458,6 +422,8 @@ void domain_remove(struct cordon_domain *domain) {
 	/* Its X server first: it would restart when its client is dropped. */
 	xwayland_domain_stop(domain);
 	domain_disconnect_clients(domain);
+	INVARIANT(domain->n_clients == 0, "a domain record outlives its clients' records");
+	clipboard_forget_domain(domain->server, domain);
 	if (domain->listen_source != NULL) {
 		wl_event_source_remove(domain->listen_source);
 	}
@@ -465,14 +431,13 @@ void domain_remove(struct cordon_domain *domain) {
 	if (domain->socket_timer != NULL) {
 		wl_event_source_remove(domain->socket_timer);
 	}
-	path_watch_destroy(domain->socket_watch);
+	path_watch_destroy(domain->socket_inotify);
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);
 	}
 	/* Only our own file: another may have taken the path meanwhile. */
-	struct stat st;
-	if (domain->socket_path != NULL && lstat(domain->socket_path, &st) == 0 &&
-			st.st_dev == domain->socket_dev && st.st_ino == domain->socket_ino) {
+	if (domain->socket_path != NULL &&
+			sock_watch_is_ours(&domain->socket_watch, domain->socket_path)) {
 		unlink(domain->socket_path);
 	}
 	if (domain->socket_dir != NULL) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <wayland-server-core.h>
+#include "common/sock.h"
 #include "compositor/accept.h"
 #include "config/config.h"
 
@@ -35,11 +36,9 @@ struct cordon_domain {
 	char log_name[300];          /* "domain NAME", for the log */
 	bool full_logged;            /* max-clients refusal said once */
 	/* The socket file bound, watched so a removed one is bound again. */
-	dev_t socket_dev;
-	ino_t socket_ino;
+	struct sock_watch socket_watch;
 	struct wl_event_source *socket_timer;
-	struct path_watch *socket_watch; /* inotify; the timer only while retrying */
-	bool socket_lost, socket_retrying;
+	struct path_watch *socket_inotify; /* says when to look; the timer retries */
 
 	struct wl_list clients;      /* domain_client.link */
 	int n_clients;

@@ -181,7 +181,7 @@ static void clip_paste_settle(struct clip_paste *p, bool allow, bool by_user, bo
 	if (p->transfer == NULL) {
 		return;
 	}
-	struct cordon_domain *to = domain_find(clip->server, p->to);
+	struct cordon_domain *to = p->to_domain;
 	uint32_t color = to ? to->color : 0xcc0000;
 	int grant_ms = clip->server->config->clipboard.grant_ms;
 	/*
@@ -226,6 +226,7 @@ struct clip_paste *clip_paste_create(struct cordon_clipboard *clip,
 	p->clip = clip;
 	p->role = role;
 	p->kind = kind;
+	p->from_domain = record ? record->domain : NULL;
 	p->from = strdup(record ? record->domain->name : "cordon");
 	p->to = strdup(to);
 	p->mime = strdup(mime);
@@ -334,6 +335,7 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 		close(fd);
 		return;
 	}
+	p->to_domain = target;
 	p->policy = policy;
 	struct transfer *t = p->transfer;
 	transfer_set_output(t, fd);
@@ -350,7 +352,7 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct clip_paste *q;
 		wl_list_for_each(q, &clip->pastes, link) {
 			if (q != p && q->prompt != NULL && q->record == owner && !q->dnd &&
-					strcmp(q->to, target->name) == 0) {
+					q->to_domain == target) {
 				p->follows = q;
 				prompt_add_paste(q->prompt);
 				return;

@@ -161,7 +161,7 @@ void clip_secure_store(struct clip_paste *p, struct transfer *t) {
 	char line[128];
 	snprintf(line, sizeof(line), "%zu bytes from [%s] in cordon's clipboard",
 		clip->secure_len, p->from);
-	struct cordon_domain *d = domain_find(clip->server, p->from);
+	struct cordon_domain *d = p->from_domain;
 	notify_show(clip->server, d ? d->color : 0xffffff, "Secure copy", line);
 	transfer_abort(t, "copied");
 }

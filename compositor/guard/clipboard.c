@@ -403,6 +403,27 @@ bool clipboard_init(struct cordon_server *server) {
 	return true;
 }
 
+void clipboard_forget_domain(struct cordon_server *server, struct cordon_domain *domain) {
+	struct cordon_clipboard *clip = server->clipboard;
+	if (clip == NULL) {
+		return;
+	}
+	struct clip_paste *p;
+	wl_list_for_each(p, &clip->pastes, link) {
+		if (p->from_domain == domain) {
+			p->from_domain = NULL;
+		}
+		if (p->to_domain == domain) {
+			p->to_domain = NULL;
+		}
+	}
+	/* Its clients went first, their selections' records with them. */
+	struct clip_record *r;
+	wl_list_for_each(r, &clip->records, link) {
+		INVARIANT(r->domain != domain, "a domain outlives its clipboard records");
+	}
+}
+
 void clipboard_finish(struct cordon_server *server) {
 	struct cordon_clipboard *clip = server->clipboard;
 	if (clip == NULL) {

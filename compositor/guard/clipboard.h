@@ -17,6 +17,8 @@ struct wlr_surface;
  */
 bool clipboard_init(struct cordon_server *server);
 void clipboard_finish(struct cordon_server *server);
+/* domain is being removed: no paste may point to it any more. */
+void clipboard_forget_domain(struct cordon_server *server, struct cordon_domain *domain);
 
 /*
  * Call before keyboard focus enters a client of domain: makes that

@@ -117,6 +117,13 @@ struct clip_paste {
 	struct transfer *transfer;
 	struct prompt *prompt;
 	struct clip_record *record;   /* the source's record while it lives */
+	/*
+	 * The source's and the target's domains: NULL for cordon itself, and
+	 * cleared when the domain is removed (clipboard_forget_domain), so a
+	 * paste never outlives what it points to. The names stay, for the
+	 * history and the log.
+	 */
+	struct cordon_domain *from_domain, *to_domain;
 	char *from, *to, *mime;
 	enum clip_kind kind;
 	bool dnd;

@@ -225,19 +225,30 @@ void data_control_selection_changed(struct cordon_server *server) {
 
 /* ---- sources ---- */
 
-static void dc_data_adapter_send(struct wlr_data_source *base, const char *mime, int32_t fd) {
-	struct dc_data_adapter *adapter = wl_container_of(base, adapter, base);
-	if (adapter->source != NULL) {
-		zwlr_data_control_source_v1_send_send(adapter->source->resource, mime, fd);
+/* What an adapter asks of its manager's source, while it has one. */
+static void dc_adapter_send(struct dc_source *source, const char *mime, int fd) {
+	if (source != NULL) {
+		zwlr_data_control_source_v1_send_send(source->resource, mime, fd);
 	}
 	close(fd);
 }
 
+/* Replaced in cordon's records: the manager no longer owns it. */
+static bool dc_adapter_cancel(struct dc_source *source) {
+	if (source != NULL) {
+		zwlr_data_control_source_v1_send_cancelled(source->resource);
+	}
+	return source != NULL;
+}
+
+static void dc_data_adapter_send(struct wlr_data_source *base, const char *mime, int32_t fd) {
+	struct dc_data_adapter *adapter = wl_container_of(base, adapter, base);
+	dc_adapter_send(adapter->source, mime, fd);
+}
+
 static void dc_data_adapter_destroy(struct wlr_data_source *base) {
 	struct dc_data_adapter *adapter = wl_container_of(base, adapter, base);
-	if (adapter->source != NULL) {
-		/* Replaced in cordon's records: the manager no longer owns it. */
-		zwlr_data_control_source_v1_send_cancelled(adapter->source->resource);
+	if (dc_adapter_cancel(adapter->source)) {
 		adapter->source->data = NULL;
 	}
 	free(adapter);
@@ -251,16 +262,12 @@ static const struct wlr_data_source_impl dc_data_adapter_impl = {
 static void dc_primary_adapter_send(struct wlr_primary_selection_source *base,
 		const char *mime, int fd) {
 	struct dc_primary_adapter *adapter = wl_container_of(base, adapter, base);
-	if (adapter->source != NULL) {
-		zwlr_data_control_source_v1_send_send(adapter->source->resource, mime, fd);
-	}
-	close(fd);
+	dc_adapter_send(adapter->source, mime, fd);
 }
 
 static void dc_primary_adapter_destroy(struct wlr_primary_selection_source *base) {
 	struct dc_primary_adapter *adapter = wl_container_of(base, adapter, base);
-	if (adapter->source != NULL) {
-		zwlr_data_control_source_v1_send_cancelled(adapter->source->resource);
+	if (dc_adapter_cancel(adapter->source)) {
 		adapter->source->primary = NULL;
 	}
 	free(adapter);

@@ -5,6 +5,7 @@
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_session_lock_v1.h>
 #include <wlr/util/log.h>
+#include "common/listener.h"
 #include "compositor/guard/clipboard.h"
 #include "compositor/wm/cursor.h"
 #include "compositor/domain/domain.h"
@@ -276,10 +277,8 @@ static void handle_lock_new_surface(struct wl_listener *listener, void *data) {
 	}
 	ls->sl = sl;
 	ls->wlr = wlr;
-	ls->map.notify = handle_lock_surface_map;
-	wl_signal_add(&wlr->surface->events.map, &ls->map);
-	ls->destroy.notify = handle_lock_surface_destroy;
-	wl_signal_add(&wlr->events.destroy, &ls->destroy);
+	listener_connect(&wlr->surface->events.map, &ls->map, handle_lock_surface_map);
+	listener_connect(&wlr->events.destroy, &ls->destroy, handle_lock_surface_destroy);
 	wl_list_insert(&sl->surfaces, &ls->link);
 	lock_surface_place(ls);
 }
@@ -364,12 +363,9 @@ static void handle_new_lock(struct wl_listener *listener, void *data) {
 		return;
 	}
 	sl->lock = lock;
-	sl->lock_new_surface.notify = handle_lock_new_surface;
-	wl_signal_add(&lock->events.new_surface, &sl->lock_new_surface);
-	sl->lock_unlock.notify = handle_lock_unlock;
-	wl_signal_add(&lock->events.unlock, &sl->lock_unlock);
-	sl->lock_destroy.notify = handle_lock_destroy;
-	wl_signal_add(&lock->events.destroy, &sl->lock_destroy);
+	listener_connect(&lock->events.new_surface, &sl->lock_new_surface, handle_lock_new_surface);
+	listener_connect(&lock->events.unlock, &sl->lock_unlock, handle_lock_unlock);
+	listener_connect(&lock->events.destroy, &sl->lock_destroy, handle_lock_destroy);
 	wlr_log(WLR_INFO, "session lock: [%s] locks the session%s", domain ? domain->name : "?",
 		sl->locked ? " again (its locker had died)" : "");
 	if (sl->locked) {
@@ -430,10 +426,9 @@ bool session_lock_init(struct cordon_server *server) {
 	wlr_scene_node_set_enabled(&sl->tree->node, false);
 	/* Host-only: a guest that locks the screen owns everything typed next. */
 	globals_register(server->globals, sl->manager->global, GLOBALS_HOST);
-	sl->new_lock.notify = handle_new_lock;
-	wl_signal_add(&sl->manager->events.new_lock, &sl->new_lock);
-	sl->layout_change.notify = handle_layout_change;
-	wl_signal_add(&server->output_layout->events.change, &sl->layout_change);
+	listener_connect(&sl->manager->events.new_lock, &sl->new_lock, handle_new_lock);
+	listener_connect(&server->output_layout->events.change, &sl->layout_change,
+		handle_layout_change);
 	server->session_lock = sl;
 	return true;
 }

@@ -54,8 +54,7 @@ struct cordon_ipc {
 	char *path;
 	int fd;
 	/* The socket file we bound, so teardown never removes a successor's. */
-	dev_t dev;
-	ino_t ino;
+	struct sock_watch watch;
 	struct wl_event_source *source;
 	ipc_dispatch_fn dispatch;
 	void *data;
@@ -68,8 +67,7 @@ struct cordon_ipc {
 	bool deadline_armed;
 	/* Watches the socket file, to bind it again if it is removed. */
 	struct wl_event_source *socket_timer;
-	struct path_watch *socket_watch; /* inotify; the timer only while retrying */
-	bool socket_lost, socket_retrying;
+	struct path_watch *socket_inotify; /* says when to look; the timer retries */
 };
 
 struct ipc_connection {
@@ -694,17 +692,16 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * domain.c makes it again); connected clients never notice.
  */
 static int ipc_socket_check(struct cordon_ipc *ipc) {
-	struct stat st;
-	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev && st.st_ino == ipc->ino) {
+	bool first;
+	if (sock_watch_check(&ipc->watch, ipc->path, &first)) {
 		return 0;
 	}
-	if (!ipc->socket_lost) {
+	if (first) {
 		wlr_log(WLR_ERROR, "IPC: %s was removed; binding it again", ipc->path);
-		ipc->socket_lost = true;
 	}
 	/* Quietly after the first try: the reason was said then. */
-	enum wlr_log_importance level = ipc->socket_retrying ? WLR_DEBUG : WLR_ERROR;
-	ipc->socket_retrying = true;
+	enum wlr_log_importance level = first ? WLR_ERROR : WLR_DEBUG;
+	struct stat st;
 	/* Its directory too, if that went: private and ours, as before. */
 	char dir[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
 	memcpy(dir, ipc->path, strlen(ipc->path) + 1);
@@ -720,27 +717,10 @@ static int ipc_socket_check(struct cordon_ipc *ipc) {
 		}
 	}
 	int fd = listen_logged("IPC", ipc->path, 16, &st, level);
-	if (fd < 0) {
-		return 0;
+	if (fd >= 0 && accept_pace_rebind(&ipc->pace, ipc->loop, fd, &ipc->fd, &ipc->source,
+			handle_listen_fd, ipc, level)) {
+		sock_watch_bound(&ipc->watch, &st);
 	}
-	struct wl_event_source *source = wl_event_loop_add_fd(ipc->loop, fd,
-		WL_EVENT_READABLE, handle_listen_fd, ipc);
-	if (!source) {
-		wlr_log(level, "IPC: cannot add %s to the event loop", ipc->path);
-		unlink(ipc->path);
-		close(fd);
-		return 0;
-	}
-	wl_event_source_remove(ipc->source);
-	close(ipc->fd);
-	ipc->source = source;
-	ipc->fd = fd;
-	ipc->dev = st.st_dev;
-	ipc->ino = st.st_ino;
-	ipc->socket_lost = ipc->socket_retrying = false;
-	/* A paused accept resumes with the new socket. */
-	accept_pace_rebound(&ipc->pace, source);
-	wlr_log(WLR_INFO, "IPC: listening on %s again", ipc->path);
 	return 0;
 }
 
@@ -748,8 +728,8 @@ static int ipc_socket_check(struct cordon_ipc *ipc) {
 static int handle_socket_check(void *data) {
 	struct cordon_ipc *ipc = data;
 	ipc_socket_check(ipc);
-	if (ipc->socket_retrying || ipc->socket_watch == NULL ||
-			!path_watch_rearm(ipc->socket_watch)) {
+	if (ipc->watch.lost || ipc->socket_inotify == NULL ||
+			!path_watch_rearm(ipc->socket_inotify)) {
 		wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
 	}
 	return 0;
@@ -790,8 +770,7 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 		goto fail;
 	}
 	bound = true;
-	ipc->dev = st.st_dev;
-	ipc->ino = st.st_ino;
+	sock_watch_bound(&ipc->watch, &st);
 	ipc->source = wl_event_loop_add_fd(loop, ipc->fd, WL_EVENT_READABLE,
 		handle_listen_fd, ipc);
 	ipc->pace = (struct accept_pace){
@@ -801,14 +780,11 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
 	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
 	/* Its directory (cordon's runtime directory) and the one above. */
-	ipc->socket_watch = path_watch_create(loop, path, 2, handle_socket_watch, ipc);
-	if (!ipc->source || !paced || !ipc->deadline_timer || !ipc->socket_timer) {
+	ipc->socket_inotify = path_watch_create(loop, path, 2, handle_socket_watch, ipc);
+	if (!ipc->source || !paced || !ipc->deadline_timer ||
+			!ipc->socket_timer || (ipc->socket_inotify == NULL &&
+			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0)) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
-		goto fail;
-	}
-	if (ipc->socket_watch == NULL &&
-			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
-		wlr_log(WLR_ERROR, "IPC: cannot watch %s", path);
 		goto fail;
 	}
 	wlr_log(WLR_INFO, "IPC: listening on %s", path);
@@ -825,7 +801,7 @@ fail:
 	if (ipc->socket_timer) {
 		wl_event_source_remove(ipc->socket_timer);
 	}
-	path_watch_destroy(ipc->socket_watch);
+	path_watch_destroy(ipc->socket_inotify);
 	if (bound) {
 		unlink(path);
 	}
@@ -855,11 +831,9 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 	accept_pace_finish(&ipc->pace);
 	wl_event_source_remove(ipc->deadline_timer);
 	wl_event_source_remove(ipc->socket_timer);
-	path_watch_destroy(ipc->socket_watch);
+	path_watch_destroy(ipc->socket_inotify);
 	close(ipc->fd);
-	struct stat st;
-	if (lstat(ipc->path, &st) == 0 && st.st_dev == ipc->dev &&
-			st.st_ino == ipc->ino && unlink(ipc->path) < 0) {
+	if (sock_watch_is_ours(&ipc->watch, ipc->path) && unlink(ipc->path) < 0) {
 		wlr_log_errno(WLR_ERROR, "IPC: cannot remove %s", ipc->path);
 	}
 	free(ipc->path);

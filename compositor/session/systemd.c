@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "common/child.h"
 #include "compositor/server.h"
 #include "compositor/session/systemd.h"
 
@@ -139,8 +140,7 @@ static void systemd_run_steps(char **steps[], size_t n) {
 			_exit(127);
 		}
 		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-		}
+		child_wait(pid, &status);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			wlr_log(WLR_ERROR, "systemd: '%s' failed (%s %d)", what,
 				WIFEXITED(status) ? "status" : "signal",
@@ -177,8 +177,7 @@ static void systemd_run_detached(char **steps[], size_t n) {
 		_exit(runner < 0 ? 1 : 0);
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-	}
+	child_wait(pid, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		wlr_log(WLR_ERROR, "systemd: cannot start the export");
 	}
@@ -213,8 +212,7 @@ static void systemd_run_bounded(char **steps[], size_t n) {
 			wlr_log(WLR_ERROR, "systemd: the user manager did not answer within "
 				"%d ms; leaving %s to it", SYSTEMD_STOP_WAIT_MS, SYSTEMD_SESSION_TARGET);
 			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-			}
+			child_wait(pid, &status);
 			return;
 		}
 		struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };

@@ -98,8 +98,7 @@ static void handle_new_constraint(struct wl_listener *listener, void *data) {
 	}
 	record->cc = cc;
 	record->constraint = constraint;
-	record->destroy.notify = handle_record_destroy;
-	wl_signal_add(&constraint->events.destroy, &record->destroy);
+	listener_connect(&constraint->events.destroy, &record->destroy, handle_record_destroy);
 	constraints_update(cc);
 }
 
@@ -175,10 +174,10 @@ bool constraints_init(struct cordon_server *server) {
 	globals_register(server->globals, cc->manager->global, GLOBALS_SPECIAL);
 	wl_list_init(&cc->active_destroy.link);
 	cc->active_destroy.notify = handle_active_destroy;
-	cc->new_constraint.notify = handle_new_constraint;
-	wl_signal_add(&cc->manager->events.new_constraint, &cc->new_constraint);
-	cc->focus_change.notify = handle_focus_change;
-	wl_signal_add(&server->seat->keyboard_state.events.focus_change, &cc->focus_change);
+	listener_connect(&cc->manager->events.new_constraint, &cc->new_constraint,
+		handle_new_constraint);
+	listener_connect(&server->seat->keyboard_state.events.focus_change, &cc->focus_change,
+		handle_focus_change);
 	server->constraints = cc;
 	return true;
 }

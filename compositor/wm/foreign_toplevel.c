@@ -187,16 +187,15 @@ static void foreign_toplevel_create(struct foreign_toplevel_manager *mgr,
 		free(ft);
 		return;
 	}
-	ft->request_activate.notify = handle_request_activate;
-	wl_signal_add(&ft->wlr->events.request_activate, &ft->request_activate);
-	ft->request_close.notify = handle_request_close;
-	wl_signal_add(&ft->wlr->events.request_close, &ft->request_close);
-	ft->request_minimize.notify = handle_request_minimize;
-	wl_signal_add(&ft->wlr->events.request_minimize, &ft->request_minimize);
-	ft->request_maximize.notify = handle_request_maximize;
-	wl_signal_add(&ft->wlr->events.request_maximize, &ft->request_maximize);
-	ft->request_fullscreen.notify = handle_request_fullscreen;
-	wl_signal_add(&ft->wlr->events.request_fullscreen, &ft->request_fullscreen);
+	listener_connect(&ft->wlr->events.request_activate, &ft->request_activate,
+		handle_request_activate);
+	listener_connect(&ft->wlr->events.request_close, &ft->request_close, handle_request_close);
+	listener_connect(&ft->wlr->events.request_minimize, &ft->request_minimize,
+		handle_request_minimize);
+	listener_connect(&ft->wlr->events.request_maximize, &ft->request_maximize,
+		handle_request_maximize);
+	listener_connect(&ft->wlr->events.request_fullscreen, &ft->request_fullscreen,
+		handle_request_fullscreen);
 	view->foreign = ft;
 	foreign_toplevel_refresh(ft);
 }

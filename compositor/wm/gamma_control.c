@@ -51,8 +51,7 @@ bool gamma_control_init(struct cordon_server *server) {
 	}
 	/* Host-only: a guest could blank or tint every screen, or fake a dim prompt. */
 	globals_register(server->globals, gc->manager->global, GLOBALS_HOST);
-	gc->set_gamma.notify = handle_set_gamma;
-	wl_signal_add(&gc->manager->events.set_gamma, &gc->set_gamma);
+	listener_connect(&gc->manager->events.set_gamma, &gc->set_gamma, handle_set_gamma);
 	server->gamma_control = gc;
 	return true;
 }

@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
+#include "common/listener.h"
 #include "compositor/domain/domain.h"
 #include "compositor/wm/idle.h"
 #include "compositor/guard/globals.h"
@@ -144,8 +145,7 @@ static void handle_new_inhibitor(struct wl_listener *listener, void *data) {
 	}
 	in->idle = idle;
 	in->wlr = wlr;
-	in->destroy.notify = handle_inhibitor_destroy;
-	wl_signal_add(&wlr->events.destroy, &in->destroy);
+	listener_connect(&wlr->events.destroy, &in->destroy, handle_inhibitor_destroy);
 	wl_list_insert(&idle->inhibitors, &in->link);
 	idle_update_inhibit(idle->server);
 }
@@ -194,16 +194,15 @@ bool idle_init(struct cordon_server *server) {
 	globals_register(server->globals, idle->notifier->global, GLOBALS_HOST);
 	/* Offered (video players), but cordon decides when an inhibitor counts. */
 	globals_register(server->globals, idle->inhibit_manager->global, GLOBALS_SPECIAL);
-	idle->new_inhibitor.notify = handle_new_inhibitor;
-	wl_signal_add(&idle->inhibit_manager->events.new_inhibitor, &idle->new_inhibitor);
-	idle->cursor_motion.notify = handle_cursor_motion;
-	wl_signal_add(&server->cursor->events.motion, &idle->cursor_motion);
-	idle->cursor_motion_absolute.notify = handle_cursor_motion_absolute;
-	wl_signal_add(&server->cursor->events.motion_absolute, &idle->cursor_motion_absolute);
-	idle->cursor_button.notify = handle_cursor_button;
-	wl_signal_add(&server->cursor->events.button, &idle->cursor_button);
-	idle->cursor_axis.notify = handle_cursor_axis;
-	wl_signal_add(&server->cursor->events.axis, &idle->cursor_axis);
+	listener_connect(&idle->inhibit_manager->events.new_inhibitor, &idle->new_inhibitor,
+		handle_new_inhibitor);
+	listener_connect(&server->cursor->events.motion, &idle->cursor_motion,
+		handle_cursor_motion);
+	listener_connect(&server->cursor->events.motion_absolute, &idle->cursor_motion_absolute,
+		handle_cursor_motion_absolute);
+	listener_connect(&server->cursor->events.button, &idle->cursor_button,
+		handle_cursor_button);
+	listener_connect(&server->cursor->events.axis, &idle->cursor_axis, handle_cursor_axis);
 	server->idle = idle;
 	return true;
 }

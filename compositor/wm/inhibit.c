@@ -3,6 +3,7 @@
 #include <wlr/types/wlr_keyboard_shortcuts_inhibit_v1.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
+#include "common/listener.h"
 #include "compositor/domain/domain.h"
 #include "compositor/wm/inhibit.h"
 #include "compositor/render/notify.h"
@@ -95,10 +96,10 @@ bool inhibit_init(struct cordon_server *server) {
 	}
 	/* Offered to guests; cordon decides which inhibitor holds and what it gets. */
 	globals_register(server->globals, in->manager->global, GLOBALS_SPECIAL);
-	in->new_inhibitor.notify = handle_new_inhibitor;
-	wl_signal_add(&in->manager->events.new_inhibitor, &in->new_inhibitor);
-	in->focus_change.notify = handle_focus_change;
-	wl_signal_add(&server->seat->keyboard_state.events.focus_change, &in->focus_change);
+	listener_connect(&in->manager->events.new_inhibitor, &in->new_inhibitor,
+		handle_new_inhibitor);
+	listener_connect(&server->seat->keyboard_state.events.focus_change, &in->focus_change,
+		handle_focus_change);
 	server->inhibit = in;
 	return true;
 }

@@ -456,12 +456,10 @@ static void input_add_keyboard(struct cordon_server *server, struct wlr_keyboard
 	if (set_keymap && !input_apply_keymap(server, wlr_kb)) {
 		wlr_log(WLR_ERROR, "keyboard %s: no usable keymap", wlr_kb->base.name);
 	}
-	keyboard->modifiers.notify = handle_keyboard_modifiers;
-	wl_signal_add(&wlr_kb->events.modifiers, &keyboard->modifiers);
-	keyboard->key.notify = handle_keyboard_key;
-	wl_signal_add(&wlr_kb->events.key, &keyboard->key);
-	keyboard->destroy.notify = handle_keyboard_destroy;
-	wl_signal_add(&wlr_kb->base.events.destroy, &keyboard->destroy);
+	listener_connect(&wlr_kb->events.modifiers, &keyboard->modifiers,
+		handle_keyboard_modifiers);
+	listener_connect(&wlr_kb->events.key, &keyboard->key, handle_keyboard_key);
+	listener_connect(&wlr_kb->base.events.destroy, &keyboard->destroy, handle_keyboard_destroy);
 	wl_list_insert(&server->keyboards, &keyboard->link);
 	/*
 	 * A virtual keyboard has no keymap until its client sends one: as the
@@ -518,8 +516,7 @@ static void input_track_pointer(struct cordon_server *server,
 		return;
 	}
 	pointer->device = device;
-	pointer->destroy.notify = handle_pointer_destroy;
-	wl_signal_add(&device->events.destroy, &pointer->destroy);
+	listener_connect(&device->events.destroy, &pointer->destroy, handle_pointer_destroy);
 	wl_list_insert(&server->pointers, &pointer->link);
 }
 
@@ -583,14 +580,14 @@ void input_reconfigure(struct cordon_server *server) {
 
 void input_init_virtual_keyboard(struct cordon_server *server,
 		struct wlr_virtual_keyboard_manager_v1 *manager) {
-	server->new_virtual_keyboard.notify = handle_new_virtual_keyboard;
-	wl_signal_add(&manager->events.new_virtual_keyboard, &server->new_virtual_keyboard);
+	listener_connect(&manager->events.new_virtual_keyboard, &server->new_virtual_keyboard,
+		handle_new_virtual_keyboard);
 }
 
 void input_init_virtual_pointer(struct cordon_server *server,
 		struct wlr_virtual_pointer_manager_v1 *manager) {
-	server->new_virtual_pointer.notify = handle_new_virtual_pointer;
-	wl_signal_add(&manager->events.new_virtual_pointer, &server->new_virtual_pointer);
+	listener_connect(&manager->events.new_virtual_pointer, &server->new_virtual_pointer,
+		handle_new_virtual_pointer);
 }
 
 bool input_init(struct cordon_server *server) {
@@ -606,8 +603,7 @@ bool input_init(struct cordon_server *server) {
 	 */
 	wlr_seat_set_capabilities(server->seat,
 		WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
-	server->new_input.notify = handle_new_input;
-	wl_signal_add(&server->backend->events.new_input, &server->new_input);
+	listener_connect(&server->backend->events.new_input, &server->new_input, handle_new_input);
 	server->keyboard_focus_change.notify = handle_keyboard_focus_change;
 	wl_signal_add(&server->seat->keyboard_state.events.focus_change,
 		&server->keyboard_focus_change);

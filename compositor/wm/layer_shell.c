@@ -348,12 +348,9 @@ static void layer_popup_create(struct layer_surface *owner, struct wlr_xdg_popup
 	p->xdg_popup = xdg_popup;
 	/* popup.c leaves it alone: its parent is no window. The tree dies with it. */
 	xdg_popup->base->data = p->tree;
-	p->commit.notify = handle_popup_commit;
-	wl_signal_add(&xdg_popup->base->surface->events.commit, &p->commit);
-	p->new_popup.notify = handle_popup_new_popup;
-	wl_signal_add(&xdg_popup->base->events.new_popup, &p->new_popup);
-	p->destroy.notify = handle_popup_destroy;
-	wl_signal_add(&xdg_popup->events.destroy, &p->destroy);
+	listener_connect(&xdg_popup->base->surface->events.commit, &p->commit, handle_popup_commit);
+	listener_connect(&xdg_popup->base->events.new_popup, &p->new_popup, handle_popup_new_popup);
+	listener_connect(&xdg_popup->events.destroy, &p->destroy, handle_popup_destroy);
 }
 
 static void handle_layer_new_popup(struct wl_listener *listener, void *data) {
@@ -484,18 +481,13 @@ static void handle_new_layer_surface(struct wl_listener *listener, void *data) {
 	}
 	/* No data on the tree: view_at takes any tree with data for a window. */
 	wlr->data = s;
-	s->map.notify = handle_layer_map;
-	wl_signal_add(&wlr->surface->events.map, &s->map);
-	s->unmap.notify = handle_layer_unmap;
-	wl_signal_add(&wlr->surface->events.unmap, &s->unmap);
-	s->commit.notify = handle_layer_commit;
-	wl_signal_add(&wlr->surface->events.commit, &s->commit);
-	s->new_popup.notify = handle_layer_new_popup;
-	wl_signal_add(&wlr->events.new_popup, &s->new_popup);
-	s->output_destroy.notify = handle_layer_output_destroy;
-	wl_signal_add(&wlr->output->events.destroy, &s->output_destroy);
-	s->destroy.notify = handle_layer_destroy;
-	wl_signal_add(&wlr->events.destroy, &s->destroy);
+	listener_connect(&wlr->surface->events.map, &s->map, handle_layer_map);
+	listener_connect(&wlr->surface->events.unmap, &s->unmap, handle_layer_unmap);
+	listener_connect(&wlr->surface->events.commit, &s->commit, handle_layer_commit);
+	listener_connect(&wlr->events.new_popup, &s->new_popup, handle_layer_new_popup);
+	listener_connect(&wlr->output->events.destroy, &s->output_destroy,
+		handle_layer_output_destroy);
+	listener_connect(&wlr->events.destroy, &s->destroy, handle_layer_destroy);
 	wl_list_insert(&ls->surfaces, &s->link);
 	struct cordon_domain *domain = domain_of_client(server,
 		wl_resource_get_client(wlr->resource));
@@ -525,10 +517,10 @@ bool layer_shell_init(struct cordon_server *server) {
 	}
 	/* Host-only: a guest surface above every window could fake anything. */
 	globals_register(server->globals, ls->shell->global, GLOBALS_HOST);
-	ls->new_surface.notify = handle_new_layer_surface;
-	wl_signal_add(&ls->shell->events.new_surface, &ls->new_surface);
-	ls->layout_change.notify = handle_layout_change;
-	wl_signal_add(&server->output_layout->events.change, &ls->layout_change);
+	listener_connect(&ls->shell->events.new_surface, &ls->new_surface,
+		handle_new_layer_surface);
+	listener_connect(&server->output_layout->events.change, &ls->layout_change,
+		handle_layout_change);
 	server->layer_shell = ls;
 	return true;
 }

@@ -240,16 +240,12 @@ bool output_management_init(struct cordon_server *server) {
 	/* Host-only: they rearrange and blank every screen. */
 	globals_register(server->globals, om->manager->global, GLOBALS_HOST);
 	globals_register(server->globals, om->power->global, GLOBALS_HOST);
-	om->apply.notify = handle_apply;
-	wl_signal_add(&om->manager->events.apply, &om->apply);
-	om->test.notify = handle_test;
-	wl_signal_add(&om->manager->events.test, &om->test);
-	om->set_power_mode.notify = handle_set_power_mode;
-	wl_signal_add(&om->power->events.set_mode, &om->set_power_mode);
-	om->layout_change.notify = handle_layout_change;
-	wl_signal_add(&server->output_layout->events.change, &om->layout_change);
-	om->new_output.notify = handle_new_output;
-	wl_signal_add(&server->backend->events.new_output, &om->new_output);
+	listener_connect(&om->manager->events.apply, &om->apply, handle_apply);
+	listener_connect(&om->manager->events.test, &om->test, handle_test);
+	listener_connect(&om->power->events.set_mode, &om->set_power_mode, handle_set_power_mode);
+	listener_connect(&server->output_layout->events.change, &om->layout_change,
+		handle_layout_change);
+	listener_connect(&server->backend->events.new_output, &om->new_output, handle_new_output);
 	server->output_management = om;
 	return true;
 }

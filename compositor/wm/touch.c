@@ -105,8 +105,8 @@ static void handle_touch_down(struct wl_listener *listener, void *data) {
 		return;
 	}
 	*point = (struct touch_point){true, event->touch_id, lx - sx, ly - sy, touch};
-	point->surface_destroy.notify = handle_point_surface_destroy;
-	wl_signal_add(&surface->events.destroy, &point->surface_destroy);
+	listener_connect(&surface->events.destroy, &point->surface_destroy,
+		handle_point_surface_destroy);
 	activation_note_input(server, wl_resource_get_client(surface->resource), serial);
 }
 
@@ -176,8 +176,7 @@ void touch_add_device(struct cordon_server *server, struct wlr_input_device *dev
 	}
 	dev->touch = touch;
 	dev->device = device;
-	dev->destroy.notify = handle_device_destroy;
-	wl_signal_add(&device->events.destroy, &dev->destroy);
+	listener_connect(&device->events.destroy, &dev->destroy, handle_device_destroy);
 	wl_list_insert(&touch->devices, &dev->link);
 	wlr_cursor_attach_input_device(server->cursor, device);
 	touch_update_capability(touch);
@@ -192,16 +191,11 @@ bool touch_init(struct cordon_server *server) {
 	touch->server = server;
 	wl_list_init(&touch->devices);
 	struct wlr_cursor *cursor = server->cursor;
-	touch->down.notify = handle_touch_down;
-	wl_signal_add(&cursor->events.touch_down, &touch->down);
-	touch->up.notify = handle_touch_up;
-	wl_signal_add(&cursor->events.touch_up, &touch->up);
-	touch->motion.notify = handle_touch_motion;
-	wl_signal_add(&cursor->events.touch_motion, &touch->motion);
-	touch->cancel.notify = handle_touch_cancel;
-	wl_signal_add(&cursor->events.touch_cancel, &touch->cancel);
-	touch->frame.notify = handle_touch_frame;
-	wl_signal_add(&cursor->events.touch_frame, &touch->frame);
+	listener_connect(&cursor->events.touch_down, &touch->down, handle_touch_down);
+	listener_connect(&cursor->events.touch_up, &touch->up, handle_touch_up);
+	listener_connect(&cursor->events.touch_motion, &touch->motion, handle_touch_motion);
+	listener_connect(&cursor->events.touch_cancel, &touch->cancel, handle_touch_cancel);
+	listener_connect(&cursor->events.touch_frame, &touch->frame, handle_touch_frame);
 	server->touch = touch;
 	return true;
 }

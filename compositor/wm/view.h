@@ -93,6 +93,21 @@ void view_unmap(struct cordon_view *view);
 void view_handle_commit(struct cordon_view *view);
 void view_finish(struct cordon_server *server);
 
+/*
+ * Makes view's surface nodes under view->tree (setting view->surface_tree);
+ * false when that failed. view_create calls it once.
+ */
+typedef bool (*view_surfaces_fn)(struct cordon_view *view, void *data);
+/*
+ * A new unmapped view of domain, its scene nodes made (the surfaces by
+ * make_surfaces) and hidden, linked into the server's and domain's lists;
+ * NULL, logged with kind ("an X11 window"), when anything failed.
+ */
+struct cordon_view *view_create(struct cordon_domain *domain, const char *kind,
+	view_surfaces_fn make_surfaces, void *data);
+/* Unlinks and frees an unmapped view and its scene nodes. */
+void view_free(struct cordon_view *view);
+
 /* Content geometry of the view in layout coordinates, at least 1x1. */
 struct wlr_box view_geometry(struct cordon_view *view);
 /* An xdg surface's window geometry (surface-local), clamped to at least 1x1. */

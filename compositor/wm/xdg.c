@@ -177,7 +177,6 @@ static void handle_toplevel_destroy(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, destroy);
 	foreign_toplevel_forget(view);
 	/* Unmap took it out of focus, cycles, grabs and prompts' view. */
-	INVARIANT(!view->mapped, "a view is unmapped before it is freed");
 	wl_list_remove(&view->map.link);
 	wl_list_remove(&view->unmap.link);
 	wl_list_remove(&view->commit.link);
@@ -193,14 +192,13 @@ static void handle_toplevel_destroy(struct wl_listener *listener, void *data) {
 		wl_list_remove(&view->decoration_request_mode.link);
 		wl_list_remove(&view->decoration_destroy.link);
 	}
-	wl_list_remove(&view->link);
-	wl_list_remove(&view->domain_link);
-	view->domain->n_views--;
-	frame_destroy(view->frame);
-	wlr_scene_node_destroy(&view->tree->node);
-	free(view->title);
-	free(view->app_id);
-	free(view);
+	view_free(view);
+}
+
+static bool xdg_make_surfaces(struct cordon_view *view, void *data) {
+	struct wlr_xdg_toplevel *toplevel = data;
+	view->surface_tree = wlr_scene_xdg_surface_create(view->tree, toplevel->base);
+	return view->surface_tree != NULL;
 }
 
 static void handle_new_xdg_toplevel(struct wl_listener *listener, void *data) {
@@ -223,37 +221,14 @@ static void handle_new_xdg_toplevel(struct wl_listener *listener, void *data) {
 		return;
 	}
 
-	struct cordon_view *view = calloc(1, sizeof(*view));
+	struct cordon_view *view = view_create(domain, "a window", xdg_make_surfaces,
+		toplevel);
 	if (view == NULL) {
 		wl_client_post_no_memory(client);
 		return;
 	}
-	view->server = server;
-	view->domain = domain;
 	view->toplevel = toplevel;
-	view->id = server->next_view_id++;
-	view->tree = wlr_scene_tree_create(server->layers[LAYER_VIEWS]);
-	view->surface_tree = view->tree ?
-		wlr_scene_xdg_surface_create(view->tree, toplevel->base) : NULL;
-	view->frame = view->surface_tree ? frame_create(view) : NULL;
-	view->popup_tree = view->frame ? wlr_scene_tree_create(view->tree) : NULL;
-	if (view->popup_tree == NULL) {
-		wlr_log(WLR_ERROR, "domain %s: cannot create a window's scene nodes", domain->name);
-		frame_destroy(view->frame);
-		if (view->tree != NULL) {
-			wlr_scene_node_destroy(&view->tree->node);
-		}
-		free(view);
-		wl_client_post_no_memory(client);
-		return;
-	}
-	view->tree->node.data = view;
-	wlr_scene_node_set_enabled(&view->tree->node, false);
 	toplevel->base->data = view->surface_tree;
-
-	wl_list_insert(server->views.prev, &view->link);
-	wl_list_insert(&domain->views, &view->domain_link);
-	domain->n_views++;
 
 	struct wlr_surface *surface = toplevel->base->surface;
 	listener_connect(&surface->events.map, &view->map, handle_toplevel_map);

@@ -102,19 +102,18 @@ static void xwl_view_destroy(struct xwl_surface *xs) {
 	if (view->mapped) {
 		view_unmap(view);
 	}
-	wl_list_remove(&view->link);
-	wl_list_remove(&view->domain_link);
-	view->domain->n_views--;
-	frame_destroy(view->frame);
-	wlr_scene_node_destroy(&view->tree->node);
-	free(view->title);
-	free(view->app_id);
-	free(view);
+	view_free(view);
+}
+
+static bool xwl_make_surfaces(struct cordon_view *view, void *data) {
+	struct wlr_xwayland_surface *xsurface = data;
+	view->surface_tree = wlr_scene_tree_create(view->tree);
+	return view->surface_tree != NULL &&
+		wlr_scene_subsurface_tree_create(view->surface_tree, xsurface->surface) != NULL;
 }
 
 static struct cordon_view *xwl_view_create(struct xwl_surface *xs) {
 	struct cordon_domain *domain = xs->xwl->domain;
-	struct cordon_server *server = domain->server;
 	int limit = domain->config ? domain->config->max_windows : 0;
 	if (limit > 0 && domain->n_views >= limit) {
 		wlr_log(WLR_ERROR, "domain %s: max-windows %d reached; X11 window closed",
@@ -122,38 +121,12 @@ static struct cordon_view *xwl_view_create(struct xwl_surface *xs) {
 		wlr_xwayland_surface_close(xs->xsurface);
 		return NULL;
 	}
-	struct cordon_view *view = calloc(1, sizeof(*view));
+	struct cordon_view *view = view_create(domain, "an X11 window", xwl_make_surfaces,
+		xs->xsurface);
 	if (view == NULL) {
-		wlr_log(WLR_ERROR, "domain %s: out of memory for an X11 window", domain->name);
 		return NULL;
 	}
-	view->server = server;
-	view->domain = domain;
 	view->xsurface = xs->xsurface;
-	view->id = server->next_view_id++;
-	view->tree = wlr_scene_tree_create(server->layers[LAYER_VIEWS]);
-	view->surface_tree = view->tree ? wlr_scene_tree_create(view->tree) : NULL;
-	struct wlr_scene_tree *surfaces = view->surface_tree ?
-		wlr_scene_subsurface_tree_create(view->surface_tree, xs->xsurface->surface) :
-		NULL;
-	view->frame = surfaces ? frame_create(view) : NULL;
-	view->popup_tree = view->frame ? wlr_scene_tree_create(view->tree) : NULL;
-	if (view->popup_tree == NULL) {
-		wlr_log(WLR_ERROR, "domain %s: cannot create an X11 window's scene nodes",
-			domain->name);
-		frame_destroy(view->frame);
-		if (view->tree != NULL) {
-			wlr_scene_node_destroy(&view->tree->node);
-		}
-		free(view);
-		return NULL;
-	}
-	view->tree->node.data = view;
-	wlr_scene_node_set_enabled(&view->tree->node, false);
-	/* Unlinked views are not in the MRU list yet: view_map puts them there. */
-	wl_list_insert(server->views.prev, &view->link);
-	wl_list_insert(&domain->views, &view->domain_link);
-	domain->n_views++;
 	xs->view = view;
 	xwl_view_set_title(xs);
 	/* Where the X server has it now: cordon's placement moves it from there. */
@@ -258,8 +231,8 @@ static void xwl_or_map(struct xwl_surface *xs) {
 		xs->or_parent = NULL;
 		return;
 	}
-	xs->or_tree_destroy.notify = handle_or_tree_destroy;
-	wl_signal_add(&xs->or_tree->node.events.destroy, &xs->or_tree_destroy);
+	listener_connect(&xs->or_tree->node.events.destroy, &xs->or_tree_destroy,
+		handle_or_tree_destroy);
 	wlr_scene_node_raise_to_top(&xs->or_tree->node);
 	xwl_or_layout(xs);
 }
@@ -295,12 +268,9 @@ static void handle_xs_commit(struct wl_listener *listener, void *data) {
 static void handle_xs_associate(struct wl_listener *listener, void *data) {
 	struct xwl_surface *xs = wl_container_of(listener, xs, associate);
 	struct wlr_surface *surface = xs->xsurface->surface;
-	xs->map.notify = handle_xs_map;
-	wl_signal_add(&surface->events.map, &xs->map);
-	xs->unmap.notify = handle_xs_unmap;
-	wl_signal_add(&surface->events.unmap, &xs->unmap);
-	xs->commit.notify = handle_xs_commit;
-	wl_signal_add(&surface->events.commit, &xs->commit);
+	listener_connect(&surface->events.map, &xs->map, handle_xs_map);
+	listener_connect(&surface->events.unmap, &xs->unmap, handle_xs_unmap);
+	listener_connect(&surface->events.commit, &xs->commit, handle_xs_commit);
 	xs->associated = true;
 }
 
@@ -425,26 +395,20 @@ static void handle_new_surface(struct wl_listener *listener, void *data) {
 	xs->xwl = xwl;
 	xs->xsurface = xsurface;
 	xsurface->data = xs;
-	xs->destroy.notify = handle_xs_destroy;
-	wl_signal_add(&xsurface->events.destroy, &xs->destroy);
-	xs->associate.notify = handle_xs_associate;
-	wl_signal_add(&xsurface->events.associate, &xs->associate);
-	xs->dissociate.notify = handle_xs_dissociate;
-	wl_signal_add(&xsurface->events.dissociate, &xs->dissociate);
-	xs->request_configure.notify = handle_xs_request_configure;
-	wl_signal_add(&xsurface->events.request_configure, &xs->request_configure);
-	xs->request_activate.notify = handle_xs_request_activate;
-	wl_signal_add(&xsurface->events.request_activate, &xs->request_activate);
-	xs->request_maximize.notify = handle_xs_request_maximize;
-	wl_signal_add(&xsurface->events.request_maximize, &xs->request_maximize);
-	xs->request_fullscreen.notify = handle_xs_request_fullscreen;
-	wl_signal_add(&xsurface->events.request_fullscreen, &xs->request_fullscreen);
-	xs->set_title.notify = handle_xs_set_title;
-	wl_signal_add(&xsurface->events.set_title, &xs->set_title);
-	xs->set_class.notify = handle_xs_set_class;
-	wl_signal_add(&xsurface->events.set_class, &xs->set_class);
-	xs->set_geometry.notify = handle_xs_set_geometry;
-	wl_signal_add(&xsurface->events.set_geometry, &xs->set_geometry);
+	listener_connect(&xsurface->events.destroy, &xs->destroy, handle_xs_destroy);
+	listener_connect(&xsurface->events.associate, &xs->associate, handle_xs_associate);
+	listener_connect(&xsurface->events.dissociate, &xs->dissociate, handle_xs_dissociate);
+	listener_connect(&xsurface->events.request_configure, &xs->request_configure,
+		handle_xs_request_configure);
+	listener_connect(&xsurface->events.request_activate, &xs->request_activate,
+		handle_xs_request_activate);
+	listener_connect(&xsurface->events.request_maximize, &xs->request_maximize,
+		handle_xs_request_maximize);
+	listener_connect(&xsurface->events.request_fullscreen, &xs->request_fullscreen,
+		handle_xs_request_fullscreen);
+	listener_connect(&xsurface->events.set_title, &xs->set_title, handle_xs_set_title);
+	listener_connect(&xsurface->events.set_class, &xs->set_class, handle_xs_set_class);
+	listener_connect(&xsurface->events.set_geometry, &xs->set_geometry, handle_xs_set_geometry);
 }
 
 /* ---- the X server ---- */
@@ -589,10 +553,8 @@ void xwayland_domain_start(struct cordon_domain *domain) {
 		free(xwl);
 		return;
 	}
-	xwl->server_start.notify = handle_server_start;
-	wl_signal_add(&xwl->wlr->server->events.start, &xwl->server_start);
-	xwl->new_surface.notify = handle_new_surface;
-	wl_signal_add(&xwl->wlr->events.new_surface, &xwl->new_surface);
+	listener_connect(&xwl->wlr->server->events.start, &xwl->server_start, handle_server_start);
+	listener_connect(&xwl->wlr->events.new_surface, &xwl->new_surface, handle_new_surface);
 	domain->xwayland = xwl;
 	if (xwl->wlr->shell_v1 != NULL) {
 		xwl->shell_global = xwl->wlr->shell_v1->global;

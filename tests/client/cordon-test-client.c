@@ -260,6 +260,24 @@ static void popup_destroy(struct popup *popup) {
 	free(popup);
 }
 
+/* Out of memory or another failure the client cannot go on after: it ends, status 1. */
+static void client_fail(struct client *c) {
+	c->running = false;
+	c->exit_code = 1;
+}
+
+/* Replaces *field with a copy of text; false (the client fails) when out of memory. */
+static bool client_set_text(struct client *c, char **field, const char *text) {
+	char *dup = strdup(text);
+	if (dup == NULL) {
+		client_fail(c);
+		return false;
+	}
+	free(*field);
+	*field = dup;
+	return true;
+}
+
 static void popup_surface_handle_configure(void *data,
 		struct xdg_surface *xdg_surface, uint32_t serial) {
 	struct client *c = data;
@@ -269,8 +287,7 @@ static void popup_surface_handle_configure(void *data,
 	struct wl_buffer *buffer = buffer_create_margin(c, popup->width + 2 * c->geo_x,
 		popup->height + 2 * c->geo_y, popup->color, c->geo_x, c->geo_y, c->shadow_color);
 	if (buffer == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	if (c->geo_x > 0 || c->geo_y > 0) {
@@ -326,8 +343,7 @@ static void popup_open(struct client *c, int x, int y, int width, int height,
 	popup_destroy(c->popup);
 	struct popup *popup = calloc(1, sizeof(*popup));
 	if (popup == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	c->popup = popup;
@@ -529,8 +545,7 @@ static void rtt_start(struct client *c, const char *arg) {
 	if (run == NULL || us == NULL) {
 		free(run);
 		free(us);
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	run->c = c;
@@ -579,8 +594,7 @@ static void toplevel_attach(struct client *c) {
 	struct wl_buffer *buffer = buffer_create_margin(c, width + 2 * c->geo_x,
 		height + 2 * c->geo_y, c->color, c->geo_x, c->geo_y, c->shadow_color);
 	if (buffer == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	c->width = width;
@@ -930,8 +944,7 @@ static const struct wl_callback_listener sync_listener = {
 static void sync_say(struct client *c, const char *what) {
 	struct pending_sync *sync = calloc(1, sizeof(*sync));
 	if (sync == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	sync->what = what;
@@ -959,8 +972,7 @@ static void bind_by_name(struct client *c, const char *arg) {
 	struct bound *b = &c->bound[c->n_bound];
 	b->name = strdup(interface);
 	if (b->name == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 		return;
 	}
 	b->interface = (struct wl_interface){
@@ -1065,8 +1077,7 @@ static void data_device_handle_data_offer(void *data, struct wl_data_device *dev
 	struct offer_info *info = calloc(1, sizeof(*info));
 	if (info == NULL) {
 		/* Out of memory: the loop ends; until then the offer has no info. */
-		c->running = false;
-		c->exit_code = 1;
+		client_fail(c);
 	}
 	wl_data_offer_add_listener(offer, &offer_listener, info);
 }
@@ -1193,8 +1204,7 @@ static void drop_read(struct client *c) {
 		}
 		char *grown = realloc(c->drop_data, c->drop_len + (size_t)n);
 		if (grown == NULL) {
-			c->running = false;
-			c->exit_code = 1;
+			client_fail(c);
 			return;
 		}
 		memcpy(grown + c->drop_len, chunk, (size_t)n);
@@ -1340,14 +1350,9 @@ static void drag_arm(struct client *c, const char *text) {
 	if (!ensure_data_device(c)) {
 		return;
 	}
-	char *dup = strdup(text);
-	if (dup == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+	if (!client_set_text(c, &c->drag_text, text)) {
 		return;
 	}
-	free(c->drag_text);
-	c->drag_text = dup;
 	c->drag_armed = true;
 	sync_say(c, "drag-armed");
 }
@@ -1399,14 +1404,9 @@ static void copy_text(struct client *c, const char *text, bool hang) {
 		say("error no input serial yet");
 		return;
 	}
-	char *dup = strdup(text);
-	if (dup == NULL) {
-		c->running = false;
-		c->exit_code = 1;
+	if (!client_set_text(c, &c->copy_text, text)) {
 		return;
 	}
-	free(c->copy_text);
-	c->copy_text = dup;
 	c->copy_hang = hang;
 	/* The old source stays ours until the compositor cancels it. */
 	c->data_source = wl_data_device_manager_create_data_source(c->data_device_manager);

@@ -16,6 +16,7 @@ open no window; the helpers below handle both.
     rc, out = desk.paste(B)        # wl-paste -n in beta
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -51,6 +52,17 @@ def config(clipboard=None, domains=None, names=(A, B, C)):
 
 def require_peers():
     harness.require('wl-copy', 'wl-paste', 'wtype', 'wayland-info')
+
+
+@contextlib.contextmanager
+def desk(cfg, *tools):
+    """cordon run with cfg, wl-clipboard and tools required, and its Desk:
+    `with cliptest.desk(CONFIG, 'grim') as (c, desk):`."""
+    require_peers()
+    if tools:
+        harness.require(*tools)
+    with harness.Cordon(config=cfg) as c:
+        yield c, Desk(c)
 
 
 class Win:
@@ -99,45 +111,24 @@ def _sh_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 
-class Events:
-    """An IPC subscription: every event line cordon sends, read in a thread."""
+class Events(harness.EventSubscription):
+    """An IPC subscription (harness.EventSubscription) whose events are
+    taken once each by wait()."""
 
     def __init__(self, c):
-        self.lines = []
-        self._cv = threading.Condition()
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(c.ipc_path)
-        self.sock.sendall(b'{"cmd":"subscribe"}\n')
-        self._buf = b''
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-        # The first line is the reply to subscribe.
+        super().__init__(c.ipc_path)
         self.wait(lambda e: e.get('ok') is True, 5, 'the reply to subscribe')
 
-    def _read(self):
-        while True:
-            try:
-                chunk = self.sock.recv(65536)
-            except OSError:
-                chunk = b''
-            with self._cv:
-                if not chunk:
-                    self.lines.append(None)
-                    self._cv.notify_all()
-                    return
-                self._buf += chunk
-                while b'\n' in self._buf:
-                    line, self._buf = self._buf.split(b'\n', 1)
-                    try:
-                        self.lines.append(json.loads(line))
-                    except ValueError:
-                        self.lines.append({'unparsable': line.decode(errors='replace')})
-                self._cv.notify_all()
+    @property
+    def lines(self):
+        """Every event so far, in order."""
+        with self._cv:
+            return [obj for _, obj in self.items]
 
     def mark(self):
         """A position in the stream, for wait(since=...)."""
         with self._cv:
-            return len(self.lines)
+            return len(self.items)
 
     def wait(self, pred, timeout, what, since=0):
         """Returns the first event not yet taken, from position since on
@@ -147,35 +138,28 @@ class Events:
         with self._cv:
             i = since
             while True:
-                while i < len(self.lines):
-                    e = self.lines[i]
-                    if e is None:
-                        fail(f'IPC event stream closed while waiting for {what}')
+                while i < len(self.items):
+                    e = self.items[i][1]
                     if not e.get('_taken') and pred(e):
                         e['_taken'] = True
                         return e
                     i += 1
+                if self._eof:
+                    fail(f'IPC event stream closed while waiting for {what}')
                 left = deadline - time.monotonic()
                 if left <= 0:
                     fail(f'no IPC event {what} within {timeout:g} s; '
-                         f'events: {self.lines[-20:]!r}')
+                         f'events: {[o for _, o in self.items[-20:]]!r}')
                 self._cv.wait(left)
 
     def find(self, pred, since=0):
         """The first event from since on for which pred is true (taken or
         not; nothing is marked), or None. Does not wait."""
         with self._cv:
-            for e in self.lines[since:]:
-                if e is not None and pred(e):
+            for _, e in self.items[since:]:
+                if pred(e):
                     return e
         return None
-
-    def close(self):
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
 
 
 class Desk:
@@ -198,6 +182,13 @@ class Desk:
         if focus:
             self.focus(win)
         return win
+
+    def copied(self, src, text, dst):
+        """text copied in a window of src, then a focused window of dst
+        (returned), the usual start of a cross-domain paste."""
+        self.window(src)
+        self.copy(src, text)
+        return self.window(dst)
 
     def focus(self, win):
         self.c.ipc_ok({'cmd': 'focus', 'id': win.id})

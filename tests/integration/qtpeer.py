@@ -62,6 +62,10 @@ def main():
             say('pasted ' + text.encode().hex())
         elif line.startswith('copy '):
             QGuiApplication.clipboard().setText(line[5:])
+            # setText only queues the Wayland request; sync() roundtrips,
+            # so "copied" means the compositor has the new selection and a
+            # test that acts on it next does not race the offer.
+            app.sync()
             say('copied')
         elif line == 'quit':
             app.quit()

@@ -29,11 +29,6 @@ color = #c00000
 """
 
 
-def token_of(proc):
-    proc.send('token')
-    return proc.expect(r'^token (\S+)$').group(1)
-
-
 def click(c, win):
     c.click(win['x'] + win['width'] // 2, win['y'] + win['height'] // 2)
     c.wait_focused(win['id'])
@@ -64,27 +59,23 @@ def keeps_focus(c, focused, proc, title, what):
 def main():
     harness.require('wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        a = c.spawn_client(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
-                           domain='alpha', name='alpha')
-        a.expect(r'^ready$')
-        wa = c.wait_window(title='alpha')
+        a, wa = c.client_window(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
+                                domain='alpha', name='alpha')
         c.wait_focused(wa['id'])
-        g1 = c.spawn_client(['--size', '200x120', '--color', 'ff0000', '--title', 'g1'],
-                            domain='guest', name='g1')
-        g1.expect(r'^ready$')
-        wg1 = c.wait_window(title='g1')
+        g1, wg1 = c.client_window(['--size', '200x120', '--color', 'ff0000', '--title', 'g1'],
+                                  domain='guest', name='g1')
 
         # The guest's own click backs a token it spends on an unmapped window.
         click(c, wg1)
         g1.expect(r'^button 272 released$')
-        g2 = unmapped(c, 'g2', token_of(g1), 'g2')
+        g2 = unmapped(c, 'g2', g1.token(), 'g2')
         click(c, wa)
         keeps_focus(c, wa, g2, 'g2', 'mapped after the user moved to alpha')
 
         # Alpha's token, presented by a guest window that maps 3.5 s later.
         click(c, wa)
         a.expect(r'^button 272 released$')
-        g3 = unmapped(c, 'g3', token_of(a), 'g3')
+        g3 = unmapped(c, 'g3', a.token(), 'g3')
         time.sleep(3.5)
         keeps_focus(c, wa, g3, 'g3', 'mapped 3.5 s after the activation')
 
@@ -92,7 +83,7 @@ def main():
         a.skip_pending()
         click(c, wa)
         a.expect(r'^button 272 released$')
-        g4 = unmapped(c, 'g4', token_of(a), 'g4')
+        g4 = unmapped(c, 'g4', a.token(), 'g4')
         g4.send('map')
         g4.expect(r'^ready$')
         wg4 = c.wait_window(title='g4')
@@ -110,12 +101,10 @@ def main():
         g1 = c.spawn_client(['--no-map', '--title', 'g1'], domain='guest', name='g1')
         g1.send('sync')
         g1.expect(r'^synced$')
-        g2 = unmapped(c, 'g2', token_of(g1), 'g2')
+        g2 = unmapped(c, 'g2', g1.token(), 'g2')
         check(c.focused() is None, f'nothing focused at start-up: {c.windows()!r}')
-        a = c.spawn_client(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
-                           domain='alpha', name='alpha')
-        a.expect(r'^ready$')
-        wa = c.wait_window(title='alpha')
+        a, wa = c.client_window(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
+                                domain='alpha', name='alpha')
         c.wait_focused(wa['id'])
         keeps_focus(c, wa, g2, 'g2', 'armed with nothing focused, mapped later')
 

@@ -18,9 +18,7 @@ TEXT = 'h\u00e9llo from alpha \u2192 beta\nsecond line\twith a tab \u2713'
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         events = desk.events
         desk.window(A)
         desk.copy(A, TEXT)

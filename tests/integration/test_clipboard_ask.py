@@ -41,14 +41,9 @@ def pending_prompt(desk, events, paste):
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('grim')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG, 'grim') as (c, desk):
         events = desk.events
-        desk.window(A)
-        desk.copy(A, TEXT)
-        desk.window(B)
+        desk.copied(A, TEXT, B)
         shot = c.screenshot()
         check(cliptest.find_prompt_box(shot, RGB[B]) is None,
               'a prompt-like box is on screen before any paste')

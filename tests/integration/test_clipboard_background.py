@@ -26,10 +26,7 @@ BEFORE = 'the host\'s clipboard, set while focused'
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('wlrctl')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG, 'wlrctl') as (c, desk):
         desk.window('host')
         desk.copy('host', BEFORE)
 

@@ -20,13 +20,8 @@ TEXT = 'alpha secret that beta must not see'
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('grim')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
-        desk.window(A)
-        desk.copy(A, TEXT)
-        desk.window(B)
+    with cliptest.desk(CONFIG, 'grim') as (c, desk):
+        desk.copied(A, TEXT, B)
         before = c.screenshot()
         check(cliptest.find_notice(before, RGB[B]) is None,
               'a notice in beta\'s colour is on screen before any paste')

@@ -20,9 +20,7 @@ BEFORE = 'the host\'s clipboard, set while focused'
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         wh = desk.window('host')
         desk.copy('host', BEFORE)
         wb = desk.window(B)

@@ -22,13 +22,9 @@ TEXT = 'granted once asked'
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         ev = desk.events
-        desk.window(A)
-        desk.copy(A, TEXT)
-        desk.window(B)
+        desk.copied(A, TEXT, B)
 
         # --- the target gives up; the prompt stays ---
         mark = ev.mark()

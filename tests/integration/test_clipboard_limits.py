@@ -26,9 +26,7 @@ def text(n):
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         wa = desk.window(A)
         wb = desk.window(B, focus=False)
 

@@ -34,17 +34,14 @@ CLICKS = 140
 def main():
     harness.require('wtype')
     with Cordon(config=CONFIG) as c:
-        g = c.spawn_client(['--keep-serial', '--color', 'ff0000', '--size', '200x150',
-                            '--title', 'guest'], domain='guest', name='guest')
-        g.expect(r'^ready$')
-        wg = c.wait_window(title='guest')
+        g, wg = c.client_window(['--keep-serial', '--color', 'ff0000', '--size', '200x150',
+                                 '--title', 'guest'],
+                                domain='guest', name='guest')
         c.wait_focused(wg['id'])
         g.expect(r'^keyboard-enter$')
 
-        a = c.spawn_client(['--color', '00ff00', '--size', '300x200', '--title', 'alpha'],
-                           domain='alpha', name='alpha')
-        a.expect(r'^ready$')
-        wa = c.wait_window(title='alpha')
+        a, wa = c.client_window(['--color', '00ff00', '--size', '300x200', '--title', 'alpha'],
+                                domain='alpha', name='alpha')
         a.send('watch-selection')
         a.expect(r'^watching-selection$')
 

@@ -20,9 +20,7 @@ CLIPBOARD = 'alpha clipboard, not the primary'
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         desk.window(A)
         desk.copy(A, PRIMARY, primary=True)
         desk.copy(A, CLIPBOARD)

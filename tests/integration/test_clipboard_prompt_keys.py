@@ -22,13 +22,9 @@ GUARD = 0.5
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         events = desk.events
-        desk.window(A)
-        desk.copy(A, TEXT)
-        wb = desk.window(B)
+        wb = desk.copied(A, TEXT, B)
 
         # Keys reach the focused beta client before any prompt.
         wb.proc.skip_pending()

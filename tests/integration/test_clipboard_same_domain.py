@@ -18,9 +18,7 @@ ODD_MIME = 'application/x-cordon-test'
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         # Within alpha: more than max-bytes, straight from the source.
         big = ''.join(chr(ord('a') + i % 26) for i in range(8192))
         desk.window(A)

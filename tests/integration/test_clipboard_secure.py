@@ -32,10 +32,7 @@ def no_keys(win, what):
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('grim')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG, 'grim') as (c, desk):
         host_rgb = hex_color({d['name']: d for d in c.domains()}['host']['color'])
         wa = desk.window(A)
         desk.copy(A, TEXT)

@@ -30,10 +30,7 @@ def withdrawn(desk, pid, paste, what):
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('grim')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG, 'grim') as (c, desk):
         # 1. The test client's own source; the client is killed.
         wa = desk.window(A)
         wa.proc.send('copy from a client about to die')

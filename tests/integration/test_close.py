@@ -12,13 +12,9 @@ from harness import Cordon, check, check_eq, wait_for
 def main():
     harness.require('wtype')
     with Cordon() as c:
-        keep = c.spawn_client(['--size', '200x150', '--title', 'keep', '--stay'],
-                              name='keep')
-        keep.expect(r'^ready$')
-        wkeep = c.wait_window(title='keep')
-        cl = c.spawn_client(['--size', '300x200', '--title', 'victim'], name='victim')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='victim')
+        keep, wkeep = c.client_window(['--size', '200x150', '--title', 'keep', '--stay'],
+                                      name='keep')
+        cl, win = c.client_window(['--size', '300x200', '--title', 'victim'], name='victim')
         cl.expect(r'^keyboard-enter$')
         c.wait_focused(win['id'])
 

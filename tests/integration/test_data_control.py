@@ -76,9 +76,7 @@ def stale_offer(c):
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         check('zwlr_data_control_manager_v1' in c.globals(), 'no data-control on the host')
         for d in (A, B, C):
             check('zwlr_data_control_manager_v1' not in c.globals(d),

@@ -20,27 +20,19 @@ color = green
 """
 
 
-def token_of(proc):
-    proc.send('token')
-    return proc.expect(r'^token (\S+)$').group(1)
-
-
 def main():
     harness.require('wtype')
     with Cordon(config=CONFIG) as c:
-        a = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'a'],
-                           domain='a', name='a')
-        a.expect(r'^ready$')
-        wa = c.wait_window(title='a')
+        a, wa = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'a'],
+                                domain='a', name='a')
         c.wait_focused(wa['id'])
         a.expect(r'^keyboard-enter$')
 
         # A token without an input serial behind it: refused.
-        bare = token_of(a)
-        b1 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b1',
-                             '--activation-token', bare], domain='b', name='b1')
-        b1.expect(r'^ready$')
-        wb1 = c.wait_window(title='b1')
+        bare = a.token()
+        b1, wb1 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b1',
+                                   '--activation-token', bare],
+                                  domain='b', name='b1')
         check(c.find_windows(id=wa['id'], focused=True),
               f'a token with no input serial must not move focus: {c.windows()!r}')
         check_eq(c.find_windows(id=wb1['id'])[0].get('urgent'), True,
@@ -50,21 +42,19 @@ def main():
         a.skip_pending()
         c.wtype('-k', 'x')
         a.expect(r'^key \d+ pressed$')
-        good = token_of(a)
-        b2 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b2',
-                             '--activation-token', good], domain='b', name='b2')
-        b2.expect(r'^ready$')
-        wb2 = c.wait_window(title='b2')
+        good = a.token()
+        b2, wb2 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b2',
+                                   '--activation-token', good],
+                                  domain='b', name='b2')
         c.wait_focused(wb2['id'])
         b2.expect(r'^keyboard-enter$')
 
         # A token from a client that no longer has focus: refused.
         a.skip_pending()
-        stale = token_of(a)
-        b3 = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'b3',
-                             '--activation-token', stale], domain='a', name='a-late')
-        b3.expect(r'^ready$')
-        wb3 = c.wait_window(title='b3')
+        stale = a.token()
+        b3, wb3 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b3',
+                                   '--activation-token', stale],
+                                  domain='a', name='a-late', title='b3')
         wait_for(lambda: c.find_windows(id=wb2['id'], focused=True), 5,
                  what='b2 keeps focus against a token from an unfocused client')
         check_eq(c.find_windows(id=wb3['id'])[0].get('urgent'), True,

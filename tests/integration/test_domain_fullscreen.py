@@ -39,10 +39,8 @@ def main():
     harness.require('grim', 'wtype')
     with Cordon(config=CONFIG) as c:
         # edge
-        e = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'e'],
-                           domain='edge', name='edge')
-        e.expect(r'^ready$')
-        we = c.wait_window(title='e')
+        e, we = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'e'],
+                                domain='edge', name='edge', title='e')
         c.wait_focused(we['id'])
         e.skip_pending()
         e.send('fullscreen')
@@ -70,10 +68,8 @@ def main():
         check(not e.seen(r'^key '), f'Super+Escape reached the guest: {e.lines!r}')
 
         # deny
-        dn = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'd'],
-                            domain='denied', name='denied')
-        dn.expect(r'^ready$')
-        wd = c.wait_window(title='d')
+        dn, wd = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'd'],
+                                 domain='denied', name='denied', title='d')
         c.ipc_ok({'cmd': 'focus', 'id': wd['id']})
         c.wait_focused(wd['id'])
         dn.skip_pending()
@@ -87,10 +83,8 @@ def main():
               f'fullscreen = deny but IPC says fullscreen: {c.windows()!r}')
 
         # allow: plain fullscreen, the client's pixels reach the output edge.
-        pl = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'pl'],
-                            domain='plain', name='plain')
-        pl.expect(r'^ready$')
-        wpl = c.wait_window(title='pl')
+        pl, wpl = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'pl'],
+                                  domain='plain', name='plain', title='pl')
         # A window without focus may not go fullscreen over the focused one.
         pl.skip_pending()
         pl.send('fullscreen')

@@ -20,15 +20,9 @@ color = green
 protocols = zwlr_screencopy_manager_v1
 """
 
-GUEST_ALLOWED = {
-    'wl_compositor', 'wl_subcompositor', 'wl_shm', 'wl_seat', 'wl_output',
-    'wl_data_device_manager', 'zwp_primary_selection_device_manager_v1',
-    'xdg_wm_base', 'zxdg_decoration_manager_v1', 'wp_viewporter',
-    'wp_presentation', 'wp_single_pixel_buffer_manager_v1',
-    'wp_fractional_scale_manager_v1', 'zxdg_output_manager_v1',
-    'wp_cursor_shape_manager_v1', 'xdg_activation_v1', 'zwp_linux_dmabuf_v1',
-    'zwp_pointer_constraints_v1', 'zwp_relative_pointer_manager_v1',
-    'zwp_keyboard_shortcuts_inhibit_manager_v1',
+GUEST_ALLOWED = harness.CORE_GLOBALS | {
+    'zwp_linux_dmabuf_v1', 'zwp_pointer_constraints_v1',
+    'zwp_relative_pointer_manager_v1', 'zwp_keyboard_shortcuts_inhibit_manager_v1',
     'wp_content_type_manager_v1', 'wp_tearing_control_manager_v1',
     'zwp_idle_inhibit_manager_v1',
 }

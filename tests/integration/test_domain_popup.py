@@ -17,10 +17,8 @@ POPUP_BORDER = 2
 def main():
     harness.require('grim')
     with Cordon(config=CONFIG) as c:
-        cl = c.spawn_client(['--color', 'ffffff', '--size', '400x300', '--title', 'g'],
-                            domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='g')
+        cl, win = c.client_window(['--color', 'ffffff', '--size', '400x300', '--title', 'g'],
+                                  domain='work', title='g')
         cl.send('popup 100 80 120 90')
         m = cl.expect(r'^popup-configure (-?\d+) (-?\d+) (-?\d+) (-?\d+)$')
         check_eq(tuple(int(v) for v in m.groups()), (100, 80, 120, 90),

@@ -49,10 +49,8 @@ def main():
         leaked = HOST_ONLY & set(seen)
         check(not leaked, f'host-only globals offered to a sandbox client: {leaked!r}')
 
-        client = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 's'],
-                                env={'WAYLAND_DISPLAY': path}, name='sandboxed')
-        client.expect(r'^ready$')
-        win = c.wait_window(title='s')
+        client, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 's'],
+                                      env={'WAYLAND_DISPLAY': path}, name='sandboxed', title='s')
         check_eq(win.get('domain'), 'flatpak:org.example.App', 'IPC domain of the client')
         doms = {d['name']: d for d in c.domains()}
         check('flatpak:org.example.App' in doms, f'sandbox domain listed: {sorted(doms)}')

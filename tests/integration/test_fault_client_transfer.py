@@ -55,9 +55,7 @@ def transfers_to(desk, target, n):
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         wc = desk.window(C)
         wa = desk.window(A)
         copier = copy_big(desk, A, BIG)

@@ -99,13 +99,9 @@ def main():
     with Cordon(config=CONFIG) as c:
         pid = c.proc.pid
         desk = cliptest.Desk(c)            # an event subscriber, connected first
-        guest = c.spawn_client(['--title', 'guest', '--size', '200x150'],
-                               domain='work', name='guest')
-        guest.expect(r'^ready$')
-        wg = c.wait_window(title='guest')
-        other = c.spawn_client(['--title', 'host', '--size', '200x150'], name='host')
-        other.expect(r'^ready$')
-        wh = c.wait_window(title='host')
+        guest, wg = c.client_window(['--title', 'guest', '--size', '200x150'],
+                                    domain='work', name='guest')
+        other, wh = c.client_window(['--title', 'host', '--size', '200x150'], name='host')
         c.ipc_ok({'cmd': 'focus', 'id': wh['id']})
         c.wait_focused(wh['id'])
         base_fds = n_fds(pid)

@@ -29,12 +29,6 @@ color = #f57900
 """
 
 
-def sync(proc):
-    proc.skip_pending()
-    proc.send('sync')
-    proc.expect(r'^synced$')
-
-
 def wait_socket(path, what):
     t0 = time.monotonic()
     wait_for(lambda: os.path.exists(path) and stat.S_ISSOCK(os.lstat(path).st_mode), 5,
@@ -52,9 +46,8 @@ def check_private(path):
 
 
 def new_client(c, domain, title):
-    p = c.spawn_client(['--title', title, '--size', '200x150'], domain=domain, name=title)
-    p.expect(r'^ready$')
-    win = c.wait_window(title=title)
+    p, win = c.client_window(['--title', title, '--size', '200x150'],
+                             domain=domain, name=title)
     check_eq(win.get('domain'), domain, f'domain of the new window {title}')
     return p
 
@@ -71,22 +64,22 @@ def main():
         # --- one domain's directory ---
         shutil.rmtree(os.path.join(top, 'work'))
         check(not os.path.exists(work_sock), 'the work socket is still there')
-        sync(work1)
-        sync(other1)
+        work1.sync()
+        other1.sync()
         c.ctl('version')
         dt = wait_socket(work_sock, 'after rm -rf of the work directory')
         log(f'work socket bound again {dt:.2f} s after its directory was removed')
         check_private(work_sock)
         work2 = new_client(c, 'work', 'work-2')
-        sync(work1)
+        work1.sync()
         check_eq(c.cordon_stderr().count('socket ' + work_sock + ' was removed'), 1,
                  'log lines about the removed work socket')
 
         # --- the whole runtime directory, IPC socket included ---
         shutil.rmtree(top)
-        sync(work1)
-        sync(work2)
-        sync(other1)
+        work1.sync()
+        work2.sync()
+        other1.sync()
         mark = events.mark()
         dt = wait_socket(c.ipc_path, 'after rm -rf of the runtime directory')
         log(f'IPC socket bound again {dt:.2f} s after the runtime directory was removed')
@@ -103,7 +96,7 @@ def main():
                     'event stream', since=mark)
         new_client(c, 'work', 'work-3')
         for p in (work1, work2, other1, other2):
-            sync(p)
+            p.sync()
         err = c.cordon_stderr()
         check_eq(err.count(c.ipc_path + ' was removed'), 1, 'log lines about the IPC socket')
         check_eq(err.count('socket ' + other_sock + ' was removed'), 1,

@@ -108,10 +108,8 @@ def main():
         # --- a fullscreen VM window with the keyboard ----------------------
         again = c.wait_state('vm', 'running', 10)
         check(again.get('pid') != vm_pid, 'the VM did not restart')
-        fs = c.spawn_client(['--title', 'vm-full', '--color', 'ff00ff', '--size', '300x200'],
-                            domain='vm', name='vm-full')
-        fs.expect(r'^ready$')
-        wfs = c.wait_window(title='vm-full')
+        fs, wfs = c.client_window(['--title', 'vm-full', '--color', 'ff00ff', '--size', '300x200'],
+                                  domain='vm', name='vm-full')
         desk.focus(cliptest.Win(fs, wfs))
         fs.send('fullscreen')
         wait_for(lambda: c.find_windows(id=wfs['id'], fullscreen=True), 5,

@@ -68,20 +68,16 @@ def grab_and_leave(c, g, b, wg, wb, leave, what):
 def main():
     harness.require('wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        b = c.spawn_client(['--color', '0000ff', '--size', '300x200', '--title', 'bank'],
-                           domain='bank', name='bank')
-        b.expect(r'^ready$')
-        wb = c.wait_window(title='bank')
+        b, wb = c.client_window(['--color', '0000ff', '--size', '300x200', '--title', 'bank'],
+                                domain='bank', name='bank')
         c.wait_focused(wb['id'])
         b.expect(r'^keyboard-enter$')
         b.send(f'copy {SECRET}')
         b.expect(r'^copy-done$')
         b.expect_not(r'^source-cancelled$', within=0.3)
 
-        g = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'guest'],
-                           domain='guest', name='guest')
-        g.expect(r'^ready$')
-        wg = c.wait_window(title='guest')
+        g, wg = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'guest'],
+                                domain='guest', name='guest')
         g.send('watch-selection')
         g.expect(r'^watching-selection$')
 

@@ -34,14 +34,11 @@ def win_pixel(c, win):
 def main():
     harness.require('wlrctl', 'wtype', 'wayland-info', 'grim')
     with Cordon(config=CONFIG) as c:
-        host = c.spawn_client(['--size', '200x150', '--title', 'term', '--color', '00ff00'],
-                              name='host')
-        host.expect(r'^ready$')
-        hw = c.wait_window(title='term')
-        fox = c.spawn_client(['--size', '200x150', '--title', 'Firefox', '--app-id',
-                              'firefox', '--color', 'ff0000'], domain='work', name='fox')
-        fox.expect(r'^ready$')
-        fw = c.wait_window(title='Firefox')
+        host, hw = c.client_window(['--size', '200x150', '--title', 'term', '--color', '00ff00'],
+                                   name='host', title='term')
+        fox, fw = c.client_window(['--size', '200x150', '--title', 'Firefox', '--app-id',
+                                   'firefox', '--color', 'ff0000'],
+                                  domain='work', name='fox', title='Firefox')
         fake = c.spawn_client(['--size', '200x150', '--title', '[host] ' + HOSTILE_TITLE,
                                '--app-id', 'bank'], domain='work', name='fake')
         fake.expect(r'^ready$')

@@ -13,11 +13,7 @@ OW, OH = OUTPUT_SIZE
 
 
 def expect_configure(cl, fullscreen):
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
-        states = m.group(3).split()
-        if ('fullscreen' in states) == fullscreen:
-            return int(m.group(1)), int(m.group(2))
+    return cl.expect_configure('fullscreen', fullscreen)[:2]
 
 
 def check_fullscreen(c, cl, win_id):
@@ -51,9 +47,8 @@ def check_restored(c, cl, before):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'fs'])
-        cl.expect(r'^ready$')
-        before = c.wait_window(title='fs')
+        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'fs'],
+                                     title='fs')
         c.wait_focused(before['id'])
 
         cl.skip_pending()

@@ -33,14 +33,10 @@ def fullscreen_of(c, win_id):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        a = c.spawn_client(['--size', '300x200', '--color', '00ff00', '--title', 'alpha'],
-                           domain='alpha', name='alpha')
-        a.expect(r'^ready$')
-        wa = c.wait_window(title='alpha')
-        g = c.spawn_client(['--size', '300x200', '--color', 'ff0000', '--title', 'guest'],
-                           domain='guest', name='guest')
-        g.expect(r'^ready$')
-        wg = c.wait_window(title='guest')
+        a, wa = c.client_window(['--size', '300x200', '--color', '00ff00', '--title', 'alpha'],
+                                domain='alpha', name='alpha')
+        g, wg = c.client_window(['--size', '300x200', '--color', 'ff0000', '--title', 'guest'],
+                                domain='guest', name='guest')
 
         c.ipc_ok({'cmd': 'focus', 'id': wg['id']})
         c.wait_focused(wg['id'])

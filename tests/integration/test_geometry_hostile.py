@@ -40,10 +40,8 @@ def main():
         ptr = g.Pointer(c, (out['width'], out['height']))
         ok = c.spawn_client(['--title', 'ok', '--size', '200x150'], domain='work', name='ok')
         ok.expect(r'^ready$')
-        cl = c.spawn_client(['--title', 'evil', '--size', '300x200'], domain='evil',
-                            name='evil')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='evil')
+        cl, win = c.client_window(['--title', 'evil', '--size', '300x200'],
+                                  domain='evil', name='evil')
         ptr.move(win['x'] + 20, win['y'] + 20)
         ptr.button(harness.BTN_LEFT, True)
         ptr.button(harness.BTN_LEFT, False)

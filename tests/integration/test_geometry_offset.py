@@ -71,11 +71,9 @@ def run(scale):
         rest = (int(layout[0] * 0.7), int(layout[1] * 0.7))
         ptr.move(*rest)
         base = c.screenshot()
-        cl = c.spawn_client(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                             '--title', 'g', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}',
-                             '--poke'], domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='g')
+        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
+                                   '--title', 'g', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
+                                  domain='work', title='g')
         wid = win['id']
         check_eq((win['width'], win['height']), SIZE, 'IPC size of the shadowed window')
 
@@ -212,11 +210,9 @@ def run_host():
         rest = (1200, 650)
         ptr.move(*rest)
         base = c.screenshot()
-        cl = c.spawn_client(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                             '--title', 'h', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}',
-                             '--poke'])
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='h')
+        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
+                                   '--title', 'h', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
+                                  title='h')
         tb = g.titlebar_height(c.screenshot(), win, harness.HOST_COLOR, 1)
         check(8 <= tb <= 48, f'host titlebar height {tb}')
         g.drag(c, ptr, (win['x'] + 60, win['y'] - tb // 2), (100, 100))

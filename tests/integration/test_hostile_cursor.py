@@ -74,10 +74,7 @@ class Guest:
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('wlrctl', 'grim')
-    with Cordon(config=cliptest.config({'default': 'ask'})) as c:
-        desk = Desk(c)
+    with cliptest.desk(cliptest.config({'default': 'ask'}), 'wlrctl', 'grim') as (c, desk):
         wa = desk.window(A, size='200x150')
         desk.copy(A, 'secret')
         g = Guest(c)

@@ -32,9 +32,7 @@ def main():
     with Cordon() as c:
         a = c.spawn_client(['--size', '200x150', '--title', 'A'], name='A')
         a.expect(r'^ready$')
-        b = c.spawn_client(['--size', '200x150', '--title', 'B'], name='B')
-        b.expect(r'^ready$')
-        wa = c.wait_window(title='A')
+        b, wa = c.client_window(['--size', '200x150', '--title', 'B'], name='B', title='A')
         wb = c.wait_window(title='B')
         c.wait_focused(wb['id'])
         before = c.windows()
@@ -74,6 +72,12 @@ def main():
         c.wait_focused(wb['id'])
         res = c.ctl('focus', '999999', check_rc=False)
         check(res.returncode != 0, f'cordonctl focus 999999 succeeded: {res!r}')
+        # Ids are 1 to 2^32-1 in plain digits, refused before any request.
+        for sub, bad, what in (('focus', '0', 'window'), ('focus', '+5', 'window'),
+                               ('allow', '4294967296', 'prompt'), ('deny', '7x', 'prompt')):
+            res = c.ctl(sub, bad, check_rc=False)
+            check(res.returncode != 0 and f'is not a {what} id' in res.stderr,
+                  f'cordonctl {sub} {bad}: {res!r}')
         res = c.ctl('no-such-subcommand', check_rc=False)
         check(res.returncode != 0, 'cordonctl accepted an unknown subcommand')
 

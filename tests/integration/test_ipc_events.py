@@ -21,10 +21,9 @@ def main():
     with Cordon(config=CONFIG) as c:
         ev = EventStream(c.ipc_path)
         try:
-            guest = c.spawn_client(['--color', '00ff00', '--size', '320x240',
-                                    '--title', 'guest'], domain='work', name='guest')
-            guest.expect(r'^ready$')
-            win = c.wait_window(title='guest')
+            guest, win = c.client_window(['--color', '00ff00', '--size', '320x240', '--title',
+                                          'guest'],
+                                         domain='work', name='guest')
             c.ipc_ok({'cmd': 'focus', 'id': win['id']})
             c.wait_focused(win['id'])
             start = len(ev.items)

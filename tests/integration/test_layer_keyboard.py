@@ -20,9 +20,8 @@ color = #0000ff
 def main():
     harness.require('fuzzel', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        cl = c.spawn_client(['--size', '300x200', '--title', 'w'], domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='w')
+        cl, win = c.client_window(['--size', '300x200', '--title', 'w'],
+                                  domain='work', title='w')
         cl.expect(r'^keyboard-enter$')
         c.wtype('a')
         cl.expect(r'^key \d+ pressed$')

@@ -79,9 +79,7 @@ def main():
 
         # On-demand keyboard: a click on the panel takes it, one on a window
         # gives it to the window.
-        cl = c.spawn_client(['--size', '300x200', '--title', 'w'])
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='w')
+        cl, win = c.client_window(['--size', '300x200', '--title', 'w'], title='w')
         cl.expect(r'^keyboard-enter$')
         c.click(700, PANEL_H // 2)
         check(conn.wait(lambda: keyboard_focus(conn, keyboard) == panel, 5),

@@ -26,10 +26,7 @@ OW, OH = OUTPUT_SIZE
 
 
 def maximized_configure(cl, maximized=True):
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
-        if ('maximized' in m.group(3).split()) == maximized:
-            return int(m.group(1)), int(m.group(2))
+    return cl.expect_configure('maximized', maximized)[:2]
 
 
 def main():
@@ -43,10 +40,8 @@ def main():
         for px, py in [(0, 0), (OW - 1, 0), (0, OH - 1), (OW // 2, OH // 2)]:
             check_eq(shot.pixel(px, py), BG, f'background pixel ({px},{py}) with swaybg')
 
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
-                            domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='w')
+        cl, win = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
+                                  domain='work', title='w')
         x, y = win['x'], win['y']
         wait_for(lambda: c.screenshot().pixel(x + 150, y + 100) == RED, 5,
                  what='the window drawn above swaybg')
@@ -90,9 +85,8 @@ def main():
         check_eq(shot.pixel(OW // 2, PANEL_H // 2), PANEL, 'the panel above the window')
 
         # A new window is placed below the panel too.
-        cl2 = c.spawn_client(['--size', '200x150', '--title', 'second'])
-        cl2.expect(r'^ready$')
-        second = c.wait_window(title='second')
+        cl2, second = c.client_window(['--size', '200x150', '--title', 'second'],
+                                      title='second')
         check(second['y'] >= PANEL_H, f'new window {second!r} placed under the panel')
 
         # The panel goes: maximize gets the whole output again.

@@ -16,10 +16,7 @@ OW, OH = OUTPUT_SIZE
 
 
 def maximized_configure(cl, maximized=True):
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$', timeout=10)
-        if ('maximized' in m.group(3).split()) == maximized:
-            return int(m.group(1)), int(m.group(2))
+    return cl.expect_configure('maximized', maximized, timeout=10)[:2]
 
 
 def main():

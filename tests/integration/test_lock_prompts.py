@@ -28,13 +28,8 @@ def host_conn(c):
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('grim')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
-        desk.window(A)
-        desk.copy(A, TEXT)
-        desk.window(B)
+    with cliptest.desk(CONFIG, 'grim') as (c, desk):
+        desk.copied(A, TEXT, B)
 
         overlay = host_conn(c)
         hostwire.layer_surface(overlay, hostwire.LAYER_OVERLAY,

@@ -15,11 +15,7 @@ OW, OH = OUTPUT_SIZE
 
 def expect_configure(cl, maximized):
     """Next configure whose states do (or do not) include maximized."""
-    while True:
-        m = cl.expect(r'^configure (\d+) (\d+)(.*)$')
-        states = m.group(3).split()
-        if ('maximized' in states) == maximized:
-            return int(m.group(1)), int(m.group(2)), states
+    return cl.expect_configure('maximized', maximized)
 
 
 def check_maximized(c, cl, win_id):
@@ -63,9 +59,8 @@ def check_restored(c, cl, before):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'max'])
-        cl.expect(r'^ready$')
-        before = c.wait_window(title='max')
+        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'max'],
+                                     title='max')
         check(before.get('maximized') is False, f'new window is maximized: {before!r}')
 
         cl.skip_pending()

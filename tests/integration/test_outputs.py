@@ -53,10 +53,8 @@ def main():
         check_eq(two['scale'], 2.0, 'HEADLESS-2 scale')
         check_eq(two['transform'], '90', 'HEADLESS-2 transform')
 
-        w = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'm'],
-                           name='client')
-        w.expect(r'^ready$')
-        win = c.wait_window(title='m')
+        w, win = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'm'],
+                                 name='client', title='m')
         # New windows open on the output under the pointer.
         on = [o for o in (one, two)
               if o['x'] <= win['x'] < o['x'] + o['width'] and

@@ -23,10 +23,8 @@ def main():
         check('zwp_pointer_constraints_v1' in c.globals('game') and
               'zwp_relative_pointer_manager_v1' in c.globals('game'),
               'a guest lacks the pointer constraints or relative pointer globals')
-        g = c.spawn_client(['--title', 'game', '--size', '300x200'], domain='game',
-                           name='game')
-        g.expect(r'^ready$')
-        win = c.wait_window(title='game')
+        g, win = c.client_window(['--title', 'game', '--size', '300x200'],
+                                 domain='game', name='game')
         c.wait_focused(win['id'])
         c.pointer_to(win['x'] + 100, win['y'] + 100)
         g.send('lock-pointer')
@@ -47,9 +45,7 @@ def main():
         g.expect_not(r'^pointer-locked$', 0.5)
 
         # A new focus grants it again; focus moving away ends it.
-        h = c.spawn_client(['--title', 'other', '--size', '200x100'], name='other')
-        h.expect(r'^ready$')
-        wo = c.wait_window(title='other')
+        h, wo = c.client_window(['--title', 'other', '--size', '200x100'], name='other')
         c.ipc_ok({'cmd': 'focus', 'id': wo['id']})
         c.wait_focused(wo['id'])
         win = c.wait_window(title='game')
@@ -61,10 +57,8 @@ def main():
         g.expect(r'^pointer-unlocked$', 5)
 
         # A window without focus asks: nothing is granted.
-        g2 = c.spawn_client(['--title', 'game2', '--size', '200x100'], domain='game',
-                            name='game2')
-        g2.expect(r'^ready$')
-        w2 = c.wait_window(title='game2')
+        g2, w2 = c.client_window(['--title', 'game2', '--size', '200x100'],
+                                 domain='game', name='game2')
         check(not w2.get('focused'), 'a guest window took focus from the host\'s')
         g2.send('lock-pointer')
         g2.expect(r'^pointer-lock-requested$')

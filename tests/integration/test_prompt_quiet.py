@@ -28,13 +28,9 @@ PACE_MS = 200   # between one key's release and the next press
 
 
 def main():
-    cliptest.require_peers()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         ev = desk.events
-        desk.window(A)
-        desk.copy(A, TEXT)
-        wb = desk.window(B)
+        wb = desk.copied(A, TEXT, B)
 
         # --- a run of Y every 200 ms, begun before the prompt ---
         typist = c.spawn(['wtype', '-d', str(PACE_MS), 'y' * TYPED], name='typist',

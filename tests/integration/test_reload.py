@@ -49,10 +49,8 @@ def write(c, text):
 def main():
     harness.require('grim')
     with Cordon(config=BEFORE) as c:
-        w = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],
-                           domain='work', name='work')
-        w.expect(r'^ready$')
-        win = c.wait_window(title='w')
+        w, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],
+                                 domain='work', name='work', title='w')
         old = hex_color('3465a4')
         new = hex_color('cc0000')
 

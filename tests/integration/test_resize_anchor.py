@@ -23,10 +23,9 @@ CONFIG = "[domain work]\ncolor = #4e9a06\n"
 def main():
     with Cordon(config=CONFIG) as c:
         ptr = g.Pointer(c, harness.OUTPUT_SIZE)
-        cl = c.spawn_client(['--title', 'a', '--size', '300x200', '--min-size', '300x200',
-                             '--color', 'ffffff'], domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='a')
+        cl, win = c.client_window(['--title', 'a', '--size', '300x200', '--min-size',
+                                   '300x200', '--color', 'ffffff'],
+                                  domain='work', title='a')
         tb = g.titlebar_height(c.screenshot(), win, hex_color('4e9a06'), 1)
         g.drag(c, ptr, (win['x'] + 150, win['y'] - tb // 2), (300, 200))
         win = g.window(c, win['id'])

@@ -91,10 +91,8 @@ def main():
                 env={'WLR_HEADLESS_OUTPUTS': '2'}) as c:
         bound = os.path.join(c.runtime_dir, 'bound')
         c.spawn(['swaybg', '-c', '#336699'], name='swaybg', stdin=False)
-        cl = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
-                            domain='work')
-        cl.expect(r'^ready$')
-        win = c.wait_window(title='w')
+        cl, win = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
+                                  domain='work', title='w')
         cl.expect(r'^keyboard-enter$')
         wait_for(lambda: c.screenshot().pixel(win['x'] + 10, win['y'] + 10) == RED, 5,
                  what='the window drawn')

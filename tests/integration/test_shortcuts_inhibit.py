@@ -29,10 +29,8 @@ def main():
     with Cordon(config=CONFIG) as c:
         check('zwp_keyboard_shortcuts_inhibit_manager_v1' in c.globals('viewer'),
               'a guest lacks zwp_keyboard_shortcuts_inhibit_manager_v1')
-        v = c.spawn_client(['--title', 'viewer', '--size', '300x200'], domain='viewer',
-                           name='viewer')
-        v.expect(r'^ready$')
-        win = c.wait_window(title='viewer')
+        v, win = c.client_window(['--title', 'viewer', '--size', '300x200'],
+                                 domain='viewer', name='viewer')
         c.wait_focused(win['id'])
         v.expect(r'^keyboard-enter$', 5)
         v.send('inhibit-shortcuts')
@@ -63,9 +61,7 @@ def main():
                  'Super+Shift+C (modifiers aside)')
 
         # Focus elsewhere: the inhibitor is inactive and Super+M is cordon's.
-        h = c.spawn_client(['--title', 'other', '--size', '200x100'], name='other')
-        h.expect(r'^ready$')
-        wo = c.wait_window(title='other')
+        h, wo = c.client_window(['--title', 'other', '--size', '200x100'], name='other')
         c.ipc_ok({'cmd': 'focus', 'id': wo['id']})
         c.wait_focused(wo['id'])
         v.expect(r'^shortcuts-restored$', 5)

@@ -60,14 +60,10 @@ def shot_with(c, px, py, color, what):
 def main():
     harness.require('grim')
     with Cordon(config=CONFIG) as c:
-        host = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'host'],
-                              name='host')
-        host.expect(r'^ready$')
-        wh = c.wait_window(title='host')
-        guest = c.spawn_client(['--color', '00ff00', '--size', '320x240', '--title', 'guest'],
-                               domain='work', name='guest')
-        guest.expect(r'^ready$')
-        wg = c.wait_window(title='guest')
+        host, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'host'],
+                                   name='host')
+        guest, wg = c.client_window(['--color', '00ff00', '--size', '320x240', '--title', 'guest'],
+                                    domain='work', name='guest')
         c.ipc_ok({'cmd': 'focus', 'id': wh['id']})
         c.wait_focused(wh['id'])
 

@@ -212,47 +212,14 @@ class VmCordon(Cordon):
         return problems
 
 
-class EventStream:
-    """One IPC connection subscribed to events; a thread collects them with
-    their arrival time (time.monotonic())."""
+class EventStream(harness.EventSubscription):
+    """One IPC connection subscribed to events (harness.EventSubscription)
+    whose items are waited for by index."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(5)
-        self.sock.connect(path)
-        self.sock.sendall(b'{"cmd":"subscribe"}\n')
-        self.items = []  # (time, object)
-        self._cv = threading.Condition()
-        self._eof = False
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-        # The first line is the reply to subscribe: from then on every
-        # event is seen.
+        super().__init__(path)
+        # From the reply to subscribe on, every event is seen.
         self.wait(lambda e: e.get('ok') is True, 5, 'the reply to subscribe')
-
-    def _read(self):
-        buf = b''
-        self.sock.settimeout(None)
-        while True:
-            try:
-                chunk = self.sock.recv(65536)
-            except OSError:
-                chunk = b''
-            if not chunk:
-                break
-            buf += chunk
-            while b'\n' in buf:
-                line, buf = buf.split(b'\n', 1)
-                try:
-                    obj = json.loads(line)
-                except ValueError:
-                    obj = {'unparsed': line.decode(errors='replace')}
-                with self._cv:
-                    self.items.append((time.monotonic(), obj))
-                    self._cv.notify_all()
-        with self._cv:
-            self._eof = True
-            self._cv.notify_all()
 
     def wait(self, pred, timeout, what, start=0):
         """Waits for an item from index start on matching pred; returns
@@ -284,13 +251,6 @@ class EventStream:
             return [o.get('change') for _, o in self.items
                     if o.get('event') == 'domain' and o.get('name') == name]
 
-    def close(self):
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        self._thread.join(timeout=2)
 
 
 # ---- processes ----

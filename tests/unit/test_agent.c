@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include "common/mstime.h"
 #include "vmm/agent_client.h"
 
@@ -73,11 +74,7 @@ static int teardown(void **state) {
 		kill(a->pid, SIGTERM);
 		waitpid(a->pid, NULL, 0);
 	}
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", a->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", a->dir);
-	}
+	fixture_rmtree(a->dir);
 	free(a);
 	return 0;
 }
@@ -226,13 +223,15 @@ static void test_signal_reported(void **state) {
 
 static void test_no_wait(void **state) {
 	struct agent *a = *state;
-	char *argv[] = { "sleep", "0.3", NULL };
+	char *argv[] = { "sleep", "5", NULL };
 	struct agent_result res;
 	char err[256] = "";
 	int64_t t0 = mstime_now();
 	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
 		sizeof(err)));
-	assert_true(mstime_now() - t0 < 250);
+	/* Not waiting means returning long before the 5 s command ends; the
+	 * margin is wide so a loaded machine does not fail it. */
+	assert_true(mstime_now() - t0 < 4000);
 	assert_true(res.pid > 0);
 	assert_false(res.finished);
 	/* The agent keeps serving after the client left early. */

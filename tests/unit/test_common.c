@@ -14,8 +14,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
+#include "common/child.h"
 #include "common/colour.h"
 #include "common/mstime.h"
 #include "common/sock.h"
@@ -43,17 +46,6 @@ static int dir_teardown(void **state) {
 	return 0;
 }
 
-static int raw_listener(const char *path, int backlog) {
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	if (backlog >= 0) {
-		assert_int_equal(listen(fd, backlog), 0);
-	}
-	return fd;
-}
-
 static void test_sock_fresh(void **state) {
 	struct dir *d = *state;
 	struct stat st, now;
@@ -72,7 +64,7 @@ static void test_sock_fresh(void **state) {
 static void test_sock_stale_replaced(void **state) {
 	struct dir *d = *state;
 	/* Bound, never listening: what a crashed process leaves. */
-	close(raw_listener(d->sock, -1));
+	close(fixture_unix_listener(d->sock, -1));
 	struct stat before, st;
 	assert_int_equal(lstat(d->sock, &before), 0);
 	bool replaced = false;
@@ -85,7 +77,7 @@ static void test_sock_stale_replaced(void **state) {
 
 static void test_sock_live_full_backlog_kept(void **state) {
 	struct dir *d = *state;
-	int live = raw_listener(d->sock, 0);
+	int live = fixture_unix_listener(d->sock, 0);
 	struct stat before;
 	assert_int_equal(lstat(d->sock, &before), 0);
 	/* Fill its backlog until a non-blocking connect says EAGAIN. */
@@ -146,6 +138,53 @@ static void test_sock_path_too_long(void **state) {
 	assert_non_null(strstr(err, "too long"));
 }
 
+/* A removed socket file is noticed once; a successor's is never ours. */
+static void test_sock_watch(void **state) {
+	struct dir *d = *state;
+	struct stat st;
+	bool replaced, first = false;
+	char err[256] = "";
+	int fd = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(fd >= 0);
+	struct sock_watch watch;
+	sock_watch_bound(&watch, &st);
+	assert_true(sock_watch_check(&watch, d->sock, &first));
+	assert_true(sock_watch_is_ours(&watch, d->sock));
+	assert_int_equal(unlink(d->sock), 0);
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_true(first);
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_false(first);
+	/* Another file at the path: not ours, still lost. */
+	int other = sock_listen(d->sock, 4, &st, &replaced, err, sizeof(err));
+	assert_true(other >= 0);
+	assert_false(sock_watch_is_ours(&watch, d->sock));
+	assert_false(sock_watch_check(&watch, d->sock, &first));
+	assert_false(first);
+	/* Bound again: watched afresh. */
+	sock_watch_bound(&watch, &st);
+	assert_true(sock_watch_check(&watch, d->sock, &first));
+	close(other);
+	close(fd);
+}
+
+/* A child's status once it ends; a pid already reaped is no child. */
+static void test_child_wait(void **state) {
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		_exit(3);
+	}
+	int status = 0;
+	assert_int_equal(child_wait(pid, &status), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3);
+	errno = 0;
+	assert_int_equal(child_wait(pid, NULL), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 static void test_strv(void **state) {
 	struct strv sv = {0};
 	strv_push(&sv, "a");
@@ -195,6 +234,8 @@ int main(void) {
 			dir_teardown),
 		cmocka_unit_test_setup_teardown(test_sock_not_a_socket, dir_setup, dir_teardown),
 		cmocka_unit_test(test_sock_path_too_long),
+		cmocka_unit_test_setup_teardown(test_sock_watch, dir_setup, dir_teardown),
+		cmocka_unit_test(test_child_wait),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),

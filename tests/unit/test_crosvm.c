@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include "config/config.h"
 #include "vmm/command.h"
 #include "vmm/crosvm.h"
@@ -335,12 +336,7 @@ static void tmp_setup(struct tmp *t) {
 	touch(t->root);
 	touch(t->disk);
 	assert_int_equal(mkdir(t->share, 0700), 0);
-	t->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(t->listen_fd >= 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	strcpy(sun.sun_path, t->socket);
-	assert_int_equal(bind(t->listen_fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(t->listen_fd, 4), 0);
+	t->listen_fd = fixture_unix_listener(t->socket, 4);
 }
 
 static void tmp_teardown(struct tmp *t) {

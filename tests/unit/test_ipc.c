@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_output_layout.h>
 #include "compositor/wm/cursor.h"
@@ -553,11 +554,7 @@ static void test_stale_socket_replaced(void **state) {
 	snprintf(path, sizeof(path), "%s/ipc.sock", dir);
 
 	/* A socket file nobody listens on, as a crashed cordon leaves it. */
-	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	assert_int_equal(bind(stale, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(stale);
+	close(fixture_unix_listener(path, -1));
 
 	struct wl_event_loop *loop = wl_event_loop_create();
 	struct fake fake = { 0 };
@@ -592,7 +589,10 @@ static void test_stale_socket_replaced(void **state) {
 
 /* --- the command table, on a hand-built server ---------------------------- */
 
-/* Test doubles for what ipc_commands.c calls in view.c, server.c, config.c. */
+/*
+ * Test doubles for what ipc_commands.c calls in view.c and server.c; the
+ * pure modules (config, domain_find, the IPC transport) are linked as built.
+ */
 static struct cordon_view *focused_by_test;
 static int switched_to = -1;
 static bool terminated;
@@ -629,16 +629,6 @@ void server_terminate(struct cordon_server *server) {
 
 /* The launcher's side: only "work" is started by cordon. */
 static char launched[64];
-
-struct cordon_domain *domain_find(struct cordon_server *server, const char *name) {
-	struct cordon_domain *domain;
-	wl_list_for_each(domain, &server->domains, link) {
-		if (strcmp(domain->name, name) == 0) {
-			return domain;
-		}
-	}
-	return NULL;
-}
 
 /* The host has an X server here; "work" (a crosvm domain) has none. */
 const char *xwayland_display(const struct cordon_domain *domain) {
@@ -695,15 +685,6 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 	return false;
 }
 
-void config_errors_finish(struct config_errors *errs) {
-	for (size_t i = 0; i < errs->len; i++) {
-		free(errs->msgs[i]);
-	}
-	free(errs->msgs);
-	errs->msgs = NULL;
-	errs->len = 0;
-}
-
 /* The clipboard's side: one pending prompt (id 7), no transfers yet. */
 static uint32_t answered_id;
 static int answered_allow = -1;
@@ -740,15 +721,6 @@ struct json_object *clipboard_transfers(struct cordon_server *server) {
 
 struct json_object *clipboard_grants(struct cordon_server *server) {
 	return json_object_new_array();
-}
-
-const char *config_kind_name(enum config_domain_kind kind) {
-	switch (kind) {
-	case CONFIG_DOMAIN_SOCKET: return "socket";
-	case CONFIG_DOMAIN_COMMAND: return "command";
-	case CONFIG_DOMAIN_CROSVM: return "crosvm";
-	}
-	return "?";
 }
 
 /* The window commands' side: each double records what it was asked. */

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include <wayland-server-core.h>
 #include "common/mstime.h"
 #include "vmm/output.h"
@@ -94,11 +95,7 @@ static int teardown(void **state) {
 	struct rec *r = *state;
 	supervisor_destroy(r->sup);
 	wl_event_loop_destroy(r->loop);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", r->dir);
-	}
+	fixture_rmtree(r->dir);
 	free(r);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include <wayland-server-core.h>
 #include "common/mstime.h"
 #include "config/config.h"
@@ -90,11 +91,7 @@ static int setup(void **state) {
 	assert_true(fd >= 0);
 	close(fd);
 	/* The domain socket, bound as the compositor does before any start. */
-	t->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	strcpy(sun.sun_path, t->socket);
-	assert_int_equal(bind(t->listen_fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(t->listen_fd, 8), 0);
+	t->listen_fd = fixture_unix_listener(t->socket, 8);
 	setenv("CORDON_AGENT_BIN", CORDON_AGENT_BIN, 1);
 	setenv("FAKE_CROSVM_RECORD", t->record, 1);
 	unsetenv("FAKE_CROSVM_IGNORE_STOP");
@@ -109,11 +106,7 @@ static int teardown(void **state) {
 	config_destroy(t->config);
 	close(t->listen_fd);
 	wl_event_loop_destroy(t->loop);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", t->dir);
-	}
+	fixture_rmtree(t->dir);
 	free(t);
 	return 0;
 }
@@ -347,7 +340,9 @@ static void test_stop_escalation(void **state) {
 	vmm_stop(t->vmm);
 	assert_true(wait_state(t, SUPERVISOR_STOPPED, 5000));
 	int64_t took = mstime_now() - t0;
-	assert_true(took >= 950 && took < 2500);
+	/* At least the 1 s stop-timeout; the upper bound only says "then
+	 * SIGKILL, not never", with room for a loaded machine. */
+	assert_true(took >= 950 && took < 4500);
 	assert_true(saw_line(t, "fake-crosvm: ignoring stop request"));
 	assert_true(saw_line(t, "fake-crosvm: ignoring SIGTERM"));
 	struct supervisor_exit e = vmm_last_exit(t->vmm);
