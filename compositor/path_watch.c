@@ -17,8 +17,8 @@ struct path_watch {
 	char *path;
 	int levels;
 	int wd[PATH_WATCH_LEVELS];
-	path_watch_fn fn;
-	void *data;
+	struct wl_event_source *timer;
+	int delay_ms;
 };
 
 bool path_watch_rearm(struct path_watch *watch) {
@@ -81,14 +81,20 @@ static int handle_path_watch_event(int fd, uint32_t mask, void *data) {
 		}
 	}
 	if (changed) {
-		watch->fn(watch->data);
+		wl_event_source_timer_update(watch->timer, watch->delay_ms);
 		path_watch_rearm(watch);
 	}
 	return 0;
 }
 
+void path_watch_looked(struct path_watch *watch, bool lost) {
+	if (lost || !path_watch_rearm(watch)) {
+		wl_event_source_timer_update(watch->timer, watch->delay_ms);
+	}
+}
+
 struct path_watch *path_watch_create(struct wl_event_loop *loop, const char *path,
-		int levels, path_watch_fn fn, void *data) {
+		int levels, struct wl_event_source *timer, int delay_ms) {
 	struct path_watch *watch = calloc(1, sizeof(*watch));
 	if (watch == NULL || (watch->path = strdup(path)) == NULL) {
 		wlr_log(WLR_ERROR, "path watch %s: out of memory", path);
@@ -99,8 +105,8 @@ struct path_watch *path_watch_create(struct wl_event_loop *loop, const char *pat
 	for (int i = 0; i < PATH_WATCH_LEVELS; i++) {
 		watch->wd[i] = -1;
 	}
-	watch->fn = fn;
-	watch->data = data;
+	watch->timer = timer;
+	watch->delay_ms = delay_ms;
 	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (watch->fd < 0) {
 		wlr_log_errno(WLR_ERROR, "path watch %s: inotify", path);

@@ -270,29 +270,16 @@ static void domain_socket_check(struct cordon_domain *domain) {
 	}
 }
 
-/*
- * inotify (compositor/path_watch.c) says when to look, so an idle cordon
- * has no timer running; the timer runs again each second only while
- * binding again fails, or where inotify could not be had.
- */
+/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
 static int handle_domain_socket_check(void *data) {
 	struct cordon_domain *domain = data;
 	domain_socket_check(domain);
-	if (domain->socket_watch.lost || domain->socket_inotify == NULL ||
-			!path_watch_rearm(domain->socket_inotify)) {
+	if (domain->socket_inotify != NULL) {
+		path_watch_looked(domain->socket_inotify, domain->socket_watch.lost);
+	} else {
 		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
 	}
 	return 0;
-}
-
-/*
- * Something went from the socket's directory or above: look a while later,
- * not at once, so that an rm -rf under way is not raced (binding at once
- * would put a file back into the directory it is about to remove).
- */
-static void handle_domain_socket_watch(void *data) {
-	struct cordon_domain *domain = data;
-	wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
 }
 
 static bool domain_listen(struct cordon_domain *domain) {
@@ -333,9 +320,9 @@ static bool domain_listen(struct cordon_domain *domain) {
 	domain->socket_timer = wl_event_loop_add_timer(server->loop,
 		handle_domain_socket_check, domain);
 	/* Its directory, cordon's runtime directory and the one above. */
-	if (domain->socket_path != NULL) {
+	if (domain->socket_path != NULL && domain->socket_timer != NULL) {
 		domain->socket_inotify = path_watch_create(server->loop, domain->socket_path,
-			cfg->socket != NULL ? 1 : 3, handle_domain_socket_watch, domain);
+			cfg->socket != NULL ? 1 : 3, domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
 	}
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
 			!paced || domain->socket_timer == NULL ||

@@ -724,21 +724,16 @@ static int ipc_socket_check(struct cordon_ipc *ipc) {
 	return 0;
 }
 
-/* inotify says when to look; the timer only while a try failed (or without inotify). */
+/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
 static int handle_socket_check(void *data) {
 	struct cordon_ipc *ipc = data;
 	ipc_socket_check(ipc);
-	if (ipc->watch.lost || ipc->socket_inotify == NULL ||
-			!path_watch_rearm(ipc->socket_inotify)) {
+	if (ipc->socket_inotify != NULL) {
+		path_watch_looked(ipc->socket_inotify, ipc->watch.lost);
+	} else {
 		wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
 	}
 	return 0;
-}
-
-/* Later, not at once: an rm -rf under way is not raced (see domain.c). */
-static void handle_socket_watch(void *data) {
-	struct cordon_ipc *ipc = data;
-	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
 }
 
 struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
@@ -780,7 +775,10 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
 	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
 	/* Its directory (cordon's runtime directory) and the one above. */
-	ipc->socket_inotify = path_watch_create(loop, path, 2, handle_socket_watch, ipc);
+	if (ipc->socket_timer) {
+		ipc->socket_inotify = path_watch_create(loop, path, 2, ipc->socket_timer,
+			IPC_SOCKET_CHECK_MS);
+	}
 	if (!ipc->source || !paced || !ipc->deadline_timer ||
 			!ipc->socket_timer || (ipc->socket_inotify == NULL &&
 			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0)) {
