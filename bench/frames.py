@@ -195,6 +195,9 @@ class Compositor:
     def stack_idle(self):
         """Puts the idle windows at IDLE_STACK (labwc and sway: their rules did)."""
 
+    def fullscreen(self, app_id):
+        """The client asked before its first commit; the peers grant that."""
+
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -271,6 +274,14 @@ class Cordon(Compositor):
 
     def windows(self):
         return self.ipc({'cmd': 'windows'})['windows']
+
+    def fullscreen(self, app_id):
+        # cordon drops a fullscreen request made before the first commit
+        # (xdg.c returns while the surface is not initialised), and grants
+        # it only to the focused window: ask as the user would.
+        wid = {w.get('app_id'): w['id'] for w in self.windows()}[app_id]
+        self.ipc({'cmd': 'focus', 'id': wid})
+        self.ipc({'cmd': 'fullscreen', 'id': wid})
 
     def stack_idle(self):
         for w in self.windows():
@@ -486,6 +497,8 @@ def run_one(args, comp_cls, wl, round_no):
             time.sleep(1.0)
         if wl.mode != 'fullscreen':
             comp.layout(placed)
+        else:
+            comp.fullscreen(next(iter(placed)))
         time.sleep(args.warmup)
         if args.screenshots and round_no == 0 and shutil.which('grim'):
             # weston offers no screencopy: grim fails there, quietly.
@@ -525,6 +538,8 @@ def run_one(args, comp_cls, wl, round_no):
             result['p99_ms'] = round(statistics.median(r['lat_p99_us'] for r in reps) / 1e3, 2)
             result['discarded'] = sum(r['discarded'] for r in reps)
             result['sizes'] = sorted({f"{r['width']}x{r['height']}" for r in reps})
+            if wl.mode == 'fullscreen' and result['sizes'] != [f'{OUT_W}x{OUT_H}']:
+                raise BenchError(f"the fullscreen client drew {result['sizes']}")
     except BenchError as e:
         result['error'] = str(e)
         log(f'  {comp.name} {wl.name}: {e}')
