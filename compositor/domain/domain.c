@@ -15,6 +15,7 @@
 #include "compositor/guard/clipboard.h"
 #include "compositor/guard/globals.h"
 #include "compositor/guard/sanitize.h"
+#include "compositor/path_watch.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
 #include "compositor/wm/view.h"
@@ -244,12 +245,10 @@ static int domain_bind(struct cordon_domain *domain, const char *path,
  * file is watched and, once gone, bound again at the same path; the
  * clients already connected never notice.
  */
-static int handle_domain_socket_check(void *data) {
-	struct cordon_domain *domain = data;
-	wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+static void domain_socket_check(struct cordon_domain *domain) {
 	bool first;
 	if (sock_watch_check(&domain->socket_watch, domain->socket_path, &first)) {
-		return 0;
+		return;
 	}
 	if (first) {
 		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
@@ -260,7 +259,7 @@ static int handle_domain_socket_check(void *data) {
 	if (domain->socket_dir != NULL &&
 			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
 			!domain_own_dir(domain, domain->socket_dir, level))) {
-		return 0;
+		return;
 	}
 	struct stat st;
 	int fd = domain_bind(domain, domain->socket_path, &st, level);
@@ -268,6 +267,17 @@ static int handle_domain_socket_check(void *data) {
 			&domain->listen_fd, &domain->listen_source, handle_domain_accept, domain,
 			level)) {
 		sock_watch_bound(&domain->socket_watch, &st);
+	}
+}
+
+/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
+static int handle_domain_socket_check(void *data) {
+	struct cordon_domain *domain = data;
+	domain_socket_check(domain);
+	if (domain->socket_inotify != NULL) {
+		path_watch_looked(domain->socket_inotify, domain->socket_watch.lost);
+	} else {
+		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
 	}
 	return 0;
 }
@@ -309,10 +319,15 @@ static bool domain_listen(struct cordon_domain *domain) {
 	bool paced = accept_pace_init(&domain->pace, server->loop);
 	domain->socket_timer = wl_event_loop_add_timer(server->loop,
 		handle_domain_socket_check, domain);
+	/* Its directory, cordon's runtime directory and the one above. */
+	if (domain->socket_path != NULL && domain->socket_timer != NULL) {
+		domain->socket_inotify = path_watch_create(server->loop, domain->socket_path,
+			cfg->socket != NULL ? 1 : 3, domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+	}
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
 			!paced || domain->socket_timer == NULL ||
-			wl_event_source_timer_update(domain->socket_timer,
-				DOMAIN_SOCKET_CHECK_MS) < 0) {
+			(domain->socket_inotify == NULL && wl_event_source_timer_update(
+				domain->socket_timer, DOMAIN_SOCKET_CHECK_MS) < 0)) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
 		/* Nothing may call back into a domain its caller frees. */
 		if (domain->listen_source != NULL) {
@@ -324,6 +339,8 @@ static bool domain_listen(struct cordon_domain *domain) {
 			wl_event_source_remove(domain->socket_timer);
 			domain->socket_timer = NULL;
 		}
+		path_watch_destroy(domain->socket_inotify);
+		domain->socket_inotify = NULL;
 		return false;
 	}
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
@@ -401,6 +418,7 @@ void domain_remove(struct cordon_domain *domain) {
 	if (domain->socket_timer != NULL) {
 		wl_event_source_remove(domain->socket_timer);
 	}
+	path_watch_destroy(domain->socket_inotify);
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);
 	}

@@ -14,6 +14,7 @@
 #include "common/mstime.h"
 #include "compositor/accept.h"
 #include "compositor/ipc/ipc.h"
+#include "compositor/path_watch.h"
 #include "compositor/util.h"
 
 /* Room for one full line and its newline. */
@@ -66,6 +67,7 @@ struct cordon_ipc {
 	bool deadline_armed;
 	/* Watches the socket file, to bind it again if it is removed. */
 	struct wl_event_source *socket_timer;
+	struct path_watch *socket_inotify; /* says when to look; the timer retries */
 };
 
 struct ipc_connection {
@@ -689,9 +691,7 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * gone it is bound again at the same path (when its directory is back:
  * domain.c makes it again); connected clients never notice.
  */
-static int handle_socket_check(void *data) {
-	struct cordon_ipc *ipc = data;
-	wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
+static int ipc_socket_check(struct cordon_ipc *ipc) {
 	bool first;
 	if (sock_watch_check(&ipc->watch, ipc->path, &first)) {
 		return 0;
@@ -720,6 +720,18 @@ static int handle_socket_check(void *data) {
 	if (fd >= 0 && accept_pace_rebind(&ipc->pace, ipc->loop, fd, &ipc->fd, &ipc->source,
 			handle_listen_fd, ipc, level)) {
 		sock_watch_bound(&ipc->watch, &st);
+	}
+	return 0;
+}
+
+/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
+static int handle_socket_check(void *data) {
+	struct cordon_ipc *ipc = data;
+	ipc_socket_check(ipc);
+	if (ipc->socket_inotify != NULL) {
+		path_watch_looked(ipc->socket_inotify, ipc->watch.lost);
+	} else {
+		wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
 	}
 	return 0;
 }
@@ -762,9 +774,14 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	bool paced = accept_pace_init(&ipc->pace, loop);
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
 	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
+	/* Its directory (cordon's runtime directory) and the one above. */
+	if (ipc->socket_timer) {
+		ipc->socket_inotify = path_watch_create(loop, path, 2, ipc->socket_timer,
+			IPC_SOCKET_CHECK_MS);
+	}
 	if (!ipc->source || !paced || !ipc->deadline_timer ||
-			!ipc->socket_timer ||
-			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0) {
+			!ipc->socket_timer || (ipc->socket_inotify == NULL &&
+			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0)) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
 		goto fail;
 	}
@@ -782,6 +799,7 @@ fail:
 	if (ipc->socket_timer) {
 		wl_event_source_remove(ipc->socket_timer);
 	}
+	path_watch_destroy(ipc->socket_inotify);
 	if (bound) {
 		unlink(path);
 	}
@@ -811,6 +829,7 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 	accept_pace_finish(&ipc->pace);
 	wl_event_source_remove(ipc->deadline_timer);
 	wl_event_source_remove(ipc->socket_timer);
+	path_watch_destroy(ipc->socket_inotify);
 	close(ipc->fd);
 	if (sock_watch_is_ours(&ipc->watch, ipc->path) && unlink(ipc->path) < 0) {
 		wlr_log_errno(WLR_ERROR, "IPC: cannot remove %s", ipc->path);

@@ -756,16 +756,20 @@ static struct wlr_box view_outer_box(struct wlr_box geo, struct frame_extents ex
 		geo.width + ext.left + ext.right, geo.height + ext.top + ext.bottom};
 }
 
-/* Whether the outer box cand overlaps any other window shown with view. */
-static bool view_place_taken(struct cordon_view *view, struct wlr_box cand) {
-	struct cordon_view *other;
-	wl_list_for_each(other, &view->server->views, link) {
-		if (other == view || !view_visible(other)) {
-			continue;
+/*
+ * Whether the outer box cand overlaps any of the n others' outer boxes.
+ * Each box compared spends one unit of *budget; once it is spent every
+ * spot counts as taken (the caller cascades): a screen full of windows
+ * must not make each new one cost candidates squared times windows.
+ */
+static bool view_place_taken(const struct wlr_box *others, size_t n, struct wlr_box cand,
+		long *budget) {
+	for (size_t i = 0; i < n; i++) {
+		if (--*budget < 0) {
+			return true;
 		}
-		struct wlr_box ob = view_outer_box(view_geometry(other), frame_extents(other->frame));
 		struct wlr_box inter;
-		if (wlr_box_intersection(&inter, &cand, &ob)) {
+		if (wlr_box_intersection(&inter, &cand, &others[i])) {
 			return true;
 		}
 	}
@@ -780,6 +784,8 @@ static bool view_place_taken(struct cordon_view *view, struct wlr_box cand) {
  */
 /* Corners tried: the area's and those of the most recently used windows. */
 #define PLACE_CANDIDATES 64
+/* Box comparisons one placement may make (about a millisecond). */
+#define PLACE_BUDGET 200000L
 
 static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w, int h,
 		int *out_x, int *out_y) {
@@ -792,13 +798,26 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 	wl_list_for_each(other, &view->server->views, link) {
 		n += n < PLACE_CANDIDATES && other != view && view_visible(other);
 	}
+	/* Every other shown window's outer box, read once, not per candidate. */
+	size_t n_others = 0;
+	wl_list_for_each(other, &view->server->views, link) {
+		n_others += other != view && view_visible(other);
+	}
 	int *xs = calloc(n, sizeof(*xs));
 	int *ys = calloc(n, sizeof(*ys));
-	if (xs == NULL || ys == NULL) {
+	struct wlr_box *others = calloc(n_others + 1, sizeof(*others));
+	if (xs == NULL || ys == NULL || others == NULL) {
 		wlr_log(WLR_ERROR, "placement: out of memory for %zu candidates", n);
 		free(xs);
 		free(ys);
+		free(others);
 		return false;
+	}
+	size_t k = 0;
+	wl_list_for_each(other, &view->server->views, link) {
+		if (other != view && view_visible(other)) {
+			others[k++] = view_outer_box(view_geometry(other), frame_extents(other->frame));
+		}
 	}
 	xs[0] = area.x;
 	ys[0] = area.y;
@@ -813,7 +832,8 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 		}
 	}
 	bool found = false;
-	for (size_t yi = 0; yi < n; yi++) {
+	long budget = PLACE_BUDGET;
+	for (size_t yi = 0; yi < n && budget > 0; yi++) {
 		int y = ys[yi];
 		if (y < area.y || y + h > area.y + area.height || (found && y > *out_y)) {
 			continue;
@@ -824,7 +844,8 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 					(found && y == *out_y && x >= *out_x)) {
 				continue;
 			}
-			if (!view_place_taken(view, (struct wlr_box){x, y, w, h})) {
+			if (!view_place_taken(others, n_others, (struct wlr_box){x, y, w, h},
+					&budget)) {
 				*out_x = x;
 				*out_y = y;
 				found = true;
@@ -833,6 +854,7 @@ static bool view_place_free(struct cordon_view *view, struct wlr_box area, int w
 	}
 	free(xs);
 	free(ys);
+	free(others);
 	return found;
 }
 
@@ -865,7 +887,7 @@ static void view_place(struct cordon_view *view) {
 	}
 	int w = geo.width + ext.left + ext.right;
 	int h = geo.height + ext.top + ext.bottom;
-	int x, y;
+	int x = 0, y = 0; /* -O2 cannot see that view_place_free sets them */
 	if (w > area.width || h > area.height) {
 		x = area.x;
 		y = area.y;

@@ -1,0 +1,138 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+#include <wlr/util/log.h>
+#include "compositor/path_watch.h"
+
+#define PATH_WATCH_LEVELS 4
+#define PATH_WATCH_MASK (IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | \
+	IN_ONLYDIR | IN_EXCL_UNLINK)
+
+struct path_watch {
+	int fd;
+	struct wl_event_source *source;
+	char *path;
+	int levels;
+	int wd[PATH_WATCH_LEVELS];
+	struct wl_event_source *timer;
+	int delay_ms;
+};
+
+bool path_watch_rearm(struct path_watch *watch) {
+	char dir[PATH_MAX];
+	size_t len = strlen(watch->path);
+	if (len >= sizeof(dir)) {
+		return false;
+	}
+	memcpy(dir, watch->path, len + 1);
+	/* The same directory keeps its wd: adding it again changes nothing. */
+	int wd[PATH_WATCH_LEVELS];
+	bool ok = true;
+	for (int i = 0; i < watch->levels; i++) {
+		wd[i] = -1;
+	}
+	for (int i = 0; i < watch->levels; i++) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL) {
+			break;
+		}
+		if (slash == dir) {
+			slash[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		wd[i] = inotify_add_watch(watch->fd, dir, PATH_WATCH_MASK);
+		if (wd[i] < 0) {
+			ok = false;
+		}
+		if (slash == dir) {
+			break;
+		}
+	}
+	/* A directory moved away is watched no more (its wd is not reused). */
+	for (int i = 0; i < watch->levels; i++) {
+		bool kept = watch->wd[i] < 0;
+		for (int j = 0; j < watch->levels && !kept; j++) {
+			kept = wd[j] == watch->wd[i];
+		}
+		if (!kept) {
+			/* One gone with its directory already: EINVAL, harmless. */
+			inotify_rm_watch(watch->fd, watch->wd[i]);
+		}
+	}
+	memcpy(watch->wd, wd, sizeof(wd[0]) * (size_t)watch->levels);
+	return ok;
+}
+
+static int handle_path_watch_event(int fd, uint32_t mask, void *data) {
+	struct path_watch *watch = data;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			/* IN_IGNORED alone is a watch going away (rearm's own doing). */
+			changed |= (ev->mask & ~(uint32_t)IN_IGNORED) != 0;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (changed) {
+		wl_event_source_timer_update(watch->timer, watch->delay_ms);
+		path_watch_rearm(watch);
+	}
+	return 0;
+}
+
+void path_watch_looked(struct path_watch *watch, bool lost) {
+	if (lost || !path_watch_rearm(watch)) {
+		wl_event_source_timer_update(watch->timer, watch->delay_ms);
+	}
+}
+
+struct path_watch *path_watch_create(struct wl_event_loop *loop, const char *path,
+		int levels, struct wl_event_source *timer, int delay_ms) {
+	struct path_watch *watch = calloc(1, sizeof(*watch));
+	if (watch == NULL || (watch->path = strdup(path)) == NULL) {
+		wlr_log(WLR_ERROR, "path watch %s: out of memory", path);
+		free(watch);
+		return NULL;
+	}
+	watch->levels = levels < 1 ? 1 : levels > PATH_WATCH_LEVELS ? PATH_WATCH_LEVELS : levels;
+	for (int i = 0; i < PATH_WATCH_LEVELS; i++) {
+		watch->wd[i] = -1;
+	}
+	watch->timer = timer;
+	watch->delay_ms = delay_ms;
+	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (watch->fd < 0) {
+		wlr_log_errno(WLR_ERROR, "path watch %s: inotify", path);
+		free(watch->path);
+		free(watch);
+		return NULL;
+	}
+	watch->source = wl_event_loop_add_fd(loop, watch->fd, WL_EVENT_READABLE,
+		handle_path_watch_event, watch);
+	if (watch->source == NULL) {
+		wlr_log(WLR_ERROR, "path watch %s: cannot add inotify to the event loop", path);
+		path_watch_destroy(watch);
+		return NULL;
+	}
+	path_watch_rearm(watch);
+	return watch;
+}
+
+void path_watch_destroy(struct path_watch *watch) {
+	if (watch == NULL) {
+		return;
+	}
+	if (watch->source != NULL) {
+		wl_event_source_remove(watch->source);
+	}
+	close(watch->fd);
+	free(watch->path);
+	free(watch);
+}
