@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wlr/util/log.h>
+#include "compositor/guard/clip_explain.h"
 #include "compositor/server.h"
 #include "config/config.h"
 #include "vmm/vmm.h"
@@ -14,6 +15,8 @@ static const char usage[] =
 	"  -s, --startup CMD   run CMD once cordon is ready\n"
 	"      --validate      check the config, print every error and warning, exit\n"
 	"      --strict        with --validate: fail on warnings too\n"
+	"      --explain-policy [FROM TO]\n"
+	"                      print which clipboard rule decides each paste, exit\n"
 	"      --ready-fd N    write WAYLAND_DISPLAY=NAME and a newline to fd N when ready\n"
 	"  -d, --debug         verbose logging\n"
 	"  -v, --version       print the version\n"
@@ -66,6 +69,7 @@ int main(int argc, char *argv[]) {
 		{"startup", required_argument, NULL, 's'},
 		{"validate", no_argument, NULL, 'V'},
 		{"strict", no_argument, NULL, 'S'},
+		{"explain-policy", no_argument, NULL, 'E'},
 		{"ready-fd", required_argument, NULL, 'R'},
 		{"debug", no_argument, NULL, 'd'},
 		{"version", no_argument, NULL, 'v'},
@@ -74,7 +78,7 @@ int main(int argc, char *argv[]) {
 	};
 	const char *config_path = NULL;
 	struct server_options opts = {.ready_fd = -1};
-	bool validate = false, strict = false, debug = false;
+	bool validate = false, strict = false, debug = false, explain = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:s:dvh", options, NULL)) != -1) {
 		switch (c) {
@@ -89,6 +93,9 @@ int main(int argc, char *argv[]) {
 			break;
 		case 'S':
 			strict = true;
+			break;
+		case 'E':
+			explain = true;
 			break;
 		case 'R': {
 			char *end;
@@ -115,7 +122,28 @@ int main(int argc, char *argv[]) {
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	if (explain && argc - optind != 0 && argc - optind != 2) {
+		fprintf(stderr, "cordon: --explain-policy takes no domain or two (FROM TO)\n%s",
+			usage);
+		return 2;
+	}
+	const char *explain_from = explain && optind < argc ? argv[optind] : NULL;
+	const char *explain_to = explain && optind < argc ? argv[optind + 1] : NULL;
+	if (explain && !validate) {
+		/* Like --validate: no seat, display or GPU. */
+		struct config_errors errs = {0};
+		struct cordon_config *config = config_load(config_path, &errs);
+		if (config == NULL) {
+			print_errors(&errs);
+			config_errors_finish(&errs);
+			return 1;
+		}
+		config_errors_finish(&errs);
+		bool ok = clip_explain_print(stdout, stderr, config, explain_from, explain_to);
+		config_destroy(config);
+		return ok ? 0 : 1;
+	}
+	if (optind < argc && !explain) {
 		fprintf(stderr, "cordon: unexpected argument '%s'\n%s", argv[optind], usage);
 		return 2;
 	}
@@ -146,6 +174,11 @@ int main(int argc, char *argv[]) {
 		} else if (errors == 0) {
 			fprintf(stderr, "%s: %d warning%s, failed under --strict\n", name,
 				warnings, warnings == 1 ? "" : "s");
+		}
+		/* --validate --explain-policy [FROM TO]: the table after the verdict. */
+		if (explain && config != NULL && !clip_explain_print(stdout, stderr, config,
+				explain_from, explain_to)) {
+			rc = 1;
 		}
 		config_errors_finish(&errs);
 		config_destroy(config);

@@ -50,6 +50,8 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
+#include "compositor/render/identity.h"
+#include "compositor/guard/attention.h"
 #include "compositor/session/session.h"
 #include "compositor/session/systemd.h"
 #include "compositor/render/text_buffer.h"
@@ -62,6 +64,8 @@
 #include "compositor/guard/session_lock.h"
 #include "compositor/wm/idle.h"
 #include "compositor/wm/layer_shell.h"
+#include "compositor/wm/tablet.h"
+#include "compositor/wm/text_input.h"
 
 /* Fails server_create with a message naming what could not be made. */
 #define CHECK_CREATE(expr, what) \
@@ -247,6 +251,10 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	CHECK_CREATE(server->allocator = wlr_allocator_autocreate(server->backend,
 		server->renderer), "allocator");
 	CHECK_CREATE(server->text = text_renderer_create(config->font), "text renderer");
+	CHECK_CREATE(server->identity = identity_cache_create(), "identity cache");
+	if (!attention_init(server)) {
+		goto fail;
+	}
 
 	CHECK_CREATE(server->scene = wlr_scene_create(), "scene");
 	for (int i = 0; i < LAYER_COUNT; i++) {
@@ -269,6 +277,9 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	if (!layer_shell_init(server) || !session_lock_init(server) || !idle_init(server)) {
+		goto fail;
+	}
+	if (!text_input_init(server) || !tablet_init(server)) {
 		goto fail;
 	}
 	view_init(server);
@@ -414,6 +425,7 @@ void server_destroy(struct cordon_server *server) {
 	}
 	/* Pending questions are answered no, so their transfers end cleanly. */
 	prompt_finish(server);
+	attention_finish(server);
 	data_control_finish(server);
 	foreign_toplevel_finish(server);
 	gamma_control_finish(server);
@@ -426,6 +438,8 @@ void server_destroy(struct cordon_server *server) {
 	xdg_finish(server);
 	view_finish(server);
 	/* Unhook from backend and seat before they go away. */
+	tablet_finish(server);
+	text_input_finish(server);
 	constraints_finish(server);
 	inhibit_finish(server);
 	touch_finish(server);
@@ -447,6 +461,7 @@ void server_destroy(struct cordon_server *server) {
 		wlr_renderer_destroy(server->renderer);
 	}
 	text_renderer_destroy(server->text);
+	identity_cache_destroy(server->identity);
 	if (server->display != NULL) {
 		host_socket_destroy(server->host_socket);
 		domain_finish(server);

@@ -36,6 +36,10 @@ struct data_control;
 struct cordon_layer_shell;
 struct cordon_session_lock;
 struct cordon_idle;
+struct cordon_text_input;
+struct cordon_tablet;
+struct identity_cache;
+struct cordon_attention;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -160,6 +164,12 @@ struct cordon_server {
 	struct cordon_layer_shell *layer_shell;
 	struct cordon_session_lock *session_lock;
 	struct cordon_idle *idle;
+	/* wm/text_input.c: text inputs and the host's input method; wm/tablet.c. */
+	struct cordon_text_input *text_input;
+	struct cordon_tablet *tablet;
+	/* render/identity.c: pattern sheets and badges, rendered once; guard/attention.c. */
+	struct identity_cache *identity;
+	struct cordon_attention *attention;
 };
 
 struct server_options {

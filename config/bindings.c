@@ -44,6 +44,7 @@ static const struct {
 	{ "secure-copy", CONFIG_ACTION_SECURE_COPY, ARG_NONE },
 	{ "secure-paste", CONFIG_ACTION_SECURE_PASTE, ARG_NONE },
 	{ "reload", CONFIG_ACTION_RELOAD, ARG_NONE },
+	{ "attention", CONFIG_ACTION_ATTENTION, ARG_NONE },
 };
 
 #define N_ACTIONS (sizeof(action_names) / sizeof(action_names[0]))
@@ -74,6 +75,7 @@ static const struct {
 	{ SUPER | SHIFT, XKB_KEY_c, CONFIG_ACTION_SECURE_COPY, NULL },
 	{ SUPER | SHIFT, XKB_KEY_v, CONFIG_ACTION_SECURE_PASTE, NULL },
 	{ SUPER | SHIFT, XKB_KEY_r, CONFIG_ACTION_RELOAD, NULL },
+	{ SUPER, XKB_KEY_i, CONFIG_ACTION_ATTENTION, NULL },
 };
 
 static struct config_binding *binding_new(struct cordon_config *config,
@@ -236,7 +238,7 @@ static bool parse_action(const struct config_item *it, struct parsed_action *out
 	}
 	config_item_error(it, "unknown action '%.*s' (expected exec, close, quit, "
 		"workspace, move-to-workspace, fullscreen, maximize, cycle, "
-		"cycle-back, leave-fullscreen, secure-copy, secure-paste, reload or "
+		"cycle-back, leave-fullscreen, secure-copy, secure-paste, reload, attention or "
 		"none)", (int)len, v);
 	return false;
 }

@@ -818,6 +818,7 @@ const char *config_kind_name(enum config_domain_kind kind) {
 	case CONFIG_DOMAIN_SOCKET: return "socket";
 	case CONFIG_DOMAIN_COMMAND: return "command";
 	case CONFIG_DOMAIN_CROSVM: return "crosvm";
+	case CONFIG_DOMAIN_QEMU: return "qemu";
 	}
 	return "unknown";
 }

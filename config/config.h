@@ -49,6 +49,20 @@ enum config_domain_kind {
 	CONFIG_DOMAIN_SOCKET = 0,
 	CONFIG_DOMAIN_COMMAND,
 	CONFIG_DOMAIN_CROSVM,
+	CONFIG_DOMAIN_QEMU,
+};
+
+/* kind = qemu: the accelerator (auto: KVM when it can run the guest, else TCG). */
+enum config_accel {
+	CONFIG_ACCEL_AUTO = 0,
+	CONFIG_ACCEL_KVM,
+	CONFIG_ACCEL_TCG,
+};
+
+/* kind = qemu: how the guest's Wayland clients reach the domain socket. */
+enum config_relay {
+	CONFIG_RELAY_WAYPIPE = 0,  /* one virtio-serial port and waypipe per app */
+	CONFIG_RELAY_RUTABAGA,     /* virtio-gpu-rutabaga's cross-domain context */
 };
 
 /* Ordered by strictness: when two rules apply the larger value wins. */
@@ -58,6 +72,28 @@ enum config_clip_policy {
 	CONFIG_CLIP_ASK,
 	CONFIG_CLIP_DENY,
 };
+
+/*
+ * How much the user trusts a domain, 0 (least) to 9 (the host). A paste no
+ * rule names follows [clipboard] up, down or level by the two trusts.
+ */
+#define CONFIG_TRUST_MIN 0
+#define CONFIG_TRUST_MAX 9
+#define CONFIG_TRUST_HOST 9
+#define CONFIG_TRUST_DEFAULT 1
+
+/* A domain's mark beside its colour (compositor/render/pattern.c draws it). */
+enum config_pattern {
+	CONFIG_PATTERN_UNSET = 0,
+	CONFIG_PATTERN_SOLID,
+	CONFIG_PATTERN_STRIPES,
+	CONFIG_PATTERN_DOTS,
+	CONFIG_PATTERN_CHECKS,
+};
+#define CONFIG_PATTERN_COUNT 5
+/* Badge: up to 3 characters (code points), UTF-8, with the NUL. */
+#define CONFIG_BADGE_CHARS 3
+#define CONFIG_BADGE_SIZE 16
 
 /* Xwayland of a domain; DEFAULT: lazy, but no for crosvm (X runs in the VM). */
 enum config_xwayland {
@@ -87,6 +123,7 @@ enum config_action {
 	CONFIG_ACTION_SECURE_COPY,
 	CONFIG_ACTION_SECURE_PASTE,
 	CONFIG_ACTION_RELOAD,
+	CONFIG_ACTION_ATTENTION,    /* secure attention: who owns what is on screen */
 };
 
 /* Whether cordon joins the systemd user session and D-Bus environment. */
@@ -165,9 +202,14 @@ struct config_domain {
 	char **protocols;     /* extra global interface names, NULL-terminated */
 	enum config_xwayland xwayland;
 	bool idle_inhibit;    /* its visible windows may inhibit idle [yes] */
+	int trust;            /* 0..9, default CONFIG_TRUST_DEFAULT */
+	enum config_pattern pattern; /* set by config_check_identity when not given */
+	int pattern_line;     /* 0: chosen by cordon */
+	char badge[CONFIG_BADGE_SIZE]; /* default: first letter, upper case */
 
 	enum config_clip_policy paste_from;
 	enum config_clip_policy copy_to;
+	int paste_from_line, copy_to_line; /* where they were written, or 0 */
 	struct wl_list paste_from_rules; /* config_clip_rule */
 	struct wl_list copy_to_rules;    /* config_clip_rule */
 
@@ -194,7 +236,12 @@ struct config_domain {
 	bool sandbox;
 	char **args;          /* split like a shell, NULL-terminated */
 	bool console_window;
-	char *agent;          /* "vsock:CID:PORT" or "unix:PATH" */
+	char *agent;          /* "vsock:CID:PORT" or "unix:PATH"; qemu: "serial" */
+
+	/* kind = qemu (also kernel … params, shares, agent above; config/qemu_keys.c) */
+	char *qemu;           /* binary, default "qemu-system-x86_64" */
+	enum config_accel accel;
+	enum config_relay relay;
 
 	/* kind = command and crosvm */
 	bool autostart;
@@ -220,6 +267,9 @@ struct config_sandbox {
 
 struct config_clipboard {
 	enum config_clip_policy default_policy; /* default ask */
+	bool default_given;   /* default was written: it stands in for unset up/down/level */
+	/* Pastes no rule names, by trust: lower to higher, higher to lower, same. */
+	enum config_clip_policy up, down, level; /* UNSET: default if given, else ask/deny/ask */
 	size_t max_bytes;     /* default 1 MiB */
 	int timeout_ms;       /* default 30 s */
 	int grant_ms;         /* remembered answer to a target that gave up; 30 s, 0 off */
@@ -310,6 +360,18 @@ enum config_xwayland config_domain_xwayland(const struct config_domain *cfg);
 bool config_xwayland_parse(const char *s, enum config_xwayland *out);
 const char *config_clip_policy_name(enum config_clip_policy policy);
 const char *config_action_name(enum config_action action);
+
+/*
+ * Trust, pattern and badge of a domain by name: its section's, the host's
+ * (CONFIG_TRUST_HOST, solid, "H"), else a sandbox's (CONFIG_TRUST_DEFAULT,
+ * solid, first letter). badge_out holds CONFIG_BADGE_SIZE bytes.
+ */
+int config_domain_trust(const struct cordon_config *config, const char *name);
+enum config_pattern config_domain_pattern(const struct cordon_config *config,
+	const char *name);
+void config_domain_badge(const struct cordon_config *config, const char *name,
+	char badge_out[CONFIG_BADGE_SIZE]);
+const char *config_pattern_name(enum config_pattern pattern);
 
 /* Parses "#rrggbb" or a label (red, orange, …); false if neither. */
 bool config_parse_color(const char *text, uint32_t *out);

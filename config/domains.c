@@ -14,8 +14,10 @@ enum {
 	ON_SOCKET = 1 << CONFIG_DOMAIN_SOCKET,
 	ON_COMMAND = 1 << CONFIG_DOMAIN_COMMAND,
 	ON_CROSVM = 1 << CONFIG_DOMAIN_CROSVM,
-	ON_ALL = ON_SOCKET | ON_COMMAND | ON_CROSVM,
-	ON_LAUNCHED = ON_COMMAND | ON_CROSVM,
+	ON_QEMU = 1 << CONFIG_DOMAIN_QEMU,
+	ON_VM = ON_CROSVM | ON_QEMU,
+	ON_ALL = ON_SOCKET | ON_COMMAND | ON_CROSVM | ON_QEMU,
+	ON_LAUNCHED = ON_COMMAND | ON_CROSVM | ON_QEMU,
 };
 
 static const struct domain_key {
@@ -42,23 +44,29 @@ static const struct domain_key {
 	{ "idle-inhibit", ON_ALL, false },
 	{ "paste-from", ON_ALL, false },
 	{ "copy-to", ON_ALL, false },
+	{ "trust", ON_ALL, false },
+	{ "pattern", ON_ALL, false },
+	{ "badge", ON_ALL, false },
 	{ "command", ON_COMMAND, false },
 	{ "exec", ON_COMMAND, false },
 	{ "crosvm", ON_CROSVM, false },
-	{ "kernel", ON_CROSVM, false },
-	{ "initrd", ON_CROSVM, false },
-	{ "root", ON_CROSVM, false },
-	{ "disk", ON_CROSVM, true },
-	{ "mem", ON_CROSVM, false },
-	{ "cpus", ON_CROSVM, false },
-	{ "params", ON_CROSVM, false },
-	{ "share", ON_CROSVM, true },
+	{ "kernel", ON_VM, false },
+	{ "initrd", ON_VM, false },
+	{ "root", ON_VM, false },
+	{ "disk", ON_VM, true },
+	{ "mem", ON_VM, false },
+	{ "cpus", ON_VM, false },
+	{ "params", ON_VM, false },
+	{ "share", ON_VM, true },
 	{ "net", ON_CROSVM, false },
 	{ "cid", ON_CROSVM, false },
 	{ "gpu", ON_CROSVM, false },
 	{ "sandbox", ON_CROSVM, false },
 	{ "args", ON_CROSVM, false },
 	{ "console-window", ON_CROSVM, false },
+	{ "qemu", ON_QEMU, false },
+	{ "accel", ON_QEMU, false },
+	{ "relay", ON_QEMU, false },
 	{ "agent", ON_LAUNCHED, false },
 	{ "autostart", ON_LAUNCHED, false },
 	{ "restart", ON_LAUNCHED, false },
@@ -112,6 +120,7 @@ static const struct config_name_value kind_names[] = {
 	{ "socket", CONFIG_DOMAIN_SOCKET },
 	{ "command", CONFIG_DOMAIN_COMMAND },
 	{ "crosvm", CONFIG_DOMAIN_CROSVM },
+	{ "qemu", CONFIG_DOMAIN_QEMU },
 	{ NULL, 0 },
 };
 
@@ -153,7 +162,8 @@ enum config_xwayland config_domain_xwayland(const struct config_domain *cfg) {
 	if (cfg->xwayland != CONFIG_XWAYLAND_DEFAULT) {
 		return cfg->xwayland;
 	}
-	return cfg->kind == CONFIG_DOMAIN_CROSVM ? CONFIG_XWAYLAND_NO : CONFIG_XWAYLAND_LAZY;
+	return cfg->kind == CONFIG_DOMAIN_CROSVM || cfg->kind == CONFIG_DOMAIN_QEMU ?
+		CONFIG_XWAYLAND_NO : CONFIG_XWAYLAND_LAZY;
 }
 
 static void free_rules(struct wl_list *rules) {
@@ -192,6 +202,7 @@ void config_domain_free(struct config_domain *d) {
 	free(d->gpu);
 	strv_free(d->args);
 	free(d->agent);
+	free(d->qemu);
 	strv_free(d->apps);
 	free(d);
 }
@@ -215,6 +226,7 @@ static struct config_domain *domain_new(const char *name, const char *file,
 	d->fullscreen = CONFIG_FULLSCREEN_EDGE;
 	d->protocols = strv_new();
 	d->idle_inhibit = true;
+	d->trust = CONFIG_TRUST_DEFAULT;
 	d->crosvm = strdup("crosvm");
 	d->mem_mib = 2048;
 	d->cpus = 2;
@@ -239,7 +251,9 @@ static const char *kinds_text(unsigned kinds) {
 	switch (kinds) {
 	case ON_COMMAND: return "kind = command";
 	case ON_CROSVM: return "kind = crosvm";
-	case ON_LAUNCHED: return "kind = command or kind = crosvm";
+	case ON_QEMU: return "kind = qemu";
+	case ON_VM: return "kind = crosvm or kind = qemu";
+	case ON_LAUNCHED: return "kind = command, crosvm or qemu";
 	}
 	return "every kind";
 }
@@ -455,6 +469,8 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 	int e;
 	if (strcmp(k, "color") == 0) {
 		config_val_color(it, &d->color);
+	} else if (config_parse_identity_key(it, d)) {
+		/* trust, pattern, badge: config/identity.c */
 	} else if (strcmp(k, "kind") == 0) {
 		/* Read before every other key: see config_parse_domain. */
 	} else if (strcmp(k, "socket") == 0) {
@@ -487,6 +503,7 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		e = *field;
 		set_enum(&e, it, config_clip_policy_names);
 		*field = (enum config_clip_policy)e;
+		*(k[0] == 'p' ? &d->paste_from_line : &d->copy_to_line) = it->e->line;
 	} else if (strncmp(k, "paste-from.", 11) == 0) {
 		parse_rule(it, d, k + 11, &d->paste_from_rules);
 	} else if (strncmp(k, "copy-to.", 8) == 0) {
@@ -539,8 +556,12 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		parse_args(it, d);
 	} else if (strcmp(k, "console-window") == 0) {
 		config_val_bool(it, &d->console_window);
+	} else if (strcmp(k, "agent") == 0 && d->kind == CONFIG_DOMAIN_QEMU) {
+		config_parse_qemu_agent(it, d);
 	} else if (strcmp(k, "agent") == 0) {
 		parse_agent(it, d);
+	} else if (config_parse_qemu_key(it, d)) {
+		/* qemu, accel, relay: config/qemu_keys.c */
 	} else if (strcmp(k, "autostart") == 0) {
 		config_val_bool(it, &d->autostart);
 	} else if (strcmp(k, "restart") == 0) {
@@ -654,13 +675,18 @@ void config_parse_domain(struct config_parse *p,
 		config_section_error(p, sec, sec->line, "kind = command needs a "
 			"'command' key (the launcher, e.g. systemd-nspawn … {socket})");
 	}
-	if (d->kind == CONFIG_DOMAIN_CROSVM && !has_key(sec, "kernel")) {
-		config_section_error(p, sec, sec->line, "kind = crosvm needs a "
-			"'kernel' key");
+	if ((d->kind == CONFIG_DOMAIN_CROSVM || d->kind == CONFIG_DOMAIN_QEMU) &&
+			!has_key(sec, "kernel")) {
+		config_section_error(p, sec, sec->line, "kind = %s needs a "
+			"'kernel' key", config_kind_name(d->kind));
 	}
 	if (d->kind == CONFIG_DOMAIN_CROSVM && d->cid != 0 && d->agent == NULL &&
 			asprintf(&d->agent, "vsock:%u:%d", d->cid, AGENT_PROTOCOL_PORT) < 0) {
 		d->agent = NULL;
+		config_note_oom(p);
+	}
+	if (d->kind == CONFIG_DOMAIN_QEMU && d->agent == NULL &&
+			(d->agent = strdup("serial")) == NULL) {
 		config_note_oom(p);
 	}
 }
@@ -679,6 +705,7 @@ static void check_rules(struct config_parse *p, struct config_domain *d,
 
 void config_check_domains(struct config_parse *p) {
 	struct config_domain *d, *prev;
+	config_check_identity(p);
 	wl_list_for_each(d, &p->config->domains, link) {
 		check_rules(p, d, &d->paste_from_rules, "paste-from");
 		check_rules(p, d, &d->copy_to_rules, "copy-to");

@@ -143,11 +143,20 @@ void config_parse_autostart(struct config_parse *p,
 	const struct config_section *sec);
 /* [general] keys of the login session (autostart.c); false if not one. */
 bool config_parse_session_key(const struct config_item *it);
+/* kind = qemu keys qemu, accel, relay (config/qemu_keys.c); false: not one of them. */
+struct config_domain;
+bool config_parse_qemu_key(const struct config_item *it, struct config_domain *d);
+/* agent = serial, the only agent a qemu domain has. */
+void config_parse_qemu_agent(const struct config_item *it, struct config_domain *d);
 bool config_add_default_bindings(struct cordon_config *config);
 void config_parse_domain(struct config_parse *p,
 	const struct config_section *sec);
 /* Checks that need every domain: pair rules, unique CIDs. */
 void config_check_domains(struct config_parse *p);
 void config_domain_free(struct config_domain *domain);
+/* trust, pattern and badge of a [domain]; false when key is none of them. */
+bool config_parse_identity_key(const struct config_item *it, struct config_domain *d);
+/* Default patterns and badges; an explicit look-alike pair is an error. */
+void config_check_identity(struct config_parse *p);
 
 #endif

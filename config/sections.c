@@ -348,6 +348,14 @@ void config_parse_clipboard(struct config_parse *p,
 			int v;
 			if (config_val_enum(&it, config_clip_policy_names, &v)) {
 				clip->default_policy = (enum config_clip_policy)v;
+				clip->default_given = true;
+			}
+		} else if (strcmp(e->key, "up") == 0 || strcmp(e->key, "down") == 0 ||
+				strcmp(e->key, "level") == 0) {
+			int v;
+			if (config_val_enum(&it, config_clip_policy_names, &v)) {
+				*(e->key[0] == 'u' ? &clip->up : e->key[0] == 'd' ?
+					&clip->down : &clip->level) = (enum config_clip_policy)v;
 			}
 		} else if (strcmp(e->key, "max-bytes") == 0) {
 			uint64_t max = 4ull << 30, v;

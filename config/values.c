@@ -7,16 +7,24 @@
 #include "common/strv.h"
 #include "config/internal.h"
 
+/*
+ * The labels are the Okabe–Ito palette (Okabe and Ito, "Color Universal
+ * Design", 2008), chosen to stay apart under protanopia, deuteranopia and
+ * tritanopia; red is its vermillion, green its bluish green, purple its
+ * reddish purple. Grey and black are the neutral extras. Colour is never
+ * the only mark: each domain has a pattern and a badge too (identity.c).
+ */
 static const struct {
 	const char *name;
 	uint32_t rgb;
 } color_labels[] = {
-	{ "red", 0xcc0000 },
-	{ "orange", 0xf57900 },
-	{ "yellow", 0xedd400 },
-	{ "green", 0x73d216 },
-	{ "blue", 0x3465a4 },
-	{ "purple", 0x75507b },
+	{ "red", 0xd55e00 },
+	{ "orange", 0xe69f00 },
+	{ "yellow", 0xf0e442 },
+	{ "green", 0x009e73 },
+	{ "sky", 0x56b4e9 },
+	{ "blue", 0x0072b2 },
+	{ "purple", 0xcc79a7 },
 	{ "gray", 0x888a85 },
 	{ "black", 0x2e3436 },
 };
@@ -68,7 +76,7 @@ bool config_val_color(const struct config_item *it, uint32_t *out) {
 		return true;
 	}
 	config_item_error(it, "bad colour '%s' (expected #rrggbb or one of red, "
-		"orange, yellow, green, blue, purple, gray, black)", it->e->value);
+		"orange, yellow, green, sky, blue, purple, gray, black)", it->e->value);
 	return false;
 }
 

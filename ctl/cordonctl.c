@@ -249,9 +249,33 @@ static void ctl_print_outputs(struct json_object *reply) {
 	ctl_table_print(&table);
 }
 
+/* attention: who owns each visible surface, top of the stack first. */
+static void ctl_print_attention(struct json_object *reply) {
+	static const char *const headers[] = { "DOMAIN", "KIND", "X", "Y", "WIDTH",
+		"HEIGHT", "MARK" };
+	struct ctl_table table = {0};
+	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
+	struct json_object *list;
+	size_t n = ctl_array(reply, "surfaces", &list);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(list, i);
+		ctl_table_add(&table, ctl_str(s, "domain"));
+		ctl_table_add(&table, ctl_str(s, "kind"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "x"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "y"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "width"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "height"));
+		bool focused = json_object_get_boolean(json_object_object_get(s, "focused"));
+		bool host = json_object_get_boolean(json_object_object_get(s, "host"));
+		ctl_table_add(&table, focused && host ? "focused,host" : focused ? "focused" :
+			host ? "host" : "-");
+	}
+	ctl_table_print(&table);
+}
+
 static void ctl_print_domains(struct json_object *reply) {
-	static const char *const headers[] = { "NAME", "KIND", "COLOR",
-		"CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
+	static const char *const headers[] = { "NAME", "KIND", "COLOR", "TRUST", "PATTERN",
+		"BADGE", "CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
 	struct ctl_table table = {0};
 	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
 	struct json_object *list;
@@ -261,6 +285,9 @@ static void ctl_print_domains(struct json_object *reply) {
 		ctl_table_add(&table, ctl_str(dom, "name"));
 		ctl_table_add(&table, ctl_str(dom, "kind"));
 		ctl_table_add(&table, ctl_str(dom, "color"));
+		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "trust"));
+		ctl_table_add(&table, ctl_str(dom, "pattern"));
+		ctl_table_add(&table, ctl_str(dom, "badge"));
 		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "clients"));
 		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "windows"));
 		struct json_object *state = json_object_object_get(dom, "state");
@@ -802,6 +829,8 @@ static const struct ctl_subcommand ctl_subcommands[] = {
 		ctl_request_plain, ctl_print_outputs, NULL },
 	{ "domains", "", "list domains", 0, 0,
 		ctl_request_plain, ctl_print_domains, NULL },
+	{ "attention", "", "list every visible surface with its domain", 0, 0,
+		ctl_request_plain, ctl_print_attention, NULL },
 	{ "focus", "ID", "focus a window, switching workspace", 1, 1,
 		ctl_request_focus, NULL, NULL },
 	{ "move", "[ID] X Y", "move a window (the focused one without ID)", 2, 3,

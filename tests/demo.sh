@@ -4,7 +4,7 @@
 # work, a terminal in untrusted and one on the host, arranges them side by
 # side with cordonctl and saves BUILD_DIR/demo.png: every window in its
 # domain's coloured frame, tagged "[domain] title". Then it copies text in
-# untrusted and pastes it in work under the default "ask" policy, and saves
+# untrusted and pastes it in work under the "up" policy (ask), and saves
 # BUILD_DIR/demo-prompt.png with cordon's paste prompt up; the paste is
 # denied and nothing crosses. ./dev demo calls it; the integration test
 # "demo" runs it with OUT_DIR for the screenshots.
@@ -62,13 +62,18 @@ mode = 1600x900
 
 [domain work]
 color = blue
+trust = 2
 
 [domain untrusted]
 color = red
+trust = 0
+pattern = stripes
 
 [clipboard]
-# Every paste between domains asks the user.
-default = ask
+# A paste into a more trusted domain (up) asks the user; into a less
+# trusted one (down) is refused.
+up = ask
+down = deny
 CONFIG
 
 export XDG_RUNTIME_DIR=$rt XDG_CONFIG_HOME=$rt/config-home LANG=C.UTF-8

@@ -362,6 +362,30 @@ class Process:
         return rc
 
 
+class VPointer:
+    """tests/vpointer.py on the host socket (a virtual pointer that can
+    hold the button): every command waits for its `ok`."""
+
+    def __init__(self, c):
+        w, h = OUTPUT_SIZE
+        self.proc = c.spawn([sys.executable, os.path.join(TOP, 'tests', 'vpointer.py'),
+                             '--size', f'{w}x{h}'], name='vpointer')
+        self.proc.expect(r'^ready$', 10)
+
+    def _cmd(self, line):
+        self.proc.send(line)
+        self.proc.expect(r'^ok$', 5)
+
+    def move(self, x, y):
+        self._cmd(f'move {int(x)} {int(y)}')
+
+    def press(self):
+        self._cmd('press')
+
+    def release(self):
+        self._cmd('release')
+
+
 class Screenshot:
     """A P6 PPM image as grim writes it; pixel(x, y) -> (r, g, b)."""
 

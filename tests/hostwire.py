@@ -37,6 +37,17 @@ def events_of(conn, oid, opcode):
     return [body for (o, _, op, body) in conn.events if o == oid and op == opcode]
 
 
+def keyboard_focus(conn, keyboard):
+    """The surface id of the last wl_keyboard enter or leave (0 after a leave)."""
+    focus = None
+    for oid, _, opcode, body in conn.events:
+        if oid == keyboard and opcode == 1:
+            focus = struct.unpack_from('<II', body, 0)[1]
+        elif oid == keyboard and opcode == 2:
+            focus = 0
+    return focus
+
+
 def layer_surface(conn, layer, anchor, width, height, argb, exclusive=0,
                   keyboard=KEYBOARD_NONE, namespace='hostwire'):
     """A mapped layer surface; returns (surface, layer_surface, (w, h))."""

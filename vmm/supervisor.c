@@ -548,7 +548,12 @@ static bool run_stop_command(struct supervisor *s) {
 
 /* The stop command if there is one, else SIGTERM at once. */
 static void polite_stop(struct supervisor *s) {
-	if (s->stop_argv && run_stop_command(s)) {
+	if (s->cb.stop && s->cb.stop(s, s->cb.data)) {
+		s->phase = PHASE_COMMAND;
+		say(s, SUPERVISOR_LOG_INFO, "asked the program to stop; SIGTERM in %d ms",
+			(int)(s->stop_timeout_ms / 2 - (mstime_now() - s->stop_began_ms)));
+		arm_stop_timer(s, s->stop_timeout_ms / 2);
+	} else if (s->stop_argv && run_stop_command(s)) {
 		s->phase = PHASE_COMMAND;
 		say(s, SUPERVISOR_LOG_INFO, "ran the stop command; SIGTERM in %d ms",
 			(int)(s->stop_timeout_ms / 2 - (mstime_now() - s->stop_began_ms)));

@@ -77,6 +77,12 @@ struct supervisor_callbacks {
 		const char *msg, void *data);
 	/* Called before every spawn, restarts included; false cancels it. */
 	bool (*prepare)(struct supervisor *sup, void *data);
+	/*
+	 * Optional polite stop done by the owner instead of a stop command
+	 * (e.g. QMP system_powerdown): true when it was asked, and SIGTERM
+	 * follows at half the stop timeout as after a stop command.
+	 */
+	bool (*stop)(struct supervisor *sup, void *data);
 	void *data;
 };
 

@@ -11,6 +11,8 @@
 #include "vmm/command.h"
 #include "vmm/console.h"
 #include "vmm/crosvm.h"
+#include "vmm/qemu.h"
+#include "vmm/qemu_vm.h"
 #include "vmm/spawn.h"
 #include "common/strv.h"
 #include "vmm/vmm.h"
@@ -28,6 +30,8 @@ struct vmm {
 	char *control;       /* crosvm control socket, kind crosvm */
 	char *serial;        /* what crosvm writes its console to: the console's FIFO */
 	struct vmm_console *console; /* kind crosvm */
+	struct qemu_vm *qemu;        /* kind qemu */
+	struct supervisor_options opts; /* as last given to the supervisor */
 	char *log_path;
 	char *agent;
 	char **argv;
@@ -121,6 +125,12 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 			built_free(b);
 			return false;
 		}
+	} else if (cfg->kind == CONFIG_DOMAIN_QEMU) {
+		/* The command line is the qemu_vm's: it picks the accelerator. */
+		b->argv = v->qemu ? qemu_vm_argv(v->qemu, err, errlen) : strv_new();
+		if (!b->argv) {
+			return false;
+		}
 	} else if (cfg->kind == CONFIG_DOMAIN_COMMAND) {
 		if (!cfg->command || !cfg->command[0]) {
 			return errmsg_fail(err, errlen, "domain %s: kind command needs a command",
@@ -139,8 +149,10 @@ static bool build(const struct vmm *v, const struct config_domain *cfg,
 			cfg->name, config_kind_name(cfg->kind));
 	}
 	b->env = env_changes(cfg->name, v->socket_path, v->display);
-	b->agent = vmm_default_agent(cfg);
-	bool want_agent = (cfg->agent && cfg->agent[0]) ||
+	b->agent = cfg->kind == CONFIG_DOMAIN_QEMU ? (v->qemu ?
+		strdup(qemu_vm_agent_address(v->qemu)) : NULL) : vmm_default_agent(cfg);
+	bool want_agent = cfg->kind == CONFIG_DOMAIN_QEMU ? v->qemu != NULL :
+		(cfg->agent && cfg->agent[0]) ||
 		(cfg->kind == CONFIG_DOMAIN_CROSVM && cfg->cid > 0);
 	if (!b->env || (want_agent && !b->agent)) {
 		built_free(b);
@@ -197,7 +209,7 @@ static bool ensure_dir(const char *dir, char *err, size_t errlen) {
 }
 
 static bool handle_prepare(struct supervisor *sup, void *data) {
-	struct vmm *v = data;
+	struct vmm *v = (struct vmm *)data;
 	char err[512];
 	if (!ensure_dir(v->dir, err, sizeof(err))) {
 		if (v->cb.log) {
@@ -212,6 +224,25 @@ static bool handle_prepare(struct supervisor *sup, void *data) {
 			v->cb.log(v, SUPERVISOR_LOG_ERROR, msg, v->cb.data);
 		}
 		return false;
+	}
+	if (v->qemu != NULL) {
+		/* The accelerator may have changed (accel = auto fell back to TCG). */
+		char **argv = qemu_vm_argv(v->qemu, err, sizeof(err));
+		if (argv != NULL) {
+			strv_free(v->argv);
+			v->argv = argv;
+			struct supervisor_options opts = v->opts;
+			opts.argv = v->argv;
+			supervisor_set_options(v->sup, &opts);
+		}
+		if (argv == NULL || !qemu_vm_prepare(v->qemu, err, sizeof(err))) {
+			if (v->cb.log) {
+				char msg[600];
+				snprintf(msg, sizeof(msg), "%s: %s", v->name, err);
+				v->cb.log(v, SUPERVISOR_LOG_ERROR, msg, v->cb.data);
+			}
+			return false;
+		}
 	}
 	/* A crosvm killed earlier leaves its control socket; binding would fail. */
 	struct stat st;
@@ -231,9 +262,30 @@ static bool handle_prepare(struct supervisor *sup, void *data) {
 static void handle_state(struct supervisor *sup, enum supervisor_state state,
 		void *data) {
 	struct vmm *v = data;
+	if (v->qemu != NULL) {
+		qemu_vm_state(v->qemu, state);
+	}
 	if (v->cb.state) {
 		v->cb.state(v, state, v->cb.data);
 	}
+}
+
+static bool handle_stop(struct supervisor *sup, void *data) {
+	struct vmm *v = data;
+	return v->qemu != NULL && qemu_vm_powerdown(v->qemu);
+}
+
+static void handle_qemu_log(enum supervisor_log_level level, const char *msg, void *data) {
+	struct vmm *v = data;
+	if (v->cb.log) {
+		v->cb.log(v, level, msg, v->cb.data);
+	}
+}
+
+/* QEMU must start over (accel fallback, a broken QMP, virtiofsd gone). */
+static void handle_qemu_restart(void *data) {
+	struct vmm *v = data;
+	supervisor_restart(v->sup);
 }
 
 static void handle_line(struct supervisor *sup, const char *stream,
@@ -254,6 +306,7 @@ static void handle_log(struct supervisor *sup, enum supervisor_log_level level,
 
 static void vmm_free(struct vmm *v) {
 	supervisor_destroy(v->sup);
+	qemu_vm_destroy(v->qemu);
 	vmm_console_destroy(v->console);
 	free(v->name);
 	free(v->socket_path);
@@ -298,6 +351,22 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 		vmm_free(v);
 		return NULL;
 	}
+	if (cfg->kind == CONFIG_DOMAIN_QEMU) {
+		char **env = env_changes(cfg->name, socket_path, display);
+		const struct qemu_vm_callbacks qcb = {
+			.log = handle_qemu_log, .restart = handle_qemu_restart, .data = v,
+		};
+		v->qemu = env ? qemu_vm_create(loop, cfg, dir, socket_path, env, &qcb, err,
+			errlen) : NULL;
+		if (env == NULL) {
+			errmsg_fail(err, errlen, "out of memory");
+		}
+		strv_free(env);
+		if (v->qemu == NULL) {
+			vmm_free(v);
+			return NULL;
+		}
+	}
 	struct sockaddr_un sun;
 	if (v->control && strlen(v->control) >= sizeof(sun.sun_path)) {
 		errmsg_fail(err, errlen, "domain %s: control socket path %s is longer than "
@@ -315,9 +384,10 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 	v->env = b.env;
 	v->agent = b.agent;
 	struct supervisor_options opts = options_for(v, cfg);
+	v->opts = opts;
 	struct supervisor_callbacks cbs = {
 		.state = handle_state, .line = handle_line, .log = handle_log,
-		.prepare = handle_prepare, .data = v,
+		.prepare = handle_prepare, .stop = handle_stop, .data = v,
 	};
 	v->sup = supervisor_create(loop, &opts, &cbs);
 	if (!v->sup) {
@@ -333,6 +403,9 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 	if (cfg->kind != v->kind || strcmp(cfg->name, v->name) != 0) {
 		return errmsg_fail(err, errlen, "domain %s: kind or name changed; "
 			"recreate the launcher", v->name);
+	}
+	if (v->qemu != NULL && !qemu_vm_reconfigure(v->qemu, cfg, v->env, err, errlen)) {
+		return false;
 	}
 	struct built b;
 	if (!build(v, cfg, &b, err, errlen)) {
@@ -357,6 +430,7 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 		built_free(&b);
 		return errmsg_fail(err, errlen, "out of memory");
 	}
+	v->opts = opts;
 	strv_free(old_argv);
 	strv_free(old_stop);
 	strv_free(old_env);
@@ -512,6 +586,59 @@ static void vmm_check_program(struct vmm_checker *c, const char *key, const char
 	free(bin);
 }
 
+/* kind = qemu: the command line builds; QEMU, virtiofsd and the images are there. */
+static void vmm_check_qemu(struct vmm_checker *c, const struct config_domain *cfg) {
+	struct qemu_paths paths = {
+		.socket = "/run/cordon/wayland-0", .qmp = "/run/cordon/qmp.sock",
+		.agent = "/run/cordon/agent.sock", .virtiofs = "/run/cordon/virtiofs.sock",
+	};
+	struct stat st;
+	struct qemu_choice choice = {
+		.kvm = cfg->accel == CONFIG_ACCEL_KVM,
+		.root_is_dir = cfg->root && stat(cfg->root, &st) == 0 && S_ISDIR(st.st_mode),
+	};
+	char msg[600];
+	char **argv = qemu_run_argv(cfg, &paths, &choice, msg, sizeof(msg));
+	if (!argv) {
+		vmm_check_problem(c, VMM_CHECK_ERROR, msg);
+		return;
+	}
+	strv_free(argv);
+	char *bin = spawn_find_program(qemu_binary(cfg), NULL);
+	if (!bin) {
+		snprintf(msg, sizeof(msg), "qemu binary '%s' %s", qemu_binary(cfg),
+			errno == EACCES ? "is not executable" : "not found in PATH");
+		vmm_check_problem(c, VMM_CHECK_WARNING, msg);
+	} else if (cfg->relay == CONFIG_RELAY_RUTABAGA &&
+			!qemu_vm_has_rutabaga(bin, msg, sizeof(msg))) {
+		vmm_check_problem(c, VMM_CHECK_ERROR, msg);
+	}
+	free(bin);
+	if (cfg->relay == CONFIG_RELAY_WAYPIPE) {
+		char *wp = spawn_find_program("waypipe", NULL);
+		if (!wp) {
+			vmm_check_problem(c, VMM_CHECK_WARNING, "relay = waypipe, and waypipe "
+				"is not found in PATH");
+		}
+		free(wp);
+	}
+	vmm_check_file(c, "kernel", cfg->kernel);
+	vmm_check_file(c, "initrd", cfg->initrd);
+	if (choice.root_is_dir) {
+		char *vfs = qemu_vm_find_virtiofsd();
+		if (!vfs) {
+			vmm_check_problem(c, VMM_CHECK_WARNING, "root is a directory, which "
+				"needs virtiofsd, and it is not found");
+		}
+		free(vfs);
+	} else {
+		vmm_check_file(c, "root image", cfg->root);
+	}
+	for (size_t i = 0; i < cfg->n_disks; i++) {
+		vmm_check_file(c, "disk", cfg->disks[i].path);
+	}
+}
+
 enum vmm_check vmm_check(const struct config_domain *cfg,
 		vmm_check_report_fn report, void *data) {
 	struct vmm_checker c = { .report = report, .data = data };
@@ -525,6 +652,10 @@ enum vmm_check vmm_check(const struct config_domain *cfg,
 		}
 		vmm_check_program(&c, "command", cfg->command);
 		vmm_check_program(&c, "exec", cfg->exec);
+		return c.worst;
+	}
+	if (cfg->kind == CONFIG_DOMAIN_QEMU) {
+		vmm_check_qemu(&c, cfg);
 		return c.worst;
 	}
 	/* Placeholder paths: only the config's part of the syntax is checked. */

@@ -10,7 +10,7 @@
 #include "vmm/supervisor.h"
 
 /*
- * The VM / sandbox launcher of one domain of kind crosvm or command: what
+ * The VM / sandbox launcher of one domain of kind crosvm, qemu or command: what
  * the compositor calls. It builds the command line from the config, keeps
  * the domain's runtime files in its directory, and supervises the process
  * (see supervisor.h for the state machine and spawn.h for why no child can
@@ -91,7 +91,8 @@ const char *vmm_log_path(const struct vmm *vmm);
 char *const *vmm_argv(const struct vmm *vmm);
 /*
  * Where cordonctl run reaches the guest agent: the config's agent key, else
- * "vsock:CID:5100" when a cid is set; NULL when neither (kind command).
+ * "vsock:CID:5100" when a cid is set; NULL when neither (kind command). For
+ * kind qemu "unix:DIR/run.sock", served by cordon itself (qemu_vm.h).
  */
 const char *vmm_agent_address(const struct vmm *vmm);
 

@@ -205,7 +205,8 @@ bool launcher_run(struct cordon_domain *domain, char *const *argv,
 		return false;
 	}
 	const struct config_domain *cfg = domain->config;
-	if (cfg->kind == CONFIG_DOMAIN_CROSVM) {
+	if (cfg->kind == CONFIG_DOMAIN_CROSVM || cfg->kind == CONFIG_DOMAIN_QEMU) {
+		/* qemu: the run socket of vmm/qemu_vm.c, which relays to the guest. */
 		const char *agent = vmm_agent_address(domain->vmm);
 		if (agent == NULL) {
 			snprintf(err, errlen, "domain '%s' has no agent address (set cid or agent)",

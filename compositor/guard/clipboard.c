@@ -129,6 +129,12 @@ bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 }
 
 
+struct cordon_domain *clip_keyboard_domain(struct cordon_server *server) {
+	struct wlr_surface *surface = server->seat->keyboard_state.focused_surface;
+	return surface == NULL ? NULL :
+		domain_of_client(server, wl_resource_get_client(surface->resource));
+}
+
 /*
  * A selection proxy is read through an offer the seat sent to its keyboard
  * focus. Whoever holds the keyboard now must be of the proxy's domain:
@@ -136,9 +142,7 @@ bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
  */
 static bool clip_target_holds_keyboard(struct cordon_clipboard *clip,
 		struct cordon_domain *target) {
-	struct wlr_surface *surface = clip->server->seat->keyboard_state.focused_surface;
-	struct cordon_domain *holder = surface == NULL ? NULL :
-		domain_of_client(clip->server, wl_resource_get_client(surface->resource));
+	struct cordon_domain *holder = clip_keyboard_domain(clip->server);
 	if (holder == target) {
 		return true;
 	}
@@ -196,40 +200,51 @@ static const struct wlr_primary_selection_source_impl primary_proxy_impl = {
 	.destroy = primary_proxy_destroy,
 };
 
-/* Replaces the seat's selection with a proxy for the focused domain. */
-void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind) {
-	struct wlr_seat *seat = clip->server->seat;
-	uint32_t serial = clip->serial[kind];
-	struct clip_record *owner = clip_latest(clip, kind);
-	struct cordon_domain *target = clip->focused;
+void *clip_proxy_new(struct cordon_clipboard *clip, enum clip_kind kind,
+		struct clip_record *owner, struct cordon_domain *target) {
 	struct wl_array mimes;
 	wl_array_init(&mimes);
 	bool offer = owner != NULL && target != NULL &&
 		clip_copy_mimes(clip, owner, target, &mimes);
 	const struct clip_proxy what = {.clip = clip, .owner = owner, .target = target};
+	void *proxy = NULL;
 	if (kind == CLIP_CLIPBOARD) {
 		struct clip_data_proxy *data = offer ? calloc(1, sizeof(*data)) : NULL;
 		if (data != NULL) {
 			wlr_data_source_init(&data->base, &data_proxy_impl);
 			clip_proxy_fill(&data->proxy, &data->base.mime_types, &what, &mimes);
+			proxy = &data->base;
 		}
-		/* The previous proxy dies here, and every offer made from it. */
-		wlr_seat_set_selection(seat, data ? &data->base : NULL, serial);
 	} else {
 		struct clip_primary_proxy *primary = offer ? calloc(1, sizeof(*primary)) : NULL;
 		if (primary != NULL) {
 			wlr_primary_selection_source_init(&primary->base, &primary_proxy_impl);
 			clip_proxy_fill(&primary->proxy, &primary->base.mime_types, &what, &mimes);
+			proxy = &primary->base;
 		}
-		wlr_seat_set_primary_selection(seat, primary ? &primary->base : NULL, serial);
 	}
 	char **m;
 	wl_array_for_each(m, &mimes) {
 		free(*m);
 	}
 	wl_array_release(&mimes);
+	return proxy;
+}
+
+/* Replaces the seat's selection with a proxy for the focused domain. */
+void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind) {
+	struct wlr_seat *seat = clip->server->seat;
+	void *proxy = clip_proxy_new(clip, kind, clip_latest(clip, kind), clip->focused);
+	/* The previous proxy dies here, and every offer made from it. */
+	if (kind == CLIP_CLIPBOARD) {
+		wlr_seat_set_selection(seat, proxy, clip->serial[kind]);
+	} else {
+		wlr_seat_set_primary_selection(seat, proxy, clip->serial[kind]);
+	}
 	/* Clipboard managers follow every change, whoever has the keyboard. */
 	data_control_selection_changed(clip->server);
+	/* So does the focused domain's X server (clip_x11.c). */
+	clip_x11_changed(clip);
 }
 
 static void clip_update_all(struct cordon_clipboard *clip) {
@@ -389,6 +404,7 @@ bool clipboard_init(struct cordon_server *server) {
 	wl_list_init(&clip->records);
 	wl_list_init(&clip->pastes);
 	wl_list_init(&clip->grants);
+	wl_list_init(&clip->x11);
 	listener_connect(&server->seat->events.request_set_selection, &clip->request_set_selection,
 		handle_request_set_selection);
 	listener_connect(&server->seat->events.request_set_primary_selection,
@@ -438,6 +454,7 @@ void clipboard_finish(struct cordon_server *server) {
 		}
 	}
 	clip_grants_end(clip, NULL, "shutting down");
+	clip_x11_finish(clip);
 	struct clip_record *r, *rtmp;
 	wl_list_for_each_safe(r, rtmp, &clip->records, link) {
 		struct wlr_data_source *data = r->data;

@@ -16,6 +16,7 @@
  */
 
 struct cordon_domain;
+struct cordon_server;
 struct prompt;
 struct transfer;
 struct transfer_impl;
@@ -94,6 +95,10 @@ struct cordon_clipboard {
 	struct wl_client *requester;
 	/* The display's serial just before the latest keyboard enter. */
 	uint32_t focus_serial;
+
+	/* Each X server's own seat (clip_x11.c), synced from an idle callback. */
+	struct wl_list x11;           /* clip_x11.link */
+	struct wl_event_source *x11_idle;
 };
 
 enum paste_role {
@@ -179,6 +184,19 @@ void clip_record_set(struct cordon_clipboard *clip, struct cordon_domain *domain
 bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime);
 /* Replaces the seat's selection with a proxy for the focused domain. */
 void clip_update_seat(struct cordon_clipboard *clip, enum clip_kind kind);
+/*
+ * A new cordon-owned source of kind offering owner's selection to target
+ * (a wlr_data_source or wlr_primary_selection_source), or NULL when there
+ * is nothing target may be offered.
+ */
+void *clip_proxy_new(struct cordon_clipboard *clip, enum clip_kind kind,
+	struct clip_record *owner, struct cordon_domain *target);
+/* The domain whose client holds the seat's keyboard, or NULL. */
+struct cordon_domain *clip_keyboard_domain(struct cordon_server *server);
+
+/* clip_x11.c: the X servers' seats follow the focused domain's selection. */
+void clip_x11_changed(struct cordon_clipboard *clip);
+void clip_x11_finish(struct cordon_clipboard *clip);
 
 /* clip_paste.c */
 extern const struct transfer_impl clip_paste_transfer_impl;

@@ -12,6 +12,7 @@
 #include "compositor/ipc/ipc.h"
 #include "compositor/wm/output.h"
 #include "compositor/wm/cursor.h"
+#include "compositor/guard/clip_policy.h"
 #include "compositor/guard/prompt.h"
 #include "compositor/guard/sanitize.h"
 #include "compositor/server.h"
@@ -79,9 +80,18 @@ static void prompt_render(struct prompt *p) {
 		wlr_scene_node_destroy(&p->tree->node);
 		p->tree = NULL;
 	}
+	/* Each side by badge, name and pattern, in its colour: not by colour alone. */
 	char from[CONFIG_DOMAIN_NAME_MAX + 300], to[CONFIG_DOMAIN_NAME_MAX + 300];
-	snprintf(from, sizeof(from), "[%s]", p->from);
-	snprintf(to, sizeof(to), "[%s]", p->to);
+	char from_badge[CONFIG_BADGE_SIZE], to_badge[CONFIG_BADGE_SIZE], direction[700];
+	config_domain_badge(server->config, p->from, from_badge);
+	config_domain_badge(server->config, p->to, to_badge);
+	snprintf(from, sizeof(from), "%s [%s] %s", from_badge, p->from,
+		config_pattern_name(config_domain_pattern(server->config, p->from)));
+	snprintf(to, sizeof(to), "%s [%s] %s", to_badge, p->to,
+		config_pattern_name(config_domain_pattern(server->config, p->to)));
+	clip_policy_direction_text(server->config, p->from, p->to, direction,
+		sizeof(direction));
+	struct text_buffer_span dir = {.text = direction, .color = 0xffffff};
 	char size[96], detail[256];
 	format_size(size, sizeof(size), p->size_known, p->size);
 	snprintf(detail, sizeof(detail), "%s \xc2\xb7 %s", p->mime, size);
@@ -111,10 +121,11 @@ static void prompt_render(struct prompt *p) {
 	struct text_buffer_span quiet = {
 		.text = "Keys count once no key has been pressed for half a second",
 		.color = 0xaaaaaa};
-	struct text_buffer_line lines[8];
+	struct text_buffer_line lines[9];
 	size_t n_lines = 0;
 	lines[n_lines++] = (struct text_buffer_line){.spans = &head, .n_spans = 1};
 	lines[n_lines++] = (struct text_buffer_line){.spans = route, .n_spans = 3};
+	lines[n_lines++] = (struct text_buffer_line){.spans = &dir, .n_spans = 1};
 	lines[n_lines++] = (struct text_buffer_line){.spans = &info, .n_spans = 1};
 	if (p->target_gone) {
 		lines[n_lines++] = (struct text_buffer_line){.spans = &note, .n_spans = 1};
@@ -440,6 +451,11 @@ struct json_object *prompt_list(struct cordon_server *server) {
 		json_object_object_add(o, "visible", json_object_new_boolean(p->shown_ms >= 0));
 		json_object_object_add(o, "target_gone", json_object_new_boolean(p->target_gone));
 		json_object_object_add(o, "pastes", json_object_new_int64(p->pastes));
+		/* What the prompt says of the direction, as drawn. */
+		char direction[700];
+		clip_policy_direction_text(server->config, p->from, p->to, direction,
+			sizeof(direction));
+		json_object_object_add(o, "direction", json_object_new_string(direction));
 		json_object_array_add(list, o);
 	}
 	return list;

@@ -17,6 +17,7 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/server.h"
 #include "compositor/guard/session_lock.h"
+#include "compositor/guard/attention.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
 
@@ -309,6 +310,7 @@ static void lock_engage(struct cordon_session_lock *sl) {
 	clipboard_focus_domain(server, NULL);
 	wlr_seat_pointer_notify_clear_focus(server->seat);
 	prompt_session_locked(server, true);
+	attention_dismiss(server);
 	/* No guest's cursor image stays up over the lock screen. */
 	cursor_guest_refresh(server);
 	cursor_rebase(server);

@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_output_layout.h>
 #include <wlr/util/box.h>
 #include <wlr/util/log.h>
+#include "compositor/guard/attention.h"
 #include "compositor/wm/cursor.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/clipboard.h"
@@ -359,6 +360,13 @@ static struct json_object *ipc_commands_domains(struct cordon_server *server,
 	return ok_with("domains", list);
 }
 
+/* attention: every visible surface with its domain (guard/attention.c). */
+static struct json_object *ipc_commands_attention(struct cordon_server *server,
+		struct ipc_connection *conn, struct json_object *request) {
+	struct json_object *list = attention_list(server);
+	return list != NULL ? ok_with("surfaces", list) : NULL;
+}
+
 static struct cordon_domain *named_domain(struct cordon_server *server,
 		struct json_object *request, struct json_object **error) {
 	const char *name = json_object_get_string(json_object_object_get(request, "name"));
@@ -571,6 +579,7 @@ static const struct ipc_command ipc_commands[] = {
 	{ "answer", answer_fields, ipc_commands_answer },
 	{ "close", window_fields, ipc_commands_close },
 	{ "domains", no_fields, ipc_commands_domains },
+	{ "attention", no_fields, ipc_commands_attention },
 	{ "focus", focus_fields, ipc_commands_focus },
 	{ "fullscreen", window_fields, ipc_commands_fullscreen },
 	{ "maximize", window_fields, ipc_commands_maximize },

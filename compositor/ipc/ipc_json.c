@@ -137,6 +137,14 @@ struct json_object *ipc_json_domain(struct cordon_domain *domain) {
 		ipc_json_put_string(dom, "display", xwayland_display(domain)) &&
 		ipc_json_put_int(dom, "clients", domain->n_clients) &&
 		ipc_json_put_int(dom, "windows", domain->n_views);
+	/* Identity beyond colour (config/identity.c). */
+	const struct cordon_config *cfg = domain->server->config;
+	char badge[CONFIG_BADGE_SIZE];
+	config_domain_badge(cfg, domain->name, badge);
+	ok = ok && ipc_json_put_int(dom, "trust", config_domain_trust(cfg, domain->name)) &&
+		ipc_json_put_string(dom, "pattern",
+			config_pattern_name(config_domain_pattern(cfg, domain->name))) &&
+		ipc_json_put_string(dom, "badge", badge);
 	if (!ok) {
 		json_object_put(dom);
 		return NULL;

@@ -9,6 +9,8 @@
 #include "common/colour.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/frame.h"
+#include "compositor/render/frame_identity.h"
+#include "compositor/render/identity.h"
 #include "compositor/server.h"
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
@@ -27,6 +29,8 @@ struct cordon_frame {
 	/* Under a guest's content: nothing of another domain shows through it. */
 	struct wlr_scene_rect *backing;
 	struct wlr_scene_buffer *titlebar;
+	struct frame_identity *identity;  /* pattern and badge: frame_identity.c */
+	int badge_width;                  /* logical px left of the titlebar buffer */
 	enum frame_mode mode;
 	bool active, urgent;
 	int width, height;                /* content size last laid out */
@@ -102,7 +106,7 @@ static void frame_render_titlebar(struct cordon_frame *frame) {
 	char tag[CONFIG_DOMAIN_NAME_MAX + 300];
 	snprintf(tag, sizeof(tag), "%s[%s]", frame->urgent ? URGENT_MARK : "",
 		view->domain->name);
-	int width = frame->width;
+	int width = frame->width - frame->badge_width;
 	if (ceilf(width * scale) > TEXT_BUFFER_MAX_PIXELS) {
 		width = (int)(TEXT_BUFFER_MAX_PIXELS / scale);
 	}
@@ -111,6 +115,8 @@ static void frame_render_titlebar(struct cordon_frame *frame) {
 		.height = frame->titlebar_height,
 		.scale = scale,
 		.background = view->domain->color,
+		.texture = identity_texture(server->identity, identity_pattern(view->domain),
+			view->domain->color),
 		.tag = tag,
 		.title = title,
 		.padding = 6,
@@ -123,7 +129,7 @@ static void frame_render_titlebar(struct cordon_frame *frame) {
 	}
 	wlr_scene_buffer_set_buffer(frame->titlebar, buffer);
 	wlr_buffer_drop(buffer);
-	wlr_scene_buffer_set_dest_size(frame->titlebar, frame->width, frame->titlebar_height);
+	wlr_scene_buffer_set_dest_size(frame->titlebar, width, frame->titlebar_height);
 	wlr_scene_node_set_enabled(&frame->titlebar->node, true);
 	free(frame->rendered_title);
 	frame->rendered_title = strdup(title);
@@ -146,6 +152,9 @@ static void frame_layout(struct cordon_frame *frame) {
 	}
 	if (!visible) {
 		wlr_scene_node_set_enabled(&frame->titlebar->node, false);
+		frame_identity_borders(frame->identity, frame->view->domain, NULL);
+		frame->badge_width = frame_identity_badge(frame->identity, frame->view->domain,
+			0, 0, 0, 1.0f, 0);
 		return;
 	}
 	/* Top and bottom span the full width; the sides fill between them. */
@@ -158,7 +167,18 @@ static void frame_layout(struct cordon_frame *frame) {
 	wlr_scene_node_set_position(&frame->border[2]->node, 0, side_top);
 	wlr_scene_rect_set_size(frame->border[3], e.right, e.top + h - side_top);
 	wlr_scene_node_set_position(&frame->border[3]->node, e.left + w, side_top);
-	wlr_scene_node_set_position(&frame->titlebar->node, e.left, side_top);
+	const struct wlr_box sides[4] = {
+		{0, 0, outer_w, side_top},
+		{0, e.top + h, outer_w, e.bottom},
+		{0, side_top, e.left, e.top + h - side_top},
+		{e.left + w, side_top, e.right, e.top + h - side_top},
+	};
+	frame_identity_borders(frame->identity, frame->view->domain, sides);
+	frame->badge_width = frame_identity_badge(frame->identity, frame->view->domain,
+		e.left, side_top, frame->titlebar_height, frame_scale(frame),
+		frame->mode == FRAME_NORMAL ? w : 0);
+	wlr_scene_node_set_position(&frame->titlebar->node, e.left + frame->badge_width,
+		side_top);
 	frame_render_titlebar(frame);
 }
 
@@ -191,6 +211,10 @@ struct cordon_frame *frame_create(struct cordon_view *view) {
 	if (frame->titlebar == NULL) {
 		goto fail;
 	}
+	frame->identity = frame_identity_create(frame->tree);
+	if (frame->identity == NULL) {
+		goto fail;
+	}
 	/*
 	 * A guest's window is opaque: where it draws nothing (rounded corners,
 	 * a transparent background) the domain colour shows, never the window
@@ -205,6 +229,7 @@ struct cordon_frame *frame_create(struct cordon_view *view) {
 	}
 	return frame;
 fail:
+	frame_identity_destroy(frame->identity);
 	wlr_scene_node_destroy(&frame->tree->node);
 	free(frame);
 	return NULL;
@@ -215,6 +240,7 @@ void frame_destroy(struct cordon_frame *frame) {
 		return;
 	}
 	/* The nodes go with the view's tree. */
+	frame_identity_destroy(frame->identity);
 	free(frame->rendered_title);
 	free(frame->title);
 	free(frame);

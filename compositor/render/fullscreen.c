@@ -4,6 +4,7 @@
 #include <wlr/util/log.h>
 #include "compositor/domain/domain.h"
 #include "compositor/render/fullscreen.h"
+#include "compositor/render/identity.h"
 #include "compositor/wm/output.h"
 #include "compositor/render/frame.h"
 #include "compositor/server.h"
@@ -104,11 +105,17 @@ void fullscreen_edge_update(struct cordon_view *view) {
 			1.0f,
 		};
 		view->edge_guard = wlr_scene_tree_create(server->layers[LAYER_PROMPT]);
-		for (int i = 0; view->edge_guard != NULL && i < 4; i++) {
-			if (wlr_scene_rect_create(view->edge_guard, 0, 0, color) == NULL) {
-				wlr_scene_node_destroy(&view->edge_guard->node);
-				view->edge_guard = NULL;
-			}
+		/* Four sides in the colour, then the domain's pattern over each. */
+		bool ok = view->edge_guard != NULL;
+		for (int i = 0; ok && i < 4; i++) {
+			ok = wlr_scene_rect_create(view->edge_guard, 0, 0, color) != NULL;
+		}
+		for (int i = 0; ok && i < 4; i++) {
+			ok = identity_fill_create(view->edge_guard) != NULL;
+		}
+		if (!ok && view->edge_guard != NULL) {
+			wlr_scene_node_destroy(&view->edge_guard->node);
+			view->edge_guard = NULL;
 		}
 		if (view->edge_guard == NULL) {
 			/* The edge in the window's own frame is still there. */
@@ -127,13 +134,22 @@ void fullscreen_edge_update(struct cordon_view *view) {
 		{0, ext.top, ext.left, h - ext.top - ext.bottom},
 		{w - ext.right, ext.top, ext.right, h - ext.top - ext.bottom},
 	};
-	int i = 0;
+	int i = 0, j = 0;
 	struct wlr_scene_node *node;
 	wl_list_for_each(node, &view->edge_guard->children, link) {
-		struct wlr_scene_rect *rect = wlr_scene_rect_from_node(node);
-		wlr_scene_node_set_position(node, sides[i].x, sides[i].y);
-		wlr_scene_rect_set_size(rect, sides[i].width, sides[i].height);
-		i++;
+		if (node->type == WLR_SCENE_NODE_RECT && i < 4) {
+			struct wlr_scene_rect *rect = wlr_scene_rect_from_node(node);
+			wlr_scene_node_set_position(node, sides[i].x, sides[i].y);
+			wlr_scene_rect_set_size(rect, sides[i].width, sides[i].height);
+			i++;
+		} else if (node->type == WLR_SCENE_NODE_TREE && j < 4) {
+			struct identity_fill *fill =
+				identity_fill_from_tree(wlr_scene_tree_from_node(node));
+			if (fill != NULL) {
+				identity_fill_set(fill, server->identity, identity_pattern(view->domain),
+					view->domain->color, &sides[j++]);
+			}
+		}
 	}
 	wlr_scene_node_set_position(&view->edge_guard->node, view->x - ext.left,
 		view->y - ext.top);

@@ -82,6 +82,7 @@ struct titlebar_spec {
 	int width, height;      /* logical px */
 	float scale;            /* output scale */
 	uint32_t background;    /* 0xRRGGBB, fills the whole buffer */
+	cairo_pattern_t *texture; /* painted over the background, under the text; NULL: none */
 	/*
 	 * cordon's own text, e.g. "[work]", drawn bold at the left. Never built
 	 * from client text. It wins the space: a long title is ellipsised first.

@@ -18,6 +18,10 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 		return NULL;
 	}
 	cairo_t *cr = buffer->cairo;
+	if (spec->texture != NULL) {
+		cairo_set_source(cr, spec->texture);
+		cairo_paint(cr);
+	}
 
 	pango_cairo_update_context(cr, renderer->context);
 	struct line_metrics metrics = text_font_metrics(renderer, desc);

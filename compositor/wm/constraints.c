@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_relative_pointer_v1.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
+#include <wlr/util/region.h>
 #include "compositor/wm/constraints.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/notify.h"
@@ -136,20 +137,21 @@ void constraints_pointer_motion(struct cordon_server *server,
 	if (active != NULL && active->type == WLR_POINTER_CONSTRAINT_V1_LOCKED) {
 		return;
 	}
-	double x = server->cursor->x, y = server->cursor->y;
-	wlr_cursor_move(server->cursor, &event->pointer->base, event->delta_x, event->delta_y);
-	if (active == NULL) {
-		return;
+	double dx = event->delta_x, dy = event->delta_y;
+	if (active != NULL) {
+		/* Confined: the move stops at the region's edge, as far as it gets. */
+		double sx, sy, cx, cy;
+		struct wlr_surface *surface = NULL;
+		struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
+			&surface, &sx, &sy);
+		if (view == NULL || surface != active->surface ||
+				!wlr_region_confine(&active->region, sx, sy, sx + dx, sy + dy, &cx, &cy)) {
+			return;
+		}
+		dx = cx - sx;
+		dy = cy - sy;
 	}
-	/* Confined: a move that leaves the region does not happen. */
-	double sx, sy;
-	struct wlr_surface *surface = NULL;
-	struct cordon_view *view = view_at(server, server->cursor->x, server->cursor->y,
-		&surface, &sx, &sy);
-	if (view == NULL || surface != active->surface ||
-			!pixman_region32_contains_point(&active->region, (int)sx, (int)sy, NULL)) {
-		wlr_cursor_warp(server->cursor, NULL, x, y);
-	}
+	wlr_cursor_move(server->cursor, &event->pointer->base, dx, dy);
 }
 
 bool constraints_init(struct cordon_server *server) {

@@ -12,6 +12,7 @@
 #include "compositor/guard/dnd.h"
 #include "compositor/guard/activation.h"
 #include "compositor/wm/cursor.h"
+#include "compositor/guard/attention.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/frame.h"
 #include "compositor/wm/input.h"
@@ -262,11 +263,14 @@ void cursor_refresh(struct cordon_server *server) {
 		return;
 	}
 	cursor_process_motion(server, 0);
+	/* No device sends the frame that ends this motion: cordon does. */
+	wlr_seat_pointer_notify_frame(server->seat);
 }
 
 void cursor_rebase(struct cordon_server *server) {
 	if (server->grab.mode == CURSOR_PASSTHROUGH) {
 		cursor_process_motion(server, 0);
+		wlr_seat_pointer_notify_frame(server->seat);
 	}
 }
 
@@ -289,6 +293,11 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
 	struct wlr_pointer_button_event *event = data;
 
+	/* A click ends the secure-attention overlay and reaches nobody. */
+	if (attention_handle_button(server, event->button,
+			event->state == WL_POINTER_BUTTON_STATE_PRESSED)) {
+		return;
+	}
 	if (event->state == WL_POINTER_BUTTON_STATE_RELEASED &&
 			server->grab.mode != CURSOR_PASSTHROUGH) {
 		/* End of a cordon grab: the client never saw the press either. */

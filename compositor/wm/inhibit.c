@@ -75,6 +75,7 @@ bool inhibit_binding_reserved(const struct config_binding *binding) {
 	case CONFIG_ACTION_LEAVE_FULLSCREEN:
 	case CONFIG_ACTION_SECURE_COPY:
 	case CONFIG_ACTION_SECURE_PASTE:
+	case CONFIG_ACTION_ATTENTION:
 		return true;
 	default:
 		return false;

@@ -22,8 +22,11 @@
 #include "compositor/guard/globals.h"
 #include "compositor/wm/constraints.h"
 #include "compositor/wm/inhibit.h"
+#include "compositor/guard/attention.h"
 #include "compositor/wm/idle.h"
 #include "compositor/server.h"
+#include "compositor/wm/tablet.h"
+#include "compositor/wm/text_input.h"
 #include "compositor/wm/touch.h"
 #include "compositor/session/session.h"
 #include "compositor/guard/session_lock.h"
@@ -93,6 +96,9 @@ static void input_run_action(struct cordon_server *server,
 		break;
 	case CONFIG_ACTION_SECURE_PASTE:
 		clipboard_secure_paste(server);
+		break;
+	case CONFIG_ACTION_ATTENTION:
+		attention_show(server);
 		break;
 	case CONFIG_ACTION_RELOAD: {
 		struct config_errors errs = {0};
@@ -223,8 +229,9 @@ void input_keyboard_enter(struct cordon_server *server, struct wlr_surface *surf
 	uint32_t keys[INPUT_KEYS_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < kb->num_keycodes && n < INPUT_KEYS_MAX; i++) {
-		if (keyboard == NULL || !key_set_has(keyboard->swallowed, keyboard->n_swallowed,
-				kb->keycodes[i])) {
+		/* Not those cordon took, nor those the input method's grab took. */
+		if ((keyboard == NULL || !key_set_has(keyboard->swallowed, keyboard->n_swallowed,
+				kb->keycodes[i])) && !text_input_key_held(server, kb->keycodes[i])) {
 			keys[n++] = kb->keycodes[i];
 		}
 	}
@@ -248,7 +255,8 @@ static void handle_keyboard_focus_change(struct wl_listener *listener, void *dat
 		return;
 	}
 	for (size_t i = 0; i < kb->num_keycodes; i++) {
-		if (!key_set_has(keyboard->swallowed, keyboard->n_swallowed, kb->keycodes[i])) {
+		if (!key_set_has(keyboard->swallowed, keyboard->n_swallowed, kb->keycodes[i]) &&
+				!text_input_key_held(server, kb->keycodes[i])) {
 			key_set_add(keyboard->sent, &keyboard->n_sent, kb->keycodes[i]);
 		}
 	}
@@ -305,6 +313,10 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		if (key_set_take(keyboard->swallowed, &keyboard->n_swallowed, event->keycode)) {
 			return;
 		}
+		if (text_input_key(server, keyboard, event)) {
+			/* Its press went to the input method. */
+			return;
+		}
 		if (!key_set_take(keyboard->sent, &keyboard->n_sent, event->keycode)) {
 			/* The client was never told of this key: its release is nobody's. */
 			return;
@@ -319,6 +331,14 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 		xkb_keysym_t sym = user ?
 			xkb_state_key_get_one_sym(wlr_kb->xkb_state, event->keycode + 8) :
 			XKB_KEY_NoSymbol;
+		if (attention_active(server)) {
+			/* Any key of the user ends the secure-attention overlay; no key reaches anybody. */
+			keyboard_swallow(keyboard, event->keycode);
+			if (user) {
+				attention_dismiss(server);
+			}
+			return;
+		}
 		if (prompt_active(server)) {
 			/* While cordon asks, the keyboard is cordon's alone. */
 			keyboard_swallow(keyboard, event->keycode);
@@ -332,6 +352,10 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 			return;
 		}
 		if (user && input_run_binding(server, keyboard, event->keycode)) {
+			return;
+		}
+		/* cordon's keys had their turn: the input method's grab is next. */
+		if (user && text_input_key(server, keyboard, event)) {
 			return;
 		}
 	}
@@ -354,14 +378,19 @@ static void handle_keyboard_key(struct wl_listener *listener, void *data) {
 static void handle_keyboard_modifiers(struct wl_listener *listener, void *data) {
 	struct cordon_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
 	struct cordon_server *server = keyboard->server;
-	if (prompt_active(server) && !session_lock_active(server)) {
+	if ((prompt_active(server) || attention_active(server)) &&
+			!session_lock_active(server)) {
 		return;
 	}
 	if (keyboard->wlr_keyboard->keymap == NULL) {
 		return;
 	}
-	wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
-	wlr_seat_keyboard_notify_modifiers(server->seat, &keyboard->wlr_keyboard->modifiers);
+	/* While the input method's grab takes the keys, it takes the modifiers. */
+	if (session_lock_active(server) || !text_input_modifiers(server, keyboard)) {
+		wlr_seat_set_keyboard(server->seat, keyboard->wlr_keyboard);
+		wlr_seat_keyboard_notify_modifiers(server->seat,
+			&keyboard->wlr_keyboard->modifiers);
+	}
 	if (server->cycle.active && (wlr_keyboard_get_modifiers(keyboard->wlr_keyboard) &
 			server->cycle.modifiers) == 0) {
 		view_cycle_end(server);
@@ -534,6 +563,10 @@ static void handle_new_input(struct wl_listener *listener, void *data) {
 		break;
 	case WLR_INPUT_DEVICE_TOUCH:
 		touch_add_device(server, device);
+		break;
+	case WLR_INPUT_DEVICE_TABLET:
+	case WLR_INPUT_DEVICE_TABLET_PAD:
+		tablet_add_device(server, device);
 		break;
 	default:
 		break;

@@ -391,10 +391,34 @@ static void layer_unfilter_solid(struct wlr_scene_buffer *buffer, int sx, int sy
 	}
 }
 
+/*
+ * A size of 0 leaves that axis to cordon only when the surface is anchored
+ * to both of its edges; the protocol makes anything else an error, which
+ * wlroots 0.18 does not raise. Raised here, before any configure is sent.
+ */
+static bool layer_size_valid(struct wlr_layer_surface_v1 *wlr) {
+	const uint32_t horiz = ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+	const uint32_t vert = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM;
+	const char *why = NULL;
+	if (wlr->current.desired_width == 0 && (wlr->current.anchor & horiz) != horiz) {
+		why = "width 0 requested without anchors to both the left and right edges";
+	} else if (wlr->current.desired_height == 0 && (wlr->current.anchor & vert) != vert) {
+		why = "height 0 requested without anchors to both the top and bottom edges";
+	}
+	if (why == NULL) {
+		return true;
+	}
+	wlr_log(WLR_INFO, "layer shell: '%s': %s", wlr->namespace, why);
+	wl_resource_post_error(wlr->resource, ZWLR_LAYER_SURFACE_V1_ERROR_INVALID_SIZE, "%s", why);
+	return false;
+}
+
 static void handle_layer_commit(struct wl_listener *listener, void *data) {
 	struct layer_surface *s = wl_container_of(listener, s, commit);
 	struct wlr_layer_surface_v1 *wlr = s->wlr;
-	if (!wlr->initialized) {
+	if (!wlr->initialized || !layer_size_valid(wlr)) {
 		return;
 	}
 	wlr_scene_node_for_each_buffer(&s->scene->tree->node, layer_unfilter_solid, NULL);

@@ -290,10 +290,14 @@ static void handle_keyboard_grab_begin(struct wl_listener *listener, void *data)
 	}
 }
 
-/* Whether the seat's keyboard focus is on a surface of view's client. */
+/*
+ * Whether the seat's keyboard focus is on a surface of view's client, and
+ * not on a layer surface (a panel or launcher) the same client made.
+ */
 static bool view_holds_keyboard(struct cordon_server *server, struct cordon_view *view) {
 	struct wlr_surface *surface = server->seat->keyboard_state.focused_surface;
-	return surface != NULL && wl_resource_get_client(surface->resource) == view_client(view);
+	return surface != NULL && wl_resource_get_client(surface->resource) == view_client(view) &&
+		!layer_shell_owns_surface(surface);
 }
 
 static void view_keyboard_enter(struct cordon_server *server, struct cordon_view *view) {
@@ -502,6 +506,21 @@ void view_set_maximized(struct cordon_view *view, bool maximized) {
 		view_request_geometry(view, view->saved);
 	}
 	events_window(view, "state");
+}
+
+void view_maximize_initial(struct cordon_view *view) {
+	struct cordon_server *server = view->server;
+	struct cordon_output *output = output_at(server, server->cursor->x, server->cursor->y);
+	struct wlr_box area = layer_shell_usable_box(server, output);
+	if (view->fullscreen || wlr_box_empty(&area)) {
+		return;
+	}
+	/* It never had a size of its own: unmaximized, the middle of the area. */
+	view->saved = (struct wlr_box){area.x + area.width / 4, area.y + area.height / 4,
+		area.width / 2, area.height / 2};
+	view->maximized = true;
+	view_state_maximized(view, true);
+	view_fit(view, area, FRAME_NORMAL);
 }
 
 static enum config_fullscreen view_fullscreen_policy(struct cordon_view *view) {
@@ -929,7 +948,12 @@ void view_map(struct cordon_view *view) {
 	view->mapped = true;
 	view->minimized = false;
 	view->workspace = server->workspace;
-	view_place(view);
+	if (view->maximized && view->toplevel != NULL && view->toplevel->current.maximized) {
+		/* Maximized from its first configure: view_fit has placed it. */
+		view_read_geometry(view);
+	} else {
+		view_place(view);
+	}
 	view_update_position(view);
 	wlr_scene_node_set_enabled(&view->tree->node, true);
 	wl_list_remove(&view->link);

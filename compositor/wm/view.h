@@ -124,6 +124,11 @@ void view_refocus(struct cordon_server *server);
 void view_end_grabs(struct cordon_server *server);
 void view_close(struct cordon_view *view);
 void view_set_maximized(struct cordon_view *view, bool maximized);
+/*
+ * A toplevel that asked to be maximized before its first configure: that
+ * configure carries the state and the size of the area under the pointer.
+ */
+void view_maximize_initial(struct cordon_view *view);
 void view_set_fullscreen(struct cordon_view *view, bool fullscreen);
 /* Hides or shows the window; the focus moves on if it had it. */
 void view_set_minimized(struct cordon_view *view, bool minimized);

@@ -49,6 +49,9 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 			WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN);
 		wlr_xdg_toplevel_set_size(view->toplevel, 0, 0);
 		view_send_bounds(view);
+		if (view->toplevel->requested.maximized) {
+			view_maximize_initial(view);
+		}
 		return;
 	}
 	view_handle_commit(view);

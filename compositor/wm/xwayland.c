@@ -15,6 +15,7 @@
 #include "compositor/domain/domain.h"
 #include "compositor/ipc/events.h"
 #include "compositor/render/frame.h"
+#include "compositor/guard/clip_x11.h"
 #include "compositor/guard/globals.h"
 #include "compositor/guard/sanitize.h"
 #include "compositor/server.h"
@@ -31,8 +32,11 @@ struct cordon_xwayland {
 	const struct wl_global *shell_global; /* classified in globals.c */
 	/* Its client could not be tagged (out of memory): it sees no global. */
 	bool untagged;
+	/* The seat its window manager is given: its selections are the domain's. */
+	struct clip_x11 *clip;
 	struct wl_listener server_start;
 	struct wl_listener new_surface;
+	struct wl_listener ready;
 };
 
 /* An X window, managed (a cordon view while mapped) or override-redirect. */
@@ -439,6 +443,14 @@ static void handle_server_start(struct wl_listener *listener, void *data) {
 		xwl->wlr->display_name);
 }
 
+/* A new window manager (first start or a restart) starts without a seat. */
+static void handle_ready(struct wl_listener *listener, void *data) {
+	struct cordon_xwayland *xwl = wl_container_of(listener, xwl, ready);
+	if (xwl->clip != NULL) {
+		wlr_xwayland_set_seat(xwl->wlr, clip_x11_seat(xwl->clip));
+	}
+}
+
 /*
  * A listening socket nobody can reach: bound to a path in cordon's own
  * directory that is unlinked at once. -1 on error.
@@ -523,6 +535,10 @@ static void xwayland_destroy(struct cordon_xwayland *xwl) {
 	struct cordon_server *server = xwl->domain->server;
 	wl_list_remove(&xwl->server_start.link);
 	wl_list_remove(&xwl->new_surface.link);
+	wl_list_remove(&xwl->ready.link);
+	/* Its selections leave the domain's while its window manager lives. */
+	clip_x11_destroy(xwl->clip);
+	xwl->clip = NULL;
 	if (xwl->shell_global != NULL) {
 		globals_unregister(server->globals, xwl->shell_global);
 	}
@@ -555,7 +571,13 @@ void xwayland_domain_start(struct cordon_domain *domain) {
 	}
 	listener_connect(&xwl->wlr->server->events.start, &xwl->server_start, handle_server_start);
 	listener_connect(&xwl->wlr->events.new_surface, &xwl->new_surface, handle_new_surface);
+	listener_connect(&xwl->wlr->events.ready, &xwl->ready, handle_ready);
 	domain->xwayland = xwl;
+	/* Without it X clients have no clipboard at all, never another's. */
+	xwl->clip = clip_x11_create(domain);
+	if (xwl->clip != NULL) {
+		wlr_xwayland_set_seat(xwl->wlr, clip_x11_seat(xwl->clip));
+	}
 	if (xwl->wlr->shell_v1 != NULL) {
 		xwl->shell_global = xwl->wlr->shell_v1->global;
 		globals_register(server->globals, xwl->shell_global, GLOBALS_HOST);
@@ -596,6 +618,11 @@ bool xwayland_filter_global(struct cordon_server *server, const struct wl_client
 		struct cordon_xwayland *xwl = domain->xwayland;
 		if (xwl != NULL && xwl->untagged && xwl->wlr->server != NULL &&
 				xwl->wlr->server->client == client) {
+			*allowed = false;
+			return true;
+		}
+		if (xwl != NULL && xwl->clip != NULL && clip_x11_global(xwl->clip) == global) {
+			/* Its window manager uses the seat in process; no client binds it. */
 			*allowed = false;
 			return true;
 		}

@@ -19,9 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
+#include "input-method-unstable-v2-client-protocol.h"
 #include "keyboard-shortcuts-inhibit-unstable-v1-client-protocol.h"
 #include "pointer-constraints-unstable-v1-client-protocol.h"
 #include "relative-pointer-unstable-v1-client-protocol.h"
+#include "tablet-v2-client-protocol.h"
+#include "text-input-unstable-v3-client-protocol.h"
 #include "xdg-activation-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -65,6 +68,23 @@ struct client {
 	struct zwp_keyboard_shortcuts_inhibit_manager_v1 *inhibit_manager;
 	struct zwp_keyboard_shortcuts_inhibitor_v1 *inhibitor;
 	const char *activation_token;  /* --activation-token: presented before mapping */
+	/* text-input: a field; preedit and commit wait for done. */
+	struct zwp_text_input_manager_v3 *ti_manager;
+	struct zwp_text_input_v3 *text_input;
+	int ti_cursor[4];
+	char *ti_preedit, *ti_commit;
+	/* input-method: the host's input method; done events counted for commit. */
+	struct zwp_input_method_manager_v2 *im_manager;
+	struct zwp_input_method_v2 *input_method;
+	struct zwp_input_method_keyboard_grab_v2 *im_grab;
+	struct zwp_input_popup_surface_v2 *im_popup;
+	struct wl_surface *im_popup_surface;
+	char *im_text;
+	uint32_t im_dones;
+	bool im_pending_active, im_active;
+	/* tablet: the seat's tablets as a drawing program sees them. */
+	struct zwp_tablet_manager_v2 *tablet_manager;
+	struct zwp_tablet_seat_v2 *tablet_seat;
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -890,6 +910,15 @@ static void registry_handle_global(void *data, struct wl_registry *registry,
 			zwp_keyboard_shortcuts_inhibit_manager_v1_interface.name) == 0) {
 		c->inhibit_manager = wl_registry_bind(registry, name,
 			&zwp_keyboard_shortcuts_inhibit_manager_v1_interface, 1);
+	} else if (strcmp(interface, zwp_tablet_manager_v2_interface.name) == 0) {
+		c->tablet_manager = wl_registry_bind(registry, name,
+			&zwp_tablet_manager_v2_interface, 1);
+	} else if (strcmp(interface, zwp_text_input_manager_v3_interface.name) == 0) {
+		c->ti_manager = wl_registry_bind(registry, name,
+			&zwp_text_input_manager_v3_interface, 1);
+	} else if (strcmp(interface, zwp_input_method_manager_v2_interface.name) == 0) {
+		c->im_manager = wl_registry_bind(registry, name,
+			&zwp_input_method_manager_v2_interface, 1);
 	} else if (strcmp(interface, zwp_pointer_constraints_v1_interface.name) == 0) {
 		c->pointer_constraints = wl_registry_bind(registry, name,
 			&zwp_pointer_constraints_v1_interface, 1);
@@ -1561,6 +1590,476 @@ static void lock_pointer(struct client *c) {
 	sync_say(c, "pointer-lock-requested");
 }
 
+/* ---- text input (a field) and input method (the host's) ---- */
+
+static void text_input_handle_enter(void *data, struct zwp_text_input_v3 *ti,
+		struct wl_surface *surface) {
+	struct client *c = data;
+	say("text-input-enter");
+	/* A focused field asks for the input method, with its cursor rectangle. */
+	zwp_text_input_v3_enable(ti);
+	zwp_text_input_v3_set_content_type(ti, ZWP_TEXT_INPUT_V3_CONTENT_HINT_NONE,
+		ZWP_TEXT_INPUT_V3_CONTENT_PURPOSE_NORMAL);
+	zwp_text_input_v3_set_surrounding_text(ti, "", 0, 0);
+	zwp_text_input_v3_set_cursor_rectangle(ti, c->ti_cursor[0], c->ti_cursor[1],
+		c->ti_cursor[2], c->ti_cursor[3]);
+	zwp_text_input_v3_commit(ti);
+}
+
+static void text_input_handle_leave(void *data, struct zwp_text_input_v3 *ti,
+		struct wl_surface *surface) {
+	say("text-input-leave");
+	zwp_text_input_v3_disable(ti);
+	zwp_text_input_v3_commit(ti);
+}
+
+static void text_input_handle_preedit(void *data, struct zwp_text_input_v3 *ti,
+		const char *text, int32_t begin, int32_t end) {
+	struct client *c = data;
+	client_set_text(c, &c->ti_preedit, text ? text : "");
+}
+
+static void text_input_handle_commit_string(void *data, struct zwp_text_input_v3 *ti,
+		const char *text) {
+	struct client *c = data;
+	client_set_text(c, &c->ti_commit, text ? text : "");
+}
+
+static void text_input_handle_delete(void *data, struct zwp_text_input_v3 *ti,
+		uint32_t before, uint32_t after) {
+	say("delete-surrounding %u %u", before, after);
+}
+
+/* Applies what came since the last done, in the protocol's order. */
+static void text_input_handle_done(void *data, struct zwp_text_input_v3 *ti,
+		uint32_t serial) {
+	struct client *c = data;
+	if (c->ti_commit != NULL) {
+		say("commit-string %s", c->ti_commit);
+	}
+	if (c->ti_preedit != NULL) {
+		say("preedit %s", c->ti_preedit);
+	}
+	free(c->ti_commit);
+	free(c->ti_preedit);
+	c->ti_commit = c->ti_preedit = NULL;
+	say("text-input-done %u", serial);
+}
+
+static const struct zwp_text_input_v3_listener text_input_listener = {
+	.enter = text_input_handle_enter,
+	.leave = text_input_handle_leave,
+	.preedit_string = text_input_handle_preedit,
+	.commit_string = text_input_handle_commit_string,
+	.delete_surrounding_text = text_input_handle_delete,
+	.done = text_input_handle_done,
+};
+
+/* A text input on the window's seat, enabled whenever it is focused. */
+static void text_input_start(struct client *c, const char *arg) {
+	if (c->ti_manager == NULL || c->seat == NULL) {
+		say("error text-input needs zwp_text_input_manager_v3");
+		return;
+	}
+	if (arg[0] != '\0' && sscanf(arg, "%d %d %d %d", &c->ti_cursor[0], &c->ti_cursor[1],
+			&c->ti_cursor[2], &c->ti_cursor[3]) != 4) {
+		say("error usage: text-input [X Y W H]");
+		return;
+	}
+	if (c->text_input == NULL) {
+		c->text_input = zwp_text_input_manager_v3_get_text_input(c->ti_manager, c->seat);
+		zwp_text_input_v3_add_listener(c->text_input, &text_input_listener, c);
+	}
+	sync_say(c, "text-input-ready");
+}
+
+static void im_handle_activate(void *data, struct zwp_input_method_v2 *im) {
+	struct client *c = data;
+	c->im_pending_active = true;
+}
+
+static void im_handle_deactivate(void *data, struct zwp_input_method_v2 *im) {
+	struct client *c = data;
+	c->im_pending_active = false;
+}
+
+static void im_handle_surrounding(void *data, struct zwp_input_method_v2 *im,
+		const char *text, uint32_t cursor, uint32_t anchor) {
+	say("im-surrounding %u %u %s", cursor, anchor, text);
+}
+
+static void im_handle_cause(void *data, struct zwp_input_method_v2 *im, uint32_t cause) {
+}
+
+static void im_handle_content_type(void *data, struct zwp_input_method_v2 *im,
+		uint32_t hint, uint32_t purpose) {
+	say("im-content-type %u %u", hint, purpose);
+}
+
+static void im_commit_text(struct client *c, const char *text, bool preedit) {
+	if (preedit) {
+		zwp_input_method_v2_set_preedit_string(c->input_method, text, 0, (int32_t)strlen(text));
+	} else {
+		zwp_input_method_v2_commit_string(c->input_method, text);
+	}
+	zwp_input_method_v2_commit(c->input_method, c->im_dones);
+}
+
+static void im_handle_done(void *data, struct zwp_input_method_v2 *im) {
+	struct client *c = data;
+	c->im_dones++;
+	if (c->im_pending_active != c->im_active) {
+		c->im_active = c->im_pending_active;
+		say(c->im_active ? "im-activate" : "im-deactivate");
+		if (c->im_active && c->im_text != NULL && c->im_text[0] != '\0') {
+			/* What a real one does after keys: commits the composed text. */
+			im_commit_text(c, c->im_text, false);
+			sync_say(c, "im-committed");
+		}
+	}
+}
+
+static void im_handle_unavailable(void *data, struct zwp_input_method_v2 *im) {
+	say("im-unavailable");
+}
+
+static const struct zwp_input_method_v2_listener im_listener = {
+	.activate = im_handle_activate,
+	.deactivate = im_handle_deactivate,
+	.surrounding_text = im_handle_surrounding,
+	.text_change_cause = im_handle_cause,
+	.content_type = im_handle_content_type,
+	.done = im_handle_done,
+	.unavailable = im_handle_unavailable,
+};
+
+static void im_popup_handle_rect(void *data, struct zwp_input_popup_surface_v2 *popup,
+		int32_t x, int32_t y, int32_t w, int32_t h) {
+	say("im-popup-rect %d %d %d %d", x, y, w, h);
+}
+
+static const struct zwp_input_popup_surface_v2_listener im_popup_listener = {
+	.text_input_rectangle = im_popup_handle_rect,
+};
+
+static void im_grab_handle_keymap(void *data, struct zwp_input_method_keyboard_grab_v2 *g,
+		uint32_t format, int32_t fd, uint32_t size) {
+	close(fd);
+	say("im-keymap");
+}
+
+static void im_grab_handle_key(void *data, struct zwp_input_method_keyboard_grab_v2 *g,
+		uint32_t serial, uint32_t time, uint32_t key, uint32_t state) {
+	say("im-key %u %s", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void im_grab_handle_modifiers(void *data, struct zwp_input_method_keyboard_grab_v2 *g,
+		uint32_t serial, uint32_t depressed, uint32_t latched, uint32_t locked,
+		uint32_t group) {
+}
+
+static void im_grab_handle_repeat(void *data, struct zwp_input_method_keyboard_grab_v2 *g,
+		int32_t rate, int32_t delay) {
+}
+
+static const struct zwp_input_method_keyboard_grab_v2_listener im_grab_listener = {
+	.keymap = im_grab_handle_keymap,
+	.key = im_grab_handle_key,
+	.modifiers = im_grab_handle_modifiers,
+	.repeat_info = im_grab_handle_repeat,
+};
+
+/* Becomes the seat's input method; TEXT, if any, is committed on each activation. */
+static void input_method_start(struct client *c, const char *arg) {
+	if (c->im_manager == NULL || c->seat == NULL) {
+		say("error input-method needs zwp_input_method_manager_v2");
+		return;
+	}
+	if (!client_set_text(c, &c->im_text, arg)) {
+		return;
+	}
+	if (c->input_method == NULL) {
+		c->input_method = zwp_input_method_manager_v2_get_input_method(c->im_manager,
+			c->seat);
+		zwp_input_method_v2_add_listener(c->input_method, &im_listener, c);
+	}
+	sync_say(c, "input-method-ready");
+}
+
+/* A popup surface of the input method in one colour: shown while active. */
+static void im_popup_start(struct client *c, const char *arg) {
+	int w, h;
+	char color_text[16];
+	uint32_t color;
+	if (c->input_method == NULL || sscanf(arg, "%dx%d %15s", &w, &h, color_text) != 3 ||
+			w <= 0 || h <= 0 || w > 4096 || h > 4096 || !parse_color(color_text, &color)) {
+		say("error usage: im-popup WxH RRGGBB (after input-method)");
+		return;
+	}
+	if (c->im_popup == NULL) {
+		c->im_popup_surface = wl_compositor_create_surface(c->compositor);
+		c->im_popup = zwp_input_method_v2_get_input_popup_surface(c->input_method,
+			c->im_popup_surface);
+		zwp_input_popup_surface_v2_add_listener(c->im_popup, &im_popup_listener, c);
+	}
+	wl_surface_attach(c->im_popup_surface, buffer_create(c, w, h, color), 0, 0);
+	wl_surface_damage_buffer(c->im_popup_surface, 0, 0, w, h);
+	wl_surface_commit(c->im_popup_surface);
+	sync_say(c, "im-popup-ready");
+}
+
+static void im_grab_start(struct client *c) {
+	if (c->input_method == NULL) {
+		say("error im-grab needs input-method first");
+		return;
+	}
+	if (c->im_grab == NULL) {
+		c->im_grab = zwp_input_method_v2_grab_keyboard(c->input_method);
+		zwp_input_method_keyboard_grab_v2_add_listener(c->im_grab, &im_grab_listener, c);
+	}
+	sync_say(c, "im-grabbed");
+}
+
+static void text_input_finish(struct client *c) {
+	free(c->ti_commit);
+	free(c->ti_preedit);
+	free(c->im_text);
+	if (c->text_input != NULL) {
+		zwp_text_input_v3_destroy(c->text_input);
+	}
+	if (c->ti_manager != NULL) {
+		zwp_text_input_manager_v3_destroy(c->ti_manager);
+	}
+	if (c->im_grab != NULL) {
+		zwp_input_method_keyboard_grab_v2_release(c->im_grab);
+	}
+	if (c->im_popup != NULL) {
+		zwp_input_popup_surface_v2_destroy(c->im_popup);
+	}
+	if (c->im_popup_surface != NULL) {
+		wl_surface_destroy(c->im_popup_surface);
+	}
+	if (c->input_method != NULL) {
+		zwp_input_method_v2_destroy(c->input_method);
+	}
+	if (c->im_manager != NULL) {
+		zwp_input_method_manager_v2_destroy(c->im_manager);
+	}
+}
+
+/* ---- tablet (a drawing program's view of the pen) ---- */
+
+static void tool_handle_type(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t type) {
+}
+
+static void tool_handle_serial(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t hi, uint32_t lo) {
+}
+
+static void tool_handle_wacom(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t hi, uint32_t lo) {
+}
+
+static void tool_handle_capability(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t capability) {
+}
+
+static void tool_handle_done(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-tool");
+}
+
+static void tool_handle_removed(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-tool-removed");
+}
+
+static void tool_handle_proximity_in(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t serial, struct zwp_tablet_v2 *tablet, struct wl_surface *surface) {
+	say("tablet-proximity-in");
+}
+
+static void tool_handle_proximity_out(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-proximity-out");
+}
+
+static void tool_handle_down(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t serial) {
+	struct client *c = data;
+	note_input_serial(c, serial);
+	say("tablet-down");
+}
+
+static void tool_handle_up(void *data, struct zwp_tablet_tool_v2 *tool) {
+	say("tablet-up");
+}
+
+static void tool_handle_motion(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t x, wl_fixed_t y) {
+	say("tablet-motion %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+}
+
+static void tool_handle_pressure(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t pressure) {
+	say("tablet-pressure %u", pressure);
+}
+
+static void tool_handle_distance(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t distance) {
+}
+
+static void tool_handle_tilt(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void tool_handle_rotation(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t degrees) {
+}
+
+static void tool_handle_slider(void *data, struct zwp_tablet_tool_v2 *tool, int32_t position) {
+}
+
+static void tool_handle_wheel(void *data, struct zwp_tablet_tool_v2 *tool,
+		wl_fixed_t degrees, int32_t clicks) {
+}
+
+static void tool_handle_button(void *data, struct zwp_tablet_tool_v2 *tool,
+		uint32_t serial, uint32_t button, uint32_t state) {
+	say("tablet-button %u %s", button,
+		state == ZWP_TABLET_TOOL_V2_BUTTON_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void tool_handle_frame(void *data, struct zwp_tablet_tool_v2 *tool, uint32_t time) {
+}
+
+static const struct zwp_tablet_tool_v2_listener tool_listener = {
+	.type = tool_handle_type,
+	.hardware_serial = tool_handle_serial,
+	.hardware_id_wacom = tool_handle_wacom,
+	.capability = tool_handle_capability,
+	.done = tool_handle_done,
+	.removed = tool_handle_removed,
+	.proximity_in = tool_handle_proximity_in,
+	.proximity_out = tool_handle_proximity_out,
+	.down = tool_handle_down,
+	.up = tool_handle_up,
+	.motion = tool_handle_motion,
+	.pressure = tool_handle_pressure,
+	.distance = tool_handle_distance,
+	.tilt = tool_handle_tilt,
+	.rotation = tool_handle_rotation,
+	.slider = tool_handle_slider,
+	.wheel = tool_handle_wheel,
+	.button = tool_handle_button,
+	.frame = tool_handle_frame,
+};
+
+static void tablet_handle_name(void *data, struct zwp_tablet_v2 *tablet, const char *name) {
+}
+
+static void tablet_handle_id(void *data, struct zwp_tablet_v2 *tablet,
+		uint32_t vid, uint32_t pid) {
+}
+
+static void tablet_handle_path(void *data, struct zwp_tablet_v2 *tablet, const char *path) {
+}
+
+static void tablet_handle_done(void *data, struct zwp_tablet_v2 *tablet) {
+	say("tablet-added");
+}
+
+static void tablet_handle_removed(void *data, struct zwp_tablet_v2 *tablet) {
+	zwp_tablet_v2_destroy(tablet);
+}
+
+static void tablet_handle_bustype(void *data, struct zwp_tablet_v2 *tablet, uint32_t bustype) {
+}
+
+static const struct zwp_tablet_v2_listener tablet_listener = {
+	.name = tablet_handle_name,
+	.id = tablet_handle_id,
+	.path = tablet_handle_path,
+	.done = tablet_handle_done,
+	.removed = tablet_handle_removed,
+	.bustype = tablet_handle_bustype,
+};
+
+static void pad_handle_group(void *data, struct zwp_tablet_pad_v2 *pad,
+		struct zwp_tablet_pad_group_v2 *group) {
+	/* Not followed: its events go to a proxy with no listener, unread. */
+}
+
+static void pad_handle_path(void *data, struct zwp_tablet_pad_v2 *pad, const char *path) {
+}
+
+static void pad_handle_buttons(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t buttons) {
+}
+
+static void pad_handle_done(void *data, struct zwp_tablet_pad_v2 *pad) {
+}
+
+static void pad_handle_button(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t time,
+		uint32_t button, uint32_t state) {
+	say("pad-button %u %s", button,
+		state == ZWP_TABLET_PAD_V2_BUTTON_STATE_PRESSED ? "pressed" : "released");
+}
+
+static void pad_handle_enter(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t serial,
+		struct zwp_tablet_v2 *tablet, struct wl_surface *surface) {
+	say("pad-enter");
+}
+
+static void pad_handle_leave(void *data, struct zwp_tablet_pad_v2 *pad, uint32_t serial,
+		struct wl_surface *surface) {
+	say("pad-leave");
+}
+
+static void pad_handle_removed(void *data, struct zwp_tablet_pad_v2 *pad) {
+	zwp_tablet_pad_v2_destroy(pad);
+}
+
+static const struct zwp_tablet_pad_v2_listener pad_listener = {
+	.group = pad_handle_group,
+	.path = pad_handle_path,
+	.buttons = pad_handle_buttons,
+	.done = pad_handle_done,
+	.button = pad_handle_button,
+	.enter = pad_handle_enter,
+	.leave = pad_handle_leave,
+	.removed = pad_handle_removed,
+};
+
+static void tablet_seat_handle_tablet(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_v2 *tablet) {
+	zwp_tablet_v2_add_listener(tablet, &tablet_listener, data);
+}
+
+static void tablet_seat_handle_tool(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_tool_v2 *tool) {
+	zwp_tablet_tool_v2_add_listener(tool, &tool_listener, data);
+}
+
+static void tablet_seat_handle_pad(void *data, struct zwp_tablet_seat_v2 *seat,
+		struct zwp_tablet_pad_v2 *pad) {
+	zwp_tablet_pad_v2_add_listener(pad, &pad_listener, data);
+}
+
+static const struct zwp_tablet_seat_v2_listener tablet_seat_listener = {
+	.tablet_added = tablet_seat_handle_tablet,
+	.tool_added = tablet_seat_handle_tool,
+	.pad_added = tablet_seat_handle_pad,
+};
+
+/* The seat's tablets, tools and pads, their events reported as they come. */
+static void tablet_start(struct client *c) {
+	if (c->tablet_manager == NULL || c->seat == NULL) {
+		say("error tablet needs zwp_tablet_manager_v2");
+		return;
+	}
+	if (c->tablet_seat == NULL) {
+		c->tablet_seat = zwp_tablet_manager_v2_get_tablet_seat(c->tablet_manager, c->seat);
+		zwp_tablet_seat_v2_add_listener(c->tablet_seat, &tablet_seat_listener, c);
+	}
+	sync_say(c, "tablet-ready");
+}
+
 static void handle_command(struct client *c, char *line) {
 	char *arg = strchr(line, ' ');
 	if (arg != NULL) {
@@ -1640,6 +2139,23 @@ static void handle_command(struct client *c, char *line) {
 		lock_pointer(c);
 	} else if (strcmp(line, "inhibit-shortcuts") == 0) {
 		inhibit_shortcuts(c);
+	} else if (strcmp(line, "tablet") == 0) {
+		tablet_start(c);
+	} else if (strcmp(line, "text-input") == 0) {
+		text_input_start(c, arg);
+	} else if (strcmp(line, "input-method") == 0) {
+		input_method_start(c, arg);
+	} else if (strcmp(line, "im-popup") == 0) {
+		im_popup_start(c, arg);
+	} else if (strcmp(line, "im-grab") == 0) {
+		im_grab_start(c);
+	} else if (strcmp(line, "im-commit") == 0 || strcmp(line, "im-preedit") == 0) {
+		if (c->input_method == NULL) {
+			say("error %s needs input-method first", line);
+			return;
+		}
+		im_commit_text(c, arg, strcmp(line, "im-preedit") == 0);
+		sync_say(c, "im-committed");
 	} else if (strcmp(line, "copy") == 0 || strcmp(line, "copy-hang") == 0) {
 		copy_text(c, arg, strcmp(line, "copy-hang") == 0);
 	} else if (strcmp(line, "drag-source") == 0) {
@@ -1763,6 +2279,24 @@ static void usage(FILE *out) {
 		"    relative DX DY (unaccelerated) as they come\n"
 		"  inhibit-shortcuts (-> inhibit-requested): a keyboard shortcuts\n"
 		"    inhibitor; shortcuts-inhibited | shortcuts-restored as they come\n"
+		"  text-input [X Y W H] (-> text-input-ready): a text input, enabled on\n"
+		"    every enter with that cursor rectangle; then text-input-enter,\n"
+		"    text-input-leave, commit-string T, preedit T, delete-surrounding B A\n"
+		"    and text-input-done SERIAL as they are applied\n"
+		"  input-method [TEXT] (-> input-method-ready): become the seat's input\n"
+		"    method (host); im-activate | im-deactivate | im-unavailable |\n"
+		"    im-content-type H P | im-surrounding C A T as they come; on each\n"
+		"    activation TEXT is committed (-> im-committed)\n"
+		"  im-commit TEXT | im-preedit TEXT (-> im-committed): commit now, with\n"
+		"    the serial of the done events seen\n"
+		"  im-popup WxH RRGGBB (-> im-popup-ready): an input popup surface in\n"
+		"    that colour; im-popup-rect X Y W H as told\n"
+		"  im-grab (-> im-grabbed): grab the keyboard; im-keymap, im-key CODE\n"
+		"    pressed|released as they come\n"
+		"  tablet (-> tablet-ready): the seat's tablets; tablet-added, tablet-tool,\n"
+		"    tablet-proximity-in | -out, tablet-motion X Y, tablet-down, tablet-up,\n"
+		"    tablet-pressure P, tablet-button B pressed|released, pad-enter,\n"
+		"    pad-leave, pad-button B pressed|released as they come\n"
 		"  copy TEXT | copy-hang TEXT: set the clipboard selection (text/plain)\n"
 		"    with the latest input serial (-> copy-done); on a paste the\n"
 		"    source says source-send MIME and writes TEXT, then closes the fd\n"
@@ -1908,6 +2442,13 @@ static void client_finish(struct client *c) {
 			wl_proxy_destroy(c->bound[i].proxy);
 		}
 		free(c->bound[i].name);
+	}
+	text_input_finish(c);
+	if (c->tablet_seat != NULL) {
+		zwp_tablet_seat_v2_destroy(c->tablet_seat);
+	}
+	if (c->tablet_manager != NULL) {
+		zwp_tablet_manager_v2_destroy(c->tablet_manager);
 	}
 	if (c->inhibitor != NULL) {
 		zwp_keyboard_shortcuts_inhibitor_v1_destroy(c->inhibitor);

@@ -265,10 +265,12 @@ def measure(base, shot, win, color, scale, mode='normal', titlebar=None, popups=
             bw = Box(x - left, y - top, x + w + right, y - top + edge, scale)   # top
             ring += count_not_color(shot, bw.ix0, bw.iy0, bw.ix1, bw.iy1, color)
         if mode == 'normal':
-            # The titlebar's margins beside the text and below it.
-            for bx in (Box(x, y - tb, x + 3, y, scale),
-                       Box(x + w - 3, y - tb, x + w, y, scale),
-                       Box(x, y - 2, x + w, y, scale)):
+            # The titlebar's margins beside the text and below it. Its left
+            # end is the badge box, in cordon's colours (issue 16; about one
+            # titlebar height wide, test_identity_frames checks it).
+            badge = 2 * tb
+            for bx in (Box(x + w - 3, y - tb, x + w, y, scale),
+                       Box(x + badge, y - 2, x + w, y, scale)):
                 ring += count_not_color(shot, bx.ix0, bx.iy0, bx.ix1, bx.iy1, color)
     if pointer is not None:
         ring = 0

@@ -35,7 +35,6 @@ import cliptest
 from cliptest import A, Desk, TEXT_MIME
 
 B, C, D = 'beta', 'gamma', 'delta'
-VPOINTER = os.path.join(harness.TOP, 'tests', 'vpointer.py')
 
 CONFIG = f"""\
 [domain {A}]
@@ -54,31 +53,10 @@ color = #2060d0
 """
 
 
-class Pointer:
-    """tests/vpointer.py on the host socket: every command waits for `ok`."""
-
-    def __init__(self, c):
-        w, h = harness.OUTPUT_SIZE
-        self.proc = c.spawn([sys.executable, VPOINTER, '--size', f'{w}x{h}'],
-                            name='vpointer')
-        self.proc.expect(r'^ready$', 10)
-
-    def _cmd(self, line):
-        self.proc.send(line)
-        self.proc.expect(r'^ok$', 5)
-
-    def move(self, x, y):
-        self._cmd(f'move {int(x)} {int(y)}')
-
+class Pointer(harness.VPointer):
     def move_to(self, win, dx=0, dy=0):
         info = win.info
         self.move(info['x'] + info['width'] // 2 + dx, info['y'] + info['height'] // 2 + dy)
-
-    def press(self):
-        self._cmd('press')
-
-    def release(self):
-        self._cmd('release')
 
 
 class Dnd:

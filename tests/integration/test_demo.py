@@ -19,8 +19,8 @@ from harness import check, hex_color, Screenshot
 import cliptest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FRAMES = {'host': hex_color('3c3c3c'), 'work': hex_color('3465a4'),
-          'untrusted': hex_color('cc0000')}
+FRAMES = {'host': hex_color('3c3c3c'), 'work': hex_color('0072b2'),
+          'untrusted': hex_color('d55e00')}
 
 
 def read_png(path):

@@ -32,7 +32,7 @@ def main():
         check(len(play_hex) == 7 and play_hex.startswith('#'),
               f'IPC colour of play (label red) is not #rrggbb: {play_hex!r}')
         PLAY = hex_color(play_hex)
-        check(PLAY[0] > 150 and PLAY[1] < 80 and PLAY[2] < 80,
+        check(PLAY[0] > 150 and PLAY[0] > PLAY[1] + 80 and PLAY[2] < 80,
               f'the label red gave {play_hex}, which is not red')
 
         w = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],

@@ -25,6 +25,9 @@ GUEST_ALLOWED = harness.CORE_GLOBALS | {
     'zwp_relative_pointer_manager_v1', 'zwp_keyboard_shortcuts_inhibit_manager_v1',
     'wp_content_type_manager_v1', 'wp_tearing_control_manager_v1',
     'zwp_idle_inhibit_manager_v1',
+    # issue 12: text input (cordon relays the host's input method to the
+    # focused window only) and tablets (input to the surface under the tool)
+    'zwp_text_input_manager_v3', 'zwp_tablet_manager_v2',
 }
 GUEST_REQUIRED = GUEST_ALLOWED - {'zwp_linux_dmabuf_v1'}
 # Host-only globals cordon offers on the host socket (issue 2 and 3).
@@ -33,7 +36,9 @@ HOST_ONLY_PRESENT = {'zwlr_screencopy_manager_v1', 'zwp_virtual_keyboard_manager
                      # issue 11: the host's desktop tools
                      'zwlr_output_manager_v1', 'zwlr_output_power_manager_v1',
                      'zwlr_foreign_toplevel_manager_v1', 'ext_foreign_toplevel_list_v1',
-                     'zwlr_data_control_manager_v1', 'zwlr_gamma_control_manager_v1'}
+                     'zwlr_data_control_manager_v1', 'zwlr_gamma_control_manager_v1',
+                     # issue 12: an input method reads every key, types into every domain
+                     'zwp_input_method_manager_v2'}
 # Bound by number from a guest below: each must be refused like screencopy.
 ISSUE11_HOST_ONLY = sorted(HOST_ONLY_PRESENT - {'zwlr_screencopy_manager_v1',
                                                'zwp_virtual_keyboard_manager_v1',

@@ -4,7 +4,6 @@
 an on-demand layer surface takes the keyboard when clicked and gives it up
 when a window is clicked."""
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -20,17 +19,6 @@ GRAVITY_BOTTOM_RIGHT = 8
 PANEL = (0, 0xcc, 0)
 MENU = (0xff, 0, 0xff)
 PANEL_H = 40
-
-
-def keyboard_focus(conn, keyboard):
-    """The surface id of the last wl_keyboard enter or leave (0 after a leave)."""
-    focus = None
-    for oid, _, opcode, body in conn.events:
-        if oid == keyboard and opcode == 1:
-            focus = struct.unpack_from('<II', body, 0)[1]
-        elif oid == keyboard and opcode == 2:
-            focus = 0
-    return focus
 
 
 def main():
@@ -82,13 +70,13 @@ def main():
         cl, win = c.client_window(['--size', '300x200', '--title', 'w'], title='w')
         cl.expect(r'^keyboard-enter$')
         c.click(700, PANEL_H // 2)
-        check(conn.wait(lambda: keyboard_focus(conn, keyboard) == panel, 5),
+        check(conn.wait(lambda: hostwire.keyboard_focus(conn, keyboard) == panel, 5),
               'a click on the on-demand panel did not give it the keyboard')
         cl.expect(r'^keyboard-leave$')
         c.click(win['x'] + 150, win['y'] + 100)
         cl.expect(r'^keyboard-enter$')
         conn.roundtrip()
-        check_eq(keyboard_focus(conn, keyboard), 0, 'the panel\'s keyboard after a '
+        check_eq(hostwire.keyboard_focus(conn, keyboard), 0, 'the panel\'s keyboard after a '
                                                     'click on the window')
 
 

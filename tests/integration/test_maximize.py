@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Maximize: by client request and by Super+M; the configure fills the
-output, IPC reports it, the pixels fill the output, unmaximize restores."""
+"""Maximize: by client request, by Super+M and before the first configure;
+the configure fills the output, IPC reports it, the pixels fill the
+output, unmaximize restores."""
 import os
 import re
 import sys
@@ -80,6 +81,22 @@ def main():
         check_restored(c, cl, before)
         check(not any(re.match(r'^key ', line) for line in cl.lines),
               f'the Super+M binding reached the client: {cl.lines!r}')
+
+        # Asked before its first configure, as an application restoring its
+        # state does: that first configure is maximized, with the size.
+        pre = c.spawn_client(['--color', 'ff0000', '--size', '300x200', '--title', 'premax',
+                              '--maximized'])
+        pre.expect(r'^ready$')
+        win = c.wait_window(title='premax')
+        check_maximized(c, pre, win['id'])
+        first = next(line for line in pre.lines if line.startswith('configure '))
+        check('maximized' in first.split()[3:],
+              f'first configure of a window that asked to start maximized: {first!r}')
+        # Unmaximized, it gets a size of its own inside the output.
+        pre.skip_pending()
+        pre.send('unmaximize')
+        w, h, _ = expect_configure(pre, False)
+        check(0 < w < OW and 0 < h < OH, f'size after unmaximize: {w}x{h}')
 
 
 harness.main(main)

@@ -58,15 +58,18 @@ static void expect(const struct cordon_config *c, const char *from, const char *
 	assert_int_equal(got, want);
 }
 
-static void test_builtin_default_is_ask(void **state) {
+/*
+ * Without rules, trust decides: up (lower to higher) asks, down (higher to
+ * lower) is denied, level asks. The host is 9, guests and sandboxes 1.
+ */
+static void test_builtin_by_trust(void **state) {
 	struct cordon_config *c = config_create_default();
 	assert_non_null(c);
-	expect(c, "host", "work", ASK);
+	expect(c, "host", "work", DENY);
 	expect(c, "work", "host", ASK);
 	expect(c, "flatpak-1", "work", ASK);
 	config_destroy(c);
 
-	/* An empty file, and domains without any rule: ask too. */
 	c = load("");
 	expect(c, "a", "b", ASK);
 	config_destroy(c);
@@ -74,7 +77,44 @@ static void test_builtin_default_is_ask(void **state) {
 	expect(c, "alpha", "beta", ASK);
 	expect(c, "beta", "alpha", ASK);
 	expect(c, "alpha", "host", ASK);
-	expect(c, "host", "gamma", ASK);
+	expect(c, "host", "gamma", DENY);
+	config_destroy(c);
+}
+
+/* Trust 0, 2, 2 and the host: up, down and level as written, pair rules still win. */
+static void test_trust_levels(void **state) {
+	struct cordon_config *c = domains("up = allow\ndown = deny\nlevel = ask",
+		"trust = 0", "trust = 2", "trust = 2");
+	expect(c, "alpha", "beta", ALLOW);   /* 0 -> 2: up */
+	expect(c, "beta", "alpha", DENY);    /* 2 -> 0: down */
+	expect(c, "beta", "gamma", ASK);     /* 2 -> 2: level */
+	expect(c, "gamma", "host", ALLOW);   /* 2 -> 9: up */
+	expect(c, "host", "alpha", DENY);    /* 9 -> 0: down */
+	struct clip_policy_reason why;
+	clip_policy_explain(c, "beta", "alpha", &why);
+	assert_int_equal(why.level, CLIP_POLICY_TRUST);
+	assert_int_equal(why.from_trust, 2);
+	assert_int_equal(why.to_trust, 0);
+	assert_string_equal(why.rule, "[clipboard] down");
+	config_destroy(c);
+
+	/* A pair rule, and a per-domain rule, beat the trust rules. */
+	c = domains("up = allow\ndown = deny", "trust = 0\npaste-from.beta = allow",
+		"trust = 2\ncopy-to = ask", "trust = 2");
+	expect(c, "beta", "alpha", ALLOW);
+	clip_policy_explain(c, "beta", "alpha", &why);
+	assert_int_equal(why.level, CLIP_POLICY_PAIR);
+	assert_string_equal(why.rule, "[domain alpha] paste-from.beta (line 7)");
+	expect(c, "beta", "gamma", ASK);     /* beta's copy-to */
+	expect(c, "gamma", "alpha", DENY);   /* down */
+	config_destroy(c);
+
+	/* default stands in for an unwritten direction; the built-ins only when neither. */
+	c = domains("default = allow\ndown = ask", "trust = 0", "trust = 2", NULL);
+	expect(c, "alpha", "beta", ALLOW);
+	expect(c, "beta", "alpha", ASK);
+	clip_policy_explain(c, "alpha", "beta", &why);
+	assert_int_equal(why.level, CLIP_POLICY_DEFAULT);
 	config_destroy(c);
 }
 
@@ -223,7 +263,8 @@ static void test_unknown_domain(void **state) {
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builtin_default_is_ask),
+		cmocka_unit_test(test_builtin_by_trust),
+		cmocka_unit_test(test_trust_levels),
 		cmocka_unit_test(test_clipboard_default),
 		cmocka_unit_test(test_general_beats_default),
 		cmocka_unit_test(test_general_both_sides),

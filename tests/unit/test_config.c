@@ -92,7 +92,7 @@ static void check_defaults(struct cordon_config *c) {
 	}
 	assert_null(c->clipboard.mime[5]);
 
-	assert_int_equal(wl_list_length(&c->bindings), 11 + 18);
+	assert_int_equal(wl_list_length(&c->bindings), 12 + 18);
 	struct config_binding *b = find_binding(c, SUPER, XKB_KEY_Return);
 	assert_non_null(b);
 	assert_int_equal(b->action, CONFIG_ACTION_EXEC);
@@ -360,8 +360,8 @@ static void test_full_file(void **state) {
 	assert_true(o->scale == 0);
 	assert_int_equal(o->transform, -1);
 
-	/* 29 defaults, one replaced, one added, one removed. */
-	assert_int_equal(wl_list_length(&c->bindings), 29);
+	/* 30 defaults, one replaced, one added, one removed. */
+	assert_int_equal(wl_list_length(&c->bindings), 30);
 	struct config_binding *b = find_binding(c, SUPER, XKB_KEY_Return);
 	assert_non_null(b);
 	assert_string_equal(b->arg, "alacritty -e tmux");
@@ -377,7 +377,7 @@ static void test_full_file(void **state) {
 	assert_non_null(d);
 	assert_int_equal(d->line, 37);
 	assert_string_equal(d->file, "t.conf");
-	assert_int_equal(d->color, 0x3465a4);
+	assert_int_equal(d->color, 0x0072b2);
 	assert_int_equal(d->kind, CONFIG_DOMAIN_SOCKET);
 	assert_int_equal(d->max_clients, 10);
 	assert_int_equal(d->max_windows, 20);
@@ -464,13 +464,13 @@ static void test_full_file(void **state) {
 	assert_int_equal(wl_list_length(&c->sandboxes), 1);
 	struct config_sandbox *sb = wl_container_of(c->sandboxes.next, sb, link);
 	assert_string_equal(sb->engine, "flatpak");
-	assert_int_equal(sb->color, 0x75507b);
+	assert_int_equal(sb->color, 0xcc79a7);
 	assert_int_equal(sb->line, 83);
 	/* One rule for a sandbox domain's colour: its engine, before the ':'. */
-	assert_int_equal(config_sandbox_color(c, "flatpak:org.gnome.Maps"), 0x75507b);
+	assert_int_equal(config_sandbox_color(c, "flatpak:org.gnome.Maps"), 0xcc79a7);
 	assert_int_equal(config_sandbox_color(c, "flatpakx:app"), 0x888a85);
 	assert_int_equal(config_sandbox_color(c, "flat:pak"), 0x888a85);
-	assert_int_equal(config_sandbox_color(c, "flatpak"), 0x75507b);
+	assert_int_equal(config_sandbox_color(c, "flatpak"), 0xcc79a7);
 
 	assert_int_equal(c->clipboard.default_policy, CONFIG_CLIP_DENY);
 	assert_int_equal(c->clipboard.max_bytes, 16 << 20);
@@ -518,10 +518,10 @@ static const struct {
 	  "t.conf:3: [domain work] unknown key 'colr'" },
 	{ "[domain work]\ncolor = #12345g\n",
 	  "t.conf:2: [domain work] color: bad colour '#12345g' (expected #rrggbb "
-	  "or one of red, orange, yellow, green, blue, purple, gray, black)" },
+	  "or one of red, orange, yellow, green, sky, blue, purple, gray, black)" },
 	{ "[general]\nhost-color = #1234567\n",
 	  "t.conf:2: [general] host-color: bad colour '#1234567' (expected "
-	  "#rrggbb or one of red, orange, yellow, green, blue, purple, gray, "
+	  "#rrggbb or one of red, orange, yellow, green, sky, blue, purple, gray, "
 	  "black)" },
 	{ "[fancy]\nx = 1\n",
 	  "t.conf:1: unknown section [fancy] (expected general, keyboard, "
@@ -591,20 +591,20 @@ static const struct {
 	{ "[output *]\nscale = 0.2\n",
 	  "t.conf:2: [output *] scale: 0.2 is out of range (0.25 to 10)" },
 	{ "[domain work]\nkernel = /boot/vmlinuz\n",
-	  "t.conf:2: [domain work] key 'kernel' applies only to kind = crosvm, "
-	  "and this domain is kind = socket" },
+	  "t.conf:2: [domain work] key 'kernel' applies only to kind = crosvm or "
+	  "kind = qemu, and this domain is kind = socket" },
 	{ "[domain work]\nkind = command\ncommand = x\nshare = /a:b\n",
-	  "t.conf:4: [domain work] key 'share' applies only to kind = crosvm, "
-	  "and this domain is kind = command" },
+	  "t.conf:4: [domain work] key 'share' applies only to kind = crosvm or "
+	  "kind = qemu, and this domain is kind = command" },
 	{ "[domain work]\nautostart = yes\n",
 	  "t.conf:2: [domain work] key 'autostart' applies only to kind = "
-	  "command or kind = crosvm, and this domain is kind = socket" },
+	  "command, crosvm or qemu, and this domain is kind = socket" },
 	{ "[domain work]\ncommand = x\n",
 	  "t.conf:2: [domain work] key 'command' applies only to kind = command, "
 	  "and this domain is kind = socket" },
 	{ "[domain work]\nkind = podman\n",
 	  "t.conf:2: [domain work] kind: bad value 'podman' (expected socket, "
-	  "command or crosvm)" },
+	  "command, crosvm or qemu)" },
 	{ "[domain work]\nkind = command\n",
 	  "t.conf:1: [domain work] kind = command needs a 'command' key (the "
 	  "launcher, e.g. systemd-nspawn … {socket})" },
@@ -684,7 +684,7 @@ static const struct {
 	  "t.conf:4: [domain w] key 'kernel' given twice (first on line 3)" },
 	{ "[sandbox flatpak]\ncolor = pink\n",
 	  "t.conf:2: [sandbox flatpak] color: bad colour 'pink' (expected "
-	  "#rrggbb or one of red, orange, yellow, green, blue, purple, gray, "
+	  "#rrggbb or one of red, orange, yellow, green, sky, blue, purple, gray, "
 	  "black)" },
 	{ "[sandbox flatpak]\n[sandbox flatpak]\n",
 	  "t.conf:2: sandbox 'flatpak' is configured twice (lines 1 and 2)" },
@@ -722,7 +722,7 @@ static const struct {
 	  "t.conf:2: [keys] Super+x: unknown action 'explode' (expected exec, "
 	  "close, quit, workspace, move-to-workspace, fullscreen, maximize, "
 	  "cycle, cycle-back, leave-fullscreen, secure-copy, secure-paste, "
-	  "reload or none)" },
+	  "reload, attention or none)" },
 	{ "[keys]\nSuper+x = workspace 10\n",
 	  "t.conf:2: [keys] Super+x: action 'workspace' needs a workspace number "
 	  "from 1 to 9, got '10'" },
@@ -968,8 +968,8 @@ static void test_bindings(void **state) {
 	b = find_binding(c, SUPER, XKB_KEY_Return);
 	assert_non_null(b);
 	assert_string_equal(b->arg, "foot");
-	/* 29 defaults - 1 removed + 3 new. */
-	assert_int_equal(wl_list_length(&c->bindings), 31);
+	/* 30 defaults - 1 removed + 3 new. */
+	assert_int_equal(wl_list_length(&c->bindings), 32);
 	assert_string_equal(config_action_name(CONFIG_ACTION_CYCLE_BACK),
 		"cycle-back");
 	config_destroy(c);
@@ -1032,9 +1032,9 @@ static void test_colors(void **state) {
 		const char *name;
 		uint32_t rgb;
 	} labels[] = {
-		{ "red", 0xcc0000 }, { "orange", 0xf57900 }, { "yellow", 0xedd400 },
-		{ "green", 0x73d216 }, { "blue", 0x3465a4 }, { "purple", 0x75507b },
-		{ "gray", 0x888a85 }, { "black", 0x2e3436 },
+		{ "red", 0xd55e00 }, { "orange", 0xe69f00 }, { "yellow", 0xf0e442 },
+		{ "green", 0x009e73 }, { "sky", 0x56b4e9 }, { "blue", 0x0072b2 },
+		{ "purple", 0xcc79a7 }, { "gray", 0x888a85 }, { "black", 0x2e3436 },
 	};
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		assert_true(config_parse_color(labels[i].name, &rgb));
@@ -1286,8 +1286,8 @@ static void test_example_config(void **state) {
 	struct config_domain *banking = config_find_domain(c, "banking");
 	assert_non_null(work);
 	assert_non_null(banking);
-	assert_int_equal(work->color, 0x3465a4);
-	assert_int_equal(banking->color, 0x73d216);
+	assert_int_equal(work->color, 0x0072b2);
+	assert_int_equal(banking->color, 0x009e73);
 	assert_int_equal(banking->paste_from, CONFIG_CLIP_DENY);
 	bool have_crosvm = false, have_command = false;
 	struct config_domain *d;
@@ -1300,12 +1300,60 @@ static void test_example_config(void **state) {
 	config_destroy(c);
 }
 
+/* trust, pattern, badge: values, errors with file and line, and the defaults. */
+static void test_identity(void **state) {
+	struct cordon_config *c = expect_ok(
+		"[clipboard]\nup = allow\ndown = ask\nlevel = deny\n"
+		"[domain a]\ncolor = blue\n"
+		"[domain b]\ncolor = blue\n"
+		"[domain c]\ncolor = blue\npattern = solid\n"
+		"[domain d]\ncolor = red\ntrust = 0\nbadge = W\xc3\xb6r\n");
+	assert_int_equal(c->clipboard.up, CONFIG_CLIP_ALLOW);
+	assert_int_equal(c->clipboard.down, CONFIG_CLIP_ASK);
+	assert_int_equal(c->clipboard.level, CONFIG_CLIP_DENY);
+	/* Written patterns stand; the others take the first one free in their colour. */
+	assert_int_equal(config_find_domain(c, "c")->pattern, CONFIG_PATTERN_SOLID);
+	assert_int_equal(config_find_domain(c, "a")->pattern, CONFIG_PATTERN_STRIPES);
+	assert_int_equal(config_find_domain(c, "b")->pattern, CONFIG_PATTERN_DOTS);
+	assert_int_equal(config_find_domain(c, "d")->pattern, CONFIG_PATTERN_SOLID);
+	assert_int_equal(config_domain_trust(c, "a"), CONFIG_TRUST_DEFAULT);
+	assert_int_equal(config_domain_trust(c, "d"), 0);
+	assert_int_equal(config_domain_trust(c, "host"), 9);
+	char badge[CONFIG_BADGE_SIZE];
+	config_domain_badge(c, "a", badge);
+	assert_string_equal(badge, "A");
+	config_domain_badge(c, "d", badge);
+	assert_string_equal(badge, "W\xc3\xb6r");
+	config_domain_badge(c, "flatpak:org.x", badge);
+	assert_string_equal(badge, "F");
+	config_destroy(c);
+
+	expect_error("[domain a]\ntrust = 10\n",
+		"t.conf:2: [domain a] trust: 10 is out of range (0 to 9)");
+	expect_error("[domain a]\npattern = zigzag\n",
+		"t.conf:2: [domain a] pattern: bad value 'zigzag' (expected solid, "
+		"stripes, dots or checks)");
+	expect_error("[domain a]\nbadge = ABCD\n",
+		"t.conf:2: [domain a] badge: bad badge 'ABCD' (expected 1 to 3 visible "
+		"characters, no blanks, controls or direction marks)");
+	expect_error("[domain a]\nbadge = A\xe2\x80\xae\n",
+		"t.conf:2: [domain a] badge: bad badge 'A\xe2\x80\xae' (expected 1 to 3 "
+		"visible characters, no blanks, controls or direction marks)");
+	expect_error("[domain a]\ncolor = red\npattern = dots\n"
+		"[domain b]\ncolor = red\npattern = dots\n",
+		"t.conf:6: [domain b] pattern: 'dots' in colour #d55e00 is already domain "
+		"'a' (line 3); give one of them another pattern or colour");
+	expect_error("[clipboard]\nup = maybe\n",
+		"t.conf:2: [clipboard] up: bad value 'maybe' (expected ask, allow or deny)");
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_clipboard_grant),
 		cmocka_unit_test(test_xwayland),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_session_keys),
 		cmocka_unit_test(test_crosvm_defaults),
 		cmocka_unit_test(test_error_messages),

@@ -723,6 +723,16 @@ struct json_object *clipboard_grants(struct cordon_server *server) {
 	return json_object_new_array();
 }
 
+/* The attention list (guard/attention.c): one host window. */
+struct json_object *attention_list(struct cordon_server *server) {
+	struct json_object *list = json_object_new_array();
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "domain", json_object_new_string("host"));
+	json_object_object_add(o, "kind", json_object_new_string("toplevel"));
+	json_object_array_add(list, o);
+	return list;
+}
+
 /* The window commands' side: each double records what it was asked. */
 static struct {
 	struct cordon_view *view;
@@ -802,6 +812,9 @@ static int cmd_setup(void **state) {
 	wl_list_init(&server->views);
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->domains);
+	/* The built-in config: trust, pattern and badge of domains come from it. */
+	server->config = config_create_default();
+	assert_non_null(server->config);
 
 	env->host = (struct cordon_domain){ .server = server, .type = DOMAIN_HOST,
 		.name = "host", .color = 0x3c3c3c, .n_clients = 2, .n_views = 1 };
@@ -844,6 +857,8 @@ static int cmd_setup(void **state) {
 }
 
 static int cmd_teardown(void **state) {
+	struct cmd_env *env = *state;
+	config_destroy(env->server.config);
 	free(*state);
 	return 0;
 }
@@ -915,11 +930,17 @@ static void test_cmd_domains(void **state) {
 	expect_cmd(*state, "{\"cmd\":\"domains\"}",
 		"{\"ok\":true,\"domains\":["
 		"{\"name\":\"host\",\"kind\":\"host\",\"color\":\"#3c3c3c\","
-		"\"socket\":null,\"display\":\":3\",\"clients\":2,\"windows\":1,\"apps\":[],"
-		"\"state\":null},"
+		"\"socket\":null,\"display\":\":3\",\"clients\":2,\"windows\":1,\"trust\":9,"
+		"\"pattern\":\"solid\",\"badge\":\"H\",\"apps\":[],\"state\":null},"
 		"{\"name\":\"work\",\"kind\":\"crosvm\",\"color\":\"#00a0ff\","
 		"\"socket\":\"/run/user/1000/cordon/work/wayland-0\",\"display\":null,"
-		"\"clients\":1,\"windows\":2,\"apps\":[],\"state\":\"running\"}]}");
+		"\"clients\":1,\"windows\":2,\"trust\":1,\"pattern\":\"solid\","
+		"\"badge\":\"W\",\"apps\":[],\"state\":\"running\"}]}");
+}
+
+static void test_cmd_attention(void **state) {
+	expect_cmd(*state, "{\"cmd\":\"attention\"}",
+		"{\"ok\":true,\"surfaces\":[{\"domain\":\"host\",\"kind\":\"toplevel\"}]}");
 }
 
 static void test_cmd_outputs(void **state) {
@@ -1228,6 +1249,7 @@ int main(void) {
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_window_commands,
 			cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_attention, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_domains,
 			cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_outputs,

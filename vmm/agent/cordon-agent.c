@@ -1,7 +1,9 @@
 /*
  * cordon-agent: runs commands inside a guest on behalf of the host's
  * cordon. It listens on vsock (only the host, CID 2, may connect) or, for
- * tests, on a Unix socket. One request per connection:
+ * tests, on a Unix socket, one request per connection as below; or, with
+ * --listen serial:NAME, on a virtio-serial port (serial.c, framing in
+ * protocol.h):
  *
  *   -> u32 big-endian length, then {"argv":[...], "env":{...}, "cwd":"..."}
  *   <- {"ok":true,"pid":N}            or {"ok":false,"error":"..."}
@@ -33,64 +35,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "vmm/agent/protocol.h"
+#include "vmm/agent/agent.h"
 
-#define DEFAULT_PORT AGENT_PROTOCOL_PORT
-#define DEFAULT_MAX_REQUEST AGENT_PROTOCOL_MAX_MESSAGE
-#define MAX_REQUEST_LIMIT (16 * 1024 * 1024)
-#define DEFAULT_DISPLAY "wayland-0"
-#define MAX_CONNS 64
-#define MAX_ARGS 4096
-#define MAX_ENV 4096
-
-extern char **environ;
-
-enum conn_state {
-	CONN_READING = 0,   /* waiting for the request */
-	CONN_WAITING,       /* command runs; the exit message follows */
-	CONN_CLOSING,       /* flush the output, then close */
-};
-
-struct conn {
-	int fd;
-	enum conn_state state;
-	unsigned char hdr[4];
-	size_t hdr_len;
-	char *body;
-	size_t body_len, body_need;
-	char *out;
-	size_t out_len, out_off;
-	pid_t child;
-	bool peer_eof;      /* the peer sent all it will send */
-};
-
-struct child {
-	pid_t pid;
-	struct conn *conn;   /* NULL once the connection is gone */
-};
-
-struct agent {
-	int listen_fd;
-	bool vsock;
-	int sig_fd;
-	size_t max_request;
-	const char *display;
-	/* --user, resolved once at start-up */
-	bool switch_user;
-	char *user;
-	uid_t uid;
-	gid_t gid;
-	char *home;
-	char *shell;
-
-	struct conn *conns[MAX_CONNS];
-	size_t n_conns;
-	struct child *children;
-	size_t n_children, cap_children;
-};
-
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void logf_(const char *fmt, ...) {
+void logf_(const char *fmt, ...) {
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("cordon-agent: ", stderr);
@@ -101,7 +48,7 @@ static void logf_(const char *fmt, ...) {
 
 static void usage(FILE *f) {
 	fprintf(f,
-		"usage: cordon-agent [--listen vsock:PORT|unix:PATH] [--user NAME]\n"
+		"usage: cordon-agent [--listen vsock:PORT|unix:PATH|serial:NAME] [--user NAME]\n"
 		"                    [--wayland-display NAME] [--max-request BYTES]\n"
 		"Runs commands for cordon inside a guest. Defaults: vsock:%d,\n"
 		"WAYLAND_DISPLAY=%s, requests up to %d bytes.\n",
@@ -166,13 +113,7 @@ static const char *plain_string(struct json_object *o) {
 	return s;
 }
 
-struct request {
-	char **argv;    /* borrowed from the JSON object */
-	char **env;     /* "KEY=VALUE", allocated */
-	const char *cwd;
-};
-
-static void request_free(struct request *r) {
+void request_free(struct request *r) {
 	free(r->argv);
 	for (size_t i = 0; r->env && r->env[i]; i++) {
 		free(r->env[i]);
@@ -182,7 +123,7 @@ static void request_free(struct request *r) {
 }
 
 /* Fills r from the parsed object, or returns an error message. */
-static const char *request_parse(struct json_object *root, struct request *r) {
+const char *request_parse(struct json_object *root, struct request *r) {
 	*r = (struct request){0};
 	if (!json_object_is_type(root, json_type_object)) {
 		return "request is not a JSON object";
@@ -280,7 +221,7 @@ static bool env_has(char *const *env, const char *key) {
  * switching user, then the request's, and WAYLAND_DISPLAY last: it always
  * names the guest proxy's socket.
  */
-static char **build_env(struct agent *a, char *const *req_env) {
+char **build_env(struct agent *a, char *const *req_env) {
 	size_t cap = 16;
 	for (char **e = environ; *e; e++) {
 		cap++;
@@ -294,7 +235,8 @@ static char **build_env(struct agent *a, char *const *req_env) {
 	}
 	size_t n = 0;
 	bool ok = true;
-	char *extra[6] = {0};
+	/* Up to six entries and the NULL that env_has() stops at. */
+	char *extra[7] = {0};
 	size_t n_extra = 0;
 	if (a->switch_user) {
 		ok &= asprintf(&extra[n_extra++], "HOME=%s", a->home) >= 0;
@@ -358,7 +300,7 @@ static char **build_env(struct agent *a, char *const *req_env) {
 	return env;
 }
 
-static void free_env(char **env) {
+void free_env(char **env) {
 	for (size_t i = 0; env && env[i]; i++) {
 		free(env[i]);
 	}
@@ -420,17 +362,17 @@ static bool add_child(struct agent *a, pid_t pid, struct conn *c) {
 	return true;
 }
 
-static void run_request(struct agent *a, struct conn *c, struct request *r) {
+pid_t agent_spawn(struct agent *a, struct request *r, char *err, size_t errlen) {
 	char **env = build_env(a, r->env);
 	if (!env) {
-		reply_error(c, "out of memory");
-		return;
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	int ep[2];
 	if (pipe2(ep, O_CLOEXEC) < 0) {
 		free_env(env);
-		reply_error(c, "pipe: %s", strerror(errno));
-		return;
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -441,8 +383,8 @@ static void run_request(struct agent *a, struct conn *c, struct request *r) {
 	free_env(env);
 	if (pid < 0) {
 		close(ep[0]);
-		reply_error(c, "fork: %s", strerror(errno));
-		return;
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
 	}
 	/* EOF once exec succeeded (close-on-exec), else the stage that failed. */
 	struct spawn_error e;
@@ -456,9 +398,20 @@ static void run_request(struct agent *a, struct conn *c, struct request *r) {
 		}
 		static const char *stages[] = { "cannot switch to the user",
 			"cannot change directory", "cannot execute" };
-		reply_error(c, "%s: %s: %s", stages[e.stage],
+		snprintf(err, errlen, "%s: %s: %s", stages[e.stage],
 			e.stage == 1 ? (r->cwd ? r->cwd : a->home) :
 			e.stage == 2 ? r->argv[0] : a->user, strerror(e.err));
+		return -1;
+	}
+	logf_("started %s as pid %d", r->argv[0], (int)pid);
+	return pid;
+}
+
+static void run_request(struct agent *a, struct conn *c, struct request *r) {
+	char msg[512];
+	pid_t pid = agent_spawn(a, r, msg, sizeof(msg));
+	if (pid < 0) {
+		reply_error(c, "%s", msg);
 		return;
 	}
 	if (!add_child(a, pid, c)) {
@@ -469,7 +422,6 @@ static void run_request(struct agent *a, struct conn *c, struct request *r) {
 		reply_error(c, "out of memory");
 		return;
 	}
-	logf_("started %s as pid %d", r->argv[0], (int)pid);
 	struct json_object *o = json_object_new_object();
 	if (o) {
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
@@ -842,6 +794,19 @@ int main(int argc, char *argv[]) {
 	}
 	signal(SIGPIPE, SIG_IGN);
 
+	if (listen_addr && strncmp(listen_addr, "serial:", 7) == 0) {
+		if (listen_addr[7] == '\0') {
+			logf_("--listen serial: wants a port name, e.g. serial:%s",
+				AGENT_PROTOCOL_SERIAL_PORT);
+			return 2;
+		}
+		int rc = agent_serial_main(&a, listen_addr + 7);
+		/* --user's strings, as on the socket path's way out. */
+		free(a.user);
+		free(a.home);
+		free(a.shell);
+		return rc;
+	}
 	if (!listen_addr || strncmp(listen_addr, "vsock:", 6) == 0) {
 		size_t port = DEFAULT_PORT;
 		if (listen_addr && !parse_size(listen_addr + 6, &port)) {
@@ -853,7 +818,7 @@ int main(int argc, char *argv[]) {
 	} else if (strncmp(listen_addr, "unix:", 5) == 0 && listen_addr[5]) {
 		a.listen_fd = listen_unix(listen_addr + 5);
 	} else {
-		logf_("--listen wants vsock:PORT or unix:PATH, not %s", listen_addr);
+		logf_("--listen wants vsock:PORT, unix:PATH or serial:NAME, not %s", listen_addr);
 		return 2;
 	}
 	if (a.listen_fd < 0) {
