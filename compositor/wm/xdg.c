@@ -19,9 +19,19 @@
 #include "compositor/wm/view.h"
 #include "compositor/wm/xdg.h"
 
+static void xdg_apply_fullscreen_request(struct cordon_view *view);
+
 static void handle_toplevel_map(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, map);
 	view_map(view);
+	/*
+	 * Programs that start fullscreen (players, games, kiosks) ask before
+	 * their first commit, when no configure may be sent yet: the request
+	 * is answered now, under the same rule as a later one.
+	 */
+	if (view->mapped && view->toplevel->requested.fullscreen) {
+		xdg_apply_fullscreen_request(view);
+	}
 	cursor_rebase(view->server);
 }
 
@@ -104,8 +114,13 @@ static void handle_toplevel_request_maximize(struct wl_listener *listener, void 
 static void handle_toplevel_request_fullscreen(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, request_fullscreen);
 	if (!view->toplevel->base->initialized) {
+		/* Remembered in requested.fullscreen; answered at map. */
 		return;
 	}
+	xdg_apply_fullscreen_request(view);
+}
+
+static void xdg_apply_fullscreen_request(struct cordon_view *view) {
 	bool want = view->toplevel->requested.fullscreen;
 	if (want && view->mapped && view != view->server->focused_view) {
 		/* Going fullscreen would cover the focused window: a user's click first. */
