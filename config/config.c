@@ -790,7 +790,7 @@ void config_destroy(struct cordon_config *config) {
 	free(config);
 }
 
-struct config_domain *config_find_domain(struct cordon_config *config,
+struct config_domain *config_find_domain(const struct cordon_config *config,
 		const char *name) {
 	struct config_domain *d;
 	wl_list_for_each(d, &config->domains, link) {

@@ -343,7 +343,9 @@ struct cordon_config *config_load(const char *explicit_path,
 void config_destroy(struct cordon_config *config);
 void config_errors_finish(struct config_errors *errs);
 
-struct config_domain *config_find_domain(struct cordon_config *config,
+/* The [domain NAME] section, or NULL. Takes a const config, like strchr,
+ * so read-only callers (policy, identity) use it too. */
+struct config_domain *config_find_domain(const struct cordon_config *config,
 	const char *name);
 /*
  * The frame colour of the sandbox domain named "ENGINE:app": that of

@@ -194,35 +194,24 @@ void config_check_identity(struct config_parse *p) {
 	}
 }
 
-static const struct config_domain *find_const(const struct cordon_config *config,
-		const char *name) {
-	const struct config_domain *d;
-	wl_list_for_each(d, &config->domains, link) {
-		if (strcmp(d->name, name) == 0) {
-			return d;
-		}
-	}
-	return NULL;
-}
-
 int config_domain_trust(const struct cordon_config *config, const char *name) {
 	if (strcmp(name, "host") == 0) {
 		return CONFIG_TRUST_HOST;
 	}
-	const struct config_domain *d = find_const(config, name);
+	const struct config_domain *d = config_find_domain(config, name);
 	return d != NULL ? d->trust : CONFIG_TRUST_DEFAULT;
 }
 
 enum config_pattern config_domain_pattern(const struct cordon_config *config,
 		const char *name) {
-	const struct config_domain *d = find_const(config, name);
+	const struct config_domain *d = config_find_domain(config, name);
 	return d != NULL && d->pattern != CONFIG_PATTERN_UNSET ? d->pattern :
 		CONFIG_PATTERN_SOLID;
 }
 
 void config_domain_badge(const struct cordon_config *config, const char *name,
 		char badge_out[CONFIG_BADGE_SIZE]) {
-	const struct config_domain *d = find_const(config, name);
+	const struct config_domain *d = config_find_domain(config, name);
 	if (d != NULL && d->badge[0] != '\0') {
 		memcpy(badge_out, d->badge, CONFIG_BADGE_SIZE);
 	} else {

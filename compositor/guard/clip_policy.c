@@ -29,20 +29,10 @@ static void consider(struct clip_policy_reason *why, enum config_clip_policy pol
 	}
 }
 
-static const struct config_domain *find(const struct cordon_config *config,
-		const char *name) {
-	const struct config_domain *d;
-	wl_list_for_each(d, &config->domains, link) {
-		if (strcmp(d->name, name) == 0) {
-			return d;
-		}
-	}
-	return NULL;
-}
-
 enum config_clip_policy clip_policy_explain(const struct cordon_config *config,
 		const char *from, const char *to, struct clip_policy_reason *why) {
-	const struct config_domain *src = find(config, from), *dst = find(config, to);
+	const struct config_domain *src = config_find_domain(config, from);
+	const struct config_domain *dst = config_find_domain(config, to);
 	*why = (struct clip_policy_reason){
 		.policy = CONFIG_CLIP_UNSET,
 		.from_trust = config_domain_trust(config, from),
