@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "common/mstime.h"
 #include "common/strv.h"
+#include "vmm/agent/json_whole.h"
 #include "vmm/qemu_vm_internal.h"
 
 /* A request from cordonctl must arrive whole within this. */
@@ -27,6 +28,8 @@
 #define AGENT_HELLO_MS 1000
 /* Garbage lines from the guest logged at most this often. */
 #define GARBAGE_LOG_MS 5000
+/* QEMU reports an unplugged port gone within this, or cordon goes on. */
+#define UNPLUG_WAIT_MS 5000
 
 /* ---- apps ---- */
 
@@ -105,8 +108,31 @@ static void handle_unplug_reply(struct qmp *qmp, bool ok, struct json_object *re
 	if (!ok) {
 		qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "freeing port %s%d: %s",
 			QEMU_APP_PORT_PREFIX, app->slot, error ? error : "failed");
+		app->awaiting_delete = false; /* no DEVICE_DELETED will come */
+	} else if (app->awaiting_delete) {
+		/*
+		 * device_del only starts the unplug: the chardev stays busy until
+		 * QEMU reports the port gone, so chardev-remove waits for that
+		 * event (or UNPLUG_WAIT_MS, for a QEMU that never sends it).
+		 */
+		wl_event_source_timer_update(app->timer, UNPLUG_WAIT_MS);
+		return;
 	}
 	app_unplug(app);
+}
+
+void qemu_apps_device_deleted(struct qemu_vm *vm, const char *id) {
+	struct qemu_app *app;
+	wl_list_for_each(app, &vm->apps, link) {
+		char want[32];
+		snprintf(want, sizeof(want), "cordonwlport%d", app->slot);
+		if (app->awaiting_delete && strcmp(id, want) == 0) {
+			app->awaiting_delete = false;
+			wl_event_source_timer_update(app->timer, 0);
+			app_unplug(app);
+			return;
+		}
+	}
 }
 
 /*
@@ -119,8 +145,8 @@ static void app_unplug(struct qemu_app *app) {
 	if (app->relay) {
 		supervisor_stop(app->relay);
 	}
-	if (app->inflight > 0) {
-		return; /* the reply in flight comes back here */
+	if (app->inflight > 0 || app->awaiting_delete) {
+		return; /* the reply or event awaited comes back here */
 	}
 	bool qmp_up = vm->qmp != NULL && !qmp_is_closed(vm->qmp);
 	char id[32];
@@ -131,6 +157,8 @@ static void app_unplug(struct qemu_app *app) {
 		json_object_object_add(args, "id", json_object_new_string(id));
 		if (qmp_command(vm->qmp, "device_del", args, handle_unplug_reply, app)) {
 			app->inflight++;
+			/* The event may come before the reply: expected from now on. */
+			app->awaiting_delete = true;
 			return;
 		}
 	}
@@ -380,10 +408,18 @@ static int handle_app_timer(void *data) {
 	case APP_START:
 		app_fail(app, "the guest agent did not answer within %d ms", AGENT_REPLY_MS);
 		break;
+	case APP_UNPLUG:
+		if (app->awaiting_delete) {
+			qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "port %s%d: no DEVICE_DELETED "
+				"within %d ms; removing its chardev anyway", QEMU_APP_PORT_PREFIX,
+				app->slot, UNPLUG_WAIT_MS);
+			app->awaiting_delete = false;
+			app_unplug(app);
+		}
+		break;
 	case APP_QUEUED:
 	case APP_PLUG:
 	case APP_RUNNING:
-	case APP_UNPLUG:
 		break;
 	}
 	return 0;
@@ -391,16 +427,9 @@ static int handle_app_timer(void *data) {
 
 /* Validates cordonctl's request: argv a non-empty list of strings, env, cwd. */
 static bool app_parse_request(struct qemu_app *app) {
-	struct json_tokener *tok = json_tokener_new_ex(8);
-	struct json_object *o = tok ? json_tokener_parse_ex(tok, app->body, (int)app->body_len) : NULL;
-	bool whole = o != NULL && json_tokener_get_error(tok) == json_tokener_success &&
-		(size_t)json_tokener_get_parse_end(tok) == app->body_len;
-	if (tok) {
-		json_tokener_free(tok);
-	}
+	struct json_object *o = json_whole_object(app->body, app->body_len, 8);
 	struct json_object *argv;
-	if (!whole || !json_object_is_type(o, json_type_object) ||
-			!json_object_object_get_ex(o, "argv", &argv) ||
+	if (o == NULL || !json_object_object_get_ex(o, "argv", &argv) ||
 			!json_object_is_type(argv, json_type_array) ||
 			json_object_array_length(argv) == 0) {
 		json_object_put(o);
@@ -645,15 +674,8 @@ static void agent_line(struct qemu_vm *vm, const char *line, size_t len) {
 	if (len == 0) {
 		return;
 	}
-	struct json_tokener *tok = json_tokener_new_ex(4);
-	struct json_object *o = tok ? json_tokener_parse_ex(tok, line, (int)len) : NULL;
-	bool whole = o != NULL && json_tokener_get_error(tok) == json_tokener_success &&
-		(size_t)json_tokener_get_parse_end(tok) == len;
-	if (tok) {
-		json_tokener_free(tok);
-	}
-	if (!whole || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	struct json_object *o = json_whole_object(line, len, 4);
+	if (o == NULL) {
 		agent_garbage(vm, "not a JSON object");
 		return;
 	}

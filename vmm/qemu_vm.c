@@ -240,6 +240,17 @@ static int handle_probe_timer(void *data) {
 	return 0;
 }
 
+static void handle_qmp_event(struct qmp *qmp, const char *name, struct json_object *data_obj,
+		void *data) {
+	struct qemu_vm *vm = data;
+	struct json_object *dev;
+	if (name != NULL && strcmp(name, "DEVICE_DELETED") == 0 && data_obj != NULL &&
+			json_object_object_get_ex(data_obj, "device", &dev) &&
+			json_object_is_type(dev, json_type_string)) {
+		qemu_apps_device_deleted(vm, json_object_get_string(dev));
+	}
+}
+
 void qemu_vm_state(struct qemu_vm *vm, enum supervisor_state state) {
 	switch (state) {
 	case SUPERVISOR_RUNNING: {
@@ -247,7 +258,8 @@ void qemu_vm_state(struct qemu_vm *vm, enum supervisor_state state) {
 		vm->stop_seen = false;
 		vm->started_ms = mstime_now();
 		struct qmp_callbacks cbs = {
-			.ready = handle_qmp_ready, .closed = handle_qmp_closed, .data = vm,
+			.ready = handle_qmp_ready, .closed = handle_qmp_closed,
+			.event = handle_qmp_event, .data = vm,
 		};
 		vm->qmp = qmp_create(vm->loop, vm->qmp_path, QMP_TIMEOUT_MS, &cbs);
 		if (vm->qmp == NULL) {

@@ -49,6 +49,7 @@ struct qemu_app {
 	char *relay_sock;
 	bool plugged_chardev, plugged_device;
 	int inflight;              /* QMP commands whose reply names this app */
+	bool awaiting_delete;      /* device_del accepted; QEMU's DEVICE_DELETED not yet seen */
 };
 
 struct qemu_vm {
@@ -116,6 +117,8 @@ int qemu_apps_handle_agent_timer(void *data);
 void qemu_apps_close_link(struct qemu_vm *vm);
 /* QEMU ended (why: "stopped", "failed"): every app goes, cordonctl is told. */
 void qemu_apps_end(struct qemu_vm *vm, const char *why);
+/* QMP's DEVICE_DELETED for device id (untrusted: any string). */
+void qemu_apps_device_deleted(struct qemu_vm *vm, const char *id);
 /* Frees every app without a word (destroy). */
 void qemu_apps_free_all(struct qemu_vm *vm);
 

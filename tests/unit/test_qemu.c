@@ -615,9 +615,18 @@ static void test_vm_app(void **state) {
 	char out[4096];
 	clients(t, 1, cmds, true, out, sizeof(out));
 	assert_string_equal(out, "exit 3\n");
-	/* The port is freed once the app ended. */
-	spin(t, 300);
-	char *rec = slurp(t->record);
+	/* The port is freed once the app ended, its chardev only after QEMU
+	 * reported the port gone (else QEMU refuses it as busy). */
+	char *rec = NULL;
+	for (int64_t end = mstime_now() + 5000; mstime_now() < end;) {
+		spin(t, 50);
+		free(rec);
+		rec = slurp(t->record);
+		if (strstr(rec, "qmp chardev-remove {\"id\": \"cordonwlchr1\"}")) {
+			break;
+		}
+	}
+	assert_null(strstr(rec, "chardev busy"));
 	if (getenv("TEST_VERBOSE")) {
 		fprintf(stderr, "%s\n", rec);
 	}

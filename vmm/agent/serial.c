@@ -25,12 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "vmm/agent/agent.h"
+#include "vmm/agent/json_whole.h"
 
 #define SERIAL_MAX_CHILDREN 64
 #define SERIAL_OUT_MAX (1024 * 1024)
 #define BRIDGE_BUF (64 * 1024)
-/* waypipe server must connect to its socket within this. */
-#define BRIDGE_ACCEPT_MS 10000
+/* waypipe server must connect to its socket within this: a fresh guest
+ * under TCG on a loaded host takes tens of seconds for its first app. */
+#define BRIDGE_ACCEPT_MS 60000
 /* A hot-added port appears in sysfs and /dev shortly after device_add. */
 #define PORT_WAIT_MS 5000
 /* How long to leave a port alone whose host end is not connected. */
@@ -447,15 +449,8 @@ static void serial_line(struct serial *s, const char *line, size_t len) {
 	if (len == 0) {
 		return;
 	}
-	struct json_tokener *tok = json_tokener_new_ex(16);
-	struct json_object *o = tok ? json_tokener_parse_ex(tok, line, (int)len) : NULL;
-	bool whole = o != NULL && json_tokener_get_error(tok) == json_tokener_success &&
-		(size_t)json_tokener_get_parse_end(tok) == len;
-	if (tok) {
-		json_tokener_free(tok);
-	}
-	if (!whole || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	struct json_object *o = json_whole_object(line, len, 16);
+	if (o == NULL) {
 		logf_("dropped a line that is not a JSON object");
 		return;
 	}
