@@ -276,9 +276,9 @@ class Cordon(Compositor):
         return self.ipc({'cmd': 'windows'})['windows']
 
     def fullscreen(self, app_id):
-        # cordon drops a fullscreen request made before the first commit
-        # (xdg.c returns while the surface is not initialised), and grants
-        # it only to the focused window: ask as the user would.
+        # cordon answers a fullscreen request made before the first commit
+        # at map, and only for a window that has the focus then; focusing
+        # and asking again over IPC makes the run not depend on that.
         wid = {w.get('app_id'): w['id'] for w in self.windows()}[app_id]
         self.ipc({'cmd': 'focus', 'id': wid})
         self.ipc({'cmd': 'fullscreen', 'id': wid})
