@@ -23,6 +23,7 @@
 #include "common/mstime.h"
 #include "common/sock.h"
 #include "common/strv.h"
+#include "common/array.h"
 
 struct dir {
 	char path[32];
@@ -210,6 +211,31 @@ static void test_strv(void **state) {
 	assert_null(strv_finish(&sv));
 }
 
+static void test_array_grow(void **state) {
+	int *v = NULL;
+	size_t len = 0, cap = 0;
+	for (int i = 0; i < 20; i++) {
+		int *grown = array_grow(v, len, &cap, sizeof(*grown));
+		assert_non_null(grown);
+		v = grown;
+		v[len++] = i;
+		assert_true(len <= cap);
+	}
+	assert_int_equal(cap, 32);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(v[i], i);
+	}
+	/* Room left: the same array back, capacity unchanged. */
+	len = 30;
+	assert_ptr_equal(array_grow(v, len, &cap, sizeof(*v)), v);
+	assert_int_equal(cap, 32);
+	/* A size that would overflow: refused, the array and cap kept. */
+	size_t huge = SIZE_MAX / 2;
+	assert_null(array_grow(v, huge, &huge, sizeof(*v)));
+	assert_int_equal(huge, SIZE_MAX / 2);
+	free(v);
+}
+
 static void test_colour(void **state) {
 	float c[4];
 	colour_to_float(0xff8000, c);
@@ -237,6 +263,7 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_sock_watch, dir_setup, dir_teardown),
 		cmocka_unit_test(test_child_wait),
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_array_grow),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),
 	};

@@ -183,6 +183,9 @@ static void test_xwayland(void **state) {
 	config_errors_finish(&errs);
 	assert_null(load("[general]\nxwayland = on\n", &errs));
 	assert_int_equal(errs.len, 1);
+	/* The same message as the domain key's, with file and line. */
+	assert_non_null(strstr(errs.msgs[0], ":2: [general] xwayland: bad value 'on' "
+		"(expected no, lazy or yes)"));
 	config_errors_finish(&errs);
 }
 
