@@ -4,6 +4,7 @@
  * drifted before it was shared is a live listener whose backlog is full.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "common/sock.h"
 #include "common/strv.h"
 #include "common/array.h"
+#include "common/execpipe.h"
 
 struct dir {
 	char path[32];
@@ -236,6 +238,27 @@ static void test_array_grow(void **state) {
 	free(v);
 }
 
+static void test_execpipe(void **state) {
+	int p[2], report = 0;
+	/* A whole report: the exec failed. */
+	assert_int_equal(pipe(p), 0);
+	int e = ENOENT;
+	assert_int_equal(write(p[1], &e, sizeof(e)), sizeof(e));
+	close(p[1]);
+	assert_true(execpipe_failed(p[0], &report, sizeof(report)));
+	assert_int_equal(report, ENOENT);
+	/* EOF: the exec went through; fd is closed either way. */
+	assert_int_equal(pipe(p), 0);
+	close(p[1]);
+	assert_false(execpipe_failed(p[0], &report, sizeof(report)));
+	assert_int_equal(fcntl(p[0], F_GETFD), -1);
+	/* A short report is not one. */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	close(p[1]);
+	assert_false(execpipe_failed(p[0], &report, sizeof(report)));
+}
+
 static void test_colour(void **state) {
 	float c[4];
 	colour_to_float(0xff8000, c);
@@ -264,6 +287,7 @@ int main(void) {
 		cmocka_unit_test(test_child_wait),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_array_grow),
+		cmocka_unit_test(test_execpipe),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),
 	};

@@ -34,6 +34,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common/execpipe.h"
 #include "vmm/agent/protocol.h"
 #include "vmm/agent/agent.h"
 
@@ -388,12 +389,7 @@ pid_t agent_spawn(struct agent *a, struct request *r, char *err, size_t errlen) 
 	}
 	/* EOF once exec succeeded (close-on-exec), else the stage that failed. */
 	struct spawn_error e;
-	ssize_t n;
-	do {
-		n = read(ep[0], &e, sizeof(e));
-	} while (n < 0 && errno == EINTR);
-	close(ep[0]);
-	if (n == (ssize_t)sizeof(e)) {
+	if (execpipe_failed(ep[0], &e, sizeof(e))) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 		}
 		static const char *stages[] = { "cannot switch to the user",
