@@ -836,19 +836,14 @@ enum supervisor_state supervisor_state(const struct supervisor *s) {
 }
 
 const char *supervisor_state_name(enum supervisor_state state) {
-	switch (state) {
-	case SUPERVISOR_STOPPED:
-		return "stopped";
-	case SUPERVISOR_STARTING:
-		return "starting";
-	case SUPERVISOR_RUNNING:
-		return "running";
-	case SUPERVISOR_STOPPING:
-		return "stopping";
-	case SUPERVISOR_FAILED:
-		return "failed";
-	}
-	return "unknown";
+	static const char *const names[] = {
+		[SUPERVISOR_STOPPED] = "stopped",
+		[SUPERVISOR_STARTING] = "starting",
+		[SUPERVISOR_RUNNING] = "running",
+		[SUPERVISOR_STOPPING] = "stopping",
+		[SUPERVISOR_FAILED] = "failed",
+	};
+	return (size_t)state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
 }
 
 pid_t supervisor_pid(const struct supervisor *s) {
