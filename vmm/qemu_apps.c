@@ -80,23 +80,23 @@ static void app_free(struct qemu_app *app) {
 	free(app);
 }
 
+/* Tells cordonctl (if still there) why, and closes its connection. */
+static void app_verror(struct qemu_app *app, const char *fmt, va_list ap) {
+	char msg[512];
+	struct json_object *o = json_whole_refusal(-1, msg, sizeof(msg), fmt, ap);
+	qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "app: %s", msg);
+	app_send(app, o);
+	app_close_client(app);
+}
+
 static void app_error(struct qemu_app *app, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void app_error(struct qemu_app *app, const char *fmt, ...) {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	app_verror(app, fmt, ap);
 	va_end(ap);
-	qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "app: %s", msg);
-	struct json_object *o = json_object_new_object();
-	if (o != NULL) {
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
-	}
-	app_send(app, o);
-	app_close_client(app);
 }
 
 static void app_unplug(struct qemu_app *app);
@@ -178,14 +178,12 @@ static void app_unplug(struct qemu_app *app) {
 static void app_fail(struct qemu_app *app, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Tells cordonctl (if still there) and releases what the app holds. */
+/* app_error, then releases what the app holds. */
 static void app_fail(struct qemu_app *app, const char *fmt, ...) {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	app_verror(app, fmt, ap);
 	va_end(ap);
-	app_error(app, "%s", msg);
 	app_unplug(app);
 }
 

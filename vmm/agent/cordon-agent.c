@@ -37,6 +37,7 @@
 #include "common/execpipe.h"
 #include "vmm/agent/protocol.h"
 #include "vmm/agent/agent.h"
+#include "vmm/agent/json_whole.h"
 
 void logf_(const char *fmt, ...) {
 	va_list ap;
@@ -87,13 +88,10 @@ static void reply_error(struct conn *c, const char *fmt, ...) {
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct json_object *o = json_whole_refusal(-1, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	logf_("rejected request: %s", msg);
-	struct json_object *o = json_object_new_object();
 	if (o) {
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
 		conn_queue(c, o);
 		json_object_put(o);
 	}

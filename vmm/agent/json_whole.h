@@ -8,8 +8,11 @@
  * expects. Header-only, so the guest agent links nothing of cordon's.
  */
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* The object that fills buf[0..len) exactly, or NULL (also out of memory). */
 static inline struct json_object *json_whole_object(const char *buf, size_t len, int depth) {
@@ -25,6 +28,26 @@ static inline struct json_object *json_whole_object(const char *buf, size_t len,
 	if (!whole) {
 		json_object_put(o);
 		return NULL;
+	}
+	return o;
+}
+
+/*
+ * The refusal every end of the agent protocol sends (the agent to the
+ * host, qemu_apps.c to cordonctl): {"id":ID,"ok":false,"error":MSG}, with
+ * no id when id < 0. MSG is formatted from fmt into msg[len], which the
+ * caller logs. NULL when out of memory.
+ */
+static inline struct json_object *json_whole_refusal(int64_t id, char *msg, size_t len,
+		const char *fmt, va_list ap) {
+	vsnprintf(msg, len, fmt, ap);
+	struct json_object *o = json_object_new_object();
+	if (o != NULL) {
+		if (id >= 0) {
+			json_object_object_add(o, "id", json_object_new_int64(id));
+		}
+		json_object_object_add(o, "ok", json_object_new_boolean(0));
+		json_object_object_add(o, "error", json_object_new_string(msg));
 	}
 	return o;
 }

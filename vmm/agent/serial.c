@@ -186,15 +186,9 @@ static void serial_reply_error(struct serial *s, int64_t id, const char *fmt, ..
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct json_object *o = json_whole_refusal(id, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	logf_("request %lld refused: %s", (long long)id, msg);
-	struct json_object *o = json_object_new_object();
-	if (o) {
-		json_object_object_add(o, "id", json_object_new_int64(id));
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
-	}
 	serial_send(s, o);
 }
 
