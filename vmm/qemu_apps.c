@@ -737,6 +737,13 @@ static void agent_line(struct qemu_vm *vm, const char *line, size_t len) {
 	json_object_put(o);
 }
 
+/* A line for json_whole_lines: true while the link is still up. */
+static bool agent_take_line(void *data, const char *line, size_t len) {
+	struct qemu_vm *vm = data;
+	agent_line(vm, line, len);
+	return vm->agent_fd >= 0;
+}
+
 static int handle_agent_fd(int fd, uint32_t mask, void *data) {
 	struct qemu_vm *vm = data;
 	if (mask & WL_EVENT_WRITABLE) {
@@ -763,27 +770,10 @@ static int handle_agent_fd(int fd, uint32_t mask, void *data) {
 			return 0;
 		}
 		budget -= (size_t)n;
-		size_t end = vm->agent_in_len + (size_t)n, start = 0;
-		for (size_t i = vm->agent_in_len; i < end; i++) {
-			if (vm->agent_in[i] != '\n') {
-				continue;
-			}
-			if (!vm->agent_skipping) {
-				agent_line(vm, vm->agent_in + start, i - start);
-			}
-			vm->agent_skipping = false;
-			start = i + 1;
-			if (vm->agent_fd < 0) {
-				return 0;
-			}
-		}
-		memmove(vm->agent_in, vm->agent_in + start, end - start);
-		vm->agent_in_len = end - start;
-		if (vm->agent_in_len == sizeof(vm->agent_in) - 1) {
-			/* Overlong: drop it and everything up to the next newline. */
+		if (json_whole_lines(vm->agent_in, sizeof(vm->agent_in) - 1, &vm->agent_in_len,
+				(size_t)n, &vm->agent_skipping, agent_take_line, vm)) {
+			/* Overlong: dropped, and everything up to the next newline. */
 			agent_garbage(vm, "line longer than the protocol allows");
-			vm->agent_in_len = 0;
-			vm->agent_skipping = true;
 		}
 	}
 	return 0;

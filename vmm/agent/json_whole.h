@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The object that fills buf[0..len) exactly, or NULL (also out of memory). */
 static inline struct json_object *json_whole_object(const char *buf, size_t len, int depth) {
@@ -30,6 +31,40 @@ static inline struct json_object *json_whole_object(const char *buf, size_t len,
 		return NULL;
 	}
 	return o;
+}
+
+/*
+ * Splits what buf holds into lines: *len bytes from before (no newline
+ * among them) and n just appended after them. Hands each complete line to
+ * line() without its '\n', except the rest of one too long to keep
+ * (*skipping); stops at once, leaving buf as it is, when line() returns
+ * false (the link went away). Keeps a partial last line at the front. One
+ * that fills all cap bytes is dropped and the rest of it will be skipped:
+ * returns true then, so the caller can say so.
+ */
+static inline bool json_whole_lines(char *buf, size_t cap, size_t *len, size_t n,
+		bool *skipping, bool (*line)(void *data, const char *text, size_t len),
+		void *data) {
+	size_t end = *len + n, start = 0;
+	for (size_t i = *len; i < end; i++) {
+		if (buf[i] != '\n') {
+			continue;
+		}
+		bool go_on = *skipping || line(data, buf + start, i - start);
+		*skipping = false;
+		start = i + 1;
+		if (!go_on) {
+			return false;
+		}
+	}
+	memmove(buf, buf + start, end - start);
+	*len = end - start;
+	if (*len < cap) {
+		return false;
+	}
+	*len = 0;
+	*skipping = true;
+	return true;
 }
 
 /*
