@@ -266,23 +266,14 @@ class Process:
         protocol leaves open can be awaited in any order. Call
         skip_pending() before an action to ignore everything seen so far."""
         rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
         with self._cv:
-            i = self.pos
-            while True:
-                while i < len(self.lines):
-                    if not self._taken[i]:
-                        m = rx.search(self.lines[i])
-                        if m:
-                            self._taken[i] = True
-                            while self.pos < len(self.lines) and self._taken[self.pos]:
-                                self.pos += 1
-                            return m
-                    i += 1
-                left = deadline - time.monotonic()
-                if self._eof or left <= 0:
-                    break
-                self._cv.wait(left)
+            found = self._next_match(rx, timeout)
+            if found:
+                i, m = found
+                self._taken[i] = True
+                while self.pos < len(self.lines) and self._taken[self.pos]:
+                    self.pos += 1
+                return m
         state = (f'it exited with status {self.proc.poll()}' if self._eof
                  else f'waited {timeout:g} s')
         fail(f'{self.name}: expected a line matching /{pattern}/, {state}; '
@@ -291,20 +282,29 @@ class Process:
     def expect_not(self, pattern, within=0.5):
         """Fails if a line matching pattern is pending or arrives within the
         given time. Consumes nothing."""
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + within
         with self._cv:
-            i = self.pos
-            while True:
-                while i < len(self.lines):
-                    if not self._taken[i] and rx.search(self.lines[i]):
-                        fail(f'{self.name}: did not expect a line matching /{pattern}/, '
-                             f'saw {self.lines[i]!r}; output: {self.lines[-30:]!r}')
-                    i += 1
-                left = deadline - time.monotonic()
-                if self._eof or left <= 0:
-                    return
-                self._cv.wait(left)
+            found = self._next_match(re.compile(pattern), within)
+        if found:
+            fail(f'{self.name}: did not expect a line matching /{pattern}/, '
+                 f'saw {self.lines[found[0]]!r}; output: {self.lines[-30:]!r}')
+
+    def _next_match(self, rx, timeout):
+        """With self._cv held: the first line no expect() took that matches
+        rx, waiting up to timeout seconds for one to arrive: (index, match),
+        or None when none came (or the output ended)."""
+        deadline = time.monotonic() + timeout
+        i = self.pos
+        while True:
+            while i < len(self.lines):
+                if not self._taken[i]:
+                    m = rx.search(self.lines[i])
+                    if m:
+                        return i, m
+                i += 1
+            left = deadline - time.monotonic()
+            if self._eof or left <= 0:
+                return None
+            self._cv.wait(left)
 
     def seen(self, pattern):
         """True if any stdout line so far (consumed or not) matches."""
