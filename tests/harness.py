@@ -463,6 +463,28 @@ def hex_color(text):
     return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
 
 
+def domain_section(name, keys):
+    """A [domain NAME] section of cordon's config and a blank line: a line
+    `key = value` per item of keys (a dict), where a value of None drops
+    the key and a list repeats it."""
+    out = [f'[domain {name}]']
+    for k, v in keys.items():
+        if v is None:
+            continue
+        for item in (v if isinstance(v, list) else [v]):
+            out.append(f'{k} = {item}')
+    return '\n'.join(out) + '\n\n'
+
+
+def domain_config(head='', **domains):
+    """cordon config text: head as it is, then a domain_section per
+    keyword, in order. A domain's value is its colour, or a dict of its
+    keys (those that are no Python name, like paste-from.a, too)."""
+    return (head + '\n' if head else '') + ''.join(
+        domain_section(name, keys if isinstance(keys, dict) else {'color': keys})
+        for name, keys in domains.items())
+
+
 def parse_globals(text):
     """Interface names listed by wayland-info."""
     return set(re.findall(r"interface: '([^']+)'", text))

@@ -18,16 +18,7 @@ import harness
 from harness import Cordon, check_eq
 
 VPOINTER = os.path.join(harness.TOP, 'tests', 'vpointer.py')
-CONFIG = """\
-[clipboard]
-default = deny
-
-[domain alpha]
-color = #00a040
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config('[clipboard]\ndefault = deny\n', alpha='#00a040', guest='#c00000')
 CLICKS = 140
 
 

@@ -11,14 +11,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq
 
-CONFIG = """\
-[domain work]
-color = blue
-
-[domain extra]
-color = green
-protocols = zwlr_screencopy_manager_v1
-"""
+CONFIG = harness.domain_config(
+    work='blue', extra={'color': 'green', 'protocols': 'zwlr_screencopy_manager_v1'})
 
 GUEST_ALLOWED = harness.CORE_GLOBALS | {
     'zwp_linux_dmabuf_v1', 'zwp_pointer_constraints_v1',

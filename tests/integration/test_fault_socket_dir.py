@@ -20,13 +20,7 @@ import harness
 from harness import Cordon, check, check_eq, log, wait_for
 import cliptest
 
-CONFIG = """\
-[domain work]
-color = #3465a4
-
-[domain other]
-color = #f57900
-"""
+CONFIG = harness.domain_config(work='#3465a4', other='#f57900')
 
 
 def wait_socket(path, what):

@@ -16,13 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain alpha]
-color = #00a040
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config(alpha='#00a040', guest='#c00000')
 GREEN = (0x00, 0xff, 0x00)
 
 

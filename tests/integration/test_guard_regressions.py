@@ -14,14 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain a]
-color = blue
-
-[domain b]
-color = green
-paste-from.a = ask
-"""
+CONFIG = harness.domain_config(a='blue', b={'color': 'green', 'paste-from.a': 'ask'})
 
 
 def main():
