@@ -170,6 +170,22 @@ def wait_for(predicate, timeout=5.0, what=None, interval=0.05):
         time.sleep(interval)
 
 
+def run_checked(argv, env, timeout=10.0, check_rc=True, **kwargs):
+    """subprocess.run with the output captured (kwargs: text, input);
+    fails the test when argv runs past timeout seconds or, with check_rc,
+    exits non-zero."""
+    try:
+        res = subprocess.run(argv, env=env, capture_output=True, timeout=timeout, **kwargs)
+    except subprocess.TimeoutExpired:
+        fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
+    if check_rc and res.returncode != 0:
+        def tail(out):
+            return (out.decode(errors='replace') if isinstance(out, bytes) else out)[-2000:]
+        fail(f'{" ".join(argv)} exited {res.returncode}: '
+             f'stdout {tail(res.stdout)!r} stderr {tail(res.stderr)!r}')
+    return res
+
+
 def base_env(runtime_dir):
     """A clean environment for cordon and its peers: headless, private dir."""
     env = {k: v for k, v in os.environ.items()
@@ -847,16 +863,8 @@ class Cordon:
 
     def ctl(self, *args, check_rc=True, timeout=10.0):
         """Runs cordonctl; returns the CompletedProcess (text output)."""
-        argv = [cordonctl_bin()] + list(args)
-        try:
-            res = subprocess.run(argv, env=self.env, capture_output=True,
-                                 text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
-        if check_rc and res.returncode != 0:
-            fail(f'{" ".join(argv)} exited {res.returncode}: '
-                 f'stdout {res.stdout!r} stderr {res.stderr!r}')
-        return res
+        return run_checked([cordonctl_bin()] + list(args), self.env, timeout, check_rc,
+                           text=True)
 
     # ---- peers ----
 
@@ -885,15 +893,7 @@ class Cordon:
 
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""
-        try:
-            res = subprocess.run(argv, env=self.client_env(domain),
-                                 capture_output=True, timeout=timeout, input=input)
-        except subprocess.TimeoutExpired:
-            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
-        if check_rc and res.returncode != 0:
-            fail(f'{" ".join(argv)} exited {res.returncode}: '
-                 f'stderr {res.stderr.decode(errors="replace")[-2000:]!r}')
-        return res
+        return run_checked(argv, self.client_env(domain), timeout, check_rc, input=input)
 
     def screenshot(self, domain=None):
         """Captures the whole layout with grim; returns a Screenshot."""

@@ -9,7 +9,6 @@ without it (issue 8); --strict makes warnings fail. `cordonctl start` then
 fails naming the missing binary."""
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -92,11 +91,7 @@ def validate(tmp, name, text, strict=False):
         if k in os.environ:
             env[k] = os.environ[k]
     argv = [harness.cordon_bin(), '--validate'] + (['--strict'] if strict else [])
-    try:
-        res = subprocess.run(argv + ['-c', path], env=env,
-                             capture_output=True, text=True, timeout=20)
-    except subprocess.TimeoutExpired:
-        harness.fail(f'cordon --validate -c {path} still running after 20 s')
+    res = harness.run_checked(argv + ['-c', path], env, 20, check_rc=False, text=True)
     out = res.stdout + res.stderr
     markers = [m for m in SANITIZER_MARKERS if m in out]
     check(not markers, f'sanitizer output from --validate: {markers}\n{out}')
