@@ -903,6 +903,47 @@ class Cordon:
         self.last_screenshot = shot
         return shot
 
+    def wait_pixel(self, x, y, color, what, timeout=5.0):
+        """Takes screenshots until pixel (x, y) has color; returns that one."""
+        def probe():
+            shot = self.screenshot()
+            return shot if shot.pixel(x, y) == color else None
+        return wait_for(probe, timeout, what=what)
+
+    def wait_framed(self, win, color, what, timeout=5.0):
+        """Waits until win's (an IPC window's) left border shows color, then
+        checks its whole frame (check_frame); returns the screenshot."""
+        shot = self.wait_pixel(win['x'] - 1, win['y'] + 10, color,
+                               f'{what} framed in {color}', timeout)
+        check_frame(shot, win, color, what)
+        return shot
+
+    def state_round_trip(self, cl, before, state, enter, leave, check_entered):
+        """enter() puts test client cl's window (before: as IPC listed it)
+        in state ('fullscreen', 'maximized'), check_entered(c, cl, window
+        id) checks it is; leave() takes it out again: check_restored."""
+        cl.skip_pending()
+        enter()
+        check_entered(self, cl, before['id'])
+        cl.skip_pending()
+        leave()
+        self.check_restored(cl, before, state)
+
+    def check_restored(self, cl, before, state, own_size=(300, 200)):
+        """A test client's window left state ('fullscreen', 'maximized'):
+        its next configure without state gives back its size before
+        (0x0: the client's own, own_size), and IPC shows it so, at its old
+        position. before is the window as IPC listed it then."""
+        w, h, _ = cl.expect_configure(state, False)
+        want = (w or own_size[0], h or own_size[1])
+        check_eq(want, (before['width'], before['height']),
+                 f'size after leaving {state} (configure, else the client\'s own)')
+        win = wait_for(lambda: self.find_windows(id=before['id'], width=want[0],
+                                                 height=want[1], **{state: False}), 5,
+                       what=f'IPC {state} false with the old size {want}')[0]
+        check_eq((win['x'], win['y']), (before['x'], before['y']),
+                 f'position after leaving {state}')
+
     def wtype(self, *args):
         require('wtype')
         return self.run(['wtype'] + list(args))

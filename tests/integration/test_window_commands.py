@@ -51,10 +51,7 @@ def refused(c, args, words, rc=1):
 
 
 def shot_with(c, px, py, color, what):
-    def probe():
-        s = c.screenshot()
-        return s if s.pixel(px, py) == color else None
-    return wait_for(probe, 5, what=f'{what}: {color} at ({px},{py})')
+    return c.wait_pixel(px, py, color, f'{what}: {color} at ({px},{py})')
 
 
 def main():
