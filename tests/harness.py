@@ -963,6 +963,15 @@ class Cordon:
         self.pointer_to(x, y)
         self.wlrctl('pointer', 'click', button)
 
+    def click_focus(self, proc, win, dx=40, dy=40):
+        """Clicks at (dx, dy) into the content of win, a test client proc's
+        window: cordon focuses it, the client hears keyboard-enter and the
+        click's release."""
+        self.click(win['x'] + dx, win['y'] + dy)
+        self.wait_focused(win['id'])
+        proc.expect(r'^keyboard-enter$')
+        proc.expect(r'^button 272 released$')
+
     def globals(self, domain=None):
         """Interface names wayland-info sees on the host or a domain socket."""
         require('wayland-info')

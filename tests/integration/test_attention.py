@@ -30,23 +30,16 @@ def key_or_button(line):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        h = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'hostwin'],
-                           name='host')
-        h.expect(r'^ready$')
-        g = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'guestwin'],
-                           domain='guest', name='guest')
-        g.expect(r'^ready$')
-        wh = c.wait_window(title='hostwin')
-        wg = c.wait_window(title='guestwin')
+        h, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'hostwin'],
+                                name='host', title='hostwin')
+        g, wg = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'guestwin'],
+                                domain='guest', name='guest', title='guestwin')
         c.ipc_ok({'cmd': 'move', 'id': wh['id'], 'x': 60, 'y': 80})
         c.ipc_ok({'cmd': 'move', 'id': wg['id'], 'x': 500, 'y': 80})
         wait_for(lambda: c.wait_window(title='guestwin')['x'] == 500 and
                  c.wait_window(title='hostwin')['x'] == 60, 5, what='windows placed')
         wh, wg = c.wait_window(title='hostwin'), c.wait_window(title='guestwin')
-        c.click(wg['x'] + 40, wg['y'] + 40)
-        c.wait_focused(wg['id'])
-        g.expect(r'^keyboard-enter$')
-        g.expect(r'^button 272 released$')
+        c.click_focus(g, wg)
         g.send('popup 10 10 120 90')
         g.expect(r'^popup-ready$')
         g.send('sync')
@@ -163,10 +156,8 @@ def main():
         # at once: nothing new hides under the labels of what was there.
         c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')
         wait_for(shown, 5, what='the overlay once more')
-        late = c.spawn_client(['--color', 'ffffff', '--size', '200x120', '--title', 'late'],
-                              domain='guest', name='late')
-        late.expect(r'^ready$')
-        wl = c.wait_window(title='late')
+        late, wl = c.client_window(['--color', 'ffffff', '--size', '200x120', '--title', 'late'],
+                                   domain='guest', name='late')
 
         def outlined():
             s = c.screenshot()

@@ -17,16 +17,7 @@ import harness
 from harness import Cordon, check
 
 SECRET = 'SECRET-OF-THE-BANK'
-CONFIG = """\
-[clipboard]
-default = deny
-
-[domain bank]
-color = #0040c0
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config('[clipboard]\ndefault = deny\n', bank='#0040c0', guest='#c00000')
 
 
 def paste_result(proc):
@@ -38,10 +29,7 @@ def paste_result(proc):
 def grab_and_leave(c, g, b, wg, wb, leave, what):
     """Focuses the guest, opens a grabbing popup, leaves by leave(); checks
     where the keyboard, the keys and the clipboard went."""
-    c.click(wg['x'] + 40, wg['y'] + 40)
-    c.wait_focused(wg['id'])
-    g.expect(r'^keyboard-enter$')
-    g.expect(r'^button 272 released$')
+    c.click_focus(g, wg)
     g.send('popup 10 10 120 90')
     g.expect(r'^popup-ready$')
     g.send('sync')
