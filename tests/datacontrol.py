@@ -87,12 +87,11 @@ def read_all(fd, timeout):
 
 
 def run():
-    conn, seat, manager = vpointer.connect_bound('wl_seat', MANAGER, DataControlConnection)
+    conn, _ = vpointer.connect_created(
+        'wl_seat', MANAGER, MANAGER_GET_DATA_DEVICE, 'zwlr_data_control_device_v1',
+        lambda device, seat: enc_uint(device) + enc_uint(seat), DataControlConnection)
     if conn is None:
         return 1
-    device = conn.new_id('zwlr_data_control_device_v1')
-    conn.send(manager, MANAGER_GET_DATA_DEVICE, enc_uint(device) + enc_uint(seat))
-    conn.roundtrip()
     say('ready')
     for line in sys.stdin:
         words = line.split()

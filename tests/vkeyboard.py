@@ -22,12 +22,11 @@ VK_DESTROY = 3
 
 
 def run():
-    conn, seat, manager = vpointer.connect_bound('wl_seat', VKM_INTERFACE)
+    conn, keyboard = vpointer.connect_created(
+        'wl_seat', VKM_INTERFACE, VKM_CREATE_VIRTUAL_KEYBOARD, 'zwp_virtual_keyboard_v1',
+        lambda keyboard, seat: enc_uint(seat) + enc_uint(keyboard))
     if conn is None:
         return 1
-    keyboard = conn.new_id('zwp_virtual_keyboard_v1')
-    conn.send(manager, VKM_CREATE_VIRTUAL_KEYBOARD, enc_uint(seat) + enc_uint(keyboard))
-    conn.roundtrip()
     say('ready')
     for line in sys.stdin:
         if line.strip() == 'quit':

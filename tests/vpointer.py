@@ -170,6 +170,19 @@ def connect_bound(interface, manager, cls=None):
     return conn, obj, mgr
 
 
+def connect_created(interface, manager, request, new_interface, args, cls=None):
+    """connect_bound, then the manager's request makes a new_interface
+    object; args(new_id, bound_object) encodes the request's arguments.
+    Returns (conn, the new object), or (None, None) as connect_bound."""
+    conn, obj, mgr = connect_bound(interface, manager, cls)
+    if conn is None:
+        return None, None
+    new = conn.new_id(new_interface)
+    conn.send(mgr, request, args(new, obj))
+    conn.roundtrip()
+    return conn, new
+
+
 def run(args):
     conn = Connection(socket_path())
     conn.get_registry()
