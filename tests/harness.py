@@ -891,6 +891,19 @@ class Cordon:
         proc.expect(r'^ready$')
         return proc, self.wait_window(title=title or name, **match)
 
+    def test_window(self, title, domain=None, color=None, size=None, args=(), name=None,
+                    **match):
+        """client_window for a test client titled title (its name too,
+        unless name is given), of color ('rrggbb') and size ('WxH') when
+        given, with more args."""
+        argv = ['--title', title]
+        if color is not None:
+            argv += ['--color', color]
+        if size is not None:
+            argv += ['--size', size]
+        return self.client_window(argv + list(args), domain=domain, name=name or title,
+                                  title=title, **match)
+
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""
         return run_checked(argv, self.client_env(domain), timeout, check_rc, input=input)

@@ -30,10 +30,9 @@ def key_or_button(line):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        h, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'hostwin'],
-                                name='host', title='hostwin')
-        g, wg = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'guestwin'],
-                                domain='guest', name='guest', title='guestwin')
+        h, wh = c.test_window('hostwin', color='ffffff', size='300x200', name='host')
+        g, wg = c.test_window('guestwin', domain='guest', color='ffffff', size='300x200',
+                              name='guest')
         c.ipc_ok({'cmd': 'move', 'id': wh['id'], 'x': 60, 'y': 80})
         c.ipc_ok({'cmd': 'move', 'id': wg['id'], 'x': 500, 'y': 80})
         wait_for(lambda: c.wait_window(title='guestwin')['x'] == 500 and
@@ -156,8 +155,7 @@ def main():
         # at once: nothing new hides under the labels of what was there.
         c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')
         wait_for(shown, 5, what='the overlay once more')
-        late, wl = c.client_window(['--color', 'ffffff', '--size', '200x120', '--title', 'late'],
-                                   domain='guest', name='late')
+        late, wl = c.test_window('late', domain='guest', color='ffffff', size='200x120')
 
         def outlined():
             s = c.screenshot()

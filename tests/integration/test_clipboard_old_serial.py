@@ -25,14 +25,12 @@ CLICKS = 140
 def main():
     harness.require('wtype')
     with Cordon(config=CONFIG) as c:
-        g, wg = c.client_window(['--keep-serial', '--color', 'ff0000', '--size', '200x150',
-                                 '--title', 'guest'],
-                                domain='guest', name='guest')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='200x150',
+                              args=['--keep-serial'])
         c.wait_focused(wg['id'])
         g.expect(r'^keyboard-enter$')
 
-        a, wa = c.client_window(['--color', '00ff00', '--size', '300x200', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='300x200')
         a.send('watch-selection')
         a.expect(r'^watching-selection$')
 

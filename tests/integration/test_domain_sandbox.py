@@ -49,8 +49,8 @@ def main():
         leaked = HOST_ONLY & set(seen)
         check(not leaked, f'host-only globals offered to a sandbox client: {leaked!r}')
 
-        client, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 's'],
-                                      env={'WAYLAND_DISPLAY': path}, name='sandboxed', title='s')
+        client, win = c.test_window('s', color='ffffff', size='300x200', name='sandboxed',
+                                    env={'WAYLAND_DISPLAY': path})
         check_eq(win.get('domain'), 'flatpak:org.example.App', 'IPC domain of the client')
         doms = {d['name']: d for d in c.domains()}
         check('flatpak:org.example.App' in doms, f'sandbox domain listed: {sorted(doms)}')

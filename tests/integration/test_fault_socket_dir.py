@@ -40,8 +40,7 @@ def check_private(path):
 
 
 def new_client(c, domain, title):
-    p, win = c.client_window(['--title', title, '--size', '200x150'],
-                             domain=domain, name=title)
+    p, win = c.test_window(title, domain=domain, size='200x150')
     check_eq(win.get('domain'), domain, f'domain of the new window {title}')
     return p
 

@@ -56,16 +56,14 @@ def grab_and_leave(c, g, b, wg, wb, leave, what):
 def main():
     harness.require('wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        b, wb = c.client_window(['--color', '0000ff', '--size', '300x200', '--title', 'bank'],
-                                domain='bank', name='bank')
+        b, wb = c.test_window('bank', domain='bank', color='0000ff', size='300x200')
         c.wait_focused(wb['id'])
         b.expect(r'^keyboard-enter$')
         b.send(f'copy {SECRET}')
         b.expect(r'^copy-done$')
         b.expect_not(r'^source-cancelled$', within=0.3)
 
-        g, wg = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'guest'],
-                                domain='guest', name='guest')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='300x200')
         g.send('watch-selection')
         g.expect(r'^watching-selection$')
 

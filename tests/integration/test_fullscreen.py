@@ -29,8 +29,7 @@ def check_fullscreen(c, cl, win_id):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'fs'],
-                                     title='fs')
+        cl, before = c.test_window('fs', color='ff0000', size='300x200')
         c.wait_focused(before['id'])
 
         c.state_round_trip(cl, before, 'fullscreen', lambda: cl.send('fullscreen'),

@@ -27,10 +27,8 @@ def fullscreen_of(c, win_id):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        a, wa = c.client_window(['--size', '300x200', '--color', '00ff00', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
-        g, wg = c.client_window(['--size', '300x200', '--color', 'ff0000', '--title', 'guest'],
-                                domain='guest', name='guest')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='300x200')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='300x200')
 
         c.ipc_ok({'cmd': 'focus', 'id': wg['id']})
         c.wait_focused(wg['id'])

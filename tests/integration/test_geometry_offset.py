@@ -71,9 +71,8 @@ def run(scale):
         rest = (int(layout[0] * 0.7), int(layout[1] * 0.7))
         ptr.move(*rest)
         base = c.screenshot()
-        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                                   '--title', 'g', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
-                                  domain='work', title='g')
+        cl, win = c.test_window('g', domain='work', color='ffffff', size=f'{SIZE[0]}x{SIZE[1]}',
+                                args=['--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'])
         wid = win['id']
         check_eq((win['width'], win['height']), SIZE, 'IPC size of the shadowed window')
 
@@ -210,9 +209,8 @@ def run_host():
         rest = (1200, 650)
         ptr.move(*rest)
         base = c.screenshot()
-        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                                   '--title', 'h', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
-                                  title='h')
+        cl, win = c.test_window('h', color='ffffff', size=f'{SIZE[0]}x{SIZE[1]}',
+                                args=['--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'])
         tb = g.titlebar_height(c.screenshot(), win, harness.HOST_COLOR, 1)
         check(8 <= tb <= 48, f'host titlebar height {tb}')
         g.drag(c, ptr, (win['x'] + 60, win['y'] - tb // 2), (100, 100))

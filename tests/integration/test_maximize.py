@@ -45,8 +45,7 @@ def check_maximized(c, cl, win_id):
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'max'],
-                                     title='max')
+        cl, before = c.test_window('max', color='ff0000', size='300x200')
         check(before.get('maximized') is False, f'new window is maximized: {before!r}')
 
         c.state_round_trip(cl, before, 'maximized', lambda: cl.send('maximize'),

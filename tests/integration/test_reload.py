@@ -49,8 +49,7 @@ def write(c, text):
 def main():
     harness.require('grim')
     with Cordon(config=BEFORE) as c:
-        w, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],
-                                 domain='work', name='work', title='w')
+        w, win = c.test_window('w', domain='work', color='ffffff', size='300x200', name='work')
         old = hex_color('3465a4')
         new = hex_color('cc0000')
 

@@ -57,10 +57,8 @@ def shot_with(c, px, py, color, what):
 def main():
     harness.require('grim')
     with Cordon(config=CONFIG) as c:
-        host, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'host'],
-                                   name='host')
-        guest, wg = c.client_window(['--color', '00ff00', '--size', '320x240', '--title', 'guest'],
-                                    domain='work', name='guest')
+        host, wh = c.test_window('host', color='ffffff', size='300x200')
+        guest, wg = c.test_window('guest', domain='work', color='00ff00', size='320x240')
         c.ipc_ok({'cmd': 'focus', 'id': wh['id']})
         c.wait_focused(wh['id'])
 
