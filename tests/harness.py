@@ -533,11 +533,9 @@ class Cordon:
     # ---- lifetime ----
 
     def __enter__(self):
-        self.runtime_dir = tempfile.mkdtemp(prefix='c.', dir='/tmp')
-        os.chmod(self.runtime_dir, 0o700)
+        self.runtime_dir = new_runtime_dir()
         self.log_dir = os.path.join(self.runtime_dir, 'logs')
         os.mkdir(self.log_dir, 0o700)
-        os.mkdir(os.path.join(self.runtime_dir, 'config-home'), 0o700)
         self.env = base_env(self.runtime_dir)
         self.env.update(self.extra_env)
         if self.prepare is not None:
@@ -1040,15 +1038,65 @@ class EventSubscription:
         self.sock.close()
         self._thread.join(timeout=2)
 
+def new_runtime_dir():
+    """A new private runtime directory (mode 0700) with an empty config home."""
+    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+    os.chmod(rt, 0o700)
+    os.mkdir(os.path.join(rt, 'config-home'), 0o700)
+    return rt
+
+
+class HandStarted:
+    """cordon started by hand, where Cordon's fixtures would be in the way
+    (its output elsewhere, a runtime directory prepared first). In a
+    with-block: rt, a new_runtime_dir(), and env, base_env(rt), exist on
+    entering; start() runs cordon; on leaving, cordon is killed if it still
+    runs and rt removed."""
+
+    def __enter__(self):
+        self.rt = new_runtime_dir()
+        self.env = base_env(self.rt)
+        self.proc = None
+        return self
+
+    def start(self, args=(), output=None):
+        """Starts cordon with args, its stdout and stderr to output (a file),
+        and waits for its ready line: returns its WAYLAND_DISPLAY."""
+        rfd, wfd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [cordon_bin()] + list(args) + ['--ready-fd', str(wfd)], env=self.env,
+                pass_fds=(wfd,), stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                start_new_session=True)
+        finally:
+            os.close(wfd)
+        with os.fdopen(rfd) as ready:
+            line = ready.readline().strip()
+        check(line.startswith('WAYLAND_DISPLAY='), f'cordon did not get ready: {line!r}')
+        return line.split('=', 1)[1]
+
+    def ctl(self, *args):
+        """Runs cordonctl against this cordon; returns the CompletedProcess
+        (text output), whatever its exit status."""
+        env = dict(self.env, CORDON_SOCK=os.path.join(self.rt, 'cordon', 'ipc.sock'))
+        return run_checked([cordonctl_bin()] + list(args), env, 10.0, check_rc=False,
+                           text=True)
+
+    def __exit__(self, *exc):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.rt, ignore_errors=True)
+        return False
+
+
 def start_and_wait_exit(config=None, args=(), timeout=10.0, prepare=None):
     """Starts cordon headless the way Cordon does, for a start that should
     fail: waits for it to exit and returns (status, output, ready_line).
     prepare(runtime_dir), if given, runs before cordon starts. Fails if
     cordon is still running after timeout seconds (it is killed)."""
-    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+    rt = new_runtime_dir()
     try:
-        os.chmod(rt, 0o700)
-        os.mkdir(os.path.join(rt, 'config-home'), 0o700)
         argv = [cordon_bin()]
         if config is not None:
             path = os.path.join(rt, 'cordon.conf')
