@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpointer  # noqa: E402
-from vpointer import enc_uint, say  # noqa: E402
+from vpointer import enc_uint  # noqa: E402
 
 VKM_INTERFACE = 'zwp_virtual_keyboard_manager_v1'
 VKM_CREATE_VIRTUAL_KEYBOARD = 0
@@ -27,10 +27,7 @@ def run():
         lambda keyboard, seat: enc_uint(seat) + enc_uint(keyboard))
     if conn is None:
         return 1
-    say('ready')
-    for line in sys.stdin:
-        if line.strip() == 'quit':
-            break
+    vpointer.serve({})
     conn.send(keyboard, VK_DESTROY)
     conn.roundtrip()
     conn.sock.close()
