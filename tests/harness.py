@@ -22,10 +22,11 @@ runtime directory, waits for the line on --ready-fd, and on leaving kills
 every process it started, asks cordon to quit over IPC and fails the test
 when cordon crashed, exited non-zero or its stderr holds sanitizer output.
 
-Domains: pass the config text, then put clients on a domain's socket:
+Domains: pass the config text (domain_config writes [domain] sections),
+then put clients on a domain's socket:
 
-    with Cordon(config='[domain work]\ncolor = #3465a4\n') as c:
-        cl = c.spawn_client(['--title', 't'], domain='work')
+    with Cordon(config=domain_config(work='#3465a4')) as c:
+        cl, win = c.test_window('t', domain='work', size='300x200')
         c.globals('work')           # wayland-info on that socket
 
 So that focus and input behave as on a desktop, the harness keeps a
