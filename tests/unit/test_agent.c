@@ -372,19 +372,22 @@ static void test_agent_exit_stops_commands(void **state) {
 	assert_true(fixture_wait_gone(res.pid, 2000));
 }
 
+/* A test with a fresh agent on a socket in a scratch directory. */
+#define AGENT_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_and_exit_code, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_env_cwd_display, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests_spawn_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_max_request_option, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_waits_for_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_agent_exit_stops_commands, setup, teardown),
+		AGENT_TEST(test_run_and_exit_code),
+		AGENT_TEST(test_env_cwd_display),
+		AGENT_TEST(test_signal_reported),
+		AGENT_TEST(test_no_wait),
+		AGENT_TEST(test_concurrent),
+		AGENT_TEST(test_bad_requests_spawn_nothing),
+		AGENT_TEST(test_max_request_option),
+		AGENT_TEST(test_client_errors),
+		AGENT_TEST(test_connect_waits_for_agent),
+		AGENT_TEST(test_agent_exit_stops_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -706,6 +706,9 @@ static void test_vm_validate(void **state) {
 	assert_string_equal(err, "domain vm: qemu binary 'no-such-qemu' not found in PATH");
 }
 
+/* A test with a fresh domain "vm" set up (fixture_vm.h). */
+#define VM_TEST(f) cmocka_unit_test_setup_teardown(f, setup, vm_fixture_teardown)
+
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
@@ -717,14 +720,14 @@ int main(void) {
 		cmocka_unit_test(test_qmp_good),
 		cmocka_unit_test(test_qmp_hostile),
 		cmocka_unit_test(test_qmp_nobody),
-		cmocka_unit_test_setup_teardown(test_vm_app, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_32nd_app, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_kill_restart, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_accel_fallback, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_powerdown_ignored, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_hostile_guest, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_rutabaga, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_vm_validate, setup, vm_fixture_teardown),
+		VM_TEST(test_vm_app),
+		VM_TEST(test_vm_32nd_app),
+		VM_TEST(test_vm_kill_restart),
+		VM_TEST(test_vm_accel_fallback),
+		VM_TEST(test_vm_powerdown_ignored),
+		VM_TEST(test_vm_hostile_guest),
+		VM_TEST(test_vm_rutabaga),
+		VM_TEST(test_vm_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

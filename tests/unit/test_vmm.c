@@ -256,6 +256,9 @@ static void test_bad_config(void **state) {
 	assert_non_null(strstr(err, "nothing to launch"));
 }
 
+/* A test with a fresh domain "vm" set up (fixture_vm.h). */
+#define VM_TEST(f) cmocka_unit_test_setup_teardown(f, setup, vm_fixture_teardown)
+
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
 	/* Orphans from killed fakes are reaped here, not left as zombies. */
@@ -265,13 +268,13 @@ int main(void) {
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_validate, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_run_agent_and_stop, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_crash_and_restart, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_stop_escalation, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_leaves_nothing, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_command_kind, setup, vm_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_config, setup, vm_fixture_teardown),
+		VM_TEST(test_validate),
+		VM_TEST(test_run_agent_and_stop),
+		VM_TEST(test_crash_and_restart),
+		VM_TEST(test_stop_escalation),
+		VM_TEST(test_destroy_leaves_nothing),
+		VM_TEST(test_command_kind),
+		VM_TEST(test_bad_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
