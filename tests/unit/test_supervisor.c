@@ -227,8 +227,7 @@ static void test_exit_code_and_output(void **state) {
 static void test_clean_exit_is_stopped(void **state) {
 	struct rec *r = *state;
 	struct supervisor_options o = { .restart = SUPERVISOR_RESTART_ON_FAILURE };
-	launch(r, SH("exit 0"),
-		&o, is_stopped, 5000);
+	launch(r, SH("exit 0"), &o, is_stopped, 5000);
 	assert_int_equal(r->ev.states[r->ev.n_states - 1], SUPERVISOR_STOPPED);
 	assert_true(supervisor_last_exit(r->sup).valid);
 	assert_int_equal(supervisor_last_exit(r->sup).code, 0);
@@ -668,8 +667,7 @@ static void test_destroy_from_callback(void **state) {
 
 static void test_restart_and_uptime(void **state) {
 	struct rec *r = *state;
-	launch(r, SH("echo ready; exec sleep 100"),
-		NULL, ready_and_running, 5000);
+	launch(r, SH("echo ready; exec sleep 100"), NULL, ready_and_running, 5000);
 	run_for(r, 120);
 	assert_true(supervisor_uptime_ms(r->sup) >= 100);
 	pid_t first = supervisor_pid(r->sup);
