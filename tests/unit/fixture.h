@@ -113,21 +113,23 @@ static inline bool fixture_process_gone(pid_t pid) {
 	return zombie;
 }
 
+/* Milliseconds on CLOCK_MONOTONIC (fixture.h needs nothing but libc). */
+static inline int64_t fixture_now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Waits up to ms for pid to be gone, reaping what was reparented to us. */
 static inline bool fixture_wait_gone(pid_t pid, int ms) {
-	struct timespec now, end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (ms % 1000) * 1000000L;
+	int64_t end = fixture_now_ms() + ms;
 	while (!fixture_process_gone(pid)) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec * 1000000000LL + now.tv_nsec >
-				end.tv_sec * 1000000000LL + end.tv_nsec) {
+		if (fixture_now_ms() > end) {
 			return false;
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0) {
 		}
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		usleep(10000);
 	}
 	return true;
 }
