@@ -39,6 +39,7 @@
 #include "compositor/wm/gamma_control.h"
 #include "compositor/wm/output_management.h"
 #include "compositor/wm/cursor.h"
+#include "compositor/wm/release_batch.h"
 #include "compositor/domain/domain.h"
 #include "compositor/domain/host_socket.h"
 #include "compositor/wm/input.h"
@@ -270,6 +271,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
+	CHECK_CREATE(server->release = release_batch_create(server), "buffer release batch");
 	if (!input_init(server) || !cursor_init(server) || !touch_init(server)) {
 		goto fail;
 	}
@@ -446,6 +448,7 @@ void server_destroy(struct cordon_server *server) {
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);
+	release_batch_destroy(server->release);
 	session_finish(server);
 	systemd_finish(server);
 	if (server->scene != NULL) {

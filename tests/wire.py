@@ -35,7 +35,7 @@ OP = {
     'wl_shm': {'create_pool': 0},
     'wl_shm_pool': {'create_buffer': 0, 'destroy': 1},
     'wl_buffer': {'destroy': 0},
-    'wl_surface': {'destroy': 0, 'attach': 1, 'damage': 2, 'commit': 6,
+    'wl_surface': {'destroy': 0, 'attach': 1, 'damage': 2, 'frame': 3, 'commit': 6,
                    'damage_buffer': 9, 'offset': 10},
     'wl_region': {'destroy': 0, 'add': 1},
     'wl_subcompositor': {'destroy': 0, 'get_subsurface': 1},

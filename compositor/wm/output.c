@@ -8,6 +8,7 @@
 #include "compositor/guard/globals.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
+#include "compositor/wm/release_batch.h"
 #include "compositor/wm/view.h"
 
 static void handle_output_frame(struct wl_listener *listener, void *data) {
@@ -19,6 +20,7 @@ static void handle_output_frame(struct wl_listener *listener, void *data) {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	wlr_scene_output_send_frame_done(output->scene_output, &now);
+	release_batch_flush(output->server->release);
 }
 
 static void handle_output_request_state(struct wl_listener *listener, void *data) {
