@@ -41,6 +41,7 @@ struct cordon_tablet;
 struct identity_cache;
 struct cordon_attention;
 struct release_batch;
+struct cordon_shm;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -171,6 +172,7 @@ struct cordon_server {
 	/* render/identity.c: pattern sheets and badges, rendered once; guard/attention.c. */
 	struct identity_cache *identity;
 	struct release_batch *release;
+	struct cordon_shm *shm;
 	struct cordon_attention *attention;
 };
 

@@ -33,7 +33,7 @@ OP = {
     'wl_registry': {'bind': 0},
     'wl_compositor': {'create_surface': 0, 'create_region': 1},
     'wl_shm': {'create_pool': 0},
-    'wl_shm_pool': {'create_buffer': 0, 'destroy': 1},
+    'wl_shm_pool': {'create_buffer': 0, 'destroy': 1, 'resize': 2},
     'wl_buffer': {'destroy': 0},
     'wl_surface': {'destroy': 0, 'attach': 1, 'damage': 2, 'frame': 3, 'commit': 6,
                    'damage_buffer': 9, 'offset': 10},
