@@ -23,8 +23,12 @@ static void handle_output_frame(struct wl_listener *listener, void *data) {
 	output_ahead_arm(output);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	wlr_scene_output_send_frame_done(output->scene_output, &now);
+	/*
+	 * Releases first: a client drawing on frame done then finds the
+	 * buffer it gave back free, and goes on with two buffers, not three.
+	 */
 	release_batch_flush(output->server->release);
+	wlr_scene_output_send_frame_done(output->scene_output, &now);
 }
 
 static void handle_output_request_state(struct wl_listener *listener, void *data) {

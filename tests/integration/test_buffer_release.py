@@ -3,10 +3,11 @@
 
 A raw-wire client commits buffer after buffer and watches the order of
 the bytes that come back:
-- on a visible window, the release of the buffer a commit replaced does
-  not come before the frame done of that commit: both leave in one write
-  at the output frame (wlroots alone sends the release at the commit,
-  with a write and a client wake-up of its own);
+- on a visible window, the release of the buffer a commit replaced comes
+  in the same write as the frame done of that commit, at the output frame
+  (the release first, so a client drawing on frame done finds the buffer
+  free); wlroots alone sends the release at the commit, with a write and
+  a client wake-up of its own;
 - a surface on no output (no role, never shown) still gets its buffers
   back, without any frame to ride on;
 - a client committing 200 buffers without waiting gets all of them but
@@ -35,8 +36,8 @@ def main():
         c.wait_window(title='release')
         first = None
 
-        # Frame by frame: the release of the buffer replaced comes with (after)
-        # the frame done of the commit that replaced it, never before it.
+        # Frame by frame: the release of the buffer replaced comes with the
+        # frame done of the commit that replaced it, never in a read before it.
         for n in range(5):
             buf = conn.buffer(W, H, 0xff000000 | (n * 40) << 8)
             cb = conn.create(surface, 'frame', 'wl_callback')
