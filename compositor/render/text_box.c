@@ -176,3 +176,20 @@ struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 	pango_font_description_free(desc);
 	return text_widget_finish(renderer, buffer, "a box");
 }
+
+struct wlr_buffer *text_buffer_render_box_within(struct text_renderer *renderer,
+		struct box_spec *spec, int min_width, int max_width) {
+	int w, h;
+	if (!text_buffer_measure_box(renderer, spec, &w, &h)) {
+		return NULL;
+	}
+	if (w < min_width) {
+		w = min_width;
+	}
+	if (w > max_width) {
+		w = max_width;
+	}
+	spec->width = w;
+	spec->height = h;
+	return text_buffer_render_box(renderer, spec);
+}
