@@ -446,12 +446,14 @@ void view_set_minimized(struct cordon_view *view, bool minimized) {
 	events_window(view, "state");
 }
 
+struct cordon_output *view_output(struct cordon_view *view) {
+	struct wlr_box geo = view_geometry(view);
+	return output_at(view->server, geo.x + geo.width / 2.0, geo.y + geo.height / 2.0);
+}
+
 /* The usable box of the output the view is (mostly) on: less panels' zones. */
 static struct wlr_box view_output_box(struct cordon_view *view) {
-	struct wlr_box geo = view_geometry(view);
-	struct cordon_output *output = output_at(view->server, geo.x + geo.width / 2.0,
-		geo.y + geo.height / 2.0);
-	return layer_shell_usable_box(view->server, output);
+	return layer_shell_usable_box(view->server, view_output(view));
 }
 
 static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_mode mode) {
