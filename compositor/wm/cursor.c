@@ -15,6 +15,7 @@
 #include "compositor/guard/attention.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/frame.h"
+#include "compositor/wm/idle.h"
 #include "compositor/wm/input.h"
 #include "compositor/guard/prompt.h"
 #include "compositor/wm/constraints.h"
@@ -281,6 +282,7 @@ static void handle_cursor_motion(struct wl_listener *listener, void *data) {
 	struct wlr_pointer_motion_event *event = data;
 	constraints_pointer_motion(server, event);
 	cursor_process_motion(server, event->time_msec);
+	idle_notify_activity(server);
 }
 
 static void handle_cursor_motion_absolute(struct wl_listener *listener, void *data) {
@@ -289,12 +291,11 @@ static void handle_cursor_motion_absolute(struct wl_listener *listener, void *da
 	struct wlr_pointer_motion_absolute_event *event = data;
 	wlr_cursor_warp_absolute(server->cursor, &event->pointer->base, event->x, event->y);
 	cursor_process_motion(server, event->time_msec);
+	idle_notify_activity(server);
 }
 
-static void handle_cursor_button(struct wl_listener *listener, void *data) {
-	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
-	struct wlr_pointer_button_event *event = data;
-
+static void cursor_button(struct cordon_server *server,
+		struct wlr_pointer_button_event *event) {
 	/* A click ends the secure-attention overlay and reaches nobody. */
 	if (attention_handle_button(server, event->button,
 			event->state == WL_POINTER_BUTTON_STATE_PRESSED)) {
@@ -377,11 +378,18 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	}
 }
 
+static void handle_cursor_button(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
+	cursor_button(server, data);
+	idle_notify_activity(server);
+}
+
 static void handle_cursor_axis(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, cursor_axis);
 	struct wlr_pointer_axis_event *event = data;
 	wlr_seat_pointer_notify_axis(server->seat, event->time_msec, event->orientation,
 		event->delta, event->delta_discrete, event->source, event->relative_direction);
+	idle_notify_activity(server);
 }
 
 static void handle_cursor_frame(struct wl_listener *listener, void *data) {
