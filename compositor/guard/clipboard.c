@@ -95,6 +95,18 @@ bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
 	return false;
 }
 
+bool clip_mimes_add(struct wl_array *mimes, const char *mime) {
+	char **slot = wl_array_add(mimes, sizeof(*slot));
+	if (slot == NULL) {
+		return false;
+	}
+	if ((*slot = strdup(mime)) == NULL) {
+		mimes->size -= sizeof(*slot);
+		return false;
+	}
+	return true;
+}
+
 /* Copies the offerable types of owner for target into out. */
 bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, struct wl_array *out) {
@@ -108,11 +120,7 @@ bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		if (strlen(*mime) > CLIP_MAX_MIME_LEN || (cross && !clip_mime_allowed(clip, *mime))) {
 			continue;
 		}
-		char **slot = wl_array_add(out, sizeof(*slot));
-		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
-			if (slot != NULL) {
-				out->size -= sizeof(*slot);
-			}
+		if (!clip_mimes_add(out, *mime)) {
 			return false;
 		}
 		n++;

@@ -256,11 +256,7 @@ static void dc_source_offer(struct wl_client *client, struct wl_resource *resour
 			strlen(mime) > CLIP_MAX_MIME_LEN) {
 		return;
 	}
-	char **slot = wl_array_add(&source->mimes, sizeof(*slot));
-	if (slot == NULL || (*slot = strdup(mime)) == NULL) {
-		if (slot != NULL) {
-			source->mimes.size -= sizeof(*slot);
-		}
+	if (!clip_mimes_add(&source->mimes, mime)) {
 		wl_client_post_no_memory(client);
 	}
 }
