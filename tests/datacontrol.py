@@ -87,35 +87,29 @@ def read_all(fd, timeout):
 
 
 def run():
-    conn, seat, manager = vpointer.connect_bound('wl_seat', MANAGER, DataControlConnection)
+    conn, _ = vpointer.connect_created(
+        'wl_seat', MANAGER, MANAGER_GET_DATA_DEVICE, 'zwlr_data_control_device_v1',
+        lambda device, seat: enc_uint(device) + enc_uint(seat), DataControlConnection)
     if conn is None:
         return 1
-    device = conn.new_id('zwlr_data_control_device_v1')
-    conn.send(manager, MANAGER_GET_DATA_DEVICE, enc_uint(device) + enc_uint(seat))
-    conn.roundtrip()
-    say('ready')
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == 'sync':
-            conn.roundtrip()
-            for e in conn.events:
-                say(e)
-            conn.events.clear()
-            say('synced')
-        elif words[0] == 'receive' and len(words) == 3:
-            r, w = os.pipe()
-            conn.send_with_fd(int(words[1]), OFFER_RECEIVE, enc_string(words[2]), w)
-            os.close(w)
-            conn.roundtrip()
-            data = read_all(r, 3.0)
-            os.close(r)
-            say('data ' + (data.hex() if data else '-'))
-        elif words[0] == 'quit':
-            break
-        else:
-            say(f'error unknown command {line.strip()!r}')
+
+    def sync():
+        conn.roundtrip()
+        for e in conn.events:
+            say(e)
+        conn.events.clear()
+        say('synced')
+
+    def receive(offer, mime):
+        r, w = os.pipe()
+        conn.send_with_fd(int(offer), OFFER_RECEIVE, enc_string(mime), w)
+        os.close(w)
+        conn.roundtrip()
+        data = read_all(r, 3.0)
+        os.close(r)
+        say('data ' + (data.hex() if data else '-'))
+
+    vpointer.serve({'sync': (0, sync), 'receive': (2, receive)})
     conn.sock.close()
     return 0
 

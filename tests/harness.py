@@ -22,10 +22,11 @@ runtime directory, waits for the line on --ready-fd, and on leaving kills
 every process it started, asks cordon to quit over IPC and fails the test
 when cordon crashed, exited non-zero or its stderr holds sanitizer output.
 
-Domains: pass the config text, then put clients on a domain's socket:
+Domains: pass the config text (domain_config writes [domain] sections),
+then put clients on a domain's socket:
 
-    with Cordon(config='[domain work]\ncolor = #3465a4\n') as c:
-        cl = c.spawn_client(['--title', 't'], domain='work')
+    with Cordon(config=domain_config(work='#3465a4')) as c:
+        cl, win = c.test_window('t', domain='work', size='300x200')
         c.globals('work')           # wayland-info on that socket
 
 So that focus and input behave as on a desktop, the harness keeps a
@@ -170,6 +171,22 @@ def wait_for(predicate, timeout=5.0, what=None, interval=0.05):
         time.sleep(interval)
 
 
+def run_checked(argv, env, timeout=10.0, check_rc=True, **kwargs):
+    """subprocess.run with the output captured (kwargs: text, input);
+    fails the test when argv runs past timeout seconds or, with check_rc,
+    exits non-zero."""
+    try:
+        res = subprocess.run(argv, env=env, capture_output=True, timeout=timeout, **kwargs)
+    except subprocess.TimeoutExpired:
+        fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
+    if check_rc and res.returncode != 0:
+        def tail(out):
+            return (out.decode(errors='replace') if isinstance(out, bytes) else out)[-2000:]
+        fail(f'{" ".join(argv)} exited {res.returncode}: '
+             f'stdout {tail(res.stdout)!r} stderr {tail(res.stderr)!r}')
+    return res
+
+
 def base_env(runtime_dir):
     """A clean environment for cordon and its peers: headless, private dir."""
     env = {k: v for k, v in os.environ.items()
@@ -266,23 +283,14 @@ class Process:
         protocol leaves open can be awaited in any order. Call
         skip_pending() before an action to ignore everything seen so far."""
         rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
         with self._cv:
-            i = self.pos
-            while True:
-                while i < len(self.lines):
-                    if not self._taken[i]:
-                        m = rx.search(self.lines[i])
-                        if m:
-                            self._taken[i] = True
-                            while self.pos < len(self.lines) and self._taken[self.pos]:
-                                self.pos += 1
-                            return m
-                    i += 1
-                left = deadline - time.monotonic()
-                if self._eof or left <= 0:
-                    break
-                self._cv.wait(left)
+            found = self._next_match(rx, timeout)
+            if found:
+                i, m = found
+                self._taken[i] = True
+                while self.pos < len(self.lines) and self._taken[self.pos]:
+                    self.pos += 1
+                return m
         state = (f'it exited with status {self.proc.poll()}' if self._eof
                  else f'waited {timeout:g} s')
         fail(f'{self.name}: expected a line matching /{pattern}/, {state}; '
@@ -291,20 +299,29 @@ class Process:
     def expect_not(self, pattern, within=0.5):
         """Fails if a line matching pattern is pending or arrives within the
         given time. Consumes nothing."""
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + within
         with self._cv:
-            i = self.pos
-            while True:
-                while i < len(self.lines):
-                    if not self._taken[i] and rx.search(self.lines[i]):
-                        fail(f'{self.name}: did not expect a line matching /{pattern}/, '
-                             f'saw {self.lines[i]!r}; output: {self.lines[-30:]!r}')
-                    i += 1
-                left = deadline - time.monotonic()
-                if self._eof or left <= 0:
-                    return
-                self._cv.wait(left)
+            found = self._next_match(re.compile(pattern), within)
+        if found:
+            fail(f'{self.name}: did not expect a line matching /{pattern}/, '
+                 f'saw {self.lines[found[0]]!r}; output: {self.lines[-30:]!r}')
+
+    def _next_match(self, rx, timeout):
+        """With self._cv held: the first line no expect() took that matches
+        rx, waiting up to timeout seconds for one to arrive: (index, match),
+        or None when none came (or the output ended)."""
+        deadline = time.monotonic() + timeout
+        i = self.pos
+        while True:
+            while i < len(self.lines):
+                if not self._taken[i]:
+                    m = rx.search(self.lines[i])
+                    if m:
+                        return i, m
+                i += 1
+            left = deadline - time.monotonic()
+            if self._eof or left <= 0:
+                return None
+            self._cv.wait(left)
 
     def seen(self, pattern):
         """True if any stdout line so far (consumed or not) matches."""
@@ -463,6 +480,28 @@ def hex_color(text):
     return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
 
 
+def domain_section(name, keys):
+    """A [domain NAME] section of cordon's config and a blank line: a line
+    `key = value` per item of keys (a dict), where a value of None drops
+    the key and a list repeats it."""
+    out = [f'[domain {name}]']
+    for k, v in keys.items():
+        if v is None:
+            continue
+        for item in (v if isinstance(v, list) else [v]):
+            out.append(f'{k} = {item}')
+    return '\n'.join(out) + '\n\n'
+
+
+def domain_config(head='', **domains):
+    """cordon config text: head as it is, then a domain_section per
+    keyword, in order. A domain's value is its colour, or a dict of its
+    keys (those that are no Python name, like paste-from.a, too)."""
+    return (head + '\n' if head else '') + ''.join(
+        domain_section(name, keys if isinstance(keys, dict) else {'color': keys})
+        for name, keys in domains.items())
+
+
 def parse_globals(text):
     """Interface names listed by wayland-info."""
     return set(re.findall(r"interface: '([^']+)'", text))
@@ -495,11 +534,9 @@ class Cordon:
     # ---- lifetime ----
 
     def __enter__(self):
-        self.runtime_dir = tempfile.mkdtemp(prefix='c.', dir='/tmp')
-        os.chmod(self.runtime_dir, 0o700)
+        self.runtime_dir = new_runtime_dir()
         self.log_dir = os.path.join(self.runtime_dir, 'logs')
         os.mkdir(self.log_dir, 0o700)
-        os.mkdir(os.path.join(self.runtime_dir, 'config-home'), 0o700)
         self.env = base_env(self.runtime_dir)
         self.env.update(self.extra_env)
         if self.prepare is not None:
@@ -825,16 +862,8 @@ class Cordon:
 
     def ctl(self, *args, check_rc=True, timeout=10.0):
         """Runs cordonctl; returns the CompletedProcess (text output)."""
-        argv = [cordonctl_bin()] + list(args)
-        try:
-            res = subprocess.run(argv, env=self.env, capture_output=True,
-                                 text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
-        if check_rc and res.returncode != 0:
-            fail(f'{" ".join(argv)} exited {res.returncode}: '
-                 f'stdout {res.stdout!r} stderr {res.stderr!r}')
-        return res
+        return run_checked([cordonctl_bin()] + list(args), self.env, timeout, check_rc,
+                           text=True)
 
     # ---- peers ----
 
@@ -861,17 +890,22 @@ class Cordon:
         proc.expect(r'^ready$')
         return proc, self.wait_window(title=title or name, **match)
 
+    def test_window(self, title, domain=None, color=None, size=None, args=(), name=None,
+                    **match):
+        """client_window for a test client titled title (its name too,
+        unless name is given), of color ('rrggbb') and size ('WxH') when
+        given, with more args."""
+        argv = ['--title', title]
+        if color is not None:
+            argv += ['--color', color]
+        if size is not None:
+            argv += ['--size', size]
+        return self.client_window(argv + list(args), domain=domain, name=name or title,
+                                  title=title, **match)
+
     def run(self, argv, domain=None, timeout=10.0, check_rc=True, input=None):
         """Runs a peer to completion; returns CompletedProcess (bytes)."""
-        try:
-            res = subprocess.run(argv, env=self.client_env(domain),
-                                 capture_output=True, timeout=timeout, input=input)
-        except subprocess.TimeoutExpired:
-            fail(f'{" ".join(argv)} did not finish within {timeout:g} s')
-        if check_rc and res.returncode != 0:
-            fail(f'{" ".join(argv)} exited {res.returncode}: '
-                 f'stderr {res.stderr.decode(errors="replace")[-2000:]!r}')
-        return res
+        return run_checked(argv, self.client_env(domain), timeout, check_rc, input=input)
 
     def screenshot(self, domain=None):
         """Captures the whole layout with grim; returns a Screenshot."""
@@ -880,6 +914,47 @@ class Cordon:
         shot = Screenshot(res.stdout)
         self.last_screenshot = shot
         return shot
+
+    def wait_pixel(self, x, y, color, what, timeout=5.0):
+        """Takes screenshots until pixel (x, y) has color; returns that one."""
+        def probe():
+            shot = self.screenshot()
+            return shot if shot.pixel(x, y) == color else None
+        return wait_for(probe, timeout, what=what)
+
+    def wait_framed(self, win, color, what, timeout=5.0):
+        """Waits until win's (an IPC window's) left border shows color, then
+        checks its whole frame (check_frame); returns the screenshot."""
+        shot = self.wait_pixel(win['x'] - 1, win['y'] + 10, color,
+                               f'{what} framed in {color}', timeout)
+        check_frame(shot, win, color, what)
+        return shot
+
+    def state_round_trip(self, cl, before, state, enter, leave, check_entered):
+        """enter() puts test client cl's window (before: as IPC listed it)
+        in state ('fullscreen', 'maximized'), check_entered(c, cl, window
+        id) checks it is; leave() takes it out again: check_restored."""
+        cl.skip_pending()
+        enter()
+        check_entered(self, cl, before['id'])
+        cl.skip_pending()
+        leave()
+        self.check_restored(cl, before, state)
+
+    def check_restored(self, cl, before, state, own_size=(300, 200)):
+        """A test client's window left state ('fullscreen', 'maximized'):
+        its next configure without state gives back its size before
+        (0x0: the client's own, own_size), and IPC shows it so, at its old
+        position. before is the window as IPC listed it then."""
+        w, h, _ = cl.expect_configure(state, False)
+        want = (w or own_size[0], h or own_size[1])
+        check_eq(want, (before['width'], before['height']),
+                 f'size after leaving {state} (configure, else the client\'s own)')
+        win = wait_for(lambda: self.find_windows(id=before['id'], width=want[0],
+                                                 height=want[1], **{state: False}), 5,
+                       what=f'IPC {state} false with the old size {want}')[0]
+        check_eq((win['x'], win['y']), (before['x'], before['y']),
+                 f'position after leaving {state}')
 
     def wtype(self, *args):
         require('wtype')
@@ -899,6 +974,15 @@ class Cordon:
     def click(self, x, y, button='left'):
         self.pointer_to(x, y)
         self.wlrctl('pointer', 'click', button)
+
+    def click_focus(self, proc, win, dx=40, dy=40):
+        """Clicks at (dx, dy) into the content of win, a test client proc's
+        window: cordon focuses it, the client hears keyboard-enter and the
+        click's release."""
+        self.click(win['x'] + dx, win['y'] + dy)
+        self.wait_focused(win['id'])
+        proc.expect(r'^keyboard-enter$')
+        proc.expect(r'^button 272 released$')
 
     def globals(self, domain=None):
         """Interface names wayland-info sees on the host or a domain socket."""
@@ -955,15 +1039,65 @@ class EventSubscription:
         self.sock.close()
         self._thread.join(timeout=2)
 
+def new_runtime_dir():
+    """A new private runtime directory (mode 0700) with an empty config home."""
+    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+    os.chmod(rt, 0o700)
+    os.mkdir(os.path.join(rt, 'config-home'), 0o700)
+    return rt
+
+
+class HandStarted:
+    """cordon started by hand, where Cordon's fixtures would be in the way
+    (its output elsewhere, a runtime directory prepared first). In a
+    with-block: rt, a new_runtime_dir(), and env, base_env(rt), exist on
+    entering; start() runs cordon; on leaving, cordon is killed if it still
+    runs and rt removed."""
+
+    def __enter__(self):
+        self.rt = new_runtime_dir()
+        self.env = base_env(self.rt)
+        self.proc = None
+        return self
+
+    def start(self, args=(), output=None):
+        """Starts cordon with args, its stdout and stderr to output (a file),
+        and waits for its ready line: returns its WAYLAND_DISPLAY."""
+        rfd, wfd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [cordon_bin()] + list(args) + ['--ready-fd', str(wfd)], env=self.env,
+                pass_fds=(wfd,), stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                start_new_session=True)
+        finally:
+            os.close(wfd)
+        with os.fdopen(rfd) as ready:
+            line = ready.readline().strip()
+        check(line.startswith('WAYLAND_DISPLAY='), f'cordon did not get ready: {line!r}')
+        return line.split('=', 1)[1]
+
+    def ctl(self, *args):
+        """Runs cordonctl against this cordon; returns the CompletedProcess
+        (text output), whatever its exit status."""
+        env = dict(self.env, CORDON_SOCK=os.path.join(self.rt, 'cordon', 'ipc.sock'))
+        return run_checked([cordonctl_bin()] + list(args), env, 10.0, check_rc=False,
+                           text=True)
+
+    def __exit__(self, *exc):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.rt, ignore_errors=True)
+        return False
+
+
 def start_and_wait_exit(config=None, args=(), timeout=10.0, prepare=None):
     """Starts cordon headless the way Cordon does, for a start that should
     fail: waits for it to exit and returns (status, output, ready_line).
     prepare(runtime_dir), if given, runs before cordon starts. Fails if
     cordon is still running after timeout seconds (it is killed)."""
-    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
+    rt = new_runtime_dir()
     try:
-        os.chmod(rt, 0o700)
-        os.mkdir(os.path.join(rt, 'config-home'), 0o700)
         argv = [cordon_bin()]
         if config is not None:
             path = os.path.join(rt, 'cordon.conf')

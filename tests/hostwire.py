@@ -114,6 +114,13 @@ class Locker:
         self.conn.roundtrip()
 
 
+def host_locker(c, argb=0xff00cc00):
+    """A Locker on a new connection to the host socket of c (a Cordon)."""
+    conn = Connection(c.host_socket)
+    conn.setup()
+    return Locker(conn, argb)
+
+
 def inhibit_idle(conn, surface):
     """An idle inhibitor on surface; returns its id."""
     manager = conn.bind('zwp_idle_inhibit_manager_v1', 1)

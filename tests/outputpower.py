@@ -41,12 +41,11 @@ class PowerConnection(Connection):
 
 
 def run(mode):
-    conn, output, manager = vpointer.connect_bound('wl_output', MANAGER, PowerConnection)
+    conn, power = vpointer.connect_created(
+        'wl_output', MANAGER, MANAGER_GET_OUTPUT_POWER, 'zwlr_output_power_v1',
+        lambda power, output: enc_uint(power) + enc_uint(output), PowerConnection)
     if conn is None:
         return 1
-    power = conn.new_id('zwlr_output_power_v1')
-    conn.send(manager, MANAGER_GET_OUTPUT_POWER, enc_uint(power) + enc_uint(output))
-    conn.roundtrip()
     conn.send(power, POWER_SET_MODE, enc_uint(MODES[mode]))
     conn.roundtrip()
     last = conn.modes[-1] if conn.modes else None

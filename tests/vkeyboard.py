@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpointer  # noqa: E402
-from vpointer import enc_uint, say  # noqa: E402
+from vpointer import enc_uint  # noqa: E402
 
 VKM_INTERFACE = 'zwp_virtual_keyboard_manager_v1'
 VKM_CREATE_VIRTUAL_KEYBOARD = 0
@@ -22,16 +22,12 @@ VK_DESTROY = 3
 
 
 def run():
-    conn, seat, manager = vpointer.connect_bound('wl_seat', VKM_INTERFACE)
+    conn, keyboard = vpointer.connect_created(
+        'wl_seat', VKM_INTERFACE, VKM_CREATE_VIRTUAL_KEYBOARD, 'zwp_virtual_keyboard_v1',
+        lambda keyboard, seat: enc_uint(seat) + enc_uint(keyboard))
     if conn is None:
         return 1
-    keyboard = conn.new_id('zwp_virtual_keyboard_v1')
-    conn.send(manager, VKM_CREATE_VIRTUAL_KEYBOARD, enc_uint(seat) + enc_uint(keyboard))
-    conn.roundtrip()
-    say('ready')
-    for line in sys.stdin:
-        if line.strip() == 'quit':
-            break
+    vpointer.serve({})
     conn.send(keyboard, VK_DESTROY)
     conn.roundtrip()
     conn.sock.close()

@@ -170,6 +170,38 @@ def connect_bound(interface, manager, cls=None):
     return conn, obj, mgr
 
 
+def connect_created(interface, manager, request, new_interface, args, cls=None):
+    """connect_bound, then the manager's request makes a new_interface
+    object; args(new_id, bound_object) encodes the request's arguments.
+    Returns (conn, the new object), or (None, None) as connect_bound."""
+    conn, obj, mgr = connect_bound(interface, manager, cls)
+    if conn is None:
+        return None, None
+    new = conn.new_id(new_interface)
+    conn.send(mgr, request, args(new, obj))
+    conn.roundtrip()
+    return conn, new
+
+
+def serve(commands):
+    """Says `ready`, then runs the command lines on stdin until EOF or
+    `quit`: commands maps a command's first word to (its number of
+    arguments, a function of them). Empty lines are skipped; any other
+    line is answered `error unknown command LINE`."""
+    say('ready')
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == 'quit':
+            break
+        nargs, fn = commands.get(words[0], (None, None))
+        if nargs != len(words) - 1:
+            say(f'error unknown command {line.strip()!r}')
+            continue
+        fn(*words[1:])
+
+
 def run(args):
     conn = Connection(socket_path())
     conn.get_registry()
@@ -182,35 +214,32 @@ def run(args):
     conn.send(manager, VPM_CREATE_VIRTUAL_POINTER,
               enc_uint(seat if seat is not None else 0) + enc_uint(pointer))
     conn.roundtrip()
-    say('ready')
     width, height = args.size
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        cmd = words[0]
-        if cmd == 'move' and len(words) == 3:
-            try:
-                x, y = int(float(words[1])), int(float(words[2]))
-            except ValueError:
-                say(f'error bad position {line.strip()!r}')
-                continue
-            x = max(0, min(x, width))
-            y = max(0, min(y, height))
-            conn.send(pointer, VP_MOTION_ABSOLUTE, enc_uint(now_ms()) + enc_uint(x) +
-                      enc_uint(y) + enc_uint(width) + enc_uint(height))
-        elif cmd in ('press', 'release') and len(words) == 1:
-            state = BUTTON_PRESSED if cmd == 'press' else BUTTON_RELEASED
-            conn.send(pointer, VP_BUTTON, enc_uint(now_ms()) + enc_uint(BTN_LEFT) +
-                      enc_uint(state))
-        elif cmd == 'quit':
-            break
-        else:
-            say(f'error unknown command {line.strip()!r}')
-            continue
+
+    def frame():
         conn.send(pointer, VP_FRAME)
         conn.roundtrip()
         say('ok')
+
+    def move(x, y):
+        try:
+            x, y = int(float(x)), int(float(y))
+        except ValueError:
+            say(f'error bad position {x!r} {y!r}')
+            return
+        x = max(0, min(x, width))
+        y = max(0, min(y, height))
+        conn.send(pointer, VP_MOTION_ABSOLUTE, enc_uint(now_ms()) + enc_uint(x) +
+                  enc_uint(y) + enc_uint(width) + enc_uint(height))
+        frame()
+
+    def button(state):
+        conn.send(pointer, VP_BUTTON, enc_uint(now_ms()) + enc_uint(BTN_LEFT) +
+                  enc_uint(state))
+        frame()
+
+    serve({'move': (2, move), 'press': (0, lambda: button(BUTTON_PRESSED)),
+           'release': (0, lambda: button(BUTTON_RELEASED))})
     conn.send(pointer, VP_DESTROY)
     conn.roundtrip()
     conn.sock.close()

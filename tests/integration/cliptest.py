@@ -296,36 +296,31 @@ class Desk:
         self.keys('-M', 'logo', '-M', 'shift', '-k', 'v', '-m', 'shift', '-m', 'logo')
 
 
+def color_runs(pixels, color, start_at):
+    """The runs of color in a sequence of pixels whose first stands at
+    start_at: a list of (first position, length)."""
+    runs = []
+    start = None
+    for i, px in enumerate(pixels, start_at):
+        if px == color:
+            if start is None:
+                start = i
+        elif start is not None:
+            runs.append((start, i - start))
+            start = None
+    if start is not None:
+        runs.append((start, start_at + len(pixels) - start))
+    return runs
+
+
 def box_edges(shot, x, color, y_range):
     """The y of every run of color along column x within y_range: a list
     of (first_y, length)."""
-    runs = []
-    start = None
-    for y in range(*y_range):
-        if shot.pixel(x, y) == color:
-            if start is None:
-                start = y
-        elif start is not None:
-            runs.append((start, y - start))
-            start = None
-    if start is not None:
-        runs.append((start, y_range[1] - start))
-    return runs
+    return color_runs([shot.pixel(x, y) for y in range(*y_range)], color, y_range[0])
 
 
 def row_runs(shot, y, color, x_range):
-    runs = []
-    start = None
-    for x in range(*x_range):
-        if shot.pixel(x, y) == color:
-            if start is None:
-                start = x
-        elif start is not None:
-            runs.append((start, x - start))
-            start = None
-    if start is not None:
-        runs.append((start, x_range[1] - start))
-    return runs
+    return color_runs([shot.pixel(x, y) for x in range(*x_range)], color, x_range[0])
 
 
 def find_prompt_box(shot, color):

@@ -131,10 +131,7 @@ def qemu_pid(procs):
 
 def check_framed(c, win, rgb, what):
     """Waits until the window's left border has the domain's colour."""
-    def framed():
-        s = c.screenshot()
-        return s if s.pixel(win['x'] - 1, win['y'] + 10) == rgb else None
-    shot = wait_for(framed, 10, what=f'{what} framed in {rgb}')
+    shot = c.wait_pixel(win['x'] - 1, win['y'] + 10, rgb, f'{what} framed in {rgb}', 10)
     tb = harness.titlebar_height(shot, win, rgb)
     check(tb > 0, f'{what}: no titlebar in the domain colour above {win!r}')
     log(f'{what}: framed in the domain colour, titlebar {tb} px')

@@ -20,13 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq
 
-CONFIG = """\
-[domain alpha]
-color = #00a040
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config(alpha='#00a040', guest='#c00000')
 
 
 def click(c, win):
@@ -59,11 +53,9 @@ def keeps_focus(c, focused, proc, title, what):
 def main():
     harness.require('wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        a, wa = c.client_window(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='200x120')
         c.wait_focused(wa['id'])
-        g1, wg1 = c.client_window(['--size', '200x120', '--color', 'ff0000', '--title', 'g1'],
-                                  domain='guest', name='g1')
+        g1, wg1 = c.test_window('g1', domain='guest', color='ff0000', size='200x120')
 
         # The guest's own click backs a token it spends on an unmapped window.
         click(c, wg1)
@@ -103,8 +95,7 @@ def main():
         g1.expect(r'^synced$')
         g2 = unmapped(c, 'g2', g1.token(), 'g2')
         check(c.focused() is None, f'nothing focused at start-up: {c.windows()!r}')
-        a, wa = c.client_window(['--size', '200x120', '--color', '00ff00', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='200x120')
         c.wait_focused(wa['id'])
         keeps_focus(c, wa, g2, 'g2', 'armed with nothing focused, mapped later')
 

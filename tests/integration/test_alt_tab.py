@@ -23,19 +23,14 @@ def main():
         wb = c.wait_window(title='B')
         c.wait_focused(wb['id'])
 
-        a.skip_pending()
-        b.skip_pending()
-        c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt')
-        c.wait_focused(wa['id'])
-        a.expect(r'^keyboard-enter$')
-        b.expect(r'^keyboard-leave$')
-
-        a.skip_pending()
-        b.skip_pending()
-        c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt')
-        c.wait_focused(wb['id'])
-        b.expect(r'^keyboard-enter$')
-        a.expect(r'^keyboard-leave$')
+        # Alt+Tab goes back to A, and again back to B.
+        for win, gains, loses in ((wa, a, b), (wb, b, a)):
+            a.skip_pending()
+            b.skip_pending()
+            c.wtype('-M', 'alt', '-k', 'Tab', '-m', 'alt')
+            c.wait_focused(win['id'])
+            gains.expect(r'^keyboard-enter$')
+            loses.expect(r'^keyboard-leave$')
 
         for cl in (a, b):
             check(not cl.seen(r'^key '),

@@ -30,23 +30,15 @@ def key_or_button(line):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        h = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'hostwin'],
-                           name='host')
-        h.expect(r'^ready$')
-        g = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'guestwin'],
-                           domain='guest', name='guest')
-        g.expect(r'^ready$')
-        wh = c.wait_window(title='hostwin')
-        wg = c.wait_window(title='guestwin')
+        h, wh = c.test_window('hostwin', color='ffffff', size='300x200', name='host')
+        g, wg = c.test_window('guestwin', domain='guest', color='ffffff', size='300x200',
+                              name='guest')
         c.ipc_ok({'cmd': 'move', 'id': wh['id'], 'x': 60, 'y': 80})
         c.ipc_ok({'cmd': 'move', 'id': wg['id'], 'x': 500, 'y': 80})
         wait_for(lambda: c.wait_window(title='guestwin')['x'] == 500 and
                  c.wait_window(title='hostwin')['x'] == 60, 5, what='windows placed')
         wh, wg = c.wait_window(title='hostwin'), c.wait_window(title='guestwin')
-        c.click(wg['x'] + 40, wg['y'] + 40)
-        c.wait_focused(wg['id'])
-        g.expect(r'^keyboard-enter$')
-        g.expect(r'^button 272 released$')
+        c.click_focus(g, wg)
         g.send('popup 10 10 120 90')
         g.expect(r'^popup-ready$')
         g.send('sync')
@@ -163,10 +155,7 @@ def main():
         # at once: nothing new hides under the labels of what was there.
         c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')
         wait_for(shown, 5, what='the overlay once more')
-        late = c.spawn_client(['--color', 'ffffff', '--size', '200x120', '--title', 'late'],
-                              domain='guest', name='late')
-        late.expect(r'^ready$')
-        wl = c.wait_window(title='late')
+        late, wl = c.test_window('late', domain='guest', color='ffffff', size='200x120')
 
         def outlined():
             s = c.screenshot()

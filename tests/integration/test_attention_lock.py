@@ -9,7 +9,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 import hostwire
-import wire
 from harness import Cordon, check, check_eq, wait_for
 
 CONFIG = """\
@@ -33,11 +32,7 @@ def main():
         c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')
         wait_for(lambda: c.screenshot().pixel(*centre) != WHITE, 5, what='the overlay')
 
-        conn = wire.Connection(c.host_socket)
-        conn.get_registry()
-        conn.compositor = conn.bind('wl_compositor', 4)
-        conn.shm = conn.bind('wl_shm', 1)
-        locker = hostwire.Locker(conn, 0xff00cc00)
+        locker = hostwire.host_locker(c)
         check_eq(locker.lock(), 'locked', 'the test locker')
         wait_for(lambda: c.screenshot().pixel(10, 10) == LOCKER, 5, what='the locker shown')
         c.wtype('-M', 'logo', '-k', 'i', '-m', 'logo')

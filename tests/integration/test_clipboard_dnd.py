@@ -92,8 +92,22 @@ class Dnd:
         src.proc.expect(rf'^drag-target {re.escape(TEXT_MIME)}$')
         src.proc.expect(r'^drag-action 1$')
 
+    def drop(self, src, target, text):
+        """Drags text from src onto target and releases: target hears the drop."""
+        self.start(src, text)
+        self.enter(src, target)
+        self.ptr.release()
+        target.proc.expect(r'^drop$')
+
     def transfers(self):
         return self.desk.transfers()
+
+    def wait_rows(self, to, more_than, what):
+        """The dnd transfer rows to domain to, once there are more than more_than."""
+        def rows():
+            found = dnd_rows(self.transfers(), to)
+            return found if len(found) > more_than else None
+        return wait_for(rows, 5, what=what)
 
 
 def dnd_rows(rows, to):
@@ -103,11 +117,8 @@ def dnd_rows(rows, to):
 def same_domain(d, src, a2):
     text = 'alpha to alpha, straight through'
     before = d.transfers()
-    d.start(src, text)
-    d.enter(src, a2)
-    d.ptr.release()
+    d.drop(src, a2, text)
     src.proc.expect(r'^drag-dropped$')
-    a2.proc.expect(r'^drop$')
     src.proc.expect(rf'^drag-send {re.escape(TEXT_MIME)}$')
     check_eq(a2.proc.expect(r'^dropped(.*)$').group(1), ' ' + text,
              'what the alpha target received from alpha')
@@ -118,15 +129,12 @@ def same_domain(d, src, a2):
 
 def allowed(d, src, b):
     text = 'alpha to beta, allowed by policy'
-    d.start(src, text)
-    d.enter(src, b)
-    d.ptr.release()
+    d.drop(src, b, text)
     src.proc.expect(r'^drag-dropped$')
-    b.proc.expect(r'^drop$')
     check_eq(b.proc.expect(r'^dropped(.*)$').group(1), ' ' + text,
              'what beta received from an allowed drop')
     src.proc.expect(r'^drag-finished$')
-    rows = wait_for(lambda: dnd_rows(d.transfers(), B), 5, what='a dnd transfer row to beta')
+    rows = d.wait_rows(B, 0, 'a dnd transfer row to beta')
     expect = {'from': A, 'to': B, 'kind': 'dnd', 'mime': TEXT_MIME,
               'bytes': len(text.encode()), 'decision': 'allow', 'result': 'delivered'}
     check_eq({k: rows[-1].get(k) for k in expect}, expect, 'the dnd transfer record to beta')
@@ -190,11 +198,8 @@ def pending_prompt(d, text):
 def asked(d, src, t):
     # --- allow ---
     text = 'alpha to delta, with consent'
-    d.start(src, text)
-    d.enter(src, t)
-    d.ptr.release()
+    d.drop(src, t, text)
     src.proc.expect(r'^drag-dropped$')
-    t.proc.expect(r'^drop$')
     pr = pending_prompt(d, text)
     out = d.c.ctl('prompts').stdout
     row = [line for line in out.splitlines() if line.split()[:1] == [str(pr['id'])]]
@@ -206,17 +211,14 @@ def asked(d, src, t):
              'what delta received after allow')
     src.proc.expect(r'^drag-finished$')
     d.desk.wait_no_prompt()
-    rows = wait_for(lambda: dnd_rows(d.transfers(), D), 5, what='a dnd transfer row to delta')
+    rows = d.wait_rows(D, 0, 'a dnd transfer row to delta')
     expect = {'from': A, 'to': D, 'kind': 'dnd', 'bytes': len(text.encode()),
               'decision': 'ask-allow', 'result': 'delivered'}
     check_eq({k: rows[-1].get(k) for k in expect}, expect, 'the dnd record after allow')
 
     # --- deny: the allow was for that drop only ---
     text2 = 'alpha to delta, refused'
-    d.start(src, text2)
-    d.enter(src, t)
-    d.ptr.release()
-    t.proc.expect(r'^drop$')
+    d.drop(src, t, text2)
     pr2 = pending_prompt(d, text2)
     check(pr2['id'] != pr['id'], f'the second drop reuses prompt id {pr["id"]}')
     t.proc.expect_not(r'^(drop-progress|dropped)', within=0.3)
@@ -227,8 +229,7 @@ def asked(d, src, t):
     src.proc.expect(r'^drag-cancelled$')
     src.proc.expect_not(r'^drag-finished$', within=0.3)
     d.desk.wait_no_prompt()
-    rows = wait_for(lambda: (lambda r: r if len(r) >= 2 else None)(dnd_rows(d.transfers(), D)),
-                    5, what='a second dnd transfer row to delta')
+    rows = d.wait_rows(D, 1, 'a second dnd transfer row to delta')
     check_eq((rows[-1].get('decision'), rows[-1].get('bytes')), ('ask-deny', 0),
              f'the dnd record after deny: {rows[-1]!r}')
     check(rows[-1].get('result') != 'delivered', f'denied yet delivered: {rows[-1]!r}')
@@ -251,17 +252,13 @@ def source_killed_at_prompt(d, t):
     about data that no longer exists is withdrawn, delta gets EOF only."""
     src = d.window(A, 'alpha-source-dying-at-prompt')
     text = 'from a source that dies at the prompt'
-    d.start(src, text)
-    d.enter(src, t)
-    d.ptr.release()
-    t.proc.expect(r'^drop$')
+    d.drop(src, t, text)
     pending_prompt(d, text)
     n = len(dnd_rows(d.transfers(), D))
     src.proc.kill()
     d.desk.wait_no_prompt()
     t.proc.expect(r'^dropped-empty$')
-    rows = wait_for(lambda: (lambda r: r if len(r) > n else None)(dnd_rows(d.transfers(), D)),
-                    5, what='a dnd transfer row for the withdrawn drop')
+    rows = d.wait_rows(D, n, 'a dnd transfer row for the withdrawn drop')
     check_eq((rows[-1].get('decision'), rows[-1].get('bytes')), ('ask-withdrawn', 0),
              f'the dnd record of a drop whose source died at the prompt: {rows[-1]!r}')
     d.c.check_alive('after the drag source died with its prompt up')
@@ -270,10 +267,7 @@ def source_killed_at_prompt(d, t):
 def target_killed(d, src):
     t = d.window(D, 'delta-doomed-target', accept=True)
     text = 'for a target about to die'
-    d.start(src, text)
-    d.enter(src, t)
-    d.ptr.release()
-    t.proc.expect(r'^drop$')
+    d.drop(src, t, text)
     pr = pending_prompt(d, text)
     n = len(dnd_rows(d.transfers(), D))
     t.proc.kill()
@@ -286,8 +280,7 @@ def target_killed(d, src):
         d.desk.wait_no_prompt()
         harness.fail(f'the prompt {pr["id"]} stayed up after its drop target died')
     d.c.check_alive('after the drop target was killed with its prompt up')
-    rows = wait_for(lambda: (lambda r: r if len(r) > n else None)(dnd_rows(d.transfers(), D)),
-                    5, what='a dnd transfer row for the dead target')
+    rows = d.wait_rows(D, n, 'a dnd transfer row for the dead target')
     check(rows[-1].get('result') != 'delivered' and rows[-1].get('bytes') == 0,
           f'a drop into a dead target counted as delivered: {rows[-1]!r}')
     # The source hears cancelled (never finished) once the dead target's

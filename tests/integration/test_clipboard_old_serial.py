@@ -18,30 +18,19 @@ import harness
 from harness import Cordon, check_eq
 
 VPOINTER = os.path.join(harness.TOP, 'tests', 'vpointer.py')
-CONFIG = """\
-[clipboard]
-default = deny
-
-[domain alpha]
-color = #00a040
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config('[clipboard]\ndefault = deny\n', alpha='#00a040', guest='#c00000')
 CLICKS = 140
 
 
 def main():
     harness.require('wtype')
     with Cordon(config=CONFIG) as c:
-        g, wg = c.client_window(['--keep-serial', '--color', 'ff0000', '--size', '200x150',
-                                 '--title', 'guest'],
-                                domain='guest', name='guest')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='200x150',
+                              args=['--keep-serial'])
         c.wait_focused(wg['id'])
         g.expect(r'^keyboard-enter$')
 
-        a, wa = c.client_window(['--color', '00ff00', '--size', '300x200', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='300x200')
         a.send('watch-selection')
         a.expect(r'^watching-selection$')
 

@@ -12,9 +12,8 @@ from harness import Cordon, check, check_eq, wait_for
 def main():
     harness.require('wtype')
     with Cordon() as c:
-        keep, wkeep = c.client_window(['--size', '200x150', '--title', 'keep', '--stay'],
-                                      name='keep')
-        cl, win = c.client_window(['--size', '300x200', '--title', 'victim'], name='victim')
+        keep, wkeep = c.test_window('keep', size='200x150', args=['--stay'])
+        cl, win = c.test_window('victim', size='300x200')
         cl.expect(r'^keyboard-enter$')
         c.wait_focused(win['id'])
 

@@ -11,28 +11,20 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain a]
-color = blue
-
-[domain b]
-color = green
-"""
+CONFIG = harness.domain_config(a='blue', b='green')
 
 
 def main():
     harness.require('wtype')
     with Cordon(config=CONFIG) as c:
-        a, wa = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'a'],
-                                domain='a', name='a')
+        a, wa = c.test_window('a', domain='a', color='ffffff', size='200x100')
         c.wait_focused(wa['id'])
         a.expect(r'^keyboard-enter$')
 
         # A token without an input serial behind it: refused.
         bare = a.token()
-        b1, wb1 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b1',
-                                   '--activation-token', bare],
-                                  domain='b', name='b1')
+        b1, wb1 = c.test_window('b1', domain='b', color='ffffff', size='200x100',
+                                args=['--activation-token', bare])
         check(c.find_windows(id=wa['id'], focused=True),
               f'a token with no input serial must not move focus: {c.windows()!r}')
         check_eq(c.find_windows(id=wb1['id'])[0].get('urgent'), True,
@@ -43,18 +35,16 @@ def main():
         c.wtype('-k', 'x')
         a.expect(r'^key \d+ pressed$')
         good = a.token()
-        b2, wb2 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b2',
-                                   '--activation-token', good],
-                                  domain='b', name='b2')
+        b2, wb2 = c.test_window('b2', domain='b', color='ffffff', size='200x100',
+                                args=['--activation-token', good])
         c.wait_focused(wb2['id'])
         b2.expect(r'^keyboard-enter$')
 
         # A token from a client that no longer has focus: refused.
         a.skip_pending()
         stale = a.token()
-        b3, wb3 = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'b3',
-                                   '--activation-token', stale],
-                                  domain='a', name='a-late', title='b3')
+        b3, wb3 = c.test_window('b3', domain='a', color='ffffff', size='200x100',
+                                args=['--activation-token', stale], name='a-late')
         wait_for(lambda: c.find_windows(id=wb2['id'], focused=True), 5,
                  what='b2 keeps focus against a token from an unfocused client')
         check_eq(c.find_windows(id=wb3['id'])[0].get('urgent'), True,

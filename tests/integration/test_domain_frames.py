@@ -9,15 +9,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, hex_color, wait_for, HOST_COLOR
+from harness import Cordon, check, check_eq, hex_color, HOST_COLOR
 
-CONFIG = """\
-[domain work]
-color = #3465a4
-
-[domain play]
-color = red
-"""
+CONFIG = harness.domain_config(work='#3465a4', play='red')
 WORK = hex_color('3465a4')
 WHITE = (255, 255, 255)
 
@@ -55,10 +49,7 @@ def main():
               f'a guest asking for client-side decorations must be told server: '
               f'{p.lines!r}')
 
-        def framed():
-            s = c.screenshot()
-            return s if s.pixel(wp['x'] - 1, wp['y'] + 10) == PLAY else None
-        shot = wait_for(framed, 5, what='the play window\'s frame drawn')
+        shot = c.wait_pixel(wp['x'] - 1, wp['y'] + 10, PLAY, 'the play window\'s frame drawn')
         frames = [(ww, WORK, 'work window'), (wp, PLAY, 'play window (csd)'),
                            (wh, HOST_COLOR, 'host window')]
         for win, color, what in frames:
@@ -72,11 +63,7 @@ def main():
             wf = c.wait_window(timeout=20, app_id='foot')
             check_eq(wf.get('domain'), 'work', 'IPC domain of foot on the work socket')
 
-            def foot_framed():
-                s = c.screenshot()
-                return s if s.pixel(wf['x'] - 1, wf['y'] + 10) == WORK else None
-            shot = wait_for(foot_framed, 10, what='foot\'s frame in the work colour')
-            harness.check_frame(shot, wf, WORK, 'foot on work')
+            c.wait_framed(wf, WORK, 'foot on work', timeout=10)
 
         doms = {d['name']: d for d in c.domains()}
         check_eq((doms['work'].get('clients'), doms['work'].get('windows')),

@@ -39,8 +39,7 @@ def main():
     harness.require('grim', 'wtype')
     with Cordon(config=CONFIG) as c:
         # edge
-        e, we = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'e'],
-                                domain='edge', name='edge', title='e')
+        e, we = c.test_window('e', domain='edge', color='ffffff', size='300x200', name='edge')
         c.wait_focused(we['id'])
         e.skip_pending()
         e.send('fullscreen')
@@ -68,8 +67,7 @@ def main():
         check(not e.seen(r'^key '), f'Super+Escape reached the guest: {e.lines!r}')
 
         # deny
-        dn, wd = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'd'],
-                                 domain='denied', name='denied', title='d')
+        dn, wd = c.test_window('d', domain='denied', color='ffffff', size='300x200', name='denied')
         c.ipc_ok({'cmd': 'focus', 'id': wd['id']})
         c.wait_focused(wd['id'])
         dn.skip_pending()
@@ -83,8 +81,7 @@ def main():
               f'fullscreen = deny but IPC says fullscreen: {c.windows()!r}')
 
         # allow: plain fullscreen, the client's pixels reach the output edge.
-        pl, wpl = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'pl'],
-                                  domain='plain', name='plain', title='pl')
+        pl, wpl = c.test_window('pl', domain='plain', color='ffffff', size='300x200', name='plain')
         # A window without focus may not go fullscreen over the focused one.
         pl.skip_pending()
         pl.send('fullscreen')

@@ -11,14 +11,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq
 
-CONFIG = """\
-[domain work]
-color = blue
-
-[domain extra]
-color = green
-protocols = zwlr_screencopy_manager_v1
-"""
+CONFIG = harness.domain_config(
+    work='blue', extra={'color': 'green', 'protocols': 'zwlr_screencopy_manager_v1'})
 
 GUEST_ALLOWED = harness.CORE_GLOBALS | {
     'zwp_linux_dmabuf_v1', 'zwp_pointer_constraints_v1',
@@ -50,6 +44,25 @@ def global_number(text, interface):
     return (int(m.group(2)), int(m.group(1))) if m else None
 
 
+def bind_by_number(c, number, iface, title, domain=None):
+    """A test client on domain's socket (the host's by default) binds
+    global number as iface: (the client, its reply)."""
+    cl = c.spawn_client(['--size', '100x100', '--title', title], domain=domain)
+    cl.expect(r'^ready$')
+    cl.send(f'bind {number} {iface} 1')
+    return cl, cl.expect(r'^(protocol-error .*|bind-done|disconnected.*)$').group(1)
+
+
+def check_refused(c, number, iface, title, what):
+    """The work guest binding global number as iface gets a protocol error
+    and is gone (exit status 3)."""
+    cl, reply = bind_by_number(c, number, iface, title, domain='work')
+    check(reply.startswith('protocol-error'),
+          f'binding the hidden {what} (name {number}) from a guest gave {reply!r}, '
+          f'expected a protocol error')
+    check_eq(cl.wait_exit(5), 3, f'exit status of the client refused {what}')
+
+
 def main():
     harness.require('wayland-info')
     with Cordon(config=CONFIG) as c:
@@ -75,35 +88,17 @@ def main():
         info = c.run(['wayland-info']).stdout.decode('utf-8', 'replace')
         num = global_number(info, 'zwlr_screencopy_manager_v1')
         check(num is not None, 'no screencopy global number in host wayland-info')
-        cl = c.spawn_client(['--size', '100x100', '--title', 'binder'], domain='work')
-        cl.expect(r'^ready$')
-        cl.send(f'bind {num[0]} zwlr_screencopy_manager_v1 1')
-        m = cl.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
-        check(m.group(1).startswith('protocol-error'),
-              f'binding the hidden screencopy global (name {num[0]}) from a guest '
-              f'gave {m.group(1)!r}, expected a protocol error')
-        check_eq(cl.wait_exit(5), 3, 'exit status of the refused client')
+        check_refused(c, num[0], 'zwlr_screencopy_manager_v1', 'binder', 'screencopy global')
 
         # The same bind from the host works.
-        ok = c.spawn_client(['--size', '100x100', '--title', 'host-binder'])
-        ok.expect(r'^ready$')
-        ok.send(f'bind {num[0]} zwlr_screencopy_manager_v1 1')
-        m = ok.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
-        check_eq(m.group(1), 'bind-done', 'the host binding screencopy by number')
+        _, reply = bind_by_number(c, num[0], 'zwlr_screencopy_manager_v1', 'host-binder')
+        check_eq(reply, 'bind-done', 'the host binding screencopy by number')
 
         # Issue 11's host-only globals: a guest binding one by name fails alike.
         for iface in ISSUE11_HOST_ONLY:
             num = global_number(info, iface)
             check(num is not None, f'no {iface} global number in host wayland-info')
-            cl = c.spawn_client(['--size', '100x100', '--title', f'binder-{iface}'],
-                                domain='work')
-            cl.expect(r'^ready$')
-            cl.send(f'bind {num[0]} {iface} 1')
-            m = cl.expect(r'^(protocol-error .*|bind-done|disconnected.*)$')
-            check(m.group(1).startswith('protocol-error'),
-                  f'binding the hidden {iface} (name {num[0]}) from a guest gave '
-                  f'{m.group(1)!r}, expected a protocol error')
-            check_eq(cl.wait_exit(5), 3, f'exit status of the client refused {iface}')
+            check_refused(c, num[0], iface, f'binder-{iface}', iface)
 
 
 harness.main(main)

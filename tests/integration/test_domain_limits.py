@@ -8,15 +8,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain small]
-color = orange
-max-clients = 2
-
-[domain few]
-color = yellow
-max-windows = 2
-"""
+CONFIG = harness.domain_config(small={'color': 'orange', 'max-clients': 2},
+                               few={'color': 'yellow', 'max-windows': 2})
 
 
 def clients_of(c, name):

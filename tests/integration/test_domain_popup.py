@@ -17,8 +17,7 @@ POPUP_BORDER = 2
 def main():
     harness.require('grim')
     with Cordon(config=CONFIG) as c:
-        cl, win = c.client_window(['--color', 'ffffff', '--size', '400x300', '--title', 'g'],
-                                  domain='work', title='g')
+        cl, win = c.test_window('g', domain='work', color='ffffff', size='400x300')
         cl.send('popup 100 80 120 90')
         m = cl.expect(r'^popup-configure (-?\d+) (-?\d+) (-?\d+) (-?\d+)$')
         check_eq(tuple(int(v) for v in m.groups()), (100, 80, 120, 90),

@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, hex_color, wait_for
+from harness import Cordon, check, check_eq, hex_color
 
 CONFIG = """\
 [domain work]
@@ -49,21 +49,15 @@ def main():
         leaked = HOST_ONLY & set(seen)
         check(not leaked, f'host-only globals offered to a sandbox client: {leaked!r}')
 
-        client, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 's'],
-                                      env={'WAYLAND_DISPLAY': path}, name='sandboxed', title='s')
+        client, win = c.test_window('s', color='ffffff', size='300x200', name='sandboxed',
+                                    env={'WAYLAND_DISPLAY': path})
         check_eq(win.get('domain'), 'flatpak:org.example.App', 'IPC domain of the client')
         doms = {d['name']: d for d in c.domains()}
         check('flatpak:org.example.App' in doms, f'sandbox domain listed: {sorted(doms)}')
         check_eq(doms['flatpak:org.example.App'].get('kind'), 'sandbox', 'its kind')
         check_eq(doms['flatpak:org.example.App'].get('color'), '#f57900', 'its colour')
 
-        color = hex_color('f57900')
-
-        def framed():
-            s = c.screenshot()
-            return s if s.pixel(win['x'] - 1, win['y'] + 10) == color else None
-        shot = wait_for(framed, 5, what='the sandbox window framed in #f57900')
-        harness.check_frame(shot, win, color, 'sandbox window')
+        c.wait_framed(win, hex_color('f57900'), 'sandbox window')
         sb.send('')
         sb.proc.stdin.close()
         sb.wait_exit(5)

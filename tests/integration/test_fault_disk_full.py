@@ -12,10 +12,7 @@ about lost lines because none were. With its standard error on /dev/full
 import os
 import re
 import resource
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -91,33 +88,14 @@ def main():
         resource.prlimit(pid, resource.RLIMIT_FSIZE, (soft, hard))
 
     # Standard error on /dev/full: every log line fails with ENOSPC.
-    rt = tempfile.mkdtemp(prefix='c.', dir='/tmp')
-    proc = None
-    try:
-        os.chmod(rt, 0o700)
-        env = harness.base_env(rt)
-        rfd, wfd = os.pipe()
+    with harness.HandStarted() as h:
         with open('/dev/full', 'w') as full:
-            proc = subprocess.Popen([harness.cordon_bin(), '-d', '--ready-fd', str(wfd)],
-                                    env=env, pass_fds=(wfd,), stdin=subprocess.DEVNULL,
-                                    stdout=full, stderr=full)
-        os.close(wfd)
-        with os.fdopen(rfd) as ready:
-            line = ready.readline()
-        check(line.startswith('WAYLAND_DISPLAY='),
-              f'cordon with stderr on /dev/full did not get ready: {line!r}')
-        ctl_env = dict(env, CORDON_SOCK=os.path.join(rt, 'cordon', 'ipc.sock'))
+            h.start(['-d'], output=full)
         for cmd in ('version', 'windows', 'quit'):
-            res = subprocess.run([harness.cordonctl_bin(), cmd], env=ctl_env,
-                                 capture_output=True, text=True, timeout=10)
+            res = h.ctl(cmd)
             check_eq(res.returncode, 0, f'cordonctl {cmd} with cordon\'s stderr on '
                                         f'/dev/full ({res.stderr!r})')
-        check_eq(proc.wait(timeout=10), 0, 'exit status of cordon with stderr on /dev/full')
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(rt, ignore_errors=True)
+        check_eq(h.proc.wait(timeout=10), 0, 'exit status of cordon with stderr on /dev/full')
 
 
 harness.main(main)

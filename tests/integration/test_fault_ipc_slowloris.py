@@ -99,9 +99,8 @@ def main():
     with Cordon(config=CONFIG) as c:
         pid = c.proc.pid
         desk = cliptest.Desk(c)            # an event subscriber, connected first
-        guest, wg = c.client_window(['--title', 'guest', '--size', '200x150'],
-                                    domain='work', name='guest')
-        other, wh = c.client_window(['--title', 'host', '--size', '200x150'], name='host')
+        guest, wg = c.test_window('guest', domain='work', size='200x150')
+        other, wh = c.test_window('host', size='200x150')
         c.ipc_ok({'cmd': 'focus', 'id': wh['id']})
         c.wait_focused(wh['id'])
         base_fds = n_fds(pid)

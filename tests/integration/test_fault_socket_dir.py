@@ -20,13 +20,7 @@ import harness
 from harness import Cordon, check, check_eq, log, wait_for
 import cliptest
 
-CONFIG = """\
-[domain work]
-color = #3465a4
-
-[domain other]
-color = #f57900
-"""
+CONFIG = harness.domain_config(work='#3465a4', other='#f57900')
 
 
 def wait_socket(path, what):
@@ -46,8 +40,7 @@ def check_private(path):
 
 
 def new_client(c, domain, title):
-    p, win = c.client_window(['--title', title, '--size', '200x150'],
-                             domain=domain, name=title)
+    p, win = c.test_window(title, domain=domain, size='200x150')
     check_eq(win.get('domain'), domain, f'domain of the new window {title}')
     return p
 

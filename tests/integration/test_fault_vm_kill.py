@@ -108,8 +108,7 @@ def main():
         # --- a fullscreen VM window with the keyboard ----------------------
         again = c.wait_state('vm', 'running', 10)
         check(again.get('pid') != vm_pid, 'the VM did not restart')
-        fs, wfs = c.client_window(['--title', 'vm-full', '--color', 'ff00ff', '--size', '300x200'],
-                                  domain='vm', name='vm-full')
+        fs, wfs = c.test_window('vm-full', domain='vm', color='ff00ff', size='300x200')
         desk.focus(cliptest.Win(fs, wfs))
         fs.send('fullscreen')
         wait_for(lambda: c.find_windows(id=wfs['id'], fullscreen=True), 5,

@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, wait_for, BORDER, BTN_LEFT
+from harness import Cordon, check, BORDER, BTN_LEFT
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -44,11 +44,7 @@ def main():
               f'expected a 400x250 window to overlap a 900x500 one: A {wa!r}, B {wb!r}')
         ox, oy = (ix0 + ix1) // 2, (iy0 + iy1) // 2
 
-        def probe(color):
-            s = c.screenshot()
-            return s if s.pixel(ox, oy) == color else None
-        wait_for(lambda: probe(BLUE), 5,
-                 what=f'B (blue) on top at the overlap ({ox},{oy})')
+        c.wait_pixel(ox, oy, BLUE, f'B (blue) on top at the overlap ({ox},{oy})')
 
         # A point of A's content that B's frame does not cover.
         b_frame = (wb['x'] - BORDER, wb['y'] - BORDER - TITLEBAR_MAX,
@@ -83,8 +79,7 @@ def main():
         check(not b.seen(r'^button '), f'B got a button event: {b.lines!r}')
 
         # Raised: A now covers the overlap.
-        wait_for(lambda: probe(RED), 5,
-                 what=f'A (red) raised over B at the overlap ({ox},{oy})')
+        c.wait_pixel(ox, oy, RED, f'A (red) raised over B at the overlap ({ox},{oy})')
 
         # Keys go to A only.
         a.skip_pending()

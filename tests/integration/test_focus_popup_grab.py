@@ -17,16 +17,7 @@ import harness
 from harness import Cordon, check
 
 SECRET = 'SECRET-OF-THE-BANK'
-CONFIG = """\
-[clipboard]
-default = deny
-
-[domain bank]
-color = #0040c0
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config('[clipboard]\ndefault = deny\n', bank='#0040c0', guest='#c00000')
 
 
 def paste_result(proc):
@@ -38,10 +29,7 @@ def paste_result(proc):
 def grab_and_leave(c, g, b, wg, wb, leave, what):
     """Focuses the guest, opens a grabbing popup, leaves by leave(); checks
     where the keyboard, the keys and the clipboard went."""
-    c.click(wg['x'] + 40, wg['y'] + 40)
-    c.wait_focused(wg['id'])
-    g.expect(r'^keyboard-enter$')
-    g.expect(r'^button 272 released$')
+    c.click_focus(g, wg)
     g.send('popup 10 10 120 90')
     g.expect(r'^popup-ready$')
     g.send('sync')
@@ -68,16 +56,14 @@ def grab_and_leave(c, g, b, wg, wb, leave, what):
 def main():
     harness.require('wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        b, wb = c.client_window(['--color', '0000ff', '--size', '300x200', '--title', 'bank'],
-                                domain='bank', name='bank')
+        b, wb = c.test_window('bank', domain='bank', color='0000ff', size='300x200')
         c.wait_focused(wb['id'])
         b.expect(r'^keyboard-enter$')
         b.send(f'copy {SECRET}')
         b.expect(r'^copy-done$')
         b.expect_not(r'^source-cancelled$', within=0.3)
 
-        g, wg = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'guest'],
-                                domain='guest', name='guest')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='300x200')
         g.send('watch-selection')
         g.expect(r'^watching-selection$')
 

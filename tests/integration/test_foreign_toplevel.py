@@ -34,11 +34,9 @@ def win_pixel(c, win):
 def main():
     harness.require('wlrctl', 'wtype', 'wayland-info', 'grim')
     with Cordon(config=CONFIG) as c:
-        host, hw = c.client_window(['--size', '200x150', '--title', 'term', '--color', '00ff00'],
-                                   name='host', title='term')
-        fox, fw = c.client_window(['--size', '200x150', '--title', 'Firefox', '--app-id',
-                                   'firefox', '--color', 'ff0000'],
-                                  domain='work', name='fox', title='Firefox')
+        host, hw = c.test_window('term', color='00ff00', size='200x150', name='host')
+        fox, fw = c.test_window('Firefox', domain='work', color='ff0000', size='200x150',
+                                args=['--app-id', 'firefox'], name='fox')
         fake = c.spawn_client(['--size', '200x150', '--title', '[host] ' + HOSTILE_TITLE,
                                '--app-id', 'bank'], domain='work', name='fake')
         fake.expect(r'^ready$')

@@ -31,10 +31,7 @@ def main():
                                               width=OW, height=OH), 10,
                        what=f'IPC: early fullscreen at 0,0 {OW}x{OH} ({c.windows()!r})')[0]
 
-        def probe():
-            s = c.screenshot()
-            return s if s.pixel(OW - 1, OH - 1) == RED else None
-        shot = wait_for(probe, 5, what='red in the bottom-right corner')
+        shot = c.wait_pixel(OW - 1, OH - 1, RED, 'red in the bottom-right corner')
         for px, py in [(0, 0), (OW // 2, OH // 2), (0, OH - 1)]:
             check(shot.pixel(px, py) == RED, f'pixel ({px},{py}) is {shot.pixel(px, py)}')
         c.wait_focused(win['id'])

@@ -16,13 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain alpha]
-color = #00a040
-
-[domain guest]
-color = #c00000
-"""
+CONFIG = harness.domain_config(alpha='#00a040', guest='#c00000')
 GREEN = (0x00, 0xff, 0x00)
 
 
@@ -33,10 +27,8 @@ def fullscreen_of(c, win_id):
 def main():
     harness.require('grim', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        a, wa = c.client_window(['--size', '300x200', '--color', '00ff00', '--title', 'alpha'],
-                                domain='alpha', name='alpha')
-        g, wg = c.client_window(['--size', '300x200', '--color', 'ff0000', '--title', 'guest'],
-                                domain='guest', name='guest')
+        a, wa = c.test_window('alpha', domain='alpha', color='00ff00', size='300x200')
+        g, wg = c.test_window('guest', domain='guest', color='ff0000', size='300x200')
 
         c.ipc_ok({'cmd': 'focus', 'id': wg['id']})
         c.wait_focused(wg['id'])

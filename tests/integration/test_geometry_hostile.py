@@ -40,8 +40,7 @@ def main():
         ptr = g.Pointer(c, (out['width'], out['height']))
         ok = c.spawn_client(['--title', 'ok', '--size', '200x150'], domain='work', name='ok')
         ok.expect(r'^ready$')
-        cl, win = c.client_window(['--title', 'evil', '--size', '300x200'],
-                                  domain='evil', name='evil')
+        cl, win = c.test_window('evil', domain='evil', size='300x200')
         ptr.move(win['x'] + 20, win['y'] + 20)
         ptr.button(harness.BTN_LEFT, True)
         ptr.button(harness.BTN_LEFT, False)

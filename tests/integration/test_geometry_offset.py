@@ -42,6 +42,18 @@ def settle(cl, size=None, states=''):
     cl.expect(r'^synced$', 10)
 
 
+def enter_state(c, cl, wid, request, state):
+    """The client asks for request (maximize, fullscreen): once configured
+    in state and settled, IPC must say so. Returns the window from IPC."""
+    cl.skip_pending()
+    cl.send(request)
+    cl.expect_configure(state, timeout=10)
+    settle(cl)
+    win = g.window(c, wid)
+    check(win[state], f'not {state}: {win!r}')
+    return win
+
+
 def shoot(c, base, win, scale, what, **kw):
     """Screenshot, measure, check; returns the figures."""
     shot = c.screenshot()
@@ -71,9 +83,8 @@ def run(scale):
         rest = (int(layout[0] * 0.7), int(layout[1] * 0.7))
         ptr.move(*rest)
         base = c.screenshot()
-        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                                   '--title', 'g', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
-                                  domain='work', title='g')
+        cl, win = c.test_window('g', domain='work', color='ffffff', size=f'{SIZE[0]}x{SIZE[1]}',
+                                args=['--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'])
         wid = win['id']
         check_eq((win['width'], win['height']), SIZE, 'IPC size of the shadowed window')
 
@@ -126,12 +137,7 @@ def run(scale):
                                                    win['y'] + win['height'] + 4, scale)])[0] == 0
         wait_for(popup_gone, 5, what='the popup gone')
 
-        cl.skip_pending()
-        cl.send('maximize')
-        cl.expect(r'^configure \d+ \d+ maximized', 10)
-        settle(cl)
-        full = g.window(c, wid)
-        check(full['maximized'], f'not maximized: {full!r}')
+        full = enter_state(c, cl, wid, 'maximize', 'maximized')
         shoot(c, base, full, scale, f'scale {scale}: maximized', titlebar=tb, band=12)
         cl.skip_pending()
         cl.send('unmaximize')
@@ -187,12 +193,7 @@ def run(scale):
             shoot(c, base, win, scale, f'scale {scale}: after a resize from the {name}',
                   titlebar=tb)
 
-        cl.skip_pending()
-        cl.send('fullscreen')
-        cl.expect(r'^configure \d+ \d+.* fullscreen', 10)
-        settle(cl)
-        full = g.window(c, wid)
-        check(full['fullscreen'], f'not fullscreen: {full!r}')
+        full = enter_state(c, cl, wid, 'fullscreen', 'fullscreen')
         shot = c.screenshot()
         # The banner covers the top edge for a few seconds: not counted.
         fig = g.measure(base, shot, full, WORK, scale, mode='edge', band=12,
@@ -210,9 +211,8 @@ def run_host():
         rest = (1200, 650)
         ptr.move(*rest)
         base = c.screenshot()
-        cl, win = c.client_window(['--color', 'ffffff', '--size', f'{SIZE[0]}x{SIZE[1]}',
-                                   '--title', 'h', '--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'],
-                                  title='h')
+        cl, win = c.test_window('h', color='ffffff', size=f'{SIZE[0]}x{SIZE[1]}',
+                                args=['--geometry-offset', f'{OFFSET[0]},{OFFSET[1]}', '--poke'])
         tb = g.titlebar_height(c.screenshot(), win, harness.HOST_COLOR, 1)
         check(8 <= tb <= 48, f'host titlebar height {tb}')
         g.drag(c, ptr, (win['x'] + 60, win['y'] - tb // 2), (100, 100))

@@ -14,29 +14,20 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, wait_for
 
-CONFIG = """\
-[domain a]
-color = blue
-
-[domain b]
-color = green
-paste-from.a = ask
-"""
+CONFIG = harness.domain_config(a='blue', b={'color': 'green', 'paste-from.a': 'ask'})
 
 
 def main():
     harness.require('wl-copy', 'wl-paste', 'wtype')
     with Cordon(config=CONFIG) as c:
         # (1) host fullscreen, then a guest window maps.
-        h, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'h'],
-                                name='host', title='h')
+        h, wh = c.test_window('h', color='ffffff', size='300x200', name='host')
         c.wait_focused(wh['id'])
         h.send('fullscreen')
         h.expect(r'^configure \d+ \d+ .*\bfullscreen\b')
         wait_for(lambda: c.find_windows(id=wh['id'], fullscreen=True), 5,
                  what='the host window fullscreen')
-        g, wg = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'g'],
-                                domain='a', name='guest-a', title='g')
+        g, wg = c.test_window('g', domain='a', color='ffffff', size='200x100', name='guest-a')
         c.check_alive('after a guest mapped over a fullscreen host window')
         check(c.find_windows(id=wh['id'], fullscreen=True, focused=True),
               f'the fullscreen host window must keep focus: {c.windows()!r}')
@@ -49,8 +40,7 @@ def main():
         # wl-copy forks a server that keeps its output open: wait for the parent only.
         copy = c.spawn(['wl-copy', 'from a'], domain='a', name='wl-copy', stdin=False)
         check_eq(copy.wait_exit(10), 0, 'wl-copy in a')
-        bw, wb = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'bw'],
-                                 domain='b', name='guest-b', title='bw')
+        bw, wb = c.test_window('bw', domain='b', color='ffffff', size='200x100', name='guest-b')
         c.ipc_ok({'cmd': 'focus', 'id': wb['id']})
         c.wait_focused(wb['id'])
         def prompts():

@@ -72,6 +72,12 @@ class Guest:
                           wire.u32(s) + wire.i32(hx) + wire.i32(hy))
         self.conn.roundtrip()
 
+    def drawn(self, width, height, hx, hy):
+        """Sets a cursor image (cursor()): what a screenshot then shows of
+        it, as marked() counts."""
+        self.cursor(width, height, hx, hy)
+        return marked(self.c.screenshot())
+
 
 def main():
     with cliptest.desk(cliptest.config({'default': 'ask'}), 'wlrctl', 'grim') as (c, desk):
@@ -84,26 +90,21 @@ def main():
         g.point(cx, cy)
 
         # The control: 24x24 with its hotspot at 2,2 is drawn at the pointer.
-        g.cursor(24, 24, 2, 2)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(24, 24, 2, 2)
         check(n > 0, 'a small guest cursor is not drawn: the test cannot see cursors')
         check(box[0] >= cx - 3 and box[1] >= cy - 3 and box[2] <= cx + 24 and
               box[3] <= cy + 24, f'the small cursor is drawn at {box}, not at {cx},{cy}')
 
         # The attack: 128x128 with its hotspot far outside the image.
-        g.cursor(128, 128, -300, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(128, 128, -300, 0)
         check(n == 0, f'a cursor with its hotspot 300 px outside is drawn at {box}')
-        g.cursor(128, 128, 10, 500)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(128, 128, 10, 500)
         check(n == 0, f'a cursor with its hotspot below the image is drawn at {box}')
         # Too big.
-        g.cursor(200, 200, 0, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(200, 200, 0, 0)
         check(n == 0, f'a 200x200 guest cursor is drawn at {box}')
         # The largest allowed, hotspot in the middle: drawn.
-        g.cursor(128, 128, 64, 64)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(128, 128, 64, 64)
         check(n > 0, 'a 128x128 cursor with its hotspot inside is not drawn')
 
         # Next to alpha's window: a 128x128 image reaching into its frame.
@@ -117,15 +118,13 @@ def main():
         hx = 127 if (ax0 + ax1) // 2 < tx else 0
         hy = 127 if (ay0 + ay1) // 2 < ty else 0
         g.point(tx, ty)
-        g.cursor(128, 128, hx, hy)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(128, 128, hx, hy)
         log(f'pointer at {tx},{ty}, hotspot {hx},{hy}: {n} cursor pixels at {box}')
         near = (abs(tx - min(max(tx, ax0), ax1)) < 100 and abs(ty - min(max(ty, ay0), ay1)) < 100)
         check(near, f'the windows are too far apart for this test: {gi} {ai}')
         check(n == 0, f'a guest cursor overlapping alpha\'s window is drawn at {box}')
         g.point(cx, cy)
-        g.cursor(24, 24, 0, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(24, 24, 0, 0)
         check(n > 0, 'the guest cursor is not drawn again away from alpha')
 
         # Alpha's popup reaching over beta's window: a guest image beside it
@@ -138,11 +137,9 @@ def main():
         check(gx0 < right + 6 < gx1 - 30 and gy0 < mid < gy1 - 30,
               f'alpha\'s popup ({m.groups()}) does not end over beta\'s window')
         g.point(right + 6, mid)
-        g.cursor(24, 24, 23, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(24, 24, 23, 0)
         check(n == 0, f'a guest cursor over alpha\'s popup is drawn at {box}')
-        g.cursor(24, 24, 0, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(24, 24, 0, 0)
         check(n > 0, 'a guest cursor beside alpha\'s popup, not over it, is not drawn')
         wa.proc.send('close-popup')
         g.point(cx, cy)
@@ -150,8 +147,7 @@ def main():
         # A prompt: the guest itself pastes alpha's text (policy ask), so no
         # window maps and the pointer does not move: nothing but the prompt
         # changes under the guest's cursor.
-        g.cursor(24, 24, 0, 0)
-        check(marked(c.screenshot())[0] > 0, 'the guest cursor before the prompt')
+        check(g.drawn(24, 24, 0, 0)[0] > 0, 'the guest cursor before the prompt')
         c.ipc_ok({'cmd': 'focus', 'id': gi['id']})
         c.wait_focused(gi['id'])
         conn = g.conn
@@ -169,8 +165,7 @@ def main():
         n, box = marked(c.screenshot())
         check(n == 0, f'the guest cursor is drawn over the prompt at {box}')
         # Setting it again while the prompt is up changes nothing.
-        g.cursor(24, 24, 0, 0)
-        n, box = marked(c.screenshot())
+        n, box = g.drawn(24, 24, 0, 0)
         check(n == 0, f'a guest cursor set during the prompt is drawn at {box}')
         c.ctl('deny', str(prompt['id']))
         desk.wait_no_prompt()

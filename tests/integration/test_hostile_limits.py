@@ -16,21 +16,10 @@ import harness
 from harness import Cordon, check, check_eq, log
 import wire
 
-CONFIG = """\
-[domain evil]
-color = red
-
-[domain work]
-color = blue
-
-[domain tight]
-color = orange
-max-surfaces = 40
-max-subsurfaces = 20
-max-popups = 3
-max-regions = 10
-domain-max-surfaces = 60
-"""
+CONFIG = harness.domain_config(
+    evil='red', work='blue',
+    tight={'color': 'orange', 'max-surfaces': 40, 'max-subsurfaces': 20, 'max-popups': 3,
+           'max-regions': 10, 'domain-max-surfaces': 60})
 
 
 def connect(c, domain):

@@ -13,14 +13,7 @@ import hostwire
 import wire
 from harness import Cordon, check
 
-CONFIG = """\
-[domain work]
-color = #0000ff
-
-[domain quiet]
-color = #00ff00
-idle-inhibit = no
-"""
+CONFIG = harness.domain_config(work='#0000ff', quiet={'color': '#00ff00', 'idle-inhibit': 'no'})
 
 
 def nudge(c):

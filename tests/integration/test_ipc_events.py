@@ -21,9 +21,7 @@ def main():
     with Cordon(config=CONFIG) as c:
         ev = EventStream(c.ipc_path)
         try:
-            guest, win = c.client_window(['--color', '00ff00', '--size', '320x240', '--title',
-                                          'guest'],
-                                         domain='work', name='guest')
+            guest, win = c.test_window('guest', domain='work', color='00ff00', size='320x240')
             c.ipc_ok({'cmd': 'focus', 'id': win['id']})
             c.wait_focused(win['id'])
             start = len(ev.items)

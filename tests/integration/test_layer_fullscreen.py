@@ -12,10 +12,7 @@ import hostwire
 import wire
 from harness import Cordon, check, check_eq, wait_for, OUTPUT_SIZE
 
-CONFIG = """\
-[domain work]
-color = #0000ff
-"""
+CONFIG = harness.domain_config(work='#0000ff')
 
 BLUE = (0, 0, 255)
 GREY = (0x80, 0x80, 0x80)

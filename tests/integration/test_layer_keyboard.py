@@ -20,8 +20,7 @@ color = #0000ff
 def main():
     harness.require('fuzzel', 'wtype', 'wlrctl')
     with Cordon(config=CONFIG) as c:
-        cl, win = c.client_window(['--size', '300x200', '--title', 'w'],
-                                  domain='work', title='w')
+        cl, win = c.test_window('w', domain='work', size='300x200')
         cl.expect(r'^keyboard-enter$')
         c.wtype('a')
         cl.expect(r'^key \d+ pressed$')

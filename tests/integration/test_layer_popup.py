@@ -67,7 +67,7 @@ def main():
 
         # On-demand keyboard: a click on the panel takes it, one on a window
         # gives it to the window.
-        cl, win = c.client_window(['--size', '300x200', '--title', 'w'], title='w')
+        cl, win = c.test_window('w', size='300x200')
         cl.expect(r'^keyboard-enter$')
         c.click(700, PANEL_H // 2)
         check(conn.wait(lambda: hostwire.keyboard_focus(conn, keyboard) == panel, 5),

@@ -12,10 +12,7 @@ import hostwire
 import wire
 from harness import Cordon, check, check_eq, wait_for, BORDER, OUTPUT_SIZE
 
-CONFIG = """\
-[domain work]
-color = #0000ff
-"""
+CONFIG = harness.domain_config(work='#0000ff')
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -40,8 +37,7 @@ def main():
         for px, py in [(0, 0), (OW - 1, 0), (0, OH - 1), (OW // 2, OH // 2)]:
             check_eq(shot.pixel(px, py), BG, f'background pixel ({px},{py}) with swaybg')
 
-        cl, win = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
-                                  domain='work', title='w')
+        cl, win = c.test_window('w', domain='work', color='ff0000', size='300x200')
         x, y = win['x'], win['y']
         wait_for(lambda: c.screenshot().pixel(x + 150, y + 100) == RED, 5,
                  what='the window drawn above swaybg')
@@ -85,8 +81,7 @@ def main():
         check_eq(shot.pixel(OW // 2, PANEL_H // 2), PANEL, 'the panel above the window')
 
         # A new window is placed below the panel too.
-        cl2, second = c.client_window(['--size', '200x150', '--title', 'second'],
-                                      title='second')
+        cl2, second = c.test_window('second', size='200x150')
         check(second['y'] >= PANEL_H, f'new window {second!r} placed under the panel')
 
         # The panel goes: maximize gets the whole output again.

@@ -45,7 +45,7 @@ def main():
         check(cliptest.find_prompt_box(shot, RGB[B]) is not None,
               'the prompt is not drawn above the overlay layer')
 
-        locker = hostwire.Locker(host_conn(c), 0xff00cc00)
+        locker = hostwire.host_locker(c)
         check_eq(locker.lock(), 'locked', 'the test locker')
         wait_for(lambda: c.screenshot().pixel(20, 20) == LOCKER, 5,
                  what='the locker\'s colour')

@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, wait_for, BORDER, OUTPUT_SIZE
+from harness import Cordon, check, wait_for, BORDER, OUTPUT_SIZE
 
 RED = (255, 0, 0)
 OW, OH = OUTPUT_SIZE
@@ -34,51 +34,29 @@ def check_maximized(c, cl, win_id):
           and y <= BORDER + 48,
           f'maximized window {win!r} leaves more than the frame free around it')
 
-    def probe():
-        s = c.screenshot()
-        return s if s.pixel(x + w - 1, y + h - 1) == RED else None
-    shot = wait_for(probe, 5, what=f'red at the maximized window\'s bottom-right '
-                                   f'({x + w - 1},{y + h - 1})')
+    shot = c.wait_pixel(x + w - 1, y + h - 1, RED, f'red at the maximized window\'s '
+                                                   f'bottom-right ({x + w - 1},{y + h - 1})')
     for px, py in [(x, y), (x + w - 1, y), (x, y + h - 1), (x + w // 2, y + h // 2)]:
         got = shot.pixel(px, py)
         check(got == RED, f'maximized content pixel ({px},{py}) is {got}, expected red')
     return win
 
 
-def check_restored(c, cl, before):
-    w, h, _ = expect_configure(cl, False)
-    want = (w or 300, h or 200)
-    check_eq(want, (before['width'], before['height']),
-             'size after unmaximize (configure, else the client\'s own)')
-    win = wait_for(lambda: c.find_windows(id=before['id'], maximized=False,
-                                          width=want[0], height=want[1]), 5,
-                   what=f'IPC maximized false with size {want}')[0]
-    check_eq((win['x'], win['y']), (before['x'], before['y']),
-             'position after unmaximize')
-
-
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl, before = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'max'],
-                                     title='max')
+        cl, before = c.test_window('max', color='ff0000', size='300x200')
         check(before.get('maximized') is False, f'new window is maximized: {before!r}')
 
-        cl.skip_pending()
-        cl.send('maximize')
-        check_maximized(c, cl, before['id'])
-        cl.skip_pending()
-        cl.send('unmaximize')
-        check_restored(c, cl, before)
+        c.state_round_trip(cl, before, 'maximized', lambda: cl.send('maximize'),
+                           lambda: cl.send('unmaximize'), check_maximized)
 
         # The same through the key binding on the focused window.
         c.wait_focused(before['id'])
-        cl.skip_pending()
-        c.wtype('-M', 'logo', '-k', 'm', '-m', 'logo')
-        check_maximized(c, cl, before['id'])
-        cl.skip_pending()
-        c.wtype('-M', 'logo', '-k', 'm', '-m', 'logo')
-        check_restored(c, cl, before)
+
+        def super_m():
+            c.wtype('-M', 'logo', '-k', 'm', '-m', 'logo')
+        c.state_round_trip(cl, before, 'maximized', super_m, super_m, check_maximized)
         check(not any(re.match(r'^key ', line) for line in cl.lines),
               f'the Super+M binding reached the client: {cl.lines!r}')
 

@@ -139,75 +139,66 @@ def super_move(c, ptr, cl, win_id):
         no_button(cl, 'Super+drag')
 
 
+def border_drag(c, ptr, cl, win_id, what, at, delta, after):
+    """Left-drags the frame from at(x, y, w, h) by delta; the window must
+    end at after(x, y, w, h), the client's last configure with its size."""
+    x, y, w, h = before = geometry(window(c, win_id))
+    want = after(x, y, w, h)
+    cl.skip_pending()
+    ptr.move(*at(x, y, w, h))
+    ptr.button(BTN_LEFT, True)
+    ptr.glide(*delta)
+    ptr.button(BTN_LEFT, False)
+    last_configure(cl, want[2], want[3], what)
+    wait_geometry(c, win_id, want, f'{what} by ({delta[0]:+},{delta[1]:+}) from {before}')
+    no_button(cl, what)
+
+
 def border_resize(c, ptr, cl, win_id):
-    x, y, w, h = before = geometry(window(c, win_id))
     # Bottom-right corner: just outside the content, inside the border.
-    cl.skip_pending()
-    ptr.move(x + w + BORDER // 2, y + h + BORDER // 2)
-    ptr.button(BTN_LEFT, True)
-    ptr.glide(100, 60)
-    ptr.button(BTN_LEFT, False)
-    last_configure(cl, w + 100, h + 60, 'bottom-right border drag')
-    wait_geometry(c, win_id, (x, y, w + 100, h + 60),
-                  f'bottom-right border drag by (+100,+60) from {before}')
-    no_button(cl, 'bottom-right border drag')
-
+    border_drag(c, ptr, cl, win_id, 'bottom-right border drag',
+                lambda x, y, w, h: (x + w + BORDER // 2, y + h + BORDER // 2), (100, 60),
+                lambda x, y, w, h: (x, y, w + 100, h + 60))
     # Left border, halfway down: the right edge stays where it is.
-    x, y, w, h = before = geometry(window(c, win_id))
-    cl.skip_pending()
-    ptr.move(x - BORDER // 2, y + h // 2)
-    ptr.button(BTN_LEFT, True)
-    ptr.glide(-70, 25)
-    ptr.button(BTN_LEFT, False)
-    last_configure(cl, w + 70, h, 'left border drag')
-    wait_geometry(c, win_id, (x - 70, y, w + 70, h),
-                  f'left border drag by (-70,+25) from {before}')
-    no_button(cl, 'left border drag')
-
+    border_drag(c, ptr, cl, win_id, 'left border drag',
+                lambda x, y, w, h: (x - BORDER // 2, y + h // 2), (-70, 25),
+                lambda x, y, w, h: (x - 70, y, w + 70, h))
     # And back in from the left: x grows by the delta, width shrinks by it.
+    border_drag(c, ptr, cl, win_id, 'left border drag inwards',
+                lambda x, y, w, h: (x - BORDER // 2, y + h // 3), (90, -15),
+                lambda x, y, w, h: (x + 90, y, w - 90, h))
+
+
+def super_drag(c, ptr, cl, win_id, quadrant, at, delta, after):
+    """With Super held, right-drags the content from at(x, y, w, h) by
+    delta; the window must end at after(x, y, w, h)."""
+    what = f'Super+right-drag, {quadrant}'
     x, y, w, h = before = geometry(window(c, win_id))
+    want = after(x, y, w, h)
     cl.skip_pending()
-    ptr.move(x - BORDER // 2, y + h // 3)
-    ptr.button(BTN_LEFT, True)
-    ptr.glide(90, -15)
-    ptr.button(BTN_LEFT, False)
-    last_configure(cl, w - 90, h, 'left border drag inwards')
-    wait_geometry(c, win_id, (x + 90, y, w - 90, h),
-                  f'left border drag by (+90,-15) from {before}')
-    no_button(cl, 'left border drag inwards')
+    enter_content(ptr, cl, *at(x, y, w, h))
+    ptr.button(BTN_RIGHT, True)
+    cl.expect(r'^pointer-leave$', 5)
+    ptr.glide(*delta)
+    ptr.button(BTN_RIGHT, False)
+    last_configure(cl, want[2], want[3], what)
+    wait_geometry(c, win_id, want,
+                  f'Super+right-drag from the {quadrant} quadrant by '
+                  f'({delta[0]:+},{delta[1]:+}) from {before}')
+    cl.expect(r'^pointer-enter ', 5)
+    no_button(cl, what)
 
 
 def super_resize(c, ptr, cl, win_id):
     with Super(c, cl):
         # Top-left quadrant: the top-left corner follows, bottom-right stays.
-        x, y, w, h = before = geometry(window(c, win_id))
-        cl.skip_pending()
-        enter_content(ptr, cl, x + w // 4, y + h // 4)
-        ptr.button(BTN_RIGHT, True)
-        cl.expect(r'^pointer-leave$', 5)
-        ptr.glide(-40, -30)
-        ptr.button(BTN_RIGHT, False)
-        last_configure(cl, w + 40, h + 30, 'Super+right-drag, top-left')
-        wait_geometry(c, win_id, (x - 40, y - 30, w + 40, h + 30),
-                      f'Super+right-drag from the top-left quadrant by (-40,-30) '
-                      f'from {before}')
-        cl.expect(r'^pointer-enter ', 5)
-        no_button(cl, 'Super+right-drag, top-left')
-
+        super_drag(c, ptr, cl, win_id, 'top-left',
+                   lambda x, y, w, h: (x + w // 4, y + h // 4), (-40, -30),
+                   lambda x, y, w, h: (x - 40, y - 30, w + 40, h + 30))
         # Bottom-right quadrant: the top-left stays.
-        x, y, w, h = before = geometry(window(c, win_id))
-        cl.skip_pending()
-        enter_content(ptr, cl, x + w * 3 // 4, y + h * 3 // 4)
-        ptr.button(BTN_RIGHT, True)
-        cl.expect(r'^pointer-leave$', 5)
-        ptr.glide(-60, 45)
-        ptr.button(BTN_RIGHT, False)
-        last_configure(cl, w - 60, h + 45, 'Super+right-drag, bottom-right')
-        wait_geometry(c, win_id, (x, y, w - 60, h + 45),
-                      f'Super+right-drag from the bottom-right quadrant by (-60,+45) '
-                      f'from {before}')
-        cl.expect(r'^pointer-enter ', 5)
-        no_button(cl, 'Super+right-drag, bottom-right')
+        super_drag(c, ptr, cl, win_id, 'bottom-right',
+                   lambda x, y, w, h: (x + w * 3 // 4, y + h * 3 // 4), (-60, 45),
+                   lambda x, y, w, h: (x, y, w - 60, h + 45))
 
 
 def maximized_drag(c, ptr, cl, win_id):

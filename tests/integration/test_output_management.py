@@ -93,7 +93,7 @@ def main():
         # A maximized window on HEADLESS-1 fits the new mode (new windows
         # open on the output under the pointer).
         c.pointer_to(700, 500)
-        w, win = c.client_window(['--size', '300x200', '--title', 'maxme'], name='maxme')
+        w, win = c.test_window('maxme', size='300x200')
         check(win['x'] < 800, f'the window opened off HEADLESS-1: {win!r}')
         w.send('maximize')
         m = w.expect(r'^configure (\d+) (\d+) .*\bmaximized\b')

@@ -53,8 +53,7 @@ def main():
         check_eq(two['scale'], 2.0, 'HEADLESS-2 scale')
         check_eq(two['transform'], '90', 'HEADLESS-2 transform')
 
-        w, win = c.client_window(['--color', 'ffffff', '--size', '200x100', '--title', 'm'],
-                                 name='client', title='m')
+        w, win = c.test_window('m', color='ffffff', size='200x100', name='client')
         # New windows open on the output under the pointer.
         on = [o for o in (one, two)
               if o['x'] <= win['x'] < o['x'] + o['width'] and

@@ -23,8 +23,7 @@ def main():
         check('zwp_pointer_constraints_v1' in c.globals('game') and
               'zwp_relative_pointer_manager_v1' in c.globals('game'),
               'a guest lacks the pointer constraints or relative pointer globals')
-        g, win = c.client_window(['--title', 'game', '--size', '300x200'],
-                                 domain='game', name='game')
+        g, win = c.test_window('game', domain='game', size='300x200')
         c.wait_focused(win['id'])
         c.pointer_to(win['x'] + 100, win['y'] + 100)
         g.send('lock-pointer')
@@ -45,7 +44,7 @@ def main():
         g.expect_not(r'^pointer-locked$', 0.5)
 
         # A new focus grants it again; focus moving away ends it.
-        h, wo = c.client_window(['--title', 'other', '--size', '200x100'], name='other')
+        h, wo = c.test_window('other', size='200x100')
         c.ipc_ok({'cmd': 'focus', 'id': wo['id']})
         c.wait_focused(wo['id'])
         win = c.wait_window(title='game')
@@ -57,8 +56,7 @@ def main():
         g.expect(r'^pointer-unlocked$', 5)
 
         # A window without focus asks: nothing is granted.
-        g2, w2 = c.client_window(['--title', 'game2', '--size', '200x100'],
-                                 domain='game', name='game2')
+        g2, w2 = c.test_window('game2', domain='game', size='200x100')
         check(not w2.get('focused'), 'a guest window took focus from the host\'s')
         g2.send('lock-pointer')
         g2.expect(r'^pointer-lock-requested$')

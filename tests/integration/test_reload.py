@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, hex_color, wait_for
+from harness import Cordon, check, check_eq, hex_color
 
 BEFORE = """\
 [domain work]
@@ -49,17 +49,13 @@ def write(c, text):
 def main():
     harness.require('grim')
     with Cordon(config=BEFORE) as c:
-        w, win = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],
-                                 domain='work', name='work', title='w')
+        w, win = c.test_window('w', domain='work', color='ffffff', size='300x200', name='work')
         old = hex_color('3465a4')
         new = hex_color('cc0000')
 
-        def frame_is(color):
-            def probe():
-                s = c.screenshot()
-                return s if s.pixel(win['x'] - 1, win['y'] + 10) == color else None
-            return probe
-        wait_for(frame_is(old), 5, what='the frame in the old colour')
+        def frame_is(color, what):
+            return c.wait_pixel(win['x'] - 1, win['y'] + 10, color, what)
+        frame_is(old, 'the frame in the old colour')
 
         # A broken file: every error with its line, and nothing changes.
         write(c, BROKEN)
@@ -100,7 +96,7 @@ def main():
         # A good file is applied: new colour, new domain with a live socket.
         write(c, AFTER)
         c.ipc_ok({'cmd': 'reload'})
-        shot = wait_for(frame_is(new), 5, what='the frame in the reloaded colour')
+        shot = frame_is(new, 'the frame in the reloaded colour')
         harness.check_frame(shot, win, new, 'work window after reload')
         doms = {d['name']: d for d in c.ipc_ok({'cmd': 'domains'})['domains']}
         check_eq(doms['work']['color'], '#cc0000', 'IPC colour after reload')

@@ -23,9 +23,8 @@ CONFIG = "[domain work]\ncolor = #4e9a06\n"
 def main():
     with Cordon(config=CONFIG) as c:
         ptr = g.Pointer(c, harness.OUTPUT_SIZE)
-        cl, win = c.client_window(['--title', 'a', '--size', '300x200', '--min-size',
-                                   '300x200', '--color', 'ffffff'],
-                                  domain='work', title='a')
+        cl, win = c.test_window('a', domain='work', color='ffffff', size='300x200',
+                                args=['--min-size', '300x200'])
         tb = g.titlebar_height(c.screenshot(), win, hex_color('4e9a06'), 1)
         g.drag(c, ptr, (win['x'] + 150, win['y'] - tb // 2), (300, 200))
         win = g.window(c, win['id'])

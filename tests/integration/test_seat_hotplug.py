@@ -55,8 +55,7 @@ def main():
             names = sorted(o['name'] for o in outs)
             check_eq(names, ['WL-1', 'WL-2'], 'nested outputs')
             second = [o for o in outs if o['name'] == 'WL-2'][0]
-            client, win = c.client_window(['--size', '200x150', '--title', 'stranded'],
-                                          title='stranded')
+            client, win = c.test_window('stranded', size='200x150')
             c.ipc_ok({'cmd': 'move', 'id': win['id'], 'x': second['x'] + 100,
                       'y': second['y'] + 100})
             moved = c.wait_window(title='stranded')

@@ -12,7 +12,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 import hostwire
-import wire
 from harness import Cordon, check, check_eq, wait_for
 
 CONFIG = """\
@@ -91,8 +90,7 @@ def main():
                 env={'WLR_HEADLESS_OUTPUTS': '2'}) as c:
         bound = os.path.join(c.runtime_dir, 'bound')
         c.spawn(['swaybg', '-c', '#336699'], name='swaybg', stdin=False)
-        cl, win = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'w'],
-                                  domain='work', title='w')
+        cl, win = c.test_window('w', domain='work', color='ff0000', size='300x200')
         cl.expect(r'^keyboard-enter$')
         wait_for(lambda: c.screenshot().pixel(win['x'] + 10, win['y'] + 10) == RED, 5,
                  what='the window drawn')
@@ -114,13 +112,9 @@ def main():
         res = c.ctl('lock', check_rc=False)
         check(res.returncode != 0, f'cordonctl lock while swaylock holds it: {res!r}')
         # A second locker is refused while the first holds the lock.
-        other = wire.Connection(c.host_socket)
-        other.get_registry()
-        other.compositor = other.bind('wl_compositor', 4)
-        other.shm = other.bind('wl_shm', 1)
-        check_eq(hostwire.Locker(other, 0xff00cc00).lock(), 'finished',
-                 'a second locker while swaylock holds the lock')
-        other.sock.close()
+        other = hostwire.host_locker(c)
+        check_eq(other.lock(), 'finished', 'a second locker while swaylock holds the lock')
+        other.conn.sock.close()
 
         # swaylock dies: the session stays locked.
         kill_swaylock(c)
@@ -152,11 +146,7 @@ def main():
                  what='the cover once swaylock is gone again')
 
         # A locker that unlocks gives everything back.
-        conn = wire.Connection(c.host_socket)
-        conn.get_registry()
-        conn.compositor = conn.bind('wl_compositor', 4)
-        conn.shm = conn.bind('wl_shm', 1)
-        locker = hostwire.Locker(conn, 0xff00cc00)
+        locker = hostwire.host_locker(c)
         check_eq(locker.lock(), 'locked', 'the test locker after swaylock died')
         wait_for(lambda: c.screenshot().pixel(10, 10) == LOCKER, 5,
                  what='the test locker\'s colour')

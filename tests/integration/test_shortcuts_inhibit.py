@@ -29,8 +29,7 @@ def main():
     with Cordon(config=CONFIG) as c:
         check('zwp_keyboard_shortcuts_inhibit_manager_v1' in c.globals('viewer'),
               'a guest lacks zwp_keyboard_shortcuts_inhibit_manager_v1')
-        v, win = c.client_window(['--title', 'viewer', '--size', '300x200'],
-                                 domain='viewer', name='viewer')
+        v, win = c.test_window('viewer', domain='viewer', size='300x200')
         c.wait_focused(win['id'])
         v.expect(r'^keyboard-enter$', 5)
         v.send('inhibit-shortcuts')
@@ -61,7 +60,7 @@ def main():
                  'Super+Shift+C (modifiers aside)')
 
         # Focus elsewhere: the inhibitor is inactive and Super+M is cordon's.
-        h, wo = c.client_window(['--title', 'other', '--size', '200x100'], name='other')
+        h, wo = c.test_window('other', size='200x100')
         c.ipc_ok({'cmd': 'focus', 'id': wo['id']})
         c.wait_focused(wo['id'])
         v.expect(r'^shortcuts-restored$', 5)

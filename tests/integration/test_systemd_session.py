@@ -76,6 +76,16 @@ def run(tmp, name, prepare, rc=0, config='[general]\nuser-session = yes\n'):
     return Cordon(config=config, env=env, prepare=prepare), log_path
 
 
+def runs_nothing(cordon, log_path, title, said, why, what):
+    """cordon (from run()) maps a window titled title, logs said (else
+    fails with why) and runs no tool at all (else fails naming what)."""
+    with cordon as c:
+        c.test_window(title)
+        check(said in c.cordon_stderr(), why)
+        c.stop()
+        check_eq(calls(log_path), [], what)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='c.sd.', dir='/tmp')
     try:
@@ -119,26 +129,15 @@ def main():
             check_eq(len(calls(log_path)), 5, 'calls with failing tools')
 
         # 3. no user manager, no bus: nothing runs.
-        c, log_path = run(tmp, 'none', None)
-        with c:
-            client = c.spawn_client(['--title', 'alone'])
-            client.expect(r'^ready$')
-            c.wait_window(title='alone')
-            check('no user manager and no D-Bus session bus' in c.cordon_stderr(),
-                  'cordon did not say why it exported nothing')
-            c.stop()
-            check_eq(calls(log_path), [], 'tools run without a manager or a bus')
+        runs_nothing(*run(tmp, 'none', None), 'alone',
+                     'no user manager and no D-Bus session bus',
+                     'cordon did not say why it exported nothing',
+                     'tools run without a manager or a bus')
 
         # 4. not on a seat, no user-session = yes: nothing runs.
-        c, log_path = run(tmp, 'auto', session_dirs, config=None)
-        with c:
-            client = c.spawn_client(['--title', 'nested'])
-            client.expect(r'^ready$')
-            c.wait_window(title='nested')
-            check('not on a seat' in c.cordon_stderr(),
-                  'cordon did not say why it left the user manager alone')
-            c.stop()
-            check_eq(calls(log_path), [], 'tools run by a headless cordon by default')
+        runs_nothing(*run(tmp, 'auto', session_dirs, config=None), 'nested', 'not on a seat',
+                     'cordon did not say why it left the user manager alone',
+                     'tools run by a headless cordon by default')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -19,17 +19,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, OUTPUT_SIZE, check, check_eq, wait_for
 
-CONFIG = """\
-[domain work]
-color = blue
-
-[domain play]
-color = green
-
-[domain granted]
-color = orange
-protocols = zwp_input_method_manager_v2
-"""
+CONFIG = harness.domain_config(
+    work='blue', play='green',
+    granted={'color': 'orange', 'protocols': 'zwp_input_method_manager_v2'})
 MAGENTA = (0xff, 0x00, 0xff)
 POPUP_W, POPUP_H = 60, 24
 
@@ -57,6 +49,15 @@ def magenta_box(shot):
     return x0, y0, x1, y1
 
 
+def type_x(c, gets, gets_event, misses, missed_event):
+    """Types x: gets hears its press and release (gets_event lines, key or
+    im-key), misses no missed_event at all."""
+    c.wtype('-k', 'x')
+    gets.expect(rf'^{gets_event} \d+ pressed$')
+    gets.expect(rf'^{gets_event} \d+ released$')
+    misses.expect_not(rf'^{missed_event} ', within=0.3)
+
+
 def relay(c):
     work = c.globals('work')
     check('zwp_text_input_manager_v3' in work,
@@ -73,18 +74,12 @@ def relay(c):
     g.expect(r'^im-unavailable$')
 
     # Two fields of two domains, the play one focused first.
-    p = c.spawn_client(['--color', '00ff00', '--size', '300x200', '--title', 'p'],
-                       domain='play', name='play')
-    p.expect(r'^ready$')
-    wp = c.wait_window(title='p')
+    p, wp = c.test_window('p', domain='play', color='00ff00', size='300x200', name='play')
     c.wait_focused(wp['id'])
     p.send('text-input 10 20 2 16')
     p.expect(r'^text-input-ready$')
     p.expect(r'^text-input-enter$')
-    w = c.spawn_client(['--color', 'ffffff', '--size', '300x200', '--title', 'w'],
-                       domain='work', name='work')
-    w.expect(r'^ready$')
-    ww = c.wait_window(title='w')
+    w, ww = c.test_window('w', domain='work', color='ffffff', size='300x200', name='work')
     w.send('text-input 10 20 2 16')
     w.expect(r'^text-input-ready$')
 
@@ -142,10 +137,7 @@ def relay(c):
           lambda: f'the popup was not told the text cursor: {im.lines!r}')
 
     # A field that claims a cursor far off screen: the popup stays on the output.
-    far = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'far'],
-                         domain='work', name='far')
-    far.expect(r'^ready$')
-    wf = c.wait_window(title='far')
+    far, wf = c.test_window('far', domain='work', color='ffffff', size='200x100')
     far.send('text-input 100000 -50000 2 16')
     far.expect(r'^text-input-ready$')
     c.click(wf['x'] + 100, wf['y'] + 50)
@@ -165,10 +157,7 @@ def relay(c):
 
     # A window without a text input: the input method serves nobody, and
     # what it commits then reaches no field.
-    n = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'none'],
-                       domain='play', name='none')
-    n.expect(r'^ready$')
-    wn = c.wait_window(title='none')
+    n, wn = c.test_window('none', domain='play', color='ffffff', size='200x100')
     im.skip_pending()
     c.click(wn['x'] + 100, wn['y'] + 50)
     c.wait_focused(wn['id'])
@@ -183,19 +172,13 @@ def relay(c):
     im.send('im-grab')
     im.expect(r'^im-grabbed$')
     im.skip_pending()
-    c.wtype('-k', 'x')
-    n.expect(r'^key \d+ pressed$')
-    n.expect(r'^key \d+ released$')
-    im.expect_not(r'^im-key ', within=0.3)
+    type_x(c, n, 'key', im, 'im-key')
     # Serving the far field: keys go to it, press and release, not to the window.
     c.click(wf['x'] + 100, wf['y'] + 50)
     c.wait_focused(wf['id'])
     im.expect(r'^im-activate$')
     far.skip_pending()
-    c.wtype('-k', 'x')
-    im.expect(r'^im-key \d+ pressed$')
-    im.expect(r'^im-key \d+ released$')
-    far.expect_not(r'^key ', within=0.3)
+    type_x(c, im, 'im-key', far, 'key')
     # cordon's bindings come first: Super+Shift+3 moves the window, unseen by it.
     im.skip_pending()
     c.wtype('-M', 'logo', '-M', 'shift', '-k', '3', '-m', 'shift', '-m', 'logo')
@@ -210,10 +193,7 @@ def activation(c):
     im = c.spawn_client(['--no-map', '--title', 'im'], name='im')
     im.send('input-method')
     im.expect(r'^input-method-ready$')
-    a = c.spawn_client(['--color', 'ffffff', '--size', '200x100', '--title', 'a'],
-                       domain='work', name='a')
-    a.expect(r'^ready$')
-    wa = c.wait_window(title='a')
+    a, wa = c.test_window('a', domain='work', color='ffffff', size='200x100')
     c.wait_focused(wa['id'])
     a.expect(r'^keyboard-enter$')
     a.send('text-input')
@@ -222,12 +202,8 @@ def activation(c):
 
     def window_with_token_of(proc, title):
         """A play window presenting a token proc mints now; its IPC record."""
-        proc.send('token')
-        token = proc.expect(r'^token (\S+)$').group(1)
-        win = c.spawn_client(['--size', '200x100', '--title', title,
-                              '--activation-token', token], domain='play', name=title)
-        win.expect(r'^ready$')
-        return c.wait_window(title=title)
+        return c.test_window(title, domain='play', size='200x100',
+                             args=['--activation-token', proc.token()])[1]
 
     # No input yet: its token is refused.
     wb1 = window_with_token_of(a, 'b1')

@@ -10,9 +10,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq
+from harness import check, check_eq
 import cliptest
-from cliptest import A, B, Desk
+from cliptest import A, B
 from toolkit import pasted, paste, require_gtk, start_gtk
 
 CONFIG = cliptest.config()  # default ask
@@ -21,11 +21,9 @@ TEXT2 = 'not for beta'
 
 
 def main():
-    cliptest.require_peers()
     require_gtk(3)
     require_gtk(4)
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         ev = desk.events
         g4, w4 = start_gtk(c, 4, A, 'gtk4-alpha')
         # As after a real Ctrl+C: GTK claims the clipboard with the serial

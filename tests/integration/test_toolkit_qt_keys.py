@@ -18,9 +18,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, fail, wait_for
+from harness import check, check_eq, fail, wait_for
 import cliptest
-from cliptest import A, B, Desk
+from cliptest import A, B
 from toolkit import require_qt, start_qt
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,10 +32,8 @@ def key_lines(qt, start):
 
 
 def main():
-    cliptest.require_peers()
     require_qt()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         ev = desk.events
 
         # --- a virtual keyboard without a keymap does not become the seat's ---

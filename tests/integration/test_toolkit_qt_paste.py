@@ -13,9 +13,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, fail, wait_for
+from harness import check, check_eq, fail, wait_for
 import cliptest
-from cliptest import A, B, Desk
+from cliptest import A, B
 from toolkit import paste as qt_paste, pasted, require_qt, start_qt
 
 CONFIG = cliptest.config({'grant': '20'})
@@ -24,10 +24,8 @@ TEXT2 = 'a new copy in alpha'
 
 
 def main():
-    cliptest.require_peers()
     require_qt()
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG) as (c, desk):
         ev = desk.events
         desk.window(A)
         desk.copy(A, TEXT)

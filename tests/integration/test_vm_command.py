@@ -36,13 +36,7 @@ def main():
         c.wait_state('box', 'running', 5)
         win = c.wait_window(timeout=10, title='boxed')
         check_eq(win.get('domain'), 'box', f'domain of the command\'s window: {win!r}')
-        color = hex_color(BOX_COLOR)
-
-        def framed():
-            s = c.screenshot()
-            return s if s.pixel(win['x'] - 1, win['y'] + 10) == color else None
-        shot = wait_for(framed, 10, what='the boxed window framed in the box colour')
-        harness.check_frame(shot, win, color, 'boxed window')
+        c.wait_framed(win, hex_color(BOX_COLOR), 'boxed window', timeout=10)
         wait_for(lambda: 'stdout: ready' in c.domain_log('box'), 5,
                  what=f'the client\'s output in the box log: {c.domain_log("box")!r}')
 

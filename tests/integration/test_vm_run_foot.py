@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import check, check_eq, hex_color, wait_for
+from harness import check, check_eq, hex_color
 import vmtest
 from vmtest import VmCordon, vm_section
 
@@ -53,13 +53,7 @@ def main():
         check_eq((doms.get('clients'), doms.get('windows')), (1, 1),
                  'IPC clients/windows of vm')
 
-        color = hex_color(VM_COLOR)
-
-        def framed():
-            s = c.screenshot()
-            return s if s.pixel(win['x'] - 1, win['y'] + 10) == color else None
-        shot = wait_for(framed, 10, what='foot\'s frame in the vm colour')
-        harness.check_frame(shot, win, color, 'foot in vm')
+        c.wait_framed(win, hex_color(VM_COLOR), 'foot in vm', timeout=10)
 
         # A second run reuses the running VM: no second crosvm.
         res = c.ctl('run', '--wait', 'vm', '--', 'true', timeout=20)

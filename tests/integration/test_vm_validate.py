@@ -9,32 +9,26 @@ without it (issue 8); --strict makes warnings fail. `cordonctl start` then
 fails naming the missing binary."""
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import check, check_eq, SANITIZER_MARKERS
+from harness import check, check_eq, domain_section, SANITIZER_MARKERS
 from vmtest import FAKE_CROSVM, VmCordon, vm_section
+
+
+def crosvm(name, **keys):
+    """A [domain NAME] of kind crosvm run by @FAKE@ with @TMP@/vmlinuz:
+    its lines are the header, kind, crosvm, kernel, then more keys."""
+    return domain_section(name, {'kind': 'crosvm', 'crosvm': '@FAKE@',
+                                 'kernel': '@TMP@/vmlinuz', **keys})
 
 # name -> (config, {line: [words the error on that line must contain]}[, 'warn'])
 # 'warn': the problems are warnings, not errors.
 # @TMP@ is the scratch directory, holding an empty file vmlinuz.
 CASES = {
-    'good': ("""\
-[domain vm]
-kind = crosvm
-crosvm = @FAKE@
-kernel = @TMP@/vmlinuz
-cid = 5
-
-[domain vm2]
-kind = crosvm
-crosvm = @FAKE@
-kernel = @TMP@/vmlinuz
-cid = 6
-""", {}),
+    'good': (crosvm('vm', cid=5) + crosvm('vm2', cid=6), {}),
     'no-kernel-key': ("""\
 # no kernel at all
 [domain vm]
@@ -42,28 +36,12 @@ kind = crosvm
 crosvm = @FAKE@
 mem = 512
 """, {2: ['[domain vm]', 'kernel']}),
-    'no-kernel-file': ("""\
-[domain other]
-color = blue
-
-[domain vm]
-kind = crosvm
-crosvm = @FAKE@
-kernel = @TMP@/no-such-vmlinuz
-""", {4: ['[domain vm]', 'no-such-vmlinuz']}, 'warn'),
-    'duplicate-cid': ("""\
-[domain a]
-kind = crosvm
-crosvm = @FAKE@
-kernel = @TMP@/vmlinuz
-cid = 9
-
-[domain b]
-kind = crosvm
-crosvm = @FAKE@
-kernel = @TMP@/vmlinuz
-cid = 9
-""", {11: ['[domain b]', 'cid', "'a'"]}),
+    'no-kernel-file': (domain_section('other', {'color': 'blue'})
+                       + crosvm('vm', kernel='@TMP@/no-such-vmlinuz'),
+                       {4: ['[domain vm]', 'no-such-vmlinuz']}, 'warn'),
+    # b's cid is its 5th line, after a's 5 and a blank.
+    'duplicate-cid': (crosvm('a', cid=9) + crosvm('b', cid=9),
+                      {11: ['[domain b]', 'cid', "'a'"]}),
     'unknown-key': ("""\
 [domain vm]
 kind = crosvm
@@ -99,12 +77,8 @@ command = FOO=1 no-such-thing; cd /tmp && no-such-either
 exec = "$HOME/bin/run" {cmd}
 """, {1: ['[domain box]', "command runs 'no-such-launcher'", 'not found'],
       5: ['[domain runner]', "exec runs 'no-such-runner'"]}, 'warn'),
-    'no-crosvm-path': ("""\
-[domain vm]
-kind = crosvm
-crosvm = @TMP@/bin/crosvm
-kernel = @TMP@/vmlinuz
-""", {1: ['[domain vm]', '@TMP@/bin/crosvm']}, 'warn'),
+    'no-crosvm-path': (crosvm('vm', crosvm='@TMP@/bin/crosvm'),
+                       {1: ['[domain vm]', '@TMP@/bin/crosvm']}, 'warn'),
 }
 
 
@@ -117,11 +91,7 @@ def validate(tmp, name, text, strict=False):
         if k in os.environ:
             env[k] = os.environ[k]
     argv = [harness.cordon_bin(), '--validate'] + (['--strict'] if strict else [])
-    try:
-        res = subprocess.run(argv + ['-c', path], env=env,
-                             capture_output=True, text=True, timeout=20)
-    except subprocess.TimeoutExpired:
-        harness.fail(f'cordon --validate -c {path} still running after 20 s')
+    res = harness.run_checked(argv + ['-c', path], env, 20, check_rc=False, text=True)
     out = res.stdout + res.stderr
     markers = [m for m in SANITIZER_MARKERS if m in out]
     check(not markers, f'sanitizer output from --validate: {markers}\n{out}')

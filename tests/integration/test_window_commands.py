@@ -51,19 +51,14 @@ def refused(c, args, words, rc=1):
 
 
 def shot_with(c, px, py, color, what):
-    def probe():
-        s = c.screenshot()
-        return s if s.pixel(px, py) == color else None
-    return wait_for(probe, 5, what=f'{what}: {color} at ({px},{py})')
+    return c.wait_pixel(px, py, color, f'{what}: {color} at ({px},{py})')
 
 
 def main():
     harness.require('grim')
     with Cordon(config=CONFIG) as c:
-        host, wh = c.client_window(['--color', 'ffffff', '--size', '300x200', '--title', 'host'],
-                                   name='host')
-        guest, wg = c.client_window(['--color', '00ff00', '--size', '320x240', '--title', 'guest'],
-                                    domain='work', name='guest')
+        host, wh = c.test_window('host', color='ffffff', size='300x200')
+        guest, wg = c.test_window('guest', domain='work', color='00ff00', size='320x240')
         c.ipc_ok({'cmd': 'focus', 'id': wh['id']})
         c.wait_focused(wh['id'])
 

@@ -14,8 +14,7 @@ RED = (255, 0, 0)
 def main():
     harness.require('grim', 'wtype')
     with Cordon() as c:
-        cl, win = c.client_window(['--color', 'ff0000', '--size', '300x200', '--title', 'ws'],
-                                  title='ws', workspace=1)
+        cl, win = c.test_window('ws', color='ff0000', size='300x200', workspace=1)
         c.wait_focused(win['id'])
         cx, cy = win['x'] + 150, win['y'] + 100
 

@@ -17,15 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
 from harness import Cordon, check, check_eq, hex_color, wait_for, HOST_COLOR
 
-CONFIG = """\
-[domain work]
-color = #3465a4
-
-[domain vm]
-kind = crosvm
-kernel = /nonexistent
-root = /nonexistent
-"""
+CONFIG = harness.domain_config(
+    work='#3465a4', vm={'kind': 'crosvm', 'kernel': '/nonexistent', 'root': '/nonexistent'})
 WORK = hex_color('3465a4')
 XOR_WINDOW = os.path.join(harness.TOP, 'tests', 'xor_window.py')
 GREEN = (0, 255, 0)

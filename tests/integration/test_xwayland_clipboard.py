@@ -16,9 +16,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness
-from harness import Cordon, check, check_eq, wait_for
+from harness import check, check_eq, wait_for
 import cliptest
-from cliptest import A, B, C, Desk, TEXT_MIME
+from cliptest import A, B, C, TEXT_MIME
 from test_xwayland import x_run, xterm, xwayland_pid
 
 CONFIG = cliptest.config(domains={A: {'copy-to.host': 'allow'},
@@ -67,10 +67,7 @@ def check_record(desk, n, expect, what):
 
 
 def main():
-    cliptest.require_peers()
-    harness.require('xterm', 'xclip', 'Xwayland')
-    with Cordon(config=CONFIG) as c:
-        desk = Desk(c)
+    with cliptest.desk(CONFIG, 'xterm', 'xclip', 'Xwayland') as (c, desk):
         dpy = {d['name']: d.get('display') for d in c.domains()}
         check(all(dpy[n] for n in (A, B, C)), f'X displays: {dpy!r}')
 

@@ -23,16 +23,23 @@ def qt_env():
             'XDG_SESSION_TYPE': 'wayland'}
 
 
-def start_qt(c, domain, title):
-    """qtpeer.py in domain, its window focused. Returns (process, window)."""
-    qt = c.spawn([sys.executable, os.path.join(HERE, 'qtpeer.py'), title], domain=domain,
-                 env=qt_env(), name=title)
-    qt.expect(r'^ready$', timeout=20)
-    win = c.wait_window(title=title, timeout=20)
+def start_peer(c, args, domain, env, title, timeout):
+    """A toolkit peer (python3 HERE/args...) in domain, given timeout
+    seconds to map its window titled title, then focused. Returns
+    (process, window)."""
+    peer = c.spawn([sys.executable, os.path.join(HERE, args[0])] + list(args[1:]),
+                   domain=domain, env=env, name=title)
+    peer.expect(r'^ready$', timeout=timeout)
+    win = c.wait_window(title=title, timeout=timeout)
     c.ipc_ok({'cmd': 'focus', 'id': win['id']})
     c.wait_focused(win['id'])
-    qt.expect(r'^focus in$', timeout=10)
-    return qt, win
+    peer.expect(r'^focus in$', timeout=10)
+    return peer, win
+
+
+def start_qt(c, domain, title):
+    """qtpeer.py in domain, its window focused. Returns (process, window)."""
+    return start_peer(c, ['qtpeer.py', title], domain, qt_env(), title, 20)
 
 
 def pasted(peer, timeout=10.0):
@@ -63,11 +70,4 @@ def gtk_env():
 
 def start_gtk(c, version, domain, title):
     """gtkpeer.py with GTK version in domain, its window focused."""
-    gtk = c.spawn([sys.executable, os.path.join(HERE, 'gtkpeer.py'), str(version), title],
-                  domain=domain, env=gtk_env(), name=title)
-    gtk.expect(r'^ready$', timeout=30)
-    win = c.wait_window(title=title, timeout=30)
-    c.ipc_ok({'cmd': 'focus', 'id': win['id']})
-    c.wait_focused(win['id'])
-    gtk.expect(r'^focus in$', timeout=10)
-    return gtk, win
+    return start_peer(c, ['gtkpeer.py', str(version), title], domain, gtk_env(), title, 30)

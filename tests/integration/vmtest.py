@@ -27,7 +27,7 @@ import threading
 import time
 
 import harness
-from harness import Cordon, check, fail
+from harness import Cordon, check, fail, domain_section as section
 
 FAKE_CROSVM = os.path.join(harness.TOP, 'tests', 'fake-crosvm')
 
@@ -55,16 +55,6 @@ def vm_section(name='vm', **keys):
     }
     base.update({k.replace('_', '-'): v for k, v in keys.items()})
     return section(name, base)
-
-
-def section(name, keys):
-    out = [f'[domain {name}]']
-    for k, v in keys.items():
-        if v is None:
-            continue
-        for item in (v if isinstance(v, list) else [v]):
-            out.append(f'{k} = {item}')
-    return '\n'.join(out) + '\n\n'
 
 
 class VmCordon(Cordon):
