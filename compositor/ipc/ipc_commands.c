@@ -97,7 +97,7 @@ static struct json_object *list_reply(struct cordon_server *server, const char *
 	return ok_with(key, list);
 }
 
-/* Unmapped views are not listed by "windows": not there to act on. */
+/* Unmapped views are not listed by "windows". */
 static bool window_listed(struct wl_list *link) {
 	struct cordon_view *view = wl_container_of(link, view, link);
 	return view->mapped;
@@ -163,7 +163,8 @@ static struct cordon_view *window_target(struct cordon_server *server,
 	int64_t id = json_object_get_int64(id_obj);
 	struct cordon_view *view = id >= 1 && id <= UINT32_MAX ?
 		view_from_id(server, (uint32_t)id) : NULL;
-	if (view == NULL || !window_listed(&view->link)) {
+	/* Unmapped views are not listed by "windows": not there to act on. */
+	if (view == NULL || !view->mapped) {
 		*error = ipc_error("no window with id %s",
 			json_object_to_json_string_ext(id_obj, JSON_C_TO_STRING_PLAIN));
 		return NULL;
