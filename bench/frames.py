@@ -584,6 +584,27 @@ def summarise(results, wls, comps):
     return summary
 
 
+def ratio_row(label, wl, cs, peers, W):
+    """cordon's median over the best of peers' medians, for each figure."""
+    cells = []
+    for k, _, better, _ in FIGURES:
+        if (wl.idle and k not in ('rss_mib', 'wakeups')) or (not wl.idle and k == 'wakeups') \
+                or k not in cs:
+            cells.append('-'.rjust(W))
+            continue
+        pv = [p[k]['median'] for p in peers if k in p]
+        if not pv:
+            cells.append('-'.rjust(W))
+            continue
+        best = max(pv) if better == 'high' else min(pv)
+        cv = cs[k]['median']
+        if best == 0:
+            cells.append(('=' if cv == 0 else 'inf').rjust(W))
+        else:
+            cells.append(f'{cv / best:.2f}x'.rjust(W))
+    return '  ' + label.ljust(18) + ''.join(cells)
+
+
 def table(summary, wls, comps):
     W = 17
     out = []
@@ -616,27 +637,13 @@ def table(summary, wls, comps):
                 suffix = f"  [idle ones mapped in {s['accept_s']['median']:.1f} s]"
             label = c + (' (' + peer_wl + ')' if c != 'cordon' and wl.share else '')
             out.append('  ' + label.ljust(18) + ''.join(cells) + suffix)
-        # cordon / best peer
+        # cordon / best peer, and cordon / labwc (the peer issue 15's targets name)
         cs = summary.get((wl.name, 'cordon'))
         peers = [summary[(peer_wl, c)] for c in comps if c != 'cordon' and (peer_wl, c) in summary]
         if cs and peers:
-            cells = []
-            for k, _, better, _ in FIGURES:
-                if (wl.idle and k not in ('rss_mib', 'wakeups')) or (not wl.idle and k == 'wakeups') \
-                        or k not in cs:
-                    cells.append('-'.rjust(W))
-                    continue
-                pv = [p[k]['median'] for p in peers if k in p]
-                if not pv:
-                    cells.append('-'.rjust(W))
-                    continue
-                best = max(pv) if better == 'high' else min(pv)
-                cv = cs[k]['median']
-                if best == 0:
-                    cells.append(('=' if cv == 0 else 'inf').rjust(W))
-                else:
-                    cells.append(f'{cv / best:.2f}x'.rjust(W))
-            out.append('  ' + 'cordon/best peer'.ljust(18) + ''.join(cells))
+            out.append(ratio_row('cordon/best peer', wl, cs, peers, W))
+        if cs and 'labwc' in comps and (peer_wl, 'labwc') in summary and len(peers) > 1:
+            out.append(ratio_row('cordon/labwc', wl, cs, [summary[(peer_wl, 'labwc')]], W))
         out.append('')
     return '\n'.join(out)
 

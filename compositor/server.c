@@ -19,7 +19,6 @@
 #include <wlr/types/wlr_primary_selection_v1.h>
 #include <wlr/types/wlr_screencopy_v1.h>
 #include <wlr/types/wlr_security_context_v1.h>
-#include <wlr/types/wlr_shm.h>
 #include <wlr/types/wlr_single_pixel_buffer_v1.h>
 #include <wlr/types/wlr_subcompositor.h>
 #include <wlr/types/wlr_viewporter.h>
@@ -39,6 +38,7 @@
 #include "compositor/wm/gamma_control.h"
 #include "compositor/wm/output_management.h"
 #include "compositor/wm/cursor.h"
+#include "compositor/wm/release_batch.h"
 #include "compositor/domain/domain.h"
 #include "compositor/domain/host_socket.h"
 #include "compositor/wm/input.h"
@@ -51,6 +51,7 @@
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
 #include "compositor/render/identity.h"
+#include "compositor/render/shm.h"
 #include "compositor/guard/attention.h"
 #include "compositor/session/session.h"
 #include "compositor/session/systemd.h"
@@ -116,9 +117,9 @@ static bool server_make_runtime_dir(struct cordon_server *server) {
 static bool server_create_globals(struct cordon_server *server) {
 	struct wl_display *d = server->display;
 
-	struct wlr_shm *shm;
-	CREATE_GLOBAL(shm, wlr_shm_create_with_renderer(d, 1, server->renderer),
-		"wl_shm", GLOBALS_GUEST);
+	/* cordon's own wl_shm (render/shm.c): its global is not a struct member. */
+	CHECK_CREATE(server->shm = shm_create(d, server->renderer), "wl_shm");
+	globals_register(server->globals, shm_global(server->shm), GLOBALS_GUEST);
 
 	if (wlr_renderer_get_texture_formats(server->renderer, WLR_BUFFER_CAP_DMABUF) != NULL) {
 		struct wlr_linux_dmabuf_v1 *dmabuf;
@@ -259,6 +260,7 @@ struct cordon_server *server_create(struct cordon_config *config) {
 		goto fail;
 	}
 	output_init(server);
+	CHECK_CREATE(server->release = release_batch_create(server), "buffer release batch");
 	if (!input_init(server) || !cursor_init(server) || !touch_init(server)) {
 		goto fail;
 	}
@@ -435,6 +437,7 @@ void server_destroy(struct cordon_server *server) {
 	cursor_finish(server);
 	input_finish(server);
 	output_finish(server);
+	release_batch_destroy(server->release);
 	session_finish(server);
 	systemd_finish(server);
 	if (server->scene != NULL) {
@@ -454,6 +457,10 @@ void server_destroy(struct cordon_server *server) {
 	if (server->display != NULL) {
 		host_socket_destroy(server->host_socket);
 		domain_finish(server);
+		if (server->shm != NULL) {
+			globals_unregister(server->globals, shm_global(server->shm));
+			shm_destroy(server->shm);
+		}
 		globals_destroy(server->globals);
 		wl_display_destroy(server->display);
 	}

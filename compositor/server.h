@@ -40,6 +40,8 @@ struct cordon_text_input;
 struct cordon_tablet;
 struct identity_cache;
 struct cordon_attention;
+struct release_batch;
+struct cordon_shm;
 
 /* Fixed scene layers, bottom to top. LAYER_PROMPT is cordon's own. */
 enum server_layer {
@@ -169,6 +171,8 @@ struct cordon_server {
 	struct cordon_tablet *tablet;
 	/* render/identity.c: pattern sheets and badges, rendered once; guard/attention.c. */
 	struct identity_cache *identity;
+	struct release_batch *release;
+	struct cordon_shm *shm;
 	struct cordon_attention *attention;
 };
 

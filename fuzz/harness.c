@@ -205,6 +205,13 @@ void harness_check_clean(struct fuzz_harness *h) {
 	}
 }
 
+/* One pointer event and the frame after it, then what the compositor makes of them. */
+static void pointer_event(struct fuzz_harness *h, struct wl_signal *signal, void *event) {
+	wl_signal_emit_mutable(signal, event);
+	wl_signal_emit_mutable(&h->pointer.events.frame, &h->pointer);
+	harness_pump(h);
+}
+
 void harness_key(struct fuzz_harness *h, uint32_t keycode, bool pressed) {
 	struct wlr_keyboard_key_event ev = {
 		.time_msec = h->time_ms += 7,
@@ -223,9 +230,7 @@ void harness_motion(struct fuzz_harness *h, double x, double y) {
 		.x = x,
 		.y = y,
 	};
-	wl_signal_emit_mutable(&h->pointer.events.motion_absolute, &ev);
-	wl_signal_emit_mutable(&h->pointer.events.frame, &h->pointer);
-	harness_pump(h);
+	pointer_event(h, &h->pointer.events.motion_absolute, &ev);
 }
 
 void harness_button(struct fuzz_harness *h, uint32_t button, bool pressed) {
@@ -235,7 +240,5 @@ void harness_button(struct fuzz_harness *h, uint32_t button, bool pressed) {
 		.button = button,
 		.state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED,
 	};
-	wl_signal_emit_mutable(&h->pointer.events.button, &ev);
-	wl_signal_emit_mutable(&h->pointer.events.frame, &h->pointer);
-	harness_pump(h);
+	pointer_event(h, &h->pointer.events.button, &ev);
 }

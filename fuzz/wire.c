@@ -845,6 +845,26 @@ static void ack_newest(struct wire_client *client, uint32_t xdg_surface) {
 	call(client, obj_of(client, xdg_surface), "ack_configure", ack);
 }
 
+/* A new wl_surface (its id in *surface) with an xdg_surface, whose id is returned. */
+static uint32_t new_xdg_surface(struct wire_client *client, struct wire_object *comp,
+		struct wire_object *wm, uint32_t *surface) {
+	struct wire_arg none[1] = {{0}};
+	*surface = call(client, comp, "create_surface", none);
+	struct wire_arg gx[2] = {{0}, {.u = *surface}};
+	return call(client, wm, "get_xdg_surface", gx);
+}
+
+/* Maps an xdg surface whose role is set: the first commit, the ack, a w x h buffer. */
+static void map_xdg_surface(struct wire_client *client, uint32_t surface,
+		uint32_t xdg_surface, int32_t w, int32_t h, uint32_t fill, wire_pump_fn pump,
+		void *data) {
+	struct wire_arg none[1] = {{0}};
+	call(client, obj_of(client, surface), "commit", none);
+	wire_roundtrip(client, pump, data);
+	ack_newest(client, xdg_surface);
+	attach_commit(client, surface, make_buffer(client, w, h, fill), w, h);
+}
+
 /*
  * Scripted sequences that reach deep states in one step: a mapped
  * toplevel, a popup, a selection, a subsurface. Built from the same
@@ -859,9 +879,8 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 	case 0: { /* a mapped toplevel */
 		struct wire_object *comp = ensure_bound(client, "wl_compositor");
 		struct wire_object *wm = ensure_bound(client, "xdg_wm_base");
-		uint32_t s = call(client, comp, "create_surface", none);
-		struct wire_arg gx[2] = {{0}, {.u = s}};
-		uint32_t x = call(client, wm, "get_xdg_surface", gx);
+		uint32_t s;
+		uint32_t x = new_xdg_surface(client, comp, wm, &s);
 		uint32_t t = call(client, obj_of(client, x), "get_toplevel", none);
 		struct wire_arg ti[1] = {{.str = "fuzz", .len = 4}};
 		call(client, obj_of(client, t), "set_title", ti);
@@ -871,10 +890,7 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 				{.u = fuzz_u8(in)}, {.u = fuzz_u8(in)}};
 			call(client, obj_of(client, x), "set_window_geometry", geo);
 		}
-		call(client, obj_of(client, s), "commit", none);
-		wire_roundtrip(client, pump, data);
-		ack_newest(client, x);
-		attach_commit(client, s, make_buffer(client, w, h, fill), w, h);
+		map_xdg_surface(client, s, x, w, h, fill, pump, data);
 		break;
 	}
 	case 1: { /* a popup (with a grab, half the time) on the newest toplevel */
@@ -890,9 +906,8 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 		call(client, obj_of(client, pos), "set_size", sz);
 		struct wire_arg ar[4] = {{.u = fuzz_u8(in)}, {.u = fuzz_u8(in)}, {.u = 1}, {.u = 1}};
 		call(client, obj_of(client, pos), "set_anchor_rect", ar);
-		uint32_t s = call(client, comp, "create_surface", none);
-		struct wire_arg gx[2] = {{0}, {.u = s}};
-		uint32_t x = call(client, wm, "get_xdg_surface", gx);
+		uint32_t s;
+		uint32_t x = new_xdg_surface(client, comp, wm, &s);
 		struct wire_arg gp[3] = {{0}, {.u = parent_id}, {.u = pos}};
 		uint32_t p = call(client, obj_of(client, x), "get_popup", gp);
 		struct wire_object *seat = ensure_bound(client, "wl_seat");
@@ -902,10 +917,7 @@ static void macro(struct wire_client *client, struct fuzz_bytes *in, uint8_t whi
 				{.u = pick == 0 ? client->input_serial : recent_pick(client, pick)}};
 			call(client, obj_of(client, p), "grab", gr);
 		}
-		call(client, obj_of(client, s), "commit", none);
-		wire_roundtrip(client, pump, data);
-		ack_newest(client, x);
-		attach_commit(client, s, make_buffer(client, w, h, fill), w, h);
+		map_xdg_surface(client, s, x, w, h, fill, pump, data);
 		break;
 	}
 	case 2: { /* a selection offer (clipboard or primary), set with a recent serial */

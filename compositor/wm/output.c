@@ -8,6 +8,8 @@
 #include "compositor/guard/globals.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
+#include "compositor/wm/output_ahead.h"
+#include "compositor/wm/release_batch.h"
 #include "compositor/wm/view.h"
 
 static void handle_output_frame(struct wl_listener *listener, void *data) {
@@ -15,9 +17,17 @@ static void handle_output_frame(struct wl_listener *listener, void *data) {
 	if (output->scene_output == NULL) {
 		return;
 	}
-	wlr_scene_output_commit(output->scene_output, NULL);
+	if (!output_ahead_commit(output)) {
+		wlr_scene_output_commit(output->scene_output, NULL);
+	}
+	output_ahead_arm(output);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	/*
+	 * Releases first: a client drawing on frame done then finds the
+	 * buffer it gave back free, and goes on with two buffers, not three.
+	 */
+	release_batch_flush(output->server->release);
 	wlr_scene_output_send_frame_done(output->scene_output, &now);
 }
 
@@ -34,6 +44,7 @@ static void handle_output_destroy(struct wl_listener *listener, void *data) {
 	if (output->wlr_output->global != NULL) {
 		globals_unregister(output->server->globals, output->wlr_output->global);
 	}
+	output_ahead_finish(output);
 	wl_list_remove(&output->frame.link);
 	wl_list_remove(&output->request_state.link);
 	wl_list_remove(&output->destroy.link);
@@ -151,6 +162,7 @@ void output_detach(struct cordon_output *output) {
 	}
 	/* Removing it from the layout also removes its wl_output global. */
 	wlr_output_layout_remove(output->server->output_layout, wlr_output);
+	output_ahead_drop(output);
 	if (output->scene_output != NULL) {
 		wlr_scene_output_destroy(output->scene_output);
 		output->scene_output = NULL;
@@ -222,6 +234,7 @@ static void handle_new_output(struct wl_listener *listener, void *data) {
 		handle_output_request_state);
 	listener_connect(&wlr_output->events.destroy, &output->destroy, handle_output_destroy);
 	wl_list_insert(server->outputs.prev, &output->link);
+	output_ahead_init(output);
 
 	const struct config_output *co = output_config_for(server, wlr_output->name);
 	if (co != NULL && co->disabled) {

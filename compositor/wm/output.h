@@ -1,6 +1,7 @@
 #ifndef CORDON_OUTPUT_H
 #define CORDON_OUTPUT_H
 
+#include <stdbool.h>
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_scene.h>
@@ -12,6 +13,12 @@ struct cordon_output {
 	struct cordon_server *server;
 	struct wlr_output *wlr_output;
 	struct wlr_scene_output *scene_output;
+
+	/* Render ahead (output_ahead.c), headless outputs only. */
+	struct wl_event_source *ahead_timer;
+	struct wlr_output_state ahead;
+	bool ahead_ready, ahead_committing;
+	struct wl_listener ahead_commit;
 
 	struct wl_listener frame;
 	struct wl_listener request_state;

@@ -129,6 +129,16 @@ static const char *expect(struct rig *rig, struct peer *p, const char *prefix) {
 	return p->lines[i];
 }
 
+/* p's next pen motion is at x,y in its window; where says where the pen was. */
+static void expect_motion(struct rig *rig, struct peer *p, int x, int y, const char *where) {
+	const char *line = expect(rig, p, "tablet-motion");
+	char want[64];
+	snprintf(want, sizeof(want), "tablet-motion %d %d", x, y);
+	if (line != NULL && strcmp(line, want) != 0) {
+		fail(rig, "%s: %s said '%s'", p->name, where, line);
+	}
+}
+
 /* Once the client has read everything sent so far: no pen or pad event came. */
 static void expect_quiet(struct rig *rig, struct peer *p) {
 	static const char *const pen[] = {
@@ -294,20 +304,14 @@ static void run(struct rig *rig, const char *client) {
 	/* Over a alone: a hears the pen, b nothing. */
 	tool_proximity(rig, true, 150, 130);
 	expect(rig, a, "tablet-proximity-in");
-	const char *line = expect(rig, a, "tablet-motion");
-	if (line != NULL && strcmp(line, "tablet-motion 50 30") != 0) {
-		fail(rig, "a: pen at 150,130 over a window at 100,100 said '%s'", line);
-	}
+	expect_motion(rig, a, 50, 30, "pen at 150,130 over a window at 100,100");
 	expect_quiet(rig, b);
 
 	/* Over the part of a that b covers: b hears it, a lost it. */
 	tool_move(rig, 300, 200);
 	expect(rig, a, "tablet-proximity-out");
 	expect(rig, b, "tablet-proximity-in");
-	line = expect(rig, b, "tablet-motion");
-	if (line != NULL && strcmp(line, "tablet-motion 50 50") != 0) {
-		fail(rig, "b: pen at 300,200 over a window at 250,150 said '%s'", line);
-	}
+	expect_motion(rig, b, 50, 50, "pen at 300,200 over a window at 250,150");
 	expect_quiet(rig, a);
 
 	/* Tip down on a's visible part: a is focused, the stroke stays with it. */
@@ -320,7 +324,7 @@ static void run(struct rig *rig, const char *client) {
 		fail(rig, "the pen's tip on window a did not focus it");
 	}
 	tool_move(rig, 600, 400);
-	line = expect(rig, a, "tablet-motion 500 300");
+	expect(rig, a, "tablet-motion 500 300");
 	expect_quiet(rig, b);
 	tool_tip(rig, false, 600, 400);
 	expect(rig, a, "tablet-up");
@@ -343,10 +347,7 @@ static void run(struct rig *rig, const char *client) {
 	/* a is on top now (focused by the tip): over b's uncovered part. */
 	tool_move(rig, 500, 300);
 	expect(rig, b, "tablet-proximity-in");
-	line = expect(rig, b, "tablet-motion");
-	if (line != NULL && strcmp(line, "tablet-motion 250 150") != 0) {
-		fail(rig, "b: pen at 500,300 over a window at 250,150 said '%s'", line);
-	}
+	expect_motion(rig, b, 250, 150, "pen at 500,300 over a window at 250,150");
 	expect_quiet(rig, a);
 
 	tool_proximity(rig, false, 500, 300);

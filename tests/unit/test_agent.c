@@ -33,33 +33,17 @@ struct agent {
 	pid_t pid;
 };
 
+/* The agent on a->addr; extra: an option that takes the value 100. */
 static pid_t start_agent(struct agent *a, const char *extra) {
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (!getenv("TEST_VERBOSE")) {
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, 2);
-		}
-		char listen[160];
-		snprintf(listen, sizeof(listen), "unix:%s", a->sock);
-		if (extra) {
-			execl(CORDON_AGENT_BIN, "cordon-agent", "--listen", listen,
-				"--wayland-display", "test-display", extra, "100", (char *)NULL);
-		} else {
-			execl(CORDON_AGENT_BIN, "cordon-agent", "--listen", listen,
-				"--wayland-display", "test-display", (char *)NULL);
-		}
-		_exit(127);
-	}
-	return pid;
+	char *argv[] = { CORDON_AGENT_BIN, "--listen", a->addr, "--wayland-display",
+		"test-display", (char *)extra, extra ? "100" : NULL, NULL };
+	return fixture_spawn(argv, NULL);
 }
 
 static int setup(void **state) {
 	struct agent *a = calloc(1, sizeof(*a));
 	assert_non_null(a);
-	strcpy(a->dir, "/tmp/ca.XXXXXX");
-	assert_non_null(mkdtemp(a->dir));
+	fixture_mkdtemp(a->dir, sizeof(a->dir), "/tmp/ca.XXXXXX");
 	snprintf(a->sock, sizeof(a->sock), "%s/agent.sock", a->dir);
 	snprintf(a->addr, sizeof(a->addr), "unix:%s", a->sock);
 	snprintf(a->marker, sizeof(a->marker), "%s/marker", a->dir);
@@ -168,17 +152,23 @@ static bool exists(const char *path) {
 	return stat(path, &st) == 0;
 }
 
+/* Runs argv through the client (5 s to connect); fails the test if it cannot. */
+static struct agent_result run_ok(struct agent *a, char **argv, char **env,
+		const char *cwd, bool wait) {
+	struct agent_result res;
+	char err[256] = "";
+	if (!agent_client_run(a->addr, argv, env, cwd, 5000, wait, &res, err, sizeof(err))) {
+		fail_msg("%s", err);
+	}
+	return res;
+}
+
 /* ---- tests ---- */
 
 static void test_run_and_exit_code(void **state) {
 	struct agent *a = *state;
 	char *argv[] = { "sh", "-c", "exit 7", NULL };
-	struct agent_result res;
-	char err[256] = "";
-	if (!agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
-			sizeof(err))) {
-		fail_msg("%s", err);
-	}
+	struct agent_result res = run_ok(a, argv, NULL, NULL, true);
 	assert_true(res.pid > 0);
 	assert_true(res.finished);
 	assert_false(res.signaled);
@@ -193,30 +183,17 @@ static void test_env_cwd_display(void **state) {
 	char *argv[] = { "sh", "-c", script, NULL };
 	/* WAYLAND_DISPLAY always names the configured display. */
 	char *env[] = { "FOO=bar baz", "WAYLAND_DISPLAY=elsewhere", NULL };
-	struct agent_result res;
-	char err[256] = "";
-	if (!agent_client_run(a->addr, argv, env, a->dir, 5000, true, &res, err,
-			sizeof(err))) {
-		fail_msg("%s", err);
-	}
+	struct agent_result res = run_ok(a, argv, env, a->dir, true);
 	assert_int_equal(res.code, 0);
-	FILE *f = fopen(a->marker, "r");
-	assert_non_null(f);
-	char line[256] = "";
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
 	char want[256];
 	snprintf(want, sizeof(want), "test-display|bar baz|%s\n", a->dir);
-	assert_string_equal(line, want);
+	fixture_assert_file_is(a->marker, want);
 }
 
 static void test_signal_reported(void **state) {
 	struct agent *a = *state;
 	char *argv[] = { "sh", "-c", "kill -TERM $$", NULL };
-	struct agent_result res;
-	char err[256] = "";
-	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
-		sizeof(err)));
+	struct agent_result res = run_ok(a, argv, NULL, NULL, true);
 	assert_true(res.signaled);
 	assert_int_equal(res.code, SIGTERM);
 }
@@ -224,11 +201,8 @@ static void test_signal_reported(void **state) {
 static void test_no_wait(void **state) {
 	struct agent *a = *state;
 	char *argv[] = { "sleep", "5", NULL };
-	struct agent_result res;
-	char err[256] = "";
 	int64_t t0 = mstime_now();
-	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
-		sizeof(err)));
+	struct agent_result res = run_ok(a, argv, NULL, NULL, false);
 	/* Not waiting means returning long before the 5 s command ends; the
 	 * margin is wide so a loaded machine does not fail it. */
 	assert_true(mstime_now() - t0 < 4000);
@@ -236,9 +210,7 @@ static void test_no_wait(void **state) {
 	assert_false(res.finished);
 	/* The agent keeps serving after the client left early. */
 	char *argv2[] = { "true", NULL };
-	assert_true(agent_client_run(a->addr, argv2, NULL, NULL, 5000, true, &res, err,
-		sizeof(err)));
-	assert_int_equal(res.code, 0);
+	assert_int_equal(run_ok(a, argv2, NULL, NULL, true).code, 0);
 }
 
 static void test_concurrent(void **state) {
@@ -323,10 +295,7 @@ static void test_bad_requests_spawn_nothing(void **state) {
 
 	/* The same request, well-formed, does run: the marker test can fail. */
 	char *argv[] = { "touch", a->marker, NULL };
-	struct agent_result res;
-	char err[256] = "";
-	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
-		sizeof(err)));
+	run_ok(a, argv, NULL, NULL, true);
 	assert_true(exists(a->marker));
 }
 
@@ -343,8 +312,7 @@ static void test_max_request_option(void **state) {
 		err, sizeof(err)));
 	assert_non_null(strstr(err, "too large"));
 	char *short_argv[] = { "true", NULL };
-	assert_true(agent_client_run(a->addr, short_argv, NULL, NULL, 5000, true, &res,
-		err, sizeof(err)));
+	run_ok(a, short_argv, NULL, NULL, true);
 }
 
 static void test_client_errors(void **state) {
@@ -388,61 +356,38 @@ static void test_connect_waits_for_agent(void **state) {
 	}
 	a->pid = starter;
 	char *argv[] = { "sh", "-c", "exit 4", NULL };
-	struct agent_result res;
-	char err[256] = "";
-	if (!agent_client_run(a->addr, argv, NULL, NULL, 5000, true, &res, err,
-			sizeof(err))) {
-		fail_msg("%s", err);
-	}
-	assert_int_equal(res.code, 4);
+	assert_int_equal(run_ok(a, argv, NULL, NULL, true).code, 4);
 }
 
 static void test_agent_exit_stops_commands(void **state) {
 	struct agent *a = *state;
 	char *argv[] = { "sleep", "1000", NULL };
-	struct agent_result res;
-	char err[256] = "";
-	assert_true(agent_client_run(a->addr, argv, NULL, NULL, 5000, false, &res, err,
-		sizeof(err)));
+	struct agent_result res = run_ok(a, argv, NULL, NULL, false);
 	assert_int_equal(kill(res.pid, 0), 0);
 	kill(a->pid, SIGTERM);
 	int status;
 	assert_int_equal(waitpid(a->pid, &status, 0), a->pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	a->pid = -1;
-	int64_t end = mstime_now() + 2000;
-	bool gone = false;
-	while (!gone && mstime_now() < end) {
-		char path[64], buf[512] = "";
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)res.pid);
-		FILE *f = fopen(path, "r");
-		if (!f) {
-			gone = true;
-			break;
-		}
-		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-		char *paren = strrchr(buf, ')');
-		gone = paren && paren[2] == 'Z';
-		usleep(10000);
-	}
-	assert_true(gone);
+	assert_true(fixture_wait_gone(res.pid, 2000));
 }
+
+/* A test with a fresh agent on a socket in a scratch directory. */
+#define AGENT_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_and_exit_code, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_env_cwd_display, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests_spawn_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_max_request_option, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_waits_for_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_agent_exit_stops_commands, setup, teardown),
+		AGENT_TEST(test_run_and_exit_code),
+		AGENT_TEST(test_env_cwd_display),
+		AGENT_TEST(test_signal_reported),
+		AGENT_TEST(test_no_wait),
+		AGENT_TEST(test_concurrent),
+		AGENT_TEST(test_bad_requests_spawn_nothing),
+		AGENT_TEST(test_max_request_option),
+		AGENT_TEST(test_client_errors),
+		AGENT_TEST(test_connect_waits_for_agent),
+		AGENT_TEST(test_agent_exit_stops_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/unit/fixture.h"
 #include "vmm/agent_client.h"
 
 static void test_user_environment(void **state) {
@@ -41,21 +42,10 @@ static void test_user_environment(void **state) {
 	snprintf(addr, sizeof(addr), "unix:%s", sock);
 	snprintf(marker, sizeof(marker), "%s/marker", dir);
 
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (!getenv("TEST_VERBOSE")) {
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, 2);
-		}
-		char listen[160];
-		snprintf(listen, sizeof(listen), "unix:%s", sock);
-		/* The guest init's environment: no XDG_RUNTIME_DIR. */
-		char *envp[] = { "PATH=/usr/bin:/bin", "HOME=/run", NULL };
-		char *argv[] = { CORDON_AGENT_BIN, "--listen", listen, "--user", "nobody", NULL };
-		execve(CORDON_AGENT_BIN, argv, envp);
-		_exit(127);
-	}
+	/* The guest init's environment: no XDG_RUNTIME_DIR. */
+	char *envp[] = { "PATH=/usr/bin:/bin", "HOME=/run", NULL };
+	char *agent_argv[] = { CORDON_AGENT_BIN, "--listen", addr, "--user", "nobody", NULL };
+	pid_t pid = fixture_spawn(agent_argv, envp);
 
 	char script[256];
 	snprintf(script, sizeof(script),
@@ -76,15 +66,10 @@ static void test_user_environment(void **state) {
 	}
 	assert_int_equal(res.code, 0);
 
-	FILE *f = fopen(marker, "r");
-	assert_non_null(f);
-	char line[512] = "";
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
 	char want[512];
 	snprintf(want, sizeof(want), "%u|%s|nobody|nobody|/run/user/%u\n",
 		(unsigned)pw->pw_uid, pw->pw_dir, (unsigned)pw->pw_uid);
-	assert_string_equal(line, want);
+	fixture_assert_file_is(marker, want);
 
 	unlink(marker);
 	unlink(sock);

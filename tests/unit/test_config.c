@@ -42,6 +42,26 @@ static void expect_error(const char *text, const char *expected) {
 	config_errors_finish(&errs);
 }
 
+/* The load left exactly one error, holding fragment (NULL: any); clears errs. */
+static void expect_one_error(struct config_errors *errs, const char *fragment) {
+	if (errs->len != 1 || (fragment && !strstr(errs->msgs[0], fragment))) {
+		print_message("expected one error with: %s\n", fragment ? fragment : "(anything)");
+		dump_errors(errs);
+	}
+	assert_int_equal(errs->len, 1);
+	if (fragment) {
+		assert_non_null(strstr(errs->msgs[0], fragment));
+	}
+	config_errors_finish(errs);
+}
+
+/* Loading text fails, with one error. */
+static void expect_refused(const char *text) {
+	struct config_errors errs = { 0 };
+	assert_null(load(text, &errs));
+	expect_one_error(&errs, NULL);
+}
+
 static struct cordon_config *expect_ok(const char *text) {
 	struct config_errors errs = { 0 };
 	struct cordon_config *c = load(text, &errs);
@@ -141,15 +161,8 @@ static void test_clipboard_grant(void **state) {
 	c = expect_ok("[clipboard]\ngrant = 1500ms\n");
 	assert_int_equal(c->clipboard.grant_ms, 1500);
 	config_destroy(c);
-	struct config_errors errs = { 0 };
-	c = load("[clipboard]\ngrant = 2h\n", &errs);
-	assert_null(c);
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
-	c = load("[clipboard]\ngrant = 3601\n", &errs);
-	assert_null(c);
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
+	expect_refused("[clipboard]\ngrant = 2h\n");
+	expect_refused("[clipboard]\ngrant = 3601\n");
 }
 
 static void test_xwayland(void **state) {
@@ -177,13 +190,8 @@ static void test_xwayland(void **state) {
 	c = config_create_default();
 	assert_int_equal(c->host_xwayland, CONFIG_XWAYLAND_LAZY);
 	config_destroy(c);
-	struct config_errors errs = { 0 };
-	assert_null(load("[domain a]\nxwayland = maybe\n", &errs));
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
-	assert_null(load("[general]\nxwayland = on\n", &errs));
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
+	expect_refused("[domain a]\nxwayland = maybe\n");
+	expect_refused("[general]\nxwayland = on\n");
 }
 
 /* [general] locker and a domain's idle-inhibit (issue 11). */
@@ -199,11 +207,7 @@ static void test_session_keys(void **state) {
 	d = wl_container_of(c->domains.next, d, link);
 	assert_false(d->idle_inhibit);
 	config_destroy(c);
-	struct config_errors errs = { 0 };
-	c = load("[domain work]\ncolor = blue\nidle-inhibit = sometimes\n", &errs);
-	assert_null(c);
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
+	expect_refused("[domain work]\ncolor = blue\nidle-inhibit = sometimes\n");
 }
 
 static void test_defaults(void **state) {
@@ -776,13 +780,8 @@ static void test_long_line(void **state) {
 		"[general]\nborder-width = x\n", cmd, cmd, cmd, cmd) > 0);
 	struct config_errors errs = { 0 };
 	assert_null(load(text, &errs));
-	if (errs.len != 1) {
-		dump_errors(&errs);
-	}
 	/* The only error is the one on the line after the long ones. */
-	assert_int_equal(errs.len, 1);
-	assert_non_null(strstr(errs.msgs[0], "t.conf:12: [general] border-width: "));
-	config_errors_finish(&errs);
+	expect_one_error(&errs, "t.conf:12: [general] border-width: ");
 
 	char *good = strstr(text, "[general]");
 	*good = '\0';
@@ -1167,9 +1166,7 @@ static void test_files(void **state) {
 
 	/* A directory is not a config. */
 	assert_null(config_load_file(dir, &errs));
-	assert_int_equal(errs.len, 1);
-	assert_non_null(strstr(errs.msgs[0], "not a regular file"));
-	config_errors_finish(&errs);
+	expect_one_error(&errs, "not a regular file");
 
 	/* The search: $XDG_CONFIG_HOME/cordon/config. */
 	char *saved_xdg = getenv("XDG_CONFIG_HOME") ?
@@ -1188,8 +1185,7 @@ static void test_files(void **state) {
 	/* A broken file found by the search is an error, not a fallback. */
 	char *broken = write_temp(sub, "config", "[general]\ncursor-size = 1\n");
 	assert_null(config_load(NULL, &errs));
-	assert_int_equal(errs.len, 1);
-	config_errors_finish(&errs);
+	expect_one_error(&errs, NULL);
 
 	/* Nothing anywhere: the built-in defaults. */
 	assert_int_equal(unlink(found), 0);
@@ -1215,9 +1211,7 @@ static void test_files(void **state) {
 	assert_int_equal(fwrite("[general]\nfont = a\0b\n", 1, 21, f), 21);
 	assert_int_equal(fclose(f), 0);
 	assert_null(config_load_file(nul_path, &errs));
-	assert_int_equal(errs.len, 1);
-	assert_non_null(strstr(errs.msgs[0], ":2: NUL byte in the file"));
-	config_errors_finish(&errs);
+	expect_one_error(&errs, ":2: NUL byte in the file");
 
 	unlink(good);
 	unlink(bad);

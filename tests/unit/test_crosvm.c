@@ -87,31 +87,6 @@ static const char full_config_text[] =
 	"sandbox = no\n"
 	"args = -p quiet\n";
 
-static char *read_file(const char *path) {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *n = realloc(buf, cap);
-			assert_non_null(n);
-			buf = n;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0) {
-			break;
-		}
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
-}
-
 static char *join_lines(char *const *argv) {
 	char *out = NULL;
 	size_t len = 0;
@@ -135,7 +110,7 @@ static void check_golden(char *const *argv, const char *name) {
 		fputs(got, f);
 		fclose(f);
 	}
-	char *want = read_file(path);
+	char *want = fixture_slurp(path);
 	if (!want) {
 		fail_msg("cannot read golden file %s", path);
 	}
@@ -159,16 +134,42 @@ static void assert_no_deprecated(char *const *argv) {
 	}
 }
 
-static void test_full_golden(void **state) {
-	struct config_domain d = full_domain();
+/* The crosvm command line for d; fails the test if there is none. */
+static char **run_argv(const struct config_domain *d, const struct crosvm_paths *paths) {
 	char err[256] = "";
-	char **argv = crosvm_run_argv(&d, &run_paths, err, sizeof(err));
+	char **argv = crosvm_run_argv(d, paths, err, sizeof(err));
 	if (!argv) {
 		fail_msg("%s", err);
 	}
-	check_golden(argv, "crosvm-full.args");
+	return argv;
+}
+
+/* d's command line is the golden file's and has no deprecated flag. */
+static void check_domain_golden(const struct config_domain *d, const char *name) {
+	char **argv = run_argv(d, &run_paths);
+	check_golden(argv, name);
 	assert_no_deprecated(argv);
 	strv_free(argv);
+}
+
+/* Domain name of config text gives the golden file's command line. */
+static void check_text_golden(const char *text, const char *name, const char *golden) {
+	struct config_errors errs = {0};
+	struct cordon_config *c = config_load_string(text, "test.conf", &errs);
+	for (size_t i = 0; i < errs.len; i++) {
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	}
+	assert_non_null(c);
+	config_errors_finish(&errs);
+	struct config_domain *d = config_find_domain(c, name);
+	assert_non_null(d);
+	check_domain_golden(d, golden);
+	config_destroy(c);
+}
+
+static void test_full_golden(void **state) {
+	struct config_domain d = full_domain();
+	check_domain_golden(&d, "crosvm-full.args");
 }
 
 static void test_minimal_golden(void **state) {
@@ -177,50 +178,17 @@ static void test_minimal_golden(void **state) {
 		.name = "mini", .kind = CONFIG_DOMAIN_CROSVM,
 		.kernel = "/boot/vmlinuz", .sandbox = true,
 	};
-	char err[256] = "";
-	char **argv = crosvm_run_argv(&d, &run_paths, err, sizeof(err));
-	if (!argv) {
-		fail_msg("%s", err);
-	}
-	check_golden(argv, "crosvm-minimal.args");
-	assert_no_deprecated(argv);
-	strv_free(argv);
+	check_domain_golden(&d, "crosvm-minimal.args");
 }
 
 /* The config parser and the builder agree: the text gives the same line. */
 static void test_full_from_config_text(void **state) {
-	struct config_errors errs = {0};
-	struct cordon_config *c = config_load_string(full_config_text, "test.conf", &errs);
-	for (size_t i = 0; i < errs.len; i++) {
-		fprintf(stderr, "%s\n", errs.msgs[i]);
-	}
-	assert_non_null(c);
-	config_errors_finish(&errs);
-	struct config_domain *d = config_find_domain(c, "work");
-	assert_non_null(d);
-	char err[256] = "";
-	char **argv = crosvm_run_argv(d, &run_paths, err, sizeof(err));
-	if (!argv) {
-		fail_msg("%s", err);
-	}
-	check_golden(argv, "crosvm-full.args");
-	strv_free(argv);
-	config_destroy(c);
+	check_text_golden(full_config_text, "work", "crosvm-full.args");
 }
 
 static void test_minimal_from_config_text(void **state) {
-	struct config_errors errs = {0};
-	struct cordon_config *c = config_load_string(
-		"[domain mini]\nkind = crosvm\nkernel = /boot/vmlinuz\n", "t.conf", &errs);
-	assert_non_null(c);
-	config_errors_finish(&errs);
-	char err[256] = "";
-	char **argv = crosvm_run_argv(config_find_domain(c, "mini"), &run_paths,
-		err, sizeof(err));
-	assert_non_null(argv);
-	check_golden(argv, "crosvm-minimal.args");
-	strv_free(argv);
-	config_destroy(c);
+	check_text_golden("[domain mini]\nkind = crosvm\nkernel = /boot/vmlinuz\n", "mini",
+		"crosvm-minimal.args");
 }
 
 static void test_stop_argv(void **state) {
@@ -288,19 +256,31 @@ static void test_errors(void **state) {
 	expect_error(&d, &run_paths, "not of kind crosvm");
 }
 
-static void test_kv_quote(void **state) {
-	char *q = crosvm_kv_quote("/plain/path.img");
-	assert_string_equal(q, "/plain/path.img");
-	free(q);
-	q = crosvm_kv_quote("/a,b/x\"y\\z.img");
-	assert_string_equal(q, "\"/a,b/x\\\"y\\\\z.img\"");
-	free(q);
-	q = crosvm_kv_quote("it's");
-	assert_string_equal(q, "\"it's\"");
-	free(q);
-	q = crosvm_kv_quote("");
-	assert_string_equal(q, "\"\"");
-	free(q);
+/* crosvm's key=value quoting and the command templates' shell quoting. */
+static void test_quote(void **state) {
+	static const struct {
+		char *(*quote)(const char *);
+		const char *in, *want;
+	} cases[] = {
+		{ crosvm_kv_quote, "/plain/path.img", "/plain/path.img" },
+		{ crosvm_kv_quote, "/a,b/x\"y\\z.img", "\"/a,b/x\\\"y\\\\z.img\"" },
+		{ crosvm_kv_quote, "it's", "\"it's\"" },
+		{ crosvm_kv_quote, "", "\"\"" },
+		{ command_shell_quote, "/run/user/1000/cordon/a/wayland-0",
+			"/run/user/1000/cordon/a/wayland-0" },
+		{ command_shell_quote, "a b", "'a b'" },
+		{ command_shell_quote, "it's $(rm -rf ~)", "'it'\\''s $(rm -rf ~)'" },
+		{ command_shell_quote, "", "''" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *q = cases[i].quote(cases[i].in);
+		assert_non_null(q);
+		if (strcmp(q, cases[i].want) != 0) {
+			fail_msg("case %zu: '%s' quoted as '%s', want '%s'", i, cases[i].in, q,
+				cases[i].want);
+		}
+		free(q);
+	}
 }
 
 /* ---- the generated line through the fake crosvm's parser ---- */
@@ -411,18 +391,14 @@ static void test_fake_accepts_generated(void **state) {
 	d.shares = shares;
 	d.n_shares = 1;
 	struct crosvm_paths paths = { t.socket, t.control, t.serial };
-	char err[256] = "";
-	char **argv = crosvm_run_argv(&d, &paths, err, sizeof(err));
-	if (!argv) {
-		fail_msg("%s", err);
-	}
+	char **argv = run_argv(&d, &paths);
 	char out[4096];
 	int rc = run_fake(argv, t.record, true, out, sizeof(out));
 	if (rc != 0) {
 		fail_msg("fake crosvm rejected the generated line (%d): %s", rc, out);
 	}
 	/* The recorded line is exactly what was passed, after argv[0]. */
-	char *rec = read_file(t.record);
+	char *rec = fixture_slurp(t.record);
 	assert_non_null(rec);
 	assert_non_null(strstr(rec, "\"run\", \"--mem\", \"4096\""));
 	assert_non_null(strstr(rec, "root,1.img\\\",root=true\""));
@@ -431,8 +407,7 @@ static void test_fake_accepts_generated(void **state) {
 	/* The minimal line too (sandbox on: no --disable-sandbox). */
 	struct config_domain m = { .name = "m", .kind = CONFIG_DOMAIN_CROSVM,
 		.kernel = t.kernel, .sandbox = true };
-	char **margv = crosvm_run_argv(&m, &paths, err, sizeof(err));
-	assert_non_null(margv);
+	char **margv = run_argv(&m, &paths);
 	rc = run_fake(margv, t.record, true, out, sizeof(out));
 	if (rc != 0) {
 		fail_msg("fake crosvm rejected the minimal line (%d): %s", rc, out);
@@ -472,21 +447,6 @@ static void test_fake_accepts_generated(void **state) {
 
 /* ---- command templates ---- */
 
-static void test_shell_quote(void **state) {
-	char *q = command_shell_quote("/run/user/1000/cordon/a/wayland-0");
-	assert_string_equal(q, "/run/user/1000/cordon/a/wayland-0");
-	free(q);
-	q = command_shell_quote("a b");
-	assert_string_equal(q, "'a b'");
-	free(q);
-	q = command_shell_quote("it's $(rm -rf ~)");
-	assert_string_equal(q, "'it'\\''s $(rm -rf ~)'");
-	free(q);
-	q = command_shell_quote("");
-	assert_string_equal(q, "''");
-	free(q);
-}
-
 static void test_expand(void **state) {
 	char *cmd[] = { "foo", "--title", "a b", NULL };
 	struct command_vars vars = {
@@ -514,28 +474,20 @@ static void test_expand(void **state) {
 
 /* A quoted substitution really reaches the shell as one word. */
 static void test_expand_through_shell(void **state) {
-	char dir[] = "/tmp/cq.XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char out[256];
+	char dir[64], out[128];
+	fixture_mkdtemp(dir, sizeof(dir), "/tmp/cq.XXXXXX");
 	snprintf(out, sizeof(out), "%s/out", dir);
 	char *cmd[] = { "printf", "%s|", "it's", "$HOME", "a b", NULL };
 	struct command_vars vars = { .socket = out, .cmd = cmd };
 	char **argv = command_argv("{cmd} > {socket}", &vars);
 	assert_non_null(argv);
-	pid_t pid = fork();
-	if (pid == 0) {
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	pid_t pid = fixture_spawn(argv, NULL);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	char *got = read_file(out);
-	assert_string_equal(got, "it's|$HOME|a b|");
-	free(got);
+	fixture_assert_file_is(out, "it's|$HOME|a b|");
 	strv_free(argv);
-	unlink(out);
-	rmdir(dir);
+	fixture_rmtree(dir);
 }
 
 int main(void) {
@@ -546,9 +498,8 @@ int main(void) {
 		cmocka_unit_test(test_minimal_from_config_text),
 		cmocka_unit_test(test_stop_argv),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_kv_quote),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_fake_accepts_generated),
-		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_through_shell),
 	};

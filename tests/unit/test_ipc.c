@@ -92,47 +92,40 @@ static void test_valid_request(void **state) {
 	assert_int_equal(fake.calls, 2);
 }
 
-static void test_malformed_json(void **state) {
+/* Requests refused before any command runs, each with its reply. */
+static void test_refused_requests(void **state) {
+#define REFUSED(error) "{\"ok\":false,\"error\":\"" error "\"}"
+	static const struct {
+		const char *request, *reply;
+	} cases[] = {
+		{ "", REFUSED("empty request") },
+		{ "{\"cmd\":", REFUSED("malformed JSON: unexpected end of data") },
+		{ "{\"cmd\":\"echo\"} trailing", REFUSED("malformed JSON: unexpected character") },
+		{ "{'cmd':'echo'}", REFUSED("malformed JSON: unexpected character") },
+		{ "{\"cmd\":\"echo\",}", REFUSED("malformed JSON: unexpected character") },
+		{ "[{\"cmd\":\"echo\"}]", REFUSED("request is not a JSON object") },
+		{ "42", REFUSED("request is not a JSON object") },
+		{ "null", REFUSED("request is not a JSON object") },
+		{ "\"echo\"", REFUSED("request is not a JSON object") },
+		{ "true", REFUSED("request is not a JSON object") },
+		{ "{}", REFUSED("missing field 'cmd'") },
+		{ "{\"command\":\"echo\"}", REFUSED("missing field 'cmd'") },
+		{ "{\"cmd\":5}", REFUSED("field 'cmd' must be a string") },
+		{ "{\"cmd\":null}", REFUSED("field 'cmd' must be a string") },
+		{ "{\"cmd\":[\"echo\"]}", REFUSED("field 'cmd' must be a string") },
+	};
+#undef REFUSED
 	struct fake fake = { 0 };
-	expect(&fake, "{\"cmd\":",
-		"{\"ok\":false,\"error\":\"malformed JSON: unexpected end of data\"}");
-	expect(&fake, "{\"cmd\":\"echo\"} trailing",
-		"{\"ok\":false,\"error\":\"malformed JSON: unexpected character\"}");
-	expect(&fake, "{'cmd':'echo'}",
-		"{\"ok\":false,\"error\":\"malformed JSON: unexpected character\"}");
-	expect(&fake, "{\"cmd\":\"echo\",}",
-		"{\"ok\":false,\"error\":\"malformed JSON: unexpected character\"}");
-	/* Invalid UTF-8 is refused, not passed on to the compositor. */
-	char *reply = ipc_handle_request("{\"cmd\":\"\xff\"}", 11, fake_dispatch,
-		NULL, &fake);
-	assert_non_null(reply);
-	assert_non_null(strstr(reply, "\"error\":\"malformed JSON: "));
-	free(reply);
-	assert_int_equal(fake.calls, 0);
-}
-
-static void test_not_object(void **state) {
-	struct fake fake = { 0 };
-	const char *expected =
-		"{\"ok\":false,\"error\":\"request is not a JSON object\"}";
-	expect(&fake, "[{\"cmd\":\"echo\"}]", expected);
-	expect(&fake, "42", expected);
-	expect(&fake, "null", expected);
-	expect(&fake, "\"echo\"", expected);
-	expect(&fake, "true", expected);
-	assert_int_equal(fake.calls, 0);
-}
-
-static void test_bad_cmd(void **state) {
-	struct fake fake = { 0 };
-	expect(&fake, "{}", "{\"ok\":false,\"error\":\"missing field 'cmd'\"}");
-	expect(&fake, "{\"command\":\"echo\"}",
-		"{\"ok\":false,\"error\":\"missing field 'cmd'\"}");
-	const char *not_string =
-		"{\"ok\":false,\"error\":\"field 'cmd' must be a string\"}";
-	expect(&fake, "{\"cmd\":5}", not_string);
-	expect(&fake, "{\"cmd\":null}", not_string);
-	expect(&fake, "{\"cmd\":[\"echo\"]}", not_string);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *reply = ipc_handle_request(cases[i].request, strlen(cases[i].request),
+			fake_dispatch, NULL, &fake);
+		assert_non_null(reply);
+		if (strcmp(reply, cases[i].reply) != 0) {
+			fail_msg("request '%s': reply %s, want %s", cases[i].request, reply,
+				cases[i].reply);
+		}
+		free(reply);
+	}
 	assert_int_equal(fake.calls, 0);
 }
 
@@ -146,9 +139,14 @@ static void test_unknown_command(void **state) {
 		"{\"ok\":false,\"error\":\"unknown command 'a\\\"b'\"}");
 }
 
-static void test_empty_and_nul(void **state) {
+static void test_bad_utf8_and_nul(void **state) {
 	struct fake fake = { 0 };
-	expect(&fake, "", "{\"ok\":false,\"error\":\"empty request\"}");
+	/* Invalid UTF-8 is refused, not passed on to the compositor. */
+	char *reply = ipc_handle_request("{\"cmd\":\"\xff\"}", 11, fake_dispatch,
+		NULL, &fake);
+	assert_non_null(reply);
+	assert_non_null(strstr(reply, "\"error\":\"malformed JSON: "));
+	free(reply);
 	static const char with_nul[] = "{\"cmd\":\"echo\"}\0{}";
 	expect_reply(&fake, with_nul, sizeof(with_nul) - 1,
 		"{\"ok\":false,\"error\":\"request contains a NUL byte\"}");
@@ -273,8 +271,7 @@ struct sock_env {
 static int sock_setup(void **state) {
 	struct sock_env *env = calloc(1, sizeof(*env));
 	assert_non_null(env);
-	snprintf(env->dir, sizeof(env->dir), "/tmp/ipct.XXXXXX");
-	assert_non_null(mkdtemp(env->dir));
+	fixture_mkdtemp(env->dir, sizeof(env->dir), "/tmp/ipct.XXXXXX");
 	snprintf(env->path, sizeof(env->path), "%s/ipc.sock", env->dir);
 	env->loop = wl_event_loop_create();
 	assert_non_null(env->loop);
@@ -288,8 +285,7 @@ static int sock_teardown(void **state) {
 	struct sock_env *env = *state;
 	ipc_destroy(env->ipc);
 	wl_event_loop_destroy(env->loop);
-	unlink(env->path);
-	rmdir(env->dir);
+	fixture_rmtree(env->dir);
 	free(env);
 	return 0;
 }
@@ -356,6 +352,18 @@ static void expect_eof(struct wl_event_loop *loop, int fd) {
 	assert_false(client_read_line(loop, fd, buf, sizeof(buf)));
 }
 
+/* Connects, sends request (its newline included) and expects reply; returns the fd. */
+static int client_ask(struct wl_event_loop *loop, const char *path, const char *request,
+		const char *reply) {
+	int fd = client_connect(path);
+	client_write(fd, request);
+	expect_line(loop, fd, reply);
+	return fd;
+}
+
+#define ECHO_REQUEST "{\"cmd\":\"echo\"}\n"
+#define ECHO_REPLY "{\"ok\":true,\"cmd\":\"echo\"}"
+
 static void test_socket_mode(void **state) {
 	struct sock_env *env = *state;
 	struct stat st;
@@ -369,17 +377,17 @@ static void test_socket_requests(void **state) {
 	int fd = client_connect(env->path);
 	/* Two requests and the start of a third in one write. */
 	client_write(fd, "{\"cmd\":\"echo\"}\n{\"cmd\":\"nope\"}\n{\"cmd\":");
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
+	expect_line(env->loop, fd, ECHO_REPLY);
 	expect_line(env->loop, fd,
 		"{\"ok\":false,\"error\":\"unknown command 'nope'\"}");
 	assert_non_null(env->fake.conn);
 	client_write(fd, "\"echo\"}\n");
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
+	expect_line(env->loop, fd, ECHO_REPLY);
 	/* Malformed JSON is answered and the connection carries on. */
 	client_write(fd, "{bad\n{\"cmd\":\"echo\"}\n");
 	expect_line(env->loop, fd, "{\"ok\":false,\"error\":\"malformed JSON: "
 		"quoted object property name expected\"}");
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
+	expect_line(env->loop, fd, ECHO_REPLY);
 	assert_int_equal(env->fake.calls, 4);
 	close(fd);
 }
@@ -389,7 +397,7 @@ static void test_socket_last_line_without_newline(void **state) {
 	int fd = client_connect(env->path);
 	client_write(fd, "{\"cmd\":\"echo\"}");
 	assert_int_equal(shutdown(fd, SHUT_WR), 0);
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
+	expect_line(env->loop, fd, ECHO_REPLY);
 	expect_eof(env->loop, fd);
 	close(fd);
 }
@@ -413,12 +421,8 @@ static void test_socket_oversize(void **state) {
 
 static void test_socket_subscribe(void **state) {
 	struct sock_env *env = *state;
-	int sub = client_connect(env->path);
-	int other = client_connect(env->path);
-	client_write(sub, "{\"cmd\":\"subscribe\"}\n");
-	expect_line(env->loop, sub, "{\"ok\":true}");
-	client_write(other, "{\"cmd\":\"subscribe\",\"filter\":1}\n");
-	expect_line(env->loop, other,
+	int sub = client_ask(env->loop, env->path, "{\"cmd\":\"subscribe\"}\n", "{\"ok\":true}");
+	int other = client_ask(env->loop, env->path, "{\"cmd\":\"subscribe\",\"filter\":1}\n",
 		"{\"ok\":false,\"error\":\"unknown field 'filter' for 'subscribe'\"}");
 	assert_int_equal(env->fake.calls, 0);
 
@@ -445,9 +449,7 @@ static void test_socket_subscribe(void **state) {
 
 static void test_socket_slow_reader(void **state) {
 	struct sock_env *env = *state;
-	int fd = client_connect(env->path);
-	client_write(fd, "{\"cmd\":\"subscribe\"}\n");
-	expect_line(env->loop, fd, "{\"ok\":true}");
+	int fd = client_ask(env->loop, env->path, "{\"cmd\":\"subscribe\"}\n", "{\"ok\":true}");
 
 	/* 128 events of 64 KiB: 8 MiB, twice the cap, and never read. */
 	size_t pad_len = 64 * 1024;
@@ -521,9 +523,7 @@ static void test_socket_pipelining(void **state) {
 
 static void test_destroy_removes_socket(void **state) {
 	struct sock_env *env = *state;
-	int fd = client_connect(env->path);
-	client_write(fd, "{\"cmd\":\"echo\"}\n");
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
+	int fd = client_ask(env->loop, env->path, ECHO_REQUEST, ECHO_REPLY);
 	ipc_destroy(env->ipc);
 	env->ipc = NULL;
 	struct stat st;
@@ -541,16 +541,12 @@ static void test_live_socket_refused(void **state) {
 	struct fake other = { 0 };
 	assert_null(ipc_create(env->loop, env->path, fake_dispatch, &other));
 	/* The running one is untouched and still answers. */
-	int fd = client_connect(env->path);
-	client_write(fd, "{\"cmd\":\"echo\"}\n");
-	expect_line(env->loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
-	close(fd);
+	close(client_ask(env->loop, env->path, ECHO_REQUEST, ECHO_REPLY));
 }
 
 static void test_stale_socket_replaced(void **state) {
-	char dir[] = "/tmp/ipct.XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char path[64];
+	char dir[64], path[96];
+	fixture_mkdtemp(dir, sizeof(dir), "/tmp/ipct.XXXXXX");
 	snprintf(path, sizeof(path), "%s/ipc.sock", dir);
 
 	/* A socket file nobody listens on, as a crashed cordon leaves it. */
@@ -560,10 +556,7 @@ static void test_stale_socket_replaced(void **state) {
 	struct fake fake = { 0 };
 	struct cordon_ipc *ipc = ipc_create(loop, path, fake_dispatch, &fake);
 	assert_non_null(ipc);
-	int fd = client_connect(path);
-	client_write(fd, "{\"cmd\":\"echo\"}\n");
-	expect_line(loop, fd, "{\"ok\":true,\"cmd\":\"echo\"}");
-	close(fd);
+	close(client_ask(loop, path, ECHO_REQUEST, ECHO_REPLY));
 	ipc_destroy(ipc);
 
 	/* A file that is not a socket is never removed. */
@@ -864,12 +857,26 @@ static int cmd_teardown(void **state) {
 }
 
 /* Runs a request line through the framing and the real command table. */
-static void expect_cmd(struct cmd_env *env, const char *line,
-		const char *expected) {
+static char *run_cmd(struct cmd_env *env, const char *line) {
 	char *reply = ipc_handle_request(line, strlen(line),
 		ipc_commands_dispatch, NULL, &env->server);
 	assert_non_null(reply);
+	return reply;
+}
+
+static void expect_cmd(struct cmd_env *env, const char *line,
+		const char *expected) {
+	char *reply = run_cmd(env, line);
 	assert_string_equal(reply, expected);
+	free(reply);
+}
+
+/* The reply to line holds fragment. */
+static void expect_cmd_has(struct cmd_env *env, const char *line, const char *fragment) {
+	char *reply = run_cmd(env, line);
+	if (!strstr(reply, fragment)) {
+		fail_msg("reply to %s: %s lacks %s", line, reply, fragment);
+	}
 	free(reply);
 }
 
@@ -1063,14 +1070,6 @@ static void test_cmd_quit_and_unknown(void **state) {
 }
 
 /* Each window command by id and on the focused window, and its refusals. */
-/* The reply to line, for the checks that look at only part of it. */
-static char *run_cmd(struct cmd_env *env, const char *line) {
-	char *reply = ipc_handle_request(line, strlen(line),
-		ipc_commands_dispatch, NULL, &env->server);
-	assert_non_null(reply);
-	return reply;
-}
-
 static void test_cmd_window_commands(void **state) {
 	struct cmd_env *env = *state;
 	struct wlr_xdg_toplevel toplevels[3] = { 0 };
@@ -1153,9 +1152,8 @@ static void test_cmd_window_commands(void **state) {
 	expect_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":300,\"height\":16385}",
 		"{\"ok\":false,\"error\":\"field 'height' must be from 1 to 16384 (got 16385)\"}");
 	assert_null(win_call.what);
-	char *reply = run_cmd(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":300,\"height\":200}");
-	assert_non_null(strstr(reply, "\"requested\":{\"width\":300,\"height\":200}"));
-	free(reply);
+	expect_cmd_has(env, "{\"cmd\":\"resize\",\"id\":2,\"width\":300,\"height\":200}",
+		"\"requested\":{\"width\":300,\"height\":200}");
 	assert_string_equal(win_call.what, "resize");
 	assert_int_equal(win_call.box.x, 10);
 	assert_int_equal(win_call.box.y, 20);
@@ -1173,34 +1171,30 @@ static void test_cmd_window_commands(void **state) {
 		"{\"ok\":false,\"error\":\"domain work may not go fullscreen "
 		"(fullscreen = deny)\"}");
 	win_call.deny_fullscreen = false;
-	reply = run_cmd(env, "{\"cmd\":\"fullscreen\"}");
-	assert_non_null(strstr(reply, "\"fullscreen\":true"));
-	free(reply);
+	expect_cmd_has(env, "{\"cmd\":\"fullscreen\"}",
+		"\"fullscreen\":true");
 	expect_cmd(env, "{\"cmd\":\"maximize\"}",
 		"{\"ok\":false,\"error\":\"window 2 is fullscreen (unfullscreen it first)\"}");
 	expect_cmd(env, "{\"cmd\":\"resize\",\"width\":300,\"height\":200}",
 		"{\"ok\":false,\"error\":\"window 2 is fullscreen (unfullscreen it first)\"}");
-	reply = run_cmd(env, "{\"cmd\":\"unfullscreen\",\"id\":2}");
-	assert_non_null(strstr(reply, "\"fullscreen\":false"));
-	free(reply);
+	expect_cmd_has(env, "{\"cmd\":\"unfullscreen\",\"id\":2}",
+		"\"fullscreen\":false");
 
 	/* Workspaces are 1 to 9 for people; view.c counts from 0. */
 	expect_cmd(env, "{\"cmd\":\"to-workspace\",\"workspace\":10}",
 		"{\"ok\":false,\"error\":\"field 'workspace' must be from 1 to 9 (got 10)\"}");
 	expect_cmd(env, "{\"cmd\":\"to-workspace\",\"id\":1}",
 		"{\"ok\":false,\"error\":\"missing field 'workspace' for 'to-workspace'\"}");
-	reply = run_cmd(env, "{\"cmd\":\"to-workspace\",\"id\":1,\"workspace\":4}");
-	assert_non_null(strstr(reply, "\"workspace\":4"));
-	free(reply);
+	expect_cmd_has(env, "{\"cmd\":\"to-workspace\",\"id\":1,\"workspace\":4}",
+		"\"workspace\":4");
 	assert_ptr_equal(win_call.view, &env->views[0]);
 	assert_int_equal(win_call.arg, 3);
 
 	expect_cmd(env, "{\"cmd\":\"close\",\"id\":1,\"force\":true}",
 		"{\"ok\":false,\"error\":\"unknown field 'force' for 'close'\"}");
 	memset(&win_call, 0, sizeof(win_call));
-	reply = run_cmd(env, "{\"cmd\":\"close\",\"id\":1}");
-	assert_non_null(strstr(reply, "{\"ok\":true,\"window\":{\"id\":1,"));
-	free(reply);
+	expect_cmd_has(env, "{\"cmd\":\"close\",\"id\":1}",
+		"{\"ok\":true,\"window\":{\"id\":1,");
 	assert_string_equal(win_call.what, "close");
 	assert_ptr_equal(win_call.view, &env->views[0]);
 
@@ -1210,60 +1204,42 @@ static void test_cmd_window_commands(void **state) {
 	wl_list_remove(&output.link);
 }
 
+/* A test on the real socket, and one of the command table on a hand-built server. */
+#define SOCKET_TEST(f) cmocka_unit_test_setup_teardown(f, sock_setup, sock_teardown)
+#define COMMAND_TEST(f) cmocka_unit_test_setup_teardown(f, cmd_setup, cmd_teardown)
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_request),
-		cmocka_unit_test(test_malformed_json),
-		cmocka_unit_test(test_not_object),
-		cmocka_unit_test(test_bad_cmd),
+		cmocka_unit_test(test_refused_requests),
 		cmocka_unit_test(test_unknown_command),
-		cmocka_unit_test(test_empty_and_nul),
+		cmocka_unit_test(test_bad_utf8_and_nul),
 		cmocka_unit_test(test_several_in_one_read),
 		cmocka_unit_test(test_split_across_reads),
 		cmocka_unit_test(test_oversize_line),
 		cmocka_unit_test(test_stop_and_resume),
-		cmocka_unit_test_setup_teardown(test_socket_mode,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_requests,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_last_line_without_newline,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_oversize,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_subscribe,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_slow_reader,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_socket_pipelining,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_removes_socket,
-			sock_setup, sock_teardown),
-		cmocka_unit_test_setup_teardown(test_live_socket_refused,
-			sock_setup, sock_teardown),
+		SOCKET_TEST(test_socket_mode),
+		SOCKET_TEST(test_socket_requests),
+		SOCKET_TEST(test_socket_last_line_without_newline),
+		SOCKET_TEST(test_socket_oversize),
+		SOCKET_TEST(test_socket_subscribe),
+		SOCKET_TEST(test_socket_slow_reader),
+		SOCKET_TEST(test_socket_pipelining),
+		SOCKET_TEST(test_destroy_removes_socket),
+		SOCKET_TEST(test_live_socket_refused),
 		cmocka_unit_test(test_stale_socket_replaced),
-		cmocka_unit_test_setup_teardown(test_cmd_version,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_windows,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_focus,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_window_commands,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_attention, cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_domains,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_outputs,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_clipboard,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_launcher,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_reload,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_lock,
-			cmd_setup, cmd_teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_quit_and_unknown,
-			cmd_setup, cmd_teardown),
+		COMMAND_TEST(test_cmd_version),
+		COMMAND_TEST(test_cmd_windows),
+		COMMAND_TEST(test_cmd_focus),
+		COMMAND_TEST(test_cmd_window_commands),
+		COMMAND_TEST(test_cmd_attention),
+		COMMAND_TEST(test_cmd_domains),
+		COMMAND_TEST(test_cmd_outputs),
+		COMMAND_TEST(test_cmd_clipboard),
+		COMMAND_TEST(test_cmd_launcher),
+		COMMAND_TEST(test_cmd_reload),
+		COMMAND_TEST(test_cmd_lock),
+		COMMAND_TEST(test_cmd_quit_and_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,30 +7,18 @@
  * (tests/fake-bin/waypipe), the 32nd app, stop over QMP, SIGKILL and the
  * restart, the accel = auto fallback, and that nothing survives.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
-#include <wayland-server-core.h>
-#include "common/mstime.h"
+#include "tests/unit/fixture_vm.h"
 #include "common/strv.h"
-#include "config/config.h"
 #include "vmm/agent_client.h"
 #include "vmm/qemu.h"
 #include "vmm/qmp.h"
-#include "vmm/vmm.h"
 
 #define FAKE_QEMU CORDON_SOURCE_ROOT "/tests/fake-qemu"
 #define FAKE_BIN CORDON_SOURCE_ROOT "/tests/fake-bin"
@@ -163,15 +151,25 @@ static const struct qemu_paths test_paths = {
 	.agent = "/run/c/vm/agent.sock", .virtiofs = "/run/c/vm/virtiofs.sock",
 };
 
-static void test_argv_dir_root_tcg(void **state) {
-	struct cordon_config *c = load_ok("[domain vm]\nkind = qemu\nkernel = /k/vmlinuz\n"
-		"root = /srv/root\nmem = 1024\ncpus = 2\nparams = quiet loglevel=3\n");
-	struct qemu_choice ch = { .kvm = false, .root_is_dir = true };
+/* The QEMU command line for domain vm of config text, quoted and joined. */
+static char *run_argv(const char *text, struct qemu_choice ch) {
+	struct cordon_config *c = load_ok(text);
 	char err[256];
 	char **argv = qemu_run_argv(config_find_domain(c, "vm"), &test_paths, &ch, err,
 		sizeof(err));
-	assert_non_null(argv);
+	if (!argv) {
+		fail_msg("%s", err);
+	}
 	char *s = joined(argv);
+	strv_free(argv);
+	config_destroy(c);
+	return s;
+}
+
+static void test_argv_dir_root_tcg(void **state) {
+	char *s = run_argv("[domain vm]\nkind = qemu\nkernel = /k/vmlinuz\n"
+		"root = /srv/root\nmem = 1024\ncpus = 2\nparams = quiet loglevel=3\n",
+		(struct qemu_choice){ .kvm = false, .root_is_dir = true });
 	assert_string_equal(s,
 		"'qemu-system-x86_64' '-name' 'cordon-vm' '-nodefaults' '-no-user-config' "
 		"'-display' 'none' '-no-reboot' '-machine' 'q35,memory-backend=cordonmem' "
@@ -189,20 +187,12 @@ static void test_argv_dir_root_tcg(void **state) {
 		"'-device' 'virtserialport,bus=cordonagent.0,nr=1,chardev=cordonagentchr,name=cordon.agent' "
 		"'-device' 'virtio-serial-pci,id=cordonwl,max_ports=32'");
 	free(s);
-	strv_free(argv);
-	config_destroy(c);
 }
 
 static void test_argv_file_root_kvm(void **state) {
-	struct cordon_config *c = load_ok("[domain vm]\nkind = qemu\nqemu = /opt/q\n"
+	char *s = run_argv("[domain vm]\nkind = qemu\nqemu = /opt/q\n"
 		"kernel = /k\ninitrd = /i\nroot = /img/root,1.img\ndisk = /d.img,ro\n"
-		"share = /home/u/s:s\n");
-	struct qemu_choice ch = { .kvm = true, .root_is_dir = false };
-	char err[256];
-	char **argv = qemu_run_argv(config_find_domain(c, "vm"), &test_paths, &ch, err,
-		sizeof(err));
-	assert_non_null(argv);
-	char *s = joined(argv);
+		"share = /home/u/s:s\n", (struct qemu_choice){ .kvm = true, .root_is_dir = false });
 	assert_non_null(strstr(s, "'/opt/q' '-name'"));
 	assert_non_null(strstr(s, "'-accel' 'kvm' '-cpu' 'host'"));
 	assert_non_null(strstr(s, "'-kernel' '/k' '-initrd' '/i'"));
@@ -219,32 +209,25 @@ static void test_argv_file_root_kvm(void **state) {
 		"path=/home/u/s' '-device' 'virtio-9p-pci,fsdev=cordonshare0,mount_tag=s'"));
 	assert_null(strstr(s, "vhost-user-fs"));
 	free(s);
-	strv_free(argv);
-	config_destroy(c);
 }
 
 static void test_argv_rutabaga_and_errors(void **state) {
-	struct cordon_config *c = load_ok("[domain vm]\nkind = qemu\nkernel = /k\n"
-		"relay = rutabaga\n[domain bad]\nkind = qemu\nkernel = vmlinuz\n");
 	struct qemu_choice ch = { .kvm = false };
-	char err[256];
-	char **argv = qemu_run_argv(config_find_domain(c, "vm"), &test_paths, &ch, err,
-		sizeof(err));
-	assert_non_null(argv);
-	char *s = joined(argv);
+	char *s = run_argv("[domain vm]\nkind = qemu\nkernel = /k\nrelay = rutabaga\n", ch);
 	assert_non_null(strstr(s, "'-device' 'virtio-gpu-rutabaga,cross-domain=on,"
 		"hostmem=256M,wayland-socket-path=/run/c/vm/wayland-0'"));
 	assert_null(strstr(s, "id=cordonwl"));
 	/* No root: nothing about one on the kernel command line. */
 	assert_non_null(strstr(s, "'console=ttyS0 panic=-1'"));
 	free(s);
-	strv_free(argv);
+	struct cordon_config *c = load_ok("[domain bad]\nkind = qemu\nkernel = vmlinuz\n");
+	char err[256];
 	assert_null(qemu_run_argv(config_find_domain(c, "bad"), &test_paths, &ch, err,
 		sizeof(err)));
 	assert_string_equal(err, "kernel 'vmlinuz' is not an absolute path");
 	config_destroy(c);
 
-	argv = qemu_virtiofsd_argv("/usr/libexec/virtiofsd", "/r/v.sock", "/srv/root", false,
+	char **argv = qemu_virtiofsd_argv("/usr/libexec/virtiofsd", "/r/v.sock", "/srv/root", false,
 		err, sizeof(err));
 	s = joined(argv);
 	assert_string_equal(s, "'/usr/libexec/virtiofsd' '--socket-path=/r/v.sock' "
@@ -294,8 +277,7 @@ static void q_reply(struct qmp *qmp, bool ok, struct json_object *ret, const cha
 
 static void q_start(struct q *q, const char *mode) {
 	q->loop = wl_event_loop_create();
-	strcpy(q->dir, "/tmp/cq.XXXXXX");
-	assert_non_null(mkdtemp(q->dir));
+	fixture_mkdtemp(q->dir, sizeof(q->dir), "/tmp/cq.XXXXXX");
 	snprintf(q->qmp, sizeof(q->qmp), "%s/qmp.sock", q->dir);
 	char chr[200], agent[200];
 	snprintf(chr, sizeof(chr), "socket,id=cordonqmp,path=%s,server=on,wait=off", q->qmp);
@@ -413,46 +395,8 @@ static void test_qmp_nobody(void **state) {
 
 /* ---- the launcher with the fake QEMU and the real agent ---- */
 
-struct t {
-	struct wl_event_loop *loop;
-	char dir[64], domdir[96], socket[128], kernel[128], record[128];
-	int listen_fd;
-	struct cordon_config *config;
-	struct vmm *vmm;
-	char log[16384];
-};
-
-static void on_state(struct vmm *v, enum supervisor_state state, void *data) {
-}
-
-static void on_log(struct vmm *v, enum supervisor_log_level level, const char *msg,
-		void *data) {
-	struct t *t = data;
-	strncat(t->log, msg, sizeof(t->log) - strlen(t->log) - 2);
-	strcat(t->log, "\n");
-	if (getenv("TEST_VERBOSE")) {
-		fprintf(stderr, "log: %s\n", msg);
-	}
-}
-
 static int setup(void **state) {
-	struct t *t = calloc(1, sizeof(*t));
-	assert_non_null(t);
-	t->loop = wl_event_loop_create();
-	strcpy(t->dir, "/tmp/cv.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->domdir, sizeof(t->domdir), "%s/vm", t->dir);
-	snprintf(t->socket, sizeof(t->socket), "%s/wayland-0", t->dir);
-	snprintf(t->kernel, sizeof(t->kernel), "%s/vmlinuz", t->dir);
-	snprintf(t->record, sizeof(t->record), "%s/record", t->dir);
-	close(open(t->kernel, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-	t->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	strcpy(sun.sun_path, t->socket);
-	assert_int_equal(bind(t->listen_fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(t->listen_fd, 8), 0);
-	setenv("CORDON_AGENT_BIN", CORDON_AGENT_BIN, 1);
-	setenv("FAKE_QEMU_RECORD", t->record, 1);
+	*state = vm_fixture_setup("/tmp/cv.XXXXXX", "FAKE_QEMU_RECORD");
 	unsetenv("FAKE_QEMU_KVM");
 	unsetenv("FAKE_QEMU_IGNORE_POWERDOWN");
 	unsetenv("FAKE_QEMU_AGENT_NOISE");
@@ -460,75 +404,26 @@ static int setup(void **state) {
 	snprintf(path, sizeof(path), "%s:%s", FAKE_BIN, getenv("PATH") ? getenv("PATH") :
 		"/usr/bin:/bin");
 	setenv("PATH", path, 1);
-	*state = t;
 	return 0;
 }
 
-static int teardown(void **state) {
-	struct t *t = *state;
-	vmm_destroy(t->vmm);
-	config_destroy(t->config);
-	close(t->listen_fd);
-	wl_event_loop_destroy(t->loop);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", t->dir);
-	}
-	free(t);
-	return 0;
+static void create(struct vm_fixture *t, const char *extra) {
+	vm_fixture_create(t, vm_fixture_load(t, "[domain vm]\nkind = qemu\nqemu = %s\n"
+		"kernel = %s\n%s", FAKE_QEMU, t->kernel, extra ? extra : ""), NULL);
 }
 
-static void create(struct t *t, const char *extra) {
-	char text[1024];
-	snprintf(text, sizeof(text), "[domain vm]\nkind = qemu\nqemu = %s\nkernel = %s\n"
-		"%s", FAKE_QEMU, t->kernel, extra ? extra : "");
-	struct config_errors errs = {0};
-	t->config = config_load_string(text, "test.conf", &errs);
-	config_errors_finish(&errs);
-	assert_non_null(t->config);
-	struct vmm_callbacks cb = { .state = on_state, .log = on_log, .data = t };
-	char err[256] = "";
-	t->vmm = vmm_create(t->loop, config_find_domain(t->config, "vm"), t->socket, NULL,
-		t->domdir, &cb, err, sizeof(err));
-	if (t->vmm == NULL) {
-		fail_msg("%s", err);
-	}
-}
-
-static void spin(struct t *t, int ms) {
+static void spin(struct vm_fixture *t, int ms) {
 	int64_t end = mstime_now() + ms;
 	while (mstime_now() < end) {
 		wl_event_loop_dispatch(t->loop, 20);
 	}
 }
 
-static bool wait_state(struct t *t, enum supervisor_state state, int ms) {
-	int64_t end = mstime_now() + ms;
-	while (vmm_state(t->vmm) != state && mstime_now() < end) {
-		wl_event_loop_dispatch(t->loop, 20);
-	}
-	return vmm_state(t->vmm) == state;
-}
-
-static bool wait_log(struct t *t, const char *text, int ms) {
-	int64_t end = mstime_now() + ms;
-	while (!strstr(t->log, text) && mstime_now() < end) {
-		wl_event_loop_dispatch(t->loop, 20);
-	}
-	return strstr(t->log, text) != NULL;
-}
-
-static char *slurp(const char *path) {
-	char *buf = calloc(1, 1 << 20);
-	assert_non_null(buf);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		size_t n = fread(buf, 1, (1 << 20) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-	}
-	return buf;
+/* What the fake QEMU recorded (it has started once the vmm ran it). */
+static char *read_record(struct vm_fixture *t) {
+	char *rec = fixture_slurp(t->record);
+	assert_non_null(rec);
+	return rec;
 }
 
 static int count(const char *hay, const char *needle) {
@@ -544,7 +439,7 @@ static int count(const char *hay, const char *needle) {
  * for each of n commands in a child, while the loop keeps serving; the
  * child writes "ok PID" / "exit CODE" / "error TEXT" lines to out.
  */
-static void clients(struct t *t, int n, char **const *cmds, bool wait, char *out,
+static void clients(struct vm_fixture *t, int n, char **const *cmds, bool wait, char *out,
 		size_t outlen) {
 	int p[2];
 	assert_int_equal(pipe(p), 0);
@@ -588,28 +483,11 @@ static void clients(struct t *t, int n, char **const *cmds, bool wait, char *out
 	close(p[0]);
 }
 
-static bool gone(pid_t pid) {
-	if (kill(pid, 0) < 0 && errno == ESRCH) {
-		return true;
-	}
-	char path[64], buf[512] = "";
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		return true;
-	}
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	char *paren = strrchr(buf, ')');
-	return paren && paren[2] == 'Z';
-}
-
 static void test_vm_app(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	create(t, "accel = tcg\nstop-timeout = 6\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_state(t, SUPERVISOR_RUNNING, 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_RUNNING, 10000));
 	char *app[] = { "sh", "-c", "sleep 1; exit 3", NULL };
 	char **cmds[] = { app };
 	char out[4096];
@@ -621,7 +499,7 @@ static void test_vm_app(void **state) {
 	for (int64_t end = mstime_now() + 5000; mstime_now() < end;) {
 		spin(t, 50);
 		free(rec);
-		rec = slurp(t->record);
+		rec = read_record(t);
 		if (strstr(rec, "qmp chardev-remove {\"id\": \"cordonwlchr1\"}")) {
 			break;
 		}
@@ -661,20 +539,20 @@ static void test_vm_app(void **state) {
 	/* Stop: system_powerdown over QMP, and the fake powers off by itself. */
 	t->log[0] = '\0';
 	vmm_stop(t->vmm);
-	assert_true(wait_state(t, SUPERVISOR_STOPPED, 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_STOPPED, 10000));
 	assert_non_null(strstr(t->log, "asked the program to stop"));
 	assert_null(strstr(t->log, "sending SIGTERM"));
 	assert_non_null(strstr(t->log, "stopped (exited with code 0)"));
-	rec = slurp(t->record);
+	rec = read_record(t);
 	assert_non_null(strstr(rec, "qmp system_powerdown {}"));
 	free(rec);
 }
 
 static void test_vm_32nd_app(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	create(t, "accel = tcg\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_state(t, SUPERVISOR_RUNNING, 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_RUNNING, 10000));
 	char *app[] = { "sleep", "60", NULL };
 	char **cmds[32];
 	for (int i = 0; i < 32; i++) {
@@ -687,7 +565,7 @@ static void test_vm_32nd_app(void **state) {
 			"(one virtio-serial device holds 31); close an app first")) {
 		fail_msg("%s", out);
 	}
-	char *rec = slurp(t->record);
+	char *rec = read_record(t);
 	assert_int_equal(count(rec, "qmp device_add"), 31);
 	assert_non_null(strstr(rec, "\"name\": \"cordon.wl.31\""));
 	/* Every relay half is a supervised process; note them to check below. */
@@ -702,41 +580,41 @@ static void test_vm_32nd_app(void **state) {
 	/* Nothing survives the launcher. */
 	vmm_destroy(t->vmm);
 	t->vmm = NULL;
-	assert_true(gone(qemu_pid));
+	assert_true(fixture_process_gone(qemu_pid));
 	for (int i = 0; i < n; i++) {
-		if (!gone(relays[i])) {
+		if (!fixture_process_gone(relays[i])) {
 			fail_msg("relay %d survived", (int)relays[i]);
 		}
 	}
 }
 
 static void test_vm_kill_restart(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	create(t, "accel = tcg\nrestart = on-failure\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_state(t, SUPERVISOR_RUNNING, 10000));
-	assert_true(wait_log(t, "guest agent ready", 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_RUNNING, 10000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 10000));
 	pid_t pid = vmm_pid(t->vmm);
 	kill(pid, SIGKILL);
-	assert_true(wait_state(t, SUPERVISOR_FAILED, 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_FAILED, 10000));
 	/* Restarted per policy, with a fresh QMP and agent link. */
-	assert_true(wait_state(t, SUPERVISOR_RUNNING, 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_RUNNING, 10000));
 	assert_int_not_equal(vmm_pid(t->vmm), pid);
 	assert_int_equal(vmm_restarts(t->vmm), 1);
 	t->log[0] = '\0';
-	assert_true(wait_log(t, "guest agent ready", 10000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 10000));
 }
 
 static void test_vm_accel_fallback(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	setenv("FAKE_QEMU_KVM", "crash", 1);
 	/* A KVM device that opens (this machine's may not), whose guests crash. */
 	setenv("CORDON_QEMU_KVM_DEVICE", "/dev/null", 1);
 	create(t, "restart = no\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_log(t, "guest agent ready", 15000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 15000));
 	unsetenv("CORDON_QEMU_KVM_DEVICE");
-	char *rec = slurp(t->record);
+	char *rec = read_record(t);
 	/* KVM was tried first, crashed, and TCG took over despite restart = no. */
 	const char *kvm = strstr(rec, "accel kvm");
 	const char *tcg = strstr(rec, "accel tcg");
@@ -752,16 +630,16 @@ static void test_vm_accel_fallback(void **state) {
 }
 
 static void test_vm_powerdown_ignored(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	setenv("FAKE_QEMU_IGNORE_POWERDOWN", "1", 1);
 	create(t, "accel = tcg\nstop-timeout = 2\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_state(t, SUPERVISOR_RUNNING, 10000));
-	assert_true(wait_log(t, "guest agent ready", 10000));
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_RUNNING, 10000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 10000));
 	vmm_stop(t->vmm);
 	/* system_powerdown went unheeded: SIGTERM at half the timeout ends it. */
-	assert_true(wait_state(t, SUPERVISOR_STOPPED, 10000));
-	char *rec = slurp(t->record);
+	assert_true(vm_fixture_wait_state(t, SUPERVISOR_STOPPED, 10000));
+	char *rec = read_record(t);
 	assert_non_null(strstr(rec, "qmp system_powerdown {}"));
 	free(rec);
 	assert_non_null(strstr(t->log, "sending SIGTERM"));
@@ -769,11 +647,11 @@ static void test_vm_powerdown_ignored(void **state) {
 
 /* A guest that sends garbage, overlong lines and made-up answers first. */
 static void test_vm_hostile_guest(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	setenv("FAKE_QEMU_AGENT_NOISE", "1", 1);
 	create(t, "accel = tcg\n");
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_log(t, "guest agent ready", 20000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 20000));
 	unsetenv("FAKE_QEMU_AGENT_NOISE");
 	assert_non_null(strstr(t->log, "agent link: not a JSON object"));
 	/* The link resynchronised: apps run and their exit comes through. */
@@ -789,7 +667,7 @@ static void test_vm_hostile_guest(void **state) {
 
 /* relay = rutabaga only with a QEMU that lists the device. */
 static void test_vm_rutabaga(void **state) {
-	struct t *t = *state;
+	struct vm_fixture *t = *state;
 	unsetenv("FAKE_QEMU_RUTABAGA");
 	create(t, "accel = tcg\nrelay = rutabaga\n");
 	char err[512];
@@ -806,9 +684,9 @@ static void test_vm_rutabaga(void **state) {
 	setenv("FAKE_QEMU_RUTABAGA", "1", 1);
 	assert_true(vmm_validate(config_find_domain(t->config, "vm"), err, sizeof(err)));
 	assert_true(vmm_start(t->vmm));
-	assert_true(wait_log(t, "guest agent ready", 10000));
+	assert_true(vm_fixture_wait_log(t, "guest agent ready", 10000));
 	unsetenv("FAKE_QEMU_RUTABAGA");
-	char *rec = slurp(t->record);
+	char *rec = read_record(t);
 	char dev[300];
 	snprintf(dev, sizeof(dev), "\"virtio-gpu-rutabaga,cross-domain=on,hostmem=256M,"
 		"wayland-socket-path=%s\"", t->socket);
@@ -820,18 +698,16 @@ static void test_vm_rutabaga(void **state) {
 }
 
 static void test_vm_validate(void **state) {
-	struct t *t = *state;
-	char text[512];
-	snprintf(text, sizeof(text), "[domain vm]\nkind = qemu\nqemu = no-such-qemu\n"
-		"kernel = %s\nroot = /no/such/root.img\n", t->kernel);
-	struct config_errors errs = {0};
-	t->config = config_load_string(text, "test.conf", &errs);
-	config_errors_finish(&errs);
-	assert_non_null(t->config);
+	struct vm_fixture *t = *state;
+	struct config_domain *d = vm_fixture_load(t, "[domain vm]\nkind = qemu\n"
+		"qemu = no-such-qemu\nkernel = %s\nroot = /no/such/root.img\n", t->kernel);
 	char err[512];
-	assert_false(vmm_validate(config_find_domain(t->config, "vm"), err, sizeof(err)));
+	assert_false(vmm_validate(d, err, sizeof(err)));
 	assert_string_equal(err, "domain vm: qemu binary 'no-such-qemu' not found in PATH");
 }
+
+/* A test with a fresh domain "vm" set up (fixture_vm.h). */
+#define VM_TEST(f) cmocka_unit_test_setup_teardown(f, setup, vm_fixture_teardown)
 
 int main(void) {
 	signal(SIGPIPE, SIG_IGN);
@@ -844,14 +720,14 @@ int main(void) {
 		cmocka_unit_test(test_qmp_good),
 		cmocka_unit_test(test_qmp_hostile),
 		cmocka_unit_test(test_qmp_nobody),
-		cmocka_unit_test_setup_teardown(test_vm_app, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_32nd_app, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_kill_restart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_accel_fallback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_powerdown_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_hostile_guest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_rutabaga, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_validate, setup, teardown),
+		VM_TEST(test_vm_app),
+		VM_TEST(test_vm_32nd_app),
+		VM_TEST(test_vm_kill_restart),
+		VM_TEST(test_vm_accel_fallback),
+		VM_TEST(test_vm_powerdown_ignored),
+		VM_TEST(test_vm_hostile_guest),
+		VM_TEST(test_vm_rutabaga),
+		VM_TEST(test_vm_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,22 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "tests/unit/fixture.h"
-#include <wayland-server-core.h>
-#include "common/mstime.h"
+#include "tests/unit/fixture_events.h"
 #include "vmm/output.h"
-#include "vmm/supervisor.h"
-
-#define MAX_EVENTS 128
 
 struct rec {
 	struct wl_event_loop *loop;
 	struct supervisor *sup;
-	enum supervisor_state states[MAX_EVENTS];
-	int64_t state_ms[MAX_EVENTS];
-	int n_states;
-	char lines[MAX_EVENTS][SUPERVISOR_LINE_MAX + 16];
-	int n_lines;
+	struct fixture_events ev;
 	bool destroy_on_failed;
 	int log_open_errors;
 	char dir[64];
@@ -45,11 +36,7 @@ struct rec {
 
 static void on_state(struct supervisor *sup, enum supervisor_state state, void *data) {
 	struct rec *r = data;
-	if (r->n_states < MAX_EVENTS) {
-		r->states[r->n_states] = state;
-		r->state_ms[r->n_states] = mstime_now();
-		r->n_states++;
-	}
+	fixture_events_state(&r->ev, state);
 	if (state == SUPERVISOR_FAILED && r->destroy_on_failed) {
 		supervisor_destroy(sup);
 		r->sup = NULL;
@@ -58,10 +45,7 @@ static void on_state(struct supervisor *sup, enum supervisor_state state, void *
 
 static void on_line(struct supervisor *sup, const char *stream, const char *line,
 		void *data) {
-	struct rec *r = data;
-	if (r->n_lines < MAX_EVENTS) {
-		snprintf(r->lines[r->n_lines++], sizeof(r->lines[0]), "%s: %s", stream, line);
-	}
+	fixture_events_line(&((struct rec *)data)->ev, stream, line);
 }
 
 static void on_log(struct supervisor *sup, enum supervisor_log_level level,
@@ -84,8 +68,7 @@ static int setup(void **state) {
 	assert_non_null(r);
 	r->loop = wl_event_loop_create();
 	assert_non_null(r->loop);
-	strcpy(r->dir, "/tmp/cs.XXXXXX");
-	assert_non_null(mkdtemp(r->dir));
+	fixture_mkdtemp(r->dir, sizeof(r->dir), "/tmp/cs.XXXXXX");
 	snprintf(r->log, sizeof(r->log), "%s/log", r->dir);
 	*state = r;
 	return 0;
@@ -121,16 +104,16 @@ static struct supervisor *make(struct rec *r, char *const *argv,
 }
 
 /* Dispatches until done(r) or timeout; returns done(r). */
-static bool run_until(struct rec *r, bool (*done)(struct rec *), int timeout_ms) {
-	int64_t end = mstime_now() + timeout_ms;
-	while (!done(r)) {
-		int64_t left = end - mstime_now();
-		if (left <= 0) {
-			return false;
-		}
-		wl_event_loop_dispatch(r->loop, left < 20 ? (int)left : 20);
-	}
-	return true;
+static bool run_until(struct rec *r, bool (*done)(void *), int timeout_ms) {
+	return fixture_loop_until(r->loop, done, r, timeout_ms);
+}
+
+/* Makes the supervisor, starts it and dispatches until done(r). */
+static void launch(struct rec *r, char *const *argv, struct supervisor_options *o,
+		bool (*done)(void *), int timeout_ms) {
+	make(r, argv, o);
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, done, timeout_ms));
 }
 
 static void run_for(struct rec *r, int ms) {
@@ -141,79 +124,51 @@ static void run_for(struct rec *r, int ms) {
 	}
 }
 
-static bool is_stopped(struct rec *r) {
+static bool is_stopped(void *data) {
+	struct rec *r = data;
 	return supervisor_state(r->sup) == SUPERVISOR_STOPPED &&
 		!supervisor_restart_pending(r->sup);
 }
 
-static bool is_failed(struct rec *r) {
+static bool is_failed(void *data) {
+	struct rec *r = data;
 	return supervisor_state(r->sup) == SUPERVISOR_FAILED &&
 		!supervisor_restart_pending(r->sup);
 }
 
-static bool is_running(struct rec *r) {
+static bool is_running(void *data) {
+	struct rec *r = data;
 	return supervisor_state(r->sup) == SUPERVISOR_RUNNING;
 }
 
-static const char *find_line(struct rec *r, const char *prefix) {
-	for (int i = 0; i < r->n_lines; i++) {
-		if (strncmp(r->lines[i], prefix, strlen(prefix)) == 0) {
-			return r->lines[i];
-		}
-	}
-	return NULL;
+/* Asks the program to stop, waits until it has; returns how many ms that took. */
+static int64_t stop_took(struct rec *r, int timeout_ms) {
+	int64_t t0 = mstime_now();
+	supervisor_stop(r->sup);
+	assert_true(run_until(r, is_stopped, timeout_ms));
+	return mstime_now() - t0;
 }
 
-static bool has_ready(struct rec *r) {
+/* The program's last exit was death by signal sig. */
+static void assert_killed_by(struct rec *r, int sig) {
+	struct supervisor_exit e = supervisor_last_exit(r->sup);
+	assert_true(e.signaled);
+	assert_int_equal(e.code, sig);
+}
+
+static const char *find_line(struct rec *r, const char *prefix) {
+	return fixture_events_find(&r->ev, prefix);
+}
+
+static bool has_ready(void *data) {
+	struct rec *r = data;
 	return find_line(r, "stdout: ready") != NULL;
 }
 
 /* The line and the keeper's report travel on different pipes: wait for both. */
-static bool ready_and_running(struct rec *r) {
+static bool ready_and_running(void *data) {
+	struct rec *r = data;
 	return has_ready(r) && is_running(r);
-}
-
-static char *slurp(const char *path) {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		return NULL;
-	}
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strdup(buf);
-}
-
-/* Dead: no such process, or a zombie nobody reaped (pid 1 in a namespace). */
-static bool process_gone(pid_t pid) {
-	if (kill(pid, 0) < 0 && errno == ESRCH) {
-		return true;
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	char *stat = slurp(path);
-	if (!stat) {
-		return true;
-	}
-	char *paren = strrchr(stat, ')');
-	bool zombie = paren && paren[1] == ' ' && paren[2] == 'Z';
-	free(stat);
-	return zombie;
-}
-
-static bool wait_gone(pid_t pid, int ms) {
-	int64_t end = mstime_now() + ms;
-	while (!process_gone(pid)) {
-		if (mstime_now() > end) {
-			return false;
-		}
-		/* Reap anything reparented to us (we may be a subreaper). */
-		while (waitpid(-1, NULL, WNOHANG) > 0) {
-		}
-		usleep(10000);
-	}
-	return true;
 }
 
 static pid_t line_pid(struct rec *r, const char *prefix) {
@@ -225,14 +180,15 @@ static pid_t line_pid(struct rec *r, const char *prefix) {
 #define SH(script) ((char *const[]){ "sh", "-c", script, NULL })
 
 /*
- * Script text that starts "sleep 1000" in a session of its own (out of the
- * program's process group) and prints "sid PID" only once it is there, so
- * a test never races the setsid.
+ * Script text: before, then "sleep 1000" started in a session of its own
+ * (out of the program's process group) with "sid PID" printed only once it
+ * is there, so a test never races the setsid, then after.
  */
-static void escapee(char *buf, size_t len, const char *dir) {
-	snprintf(buf, len, "setsid sh -c 'echo $$ > %s/sid; exec sleep 1000' & "
-		"while [ ! -s %s/sid ]; do sleep 0.01; done; echo sid $(cat %s/sid); ",
-		dir, dir, dir);
+static void escapee(char *buf, size_t len, const char *dir, const char *before,
+		const char *after) {
+	snprintf(buf, len, "%ssetsid sh -c 'echo $$ > %s/sid; exec sleep 1000' & "
+		"while [ ! -s %s/sid ]; do sleep 0.01; done; echo sid $(cat %s/sid); %s",
+		before, dir, dir, dir, after);
 }
 
 /* ---- tests ---- */
@@ -244,10 +200,10 @@ static void test_exit_code_and_output(void **state) {
 	assert_true(supervisor_start(r->sup));
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STARTING);
 	assert_true(run_until(r, is_failed, 5000));
-	assert_int_equal(r->n_states, 3);
-	assert_int_equal(r->states[0], SUPERVISOR_STARTING);
-	assert_int_equal(r->states[1], SUPERVISOR_RUNNING);
-	assert_int_equal(r->states[2], SUPERVISOR_FAILED);
+	assert_int_equal(r->ev.n_states, 3);
+	assert_int_equal(r->ev.states[0], SUPERVISOR_STARTING);
+	assert_int_equal(r->ev.states[1], SUPERVISOR_RUNNING);
+	assert_int_equal(r->ev.states[2], SUPERVISOR_FAILED);
 	struct supervisor_exit e = supervisor_last_exit(r->sup);
 	assert_true(e.valid);
 	assert_false(e.signaled);
@@ -258,7 +214,7 @@ static void test_exit_code_and_output(void **state) {
 	assert_non_null(find_line(r, "stdout: hi"));
 	assert_non_null(find_line(r, "stderr: err"));
 	assert_non_null(find_line(r, "stdout: no newline"));
-	char *log = slurp(r->log);
+	char *log = fixture_slurp(r->log);
 	assert_non_null(log);
 	/* Timestamped: 2024-01-02T03:04:05.678 stdout: hi */
 	assert_non_null(strstr(log, " stdout: hi\n"));
@@ -271,10 +227,8 @@ static void test_exit_code_and_output(void **state) {
 static void test_clean_exit_is_stopped(void **state) {
 	struct rec *r = *state;
 	struct supervisor_options o = { .restart = SUPERVISOR_RESTART_ON_FAILURE };
-	make(r, SH("exit 0"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
-	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_STOPPED);
+	launch(r, SH("exit 0"), &o, is_stopped, 5000);
+	assert_int_equal(r->ev.states[r->ev.n_states - 1], SUPERVISOR_STOPPED);
 	assert_true(supervisor_last_exit(r->sup).valid);
 	assert_int_equal(supervisor_last_exit(r->sup).code, 0);
 	assert_int_equal(supervisor_restarts(r->sup), 0);
@@ -282,34 +236,34 @@ static void test_clean_exit_is_stopped(void **state) {
 
 static void test_killed_by_signal(void **state) {
 	struct rec *r = *state;
-	make(r, SH("kill -9 $$"), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_failed, 5000));
-	struct supervisor_exit e = supervisor_last_exit(r->sup);
-	assert_true(e.signaled);
-	assert_int_equal(e.code, SIGKILL);
+	launch(r, SH("kill -9 $$"), NULL, is_failed, 5000);
+	assert_killed_by(r, SIGKILL);
 	assert_non_null(strstr(supervisor_reason(r->sup), "killed by signal 9"));
+}
+
+/* A program that always fails, restarted on failure until fail_limit. */
+static void launch_failing(struct rec *r, int backoff_base_ms, int backoff_max_ms,
+		int fail_limit) {
+	struct supervisor_options o = {
+		.restart = SUPERVISOR_RESTART_ON_FAILURE,
+		.backoff_base_ms = backoff_base_ms, .backoff_max_ms = backoff_max_ms,
+		.fail_limit = fail_limit, .fail_window_ms = 60000,
+	};
+	launch(r, SH("exit 1"), &o, is_failed, 10000);
 }
 
 static void test_backoff_and_give_up(void **state) {
 	struct rec *r = *state;
-	struct supervisor_options o = {
-		.restart = SUPERVISOR_RESTART_ON_FAILURE,
-		.backoff_base_ms = 50, .backoff_max_ms = 2000,
-		.fail_limit = 5, .fail_window_ms = 60000,
-	};
-	make(r, SH("exit 1"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_failed, 10000));
+	launch_failing(r, 50, 2000, 5);
 	/* Starts: the first, then 4 restarts 50, 100, 200, 400 ms after failures. */
 	int64_t failed_at[8], started_at[8];
 	int nf = 0, ns = 0;
-	for (int i = 0; i < r->n_states; i++) {
-		if (r->states[i] == SUPERVISOR_FAILED && nf < 8) {
-			failed_at[nf++] = r->state_ms[i];
+	for (int i = 0; i < r->ev.n_states; i++) {
+		if (r->ev.states[i] == SUPERVISOR_FAILED && nf < 8) {
+			failed_at[nf++] = r->ev.state_ms[i];
 		}
-		if (r->states[i] == SUPERVISOR_STARTING && ns < 8) {
-			started_at[ns++] = r->state_ms[i];
+		if (r->ev.states[i] == SUPERVISOR_STARTING && ns < 8) {
+			started_at[ns++] = r->ev.state_ms[i];
 		}
 	}
 	assert_int_equal(ns, 5);
@@ -325,35 +279,28 @@ static void test_backoff_and_give_up(void **state) {
 	assert_int_equal(supervisor_restarts(r->sup), 4);
 	assert_non_null(strstr(supervisor_reason(r->sup), "gave up after 5 failures"));
 	/* Nothing more happens. */
-	int n = r->n_states;
+	int n = r->ev.n_states;
 	run_for(r, 300);
-	assert_int_equal(r->n_states, n);
+	assert_int_equal(r->ev.n_states, n);
 	/* A manual start forgets the failures and tries again. */
 	assert_true(supervisor_start(r->sup));
 	assert_int_equal(supervisor_restarts(r->sup), 0);
-	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_STARTING);
+	assert_int_equal(r->ev.states[r->ev.n_states - 1], SUPERVISOR_STARTING);
 	supervisor_stop(r->sup);
 	assert_true(run_until(r, is_stopped, 5000));
 }
 
 static void test_backoff_caps(void **state) {
 	struct rec *r = *state;
-	struct supervisor_options o = {
-		.restart = SUPERVISOR_RESTART_ON_FAILURE,
-		.backoff_base_ms = 20, .backoff_max_ms = 40,
-		.fail_limit = 10, .fail_window_ms = 60000,
-	};
-	make(r, SH("exit 1"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_failed, 10000));
+	launch_failing(r, 20, 40, 10);
 	/* 20, 40, 40, ...: nine restarts within well under a second. */
 	assert_int_equal(supervisor_restarts(r->sup), 9);
 	int64_t last_start = 0, last_fail = 0, longest = 0;
-	for (int i = 0; i < r->n_states; i++) {
-		if (r->states[i] == SUPERVISOR_FAILED) {
-			last_fail = r->state_ms[i];
-		} else if (r->states[i] == SUPERVISOR_STARTING && last_fail) {
-			last_start = r->state_ms[i];
+	for (int i = 0; i < r->ev.n_states; i++) {
+		if (r->ev.states[i] == SUPERVISOR_FAILED) {
+			last_fail = r->ev.state_ms[i];
+		} else if (r->ev.states[i] == SUPERVISOR_STARTING && last_fail) {
+			last_start = r->ev.state_ms[i];
 			if (last_start - last_fail > longest) {
 				longest = last_start - last_fail;
 			}
@@ -378,27 +325,23 @@ static void test_restart_always(void **state) {
 	/* Stopping while a restart is pending cancels it. */
 	supervisor_stop(r->sup);
 	assert_true(run_until(r, is_stopped, 5000));
-	int n = r->n_states;
+	int n = r->ev.n_states;
 	run_for(r, 150);
-	assert_int_equal(r->n_states, n);
+	assert_int_equal(r->ev.n_states, n);
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPED);
 }
 
 static void test_stop_sigterm(void **state) {
 	struct rec *r = *state;
 	struct supervisor_options o = { .stop_timeout_ms = 5000 };
-	make(r, SH("echo ready; exec sleep 100"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
+	launch(r, SH("echo ready; exec sleep 100"), &o, ready_and_running, 5000);
 	assert_true(supervisor_pid(r->sup) > 0);
 	int64_t t0 = mstime_now();
 	supervisor_stop(r->sup);
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
 	assert_true(run_until(r, is_stopped, 5000));
 	assert_true(mstime_now() - t0 < 1000);
-	struct supervisor_exit e = supervisor_last_exit(r->sup);
-	assert_true(e.signaled);
-	assert_int_equal(e.code, SIGTERM);
+	assert_killed_by(r, SIGTERM);
 }
 
 /* A stop before the program has exec'd still goes the polite way. */
@@ -410,32 +353,22 @@ static void test_stop_while_starting(void **state) {
 	supervisor_stop(r->sup);
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
 	assert_true(run_until(r, is_stopped, 5000));
-	struct supervisor_exit e = supervisor_last_exit(r->sup);
-	assert_true(e.signaled);
-	assert_int_equal(e.code, SIGTERM);
+	assert_killed_by(r, SIGTERM);
 }
 
 static void test_stop_escalates_to_sigkill(void **state) {
 	struct rec *r = *state;
 	struct supervisor_options o = { .stop_timeout_ms = 400 };
 	/* trap "" TERM: the shell and its children ignore SIGTERM. */
-	make(r, SH("trap '' TERM; echo ready; while :; do sleep 0.05; done"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = mstime_now();
-	supervisor_stop(r->sup);
-	assert_true(run_until(r, is_stopped, 5000));
-	int64_t took = mstime_now() - t0;
+	launch(r, SH("trap '' TERM; echo ready; while :; do sleep 0.05; done"), &o,
+		ready_and_running, 5000);
+	int64_t took = stop_took(r, 5000);
 	if (took < 390 || took > 1500) {
 		fail_msg("stop took %lld ms with a 400 ms timeout", (long long)took);
 	}
-	struct supervisor_exit e = supervisor_last_exit(r->sup);
-	assert_true(e.signaled);
-	assert_int_equal(e.code, SIGKILL);
-	char *log = slurp(r->log);
-	assert_non_null(strstr(log, "sending SIGTERM"));
-	assert_non_null(strstr(log, "killing every process (SIGKILL)"));
-	free(log);
+	assert_killed_by(r, SIGKILL);
+	fixture_assert_file_has(r->log, "sending SIGTERM");
+	fixture_assert_file_has(r->log, "killing every process (SIGKILL)");
 }
 
 static void test_stop_command(void **state) {
@@ -447,13 +380,8 @@ static void test_stop_command(void **state) {
 	snprintf(stop_script, sizeof(stop_script), "echo asked; touch '%s'", flag);
 	char *stop_argv[] = { "sh", "-c", stop_script, NULL };
 	struct supervisor_options o = { .stop_timeout_ms = 10000, .stop_argv = stop_argv };
-	make(r, SH(script), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = mstime_now();
-	supervisor_stop(r->sup);
-	assert_true(run_until(r, is_stopped, 5000));
-	assert_true(mstime_now() - t0 < 2000);
+	launch(r, SH(script), &o, ready_and_running, 5000);
+	assert_true(stop_took(r, 5000) < 2000);
 	struct supervisor_exit e = supervisor_last_exit(r->sup);
 	assert_false(e.signaled);
 	assert_int_equal(e.code, 0);
@@ -466,14 +394,9 @@ static void test_failed_stop_command_goes_on(void **state) {
 	struct rec *r = *state;
 	char *stop_argv[] = { "sh", "-c", "echo cannot; exit 1", NULL };
 	struct supervisor_options o = { .stop_timeout_ms = 20000, .stop_argv = stop_argv };
-	make(r, SH("echo ready; exec sleep 100"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
-	int64_t t0 = mstime_now();
-	supervisor_stop(r->sup);
+	launch(r, SH("echo ready; exec sleep 100"), &o, ready_and_running, 5000);
 	/* Not half the 20 s timeout: SIGTERM follows the failed command at once. */
-	assert_true(run_until(r, is_stopped, 3000));
-	assert_true(mstime_now() - t0 < 2000);
+	assert_true(stop_took(r, 3000) < 2000);
 	assert_int_equal(supervisor_last_exit(r->sup).code, SIGTERM);
 	assert_non_null(find_line(r, "stop: cannot"));
 }
@@ -483,12 +406,12 @@ static void lines_after(struct rec *r, const char *name, char *out, size_t len) 
 	char marker[64];
 	snprintf(marker, sizeof(marker), "stdout: %s", name);
 	out[0] = '\0';
-	for (int i = 0; i < r->n_lines; i++) {
-		if (strcmp(r->lines[i], marker) != 0) {
+	for (int i = 0; i < r->ev.n_lines; i++) {
+		if (strcmp(r->ev.lines[i], marker) != 0) {
 			continue;
 		}
-		for (int j = i + 1; j < r->n_lines && strncmp(r->lines[j], "stdout: --", 10); j++) {
-			strncat(out, r->lines[j] + 8, len - strlen(out) - 2);
+		for (int j = i + 1; j < r->ev.n_lines && strncmp(r->ev.lines[j], "stdout: --", 10); j++) {
+			strncat(out, r->ev.lines[j] + 8, len - strlen(out) - 2);
 			strcat(out, " ");
 		}
 		return;
@@ -504,10 +427,8 @@ static void test_no_fd_leak(void **state) {
 	int p[2];
 	assert_int_equal(pipe(p), 0);
 	/* No pipes or $(…) in sh itself: those would add fds of their own. */
-	make(r, SH("echo --self; ls -1 /proc/$$/fd; echo --keeper; ls -1 /proc/$PPID/fd; "
-		"echo --stdin; readlink /proc/$$/fd/0; echo --end"), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch(r, SH("echo --self; ls -1 /proc/$$/fd; echo --keeper; ls -1 /proc/$PPID/fd; "
+		"echo --stdin; readlink /proc/$$/fd/0; echo --end"), NULL, is_stopped, 5000);
 	close(fd);
 	close(57);
 	close(p[0]);
@@ -539,9 +460,7 @@ static void test_signal_mask_reset(void **state) {
 	signal(SIGPIPE, SIG_IGN);
 	/* grep itself is the program: a shell may block signals for a moment. */
 	char *argv[] = { "grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status", NULL };
-	make(r, argv, NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch(r, argv, NULL, is_stopped, 5000);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	const char *blk = find_line(r, "stdout: SigBlk:");
@@ -560,59 +479,54 @@ static void test_environment(void **state) {
 	setenv("CORDON_TEST_DROP", "x", 1);
 	char *env[] = { "CORDON_TEST_FOO=bar baz", "CORDON_TEST_DROP", NULL };
 	struct supervisor_options o = { .env = env };
-	make(r, SH("echo foo=$CORDON_TEST_FOO drop=${CORDON_TEST_DROP-unset}"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch(r, SH("echo foo=$CORDON_TEST_FOO drop=${CORDON_TEST_DROP-unset}"),
+		&o, is_stopped, 5000);
 	unsetenv("CORDON_TEST_DROP");
 	assert_non_null(find_line(r, "stdout: foo=bar baz drop=unset"));
 }
 
+/* Launches sh -c "before ESCAPEE after" (see escapee) and waits until done(r). */
+static void launch_escapee(struct rec *r, const char *before, const char *after,
+		bool (*done)(void *)) {
+	char script[600];
+	escapee(script, sizeof(script), r->dir, before, after);
+	launch(r, SH(script), NULL, done, 5000);
+}
+
 static void test_stop_kills_group_and_escapees(void **state) {
 	struct rec *r = *state;
-	char esc[400], script[600];
-	escapee(esc, sizeof(esc), r->dir);
-	snprintf(script, sizeof(script), "sleep 1000 & echo bg $!; %s echo ready; wait", esc);
-	make(r, SH(script), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
+	launch_escapee(r, "sleep 1000 & echo bg $!; ", "echo ready; wait", ready_and_running);
 	pid_t bg = line_pid(r, "stdout: bg ");
 	pid_t sid = line_pid(r, "stdout: sid ");
 	pid_t main_pid = supervisor_pid(r->sup);
 	assert_true(bg > 0 && sid > 0 && main_pid > 0);
-	assert_false(process_gone(sid));
-	supervisor_stop(r->sup);
-	assert_true(run_until(r, is_stopped, 5000));
-	assert_true(wait_gone(main_pid, 1000));
-	assert_true(wait_gone(bg, 1000));
+	assert_false(fixture_process_gone(sid));
+	stop_took(r, 5000);
+	assert_true(fixture_wait_gone(main_pid, 1000));
+	assert_true(fixture_wait_gone(bg, 1000));
 	/* In its own session: out of the group, still swept by the keeper. */
-	assert_true(wait_gone(sid, 1000));
+	assert_true(fixture_wait_gone(sid, 1000));
 }
 
 static void test_exit_sweeps_leftovers(void **state) {
 	struct rec *r = *state;
-	char esc[400], script[600];
-	escapee(esc, sizeof(esc), r->dir);
-	snprintf(script, sizeof(script), "%s exit 0", esc);
-	make(r, SH(script), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch_escapee(r, "", "exit 0", is_stopped);
 	pid_t sid = line_pid(r, "stdout: sid ");
-	assert_true(wait_gone(sid, 1000));
+	assert_true(fixture_wait_gone(sid, 1000));
 }
 
 static void test_destroy_kills_everything(void **state) {
 	struct rec *r = *state;
-	make(r, SH("trap '' TERM; sleep 1000 & echo bg $!; echo ready; wait"), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
+	launch(r, SH("trap '' TERM; sleep 1000 & echo bg $!; echo ready; wait"),
+		NULL, ready_and_running, 5000);
 	pid_t bg = line_pid(r, "stdout: bg ");
 	pid_t main_pid = supervisor_pid(r->sup);
 	int64_t t0 = mstime_now();
 	supervisor_destroy(r->sup);
 	r->sup = NULL;
 	assert_true(mstime_now() - t0 < 2500);
-	assert_true(wait_gone(main_pid, 1000));
-	assert_true(wait_gone(bg, 1000));
+	assert_true(fixture_wait_gone(main_pid, 1000));
+	assert_true(fixture_wait_gone(bg, 1000));
 }
 
 /*
@@ -634,10 +548,9 @@ static void test_parent_killed(void **state) {
 		}
 		c->loop = wl_event_loop_create();
 		struct supervisor_options o = { .name = "child" };
-		char esc[400], script[600];
-		escapee(esc, sizeof(esc), r->dir);
-		snprintf(script, sizeof(script), "trap '' TERM HUP; sleep 1000 & echo bg $!; "
-			"%s echo ready; wait", esc);
+		char script[600];
+		escapee(script, sizeof(script), r->dir, "trap '' TERM HUP; sleep 1000 & echo bg $!; ",
+			"echo ready; wait");
 		o.argv = SH(script);
 		struct supervisor_callbacks cb = callbacks;
 		cb.data = c;
@@ -667,12 +580,12 @@ static void test_parent_killed(void **state) {
 	int pids[3];
 	assert_int_equal(sscanf(buf, "%d %d %d", &pids[0], &pids[1], &pids[2]), 3);
 	for (int i = 0; i < 3; i++) {
-		assert_false(process_gone(pids[i]));
+		assert_false(fixture_process_gone(pids[i]));
 	}
 	assert_int_equal(kill(cordon, SIGKILL), 0);
 	assert_int_equal(waitpid(cordon, NULL, 0), cordon);
 	for (int i = 0; i < 3; i++) {
-		if (!wait_gone(pids[i], 2000)) {
+		if (!fixture_wait_gone(pids[i], 2000)) {
 			kill(pids[i], SIGKILL);
 			fail_msg("pid %d survived its parent", pids[i]);
 		}
@@ -689,7 +602,7 @@ static void test_not_found(void **state) {
 	assert_false(supervisor_start(r->sup));
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_FAILED);
 	assert_non_null(strstr(supervisor_reason(r->sup), "cannot find"));
-	assert_int_equal(r->n_states, 1);
+	assert_int_equal(r->ev.n_states, 1);
 	char *argv2[] = { "cordon-no-such-program-in-path", NULL };
 	supervisor_destroy(r->sup);
 	make(r, argv2, NULL);
@@ -709,29 +622,25 @@ static void test_exec_failure_not_restarted(void **state) {
 	char *argv[] = { path, NULL };
 	struct supervisor_options o = { .restart = SUPERVISOR_RESTART_ALWAYS,
 		.backoff_base_ms = 10 };
-	make(r, argv, &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_failed, 5000));
+	launch(r, argv, &o, is_failed, 5000);
 	assert_non_null(strstr(supervisor_reason(r->sup), "cannot execute"));
 	run_for(r, 100);
 	assert_int_equal(supervisor_restarts(r->sup), 0);
 	/* Never got to running. */
-	for (int i = 0; i < r->n_states; i++) {
-		assert_int_not_equal(r->states[i], SUPERVISOR_RUNNING);
+	for (int i = 0; i < r->ev.n_states; i++) {
+		assert_int_not_equal(r->ev.states[i], SUPERVISOR_RUNNING);
 	}
 }
 
 static void test_long_lines_split(void **state) {
 	struct rec *r = *state;
-	make(r, SH("head -c 10000 /dev/zero | tr '\\0' a; echo; "
-		"printf 'x\\033[31my\\r\\n'"), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch(r, SH("head -c 10000 /dev/zero | tr '\\0' a; echo; "
+		"printf 'x\\033[31my\\r\\n'"), NULL, is_stopped, 5000);
 	int sizes[3] = {0};
 	int n = 0;
-	for (int i = 0; i < r->n_lines && n < 3; i++) {
-		if (strncmp(r->lines[i], "stdout: a", 9) == 0) {
-			sizes[n++] = (int)strlen(r->lines[i]) - 8;
+	for (int i = 0; i < r->ev.n_lines && n < 3; i++) {
+		if (strncmp(r->ev.lines[i], "stdout: a", 9) == 0) {
+			sizes[n++] = (int)strlen(r->ev.lines[i]) - 8;
 		}
 	}
 	assert_int_equal(n, 3);
@@ -753,28 +662,26 @@ static void test_destroy_from_callback(void **state) {
 		wl_event_loop_dispatch(r->loop, 20);
 	}
 	assert_null(r->sup);
-	assert_int_equal(r->states[r->n_states - 1], SUPERVISOR_FAILED);
+	assert_int_equal(r->ev.states[r->ev.n_states - 1], SUPERVISOR_FAILED);
 }
 
 static void test_restart_and_uptime(void **state) {
 	struct rec *r = *state;
-	make(r, SH("echo ready; exec sleep 100"), NULL);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, ready_and_running, 5000));
+	launch(r, SH("echo ready; exec sleep 100"), NULL, ready_and_running, 5000);
 	run_for(r, 120);
 	assert_true(supervisor_uptime_ms(r->sup) >= 100);
 	pid_t first = supervisor_pid(r->sup);
-	r->n_lines = 0;
+	r->ev.n_lines = 0;
 	supervisor_restart(r->sup);
 	assert_int_equal(supervisor_state(r->sup), SUPERVISOR_STOPPING);
 	assert_true(run_until(r, ready_and_running, 5000));
 	assert_true(supervisor_pid(r->sup) != first);
-	assert_true(wait_gone(first, 1000));
+	assert_true(fixture_wait_gone(first, 1000));
 	assert_true(supervisor_uptime_ms(r->sup) < 1000);
 	/* The sequence went through stopping and stopped. */
 	bool saw_stopped = false;
-	for (int i = 0; i < r->n_states; i++) {
-		saw_stopped |= r->states[i] == SUPERVISOR_STOPPED;
+	for (int i = 0; i < r->ev.n_states; i++) {
+		saw_stopped |= r->ev.states[i] == SUPERVISOR_STOPPED;
 	}
 	assert_true(saw_stopped);
 	supervisor_stop(r->sup);
@@ -782,31 +689,32 @@ static void test_restart_and_uptime(void **state) {
 	assert_int_equal(supervisor_uptime_ms(r->sup), 0);
 }
 
-static void test_log_rotation(void **state) {
-	struct rec *r = *state;
-	struct supervisor_options o = { .log_max_bytes = 2000 };
-	make(r, SH("i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+/* The log is at most max bytes and has been rotated: the size of LOG.1. */
+static off_t rotated_size(struct rec *r, off_t max) {
 	struct stat st;
 	assert_int_equal(stat(r->log, &st), 0);
-	assert_true(st.st_size <= 2000);
+	assert_true(st.st_size <= max);
 	char old[160];
 	snprintf(old, sizeof(old), "%s.1", r->log);
 	assert_int_equal(stat(old, &st), 0);
-	assert_true(st.st_size <= 2000 && st.st_size > 1000);
-	char *log = slurp(r->log);
-	assert_non_null(strstr(log, "cordon: stopped: exited with code 0"));
-	free(log);
+	return st.st_size;
+}
+
+static void test_log_rotation(void **state) {
+	struct rec *r = *state;
+	struct supervisor_options o = { .log_max_bytes = 2000 };
+	launch(r, SH("i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done"),
+		&o, is_stopped, 5000);
+	off_t old = rotated_size(r, 2000);
+	assert_true(old <= 2000 && old > 1000);
+	fixture_assert_file_has(r->log, "cordon: stopped: exited with code 0");
 }
 
 /* An unwritable log costs the file, not the supervision; said once. */
 static void test_log_unwritable(void **state) {
 	struct rec *r = *state;
 	struct supervisor_options o = { .log_path = "/nonexistent/cordon/log" };
-	make(r, SH("echo one; echo two; exit 0"), &o);
-	assert_true(supervisor_start(r->sup));
-	assert_true(run_until(r, is_stopped, 5000));
+	launch(r, SH("echo one; echo two; exit 0"), &o, is_stopped, 5000);
 	assert_non_null(find_line(r, "stdout: two"));
 	assert_int_equal(r->log_open_errors, 1);
 }
@@ -857,48 +765,44 @@ static void test_log_file_size_limit(void **state) {
 	assert_int_equal(sigaction(SIGXFSZ, &old_sa, NULL), 0);
 	assert_true(stopped);
 
-	struct stat st;
-	assert_int_equal(stat(r->log, &st), 0);
-	assert_true(st.st_size <= 3000);
-	char old[160];
-	snprintf(old, sizeof(old), "%s.1", r->log);
-	assert_int_equal(stat(old, &st), 0);
-	char *log = slurp(r->log);
-	assert_non_null(strstr(log, "stdout: line 299\n"));
-	assert_non_null(strstr(log, "cordon: stopped: exited with code 0"));
-	free(log);
+	rotated_size(r, 3000);
+	fixture_assert_file_has(r->log, "stdout: line 299\n");
+	fixture_assert_file_has(r->log, "cordon: stopped: exited with code 0");
 	assert_int_equal(r->log_open_errors, 0);
 }
 
+/* A test with a fresh loop, scratch directory and recorder (setup, teardown). */
+#define SUPERVISOR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_exit_code_and_output, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clean_exit_is_stopped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_killed_by_signal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_and_give_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_restart_always, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_sigterm, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_while_starting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_escalates_to_sigkill, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_stop_command_goes_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_fd_leak, setup, teardown),
+		SUPERVISOR_TEST(test_exit_code_and_output),
+		SUPERVISOR_TEST(test_clean_exit_is_stopped),
+		SUPERVISOR_TEST(test_killed_by_signal),
+		SUPERVISOR_TEST(test_backoff_and_give_up),
+		SUPERVISOR_TEST(test_backoff_caps),
+		SUPERVISOR_TEST(test_restart_always),
+		SUPERVISOR_TEST(test_stop_sigterm),
+		SUPERVISOR_TEST(test_stop_while_starting),
+		SUPERVISOR_TEST(test_stop_escalates_to_sigkill),
+		SUPERVISOR_TEST(test_stop_command),
+		SUPERVISOR_TEST(test_failed_stop_command_goes_on),
+		SUPERVISOR_TEST(test_no_fd_leak),
 		cmocka_unit_test(test_output_sanitize),
-		cmocka_unit_test_setup_teardown(test_signal_mask_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_kills_group_and_escapees, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_sweeps_leftovers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_kills_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parent_killed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exec_failure_not_restarted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_lines_split, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_from_callback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_restart_and_uptime, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_rotation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_unwritable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_file_size_limit, setup, teardown),
+		SUPERVISOR_TEST(test_signal_mask_reset),
+		SUPERVISOR_TEST(test_environment),
+		SUPERVISOR_TEST(test_stop_kills_group_and_escapees),
+		SUPERVISOR_TEST(test_exit_sweeps_leftovers),
+		SUPERVISOR_TEST(test_destroy_kills_everything),
+		SUPERVISOR_TEST(test_parent_killed),
+		SUPERVISOR_TEST(test_not_found),
+		SUPERVISOR_TEST(test_exec_failure_not_restarted),
+		SUPERVISOR_TEST(test_long_lines_split),
+		SUPERVISOR_TEST(test_destroy_from_callback),
+		SUPERVISOR_TEST(test_restart_and_uptime),
+		SUPERVISOR_TEST(test_log_rotation),
+		SUPERVISOR_TEST(test_log_unwritable),
+		SUPERVISOR_TEST(test_log_file_size_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,28 @@ static struct wlr_buffer *titlebar(struct text_renderer *renderer, int width,
 	return buffer;
 }
 
+/*
+ * A "[work]" titlebar on DARK at a whole scale, of the size asked for, saved
+ * as png (see save_png), its pixels open in px (px->buffer to drop).
+ */
+static void titlebar_pixels(struct pixels *px, struct text_renderer *renderer, int width,
+		int scale, const char *title, const char *png) {
+	struct wlr_buffer *buffer = titlebar(renderer, width, scale, DARK, "[work]", title);
+	save_png(buffer, png);
+	assert_int_equal(buffer->width, scale * width);
+	assert_int_equal(buffer->height, scale * bar_height(renderer));
+	pixels_begin(px, buffer);
+}
+
+/* n times c, as a string to free. */
+static char *repeated(char c, size_t n) {
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
 static void test_contrast(void **state) {
 	assert_int_equal(text_buffer_contrast_color(DARK), 0xffffff);
 	assert_int_equal(text_buffer_contrast_color(YELLOW), 0x000000);
@@ -212,13 +234,8 @@ static void test_renderer_font(void **state) {
 static void test_titlebar(void **state) {
 	struct text_renderer *renderer = *state;
 	int height = bar_height(renderer);
-	struct wlr_buffer *buffer = titlebar(renderer, 400, 1, DARK, "[work]", "Terminal");
-	save_png(buffer, "titlebar_dark");
-	assert_int_equal(buffer->width, 400);
-	assert_int_equal(buffer->height, height);
-
 	struct pixels px;
-	pixels_begin(&px, buffer);
+	titlebar_pixels(&px, renderer, 400, 1, "Terminal", "titlebar_dark");
 	/* Corners and padding are exactly the background, fully opaque. */
 	assert_int_equal(pixel(&px, 0, 0), 0xff000000u | DARK);
 	assert_int_equal(pixel(&px, 399, height - 1), 0xff000000u | DARK);
@@ -239,10 +256,10 @@ static void test_titlebar(void **state) {
 	}
 	assert_true(top > 0 && bottom < height - 1);
 	pixels_end(&px);
-	wlr_buffer_drop(buffer);
+	wlr_buffer_drop(px.buffer);
 
 	/* On a light background the text is black. */
-	buffer = titlebar(renderer, 400, 1, YELLOW, "[work]", "Terminal");
+	struct wlr_buffer *buffer = titlebar(renderer, 400, 1, YELLOW, "[work]", "Terminal");
 	save_png(buffer, "titlebar_yellow");
 	pixels_begin(&px, buffer);
 	assert_int_equal(pixel(&px, 0, 0), 0xff000000u | YELLOW);
@@ -254,16 +271,11 @@ static void test_titlebar(void **state) {
 
 static void test_titlebar_long_title(void **state) {
 	struct text_renderer *renderer = *state;
-	char title[2001];
-	memset(title, 'W', sizeof(title) - 1);
-	title[sizeof(title) - 1] = '\0';
+	char *title = repeated('W', 2000);
 	int height = bar_height(renderer);
-	struct wlr_buffer *buffer = titlebar(renderer, 300, 1, DARK, "[work]", title);
-	save_png(buffer, "titlebar_long");
-	assert_int_equal(buffer->width, 300);
-	assert_int_equal(buffer->height, height);
 	struct pixels px;
-	pixels_begin(&px, buffer);
+	titlebar_pixels(&px, renderer, 300, 1, title, "titlebar_long");
+	free(title);
 	/* The right padding stays background: the title stopped before it. */
 	assert_true(all_exactly(&px, 300 - PAD, 300, 0, height, DARK));
 	/* ... but the title ran up to it, and ends in an ellipsis. */
@@ -286,7 +298,7 @@ static void test_titlebar_long_title(void **state) {
 	/* The tag is still there. */
 	assert_true(count_near(&px, PAD, PAD + 48, 0, height, 0xffffff) > 20);
 	pixels_end(&px);
-	wlr_buffer_drop(buffer);
+	wlr_buffer_drop(px.buffer);
 }
 
 /*
@@ -352,19 +364,15 @@ static void test_title_cannot_touch_tag(void **state) {
 static void test_scale(void **state) {
 	struct text_renderer *renderer = *state;
 	int height = bar_height(renderer);
-	struct wlr_buffer *buffer = titlebar(renderer, 400, 2, DARK, "[work]", "x");
-	save_png(buffer, "titlebar_scale2");
-	assert_int_equal(buffer->width, 800);
-	assert_int_equal(buffer->height, 2 * height);
 	struct pixels px;
-	pixels_begin(&px, buffer);
+	titlebar_pixels(&px, renderer, 400, 2, "x", "titlebar_scale2");
 	assert_int_equal(pixel(&px, 799, 2 * height - 1), 0xff000000u | DARK);
 	/* Text scales too: the tag now spans about twice as many columns. */
 	assert_true(count_near(&px, 2 * PAD, 2 * (PAD + 48), 0, 2 * height, 0xffffff) > 80);
 	pixels_end(&px);
-	wlr_buffer_drop(buffer);
+	wlr_buffer_drop(px.buffer);
 
-	buffer = titlebar(renderer, 101, 1.5f, DARK, "[w]", "x");
+	struct wlr_buffer *buffer = titlebar(renderer, 101, 1.5f, DARK, "[w]", "x");
 	assert_int_equal(buffer->width, 152); /* ceil(151.5) */
 	wlr_buffer_drop(buffer);
 	buffer = titlebar(renderer, 100, 1.1f, DARK, "[w]", "x");
@@ -461,9 +469,7 @@ static void test_box(void **state) {
 /* Text that does not fit stays inside the padding: the border is sacred. */
 static void test_box_overflow(void **state) {
 	struct text_renderer *renderer = *state;
-	char text[512];
-	memset(text, 'M', sizeof(text) - 1);
-	text[sizeof(text) - 1] = '\0';
+	char *text = repeated('M', 511);
 	struct text_buffer_span span = { .text = text, .color = 0xffffff };
 	struct text_buffer_line lines[20];
 	for (size_t i = 0; i < 20; i++) {
@@ -498,6 +504,7 @@ static void test_box_overflow(void **state) {
 	assert_true(count_near(&px, 9, 171, 80, 87, 0xffffff) > 10);
 	pixels_end(&px);
 	wlr_buffer_drop(buffer);
+	free(text);
 }
 
 static void test_measure_box(void **state) {
