@@ -700,6 +700,7 @@ def main():
             continue
         comps.append(name)
     if 'cordon' not in comps:
+        log('frames.py: cordon must be among the compositors (every ratio is against it)')
         return 1
     os.makedirs(args.results, exist_ok=True)
     load = os.getloadavg()

@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 #include <wlr/util/log.h>
+#include "common/sock.h"
 #include "compositor/path_watch.h"
 
 #define PATH_WATCH_LEVELS 4
@@ -12,16 +13,25 @@
 	IN_ONLYDIR | IN_EXCL_UNLINK)
 
 struct path_watch {
-	int fd;
+	int fd;                         /* inotify, or -1: looking every delay_ms */
 	struct wl_event_source *source;
 	char *path;
 	int levels;
 	int wd[PATH_WATCH_LEVELS];
-	struct wl_event_source *timer;
+	struct wl_event_source *timer;  /* looks at the path */
 	int delay_ms;
+	struct sock_watch *bound;
+	const char *who;
+	path_watch_rebind_fn rebind;
+	void *data;
 };
 
-bool path_watch_rearm(struct path_watch *watch) {
+/*
+ * Watches the directories that are at the path's places now (after they
+ * were made again). False when one could not be watched (it may not
+ * exist yet).
+ */
+static bool path_watch_rearm(struct path_watch *watch) {
 	char dir[PATH_MAX];
 	size_t len = strlen(watch->path);
 	if (len >= sizeof(dir)) {
@@ -87,41 +97,79 @@ static int handle_path_watch_event(int fd, uint32_t mask, void *data) {
 	return 0;
 }
 
-void path_watch_looked(struct path_watch *watch, bool lost) {
-	if (lost || !path_watch_rearm(watch)) {
+/*
+ * After a look the timer runs again in delay_ms only while the socket is
+ * still lost or the directories cannot be watched (or there is no
+ * inotify); otherwise inotify wakes it next.
+ */
+static int handle_path_watch_timer(void *data) {
+	struct path_watch *watch = data;
+	bool first;
+	if (!sock_watch_check(watch->bound, watch->path, &first)) {
+		if (first) {
+			wlr_log(WLR_ERROR, "%s: socket %s was removed; binding it again",
+				watch->who, watch->path);
+		}
+		watch->rebind(watch->data, first ? WLR_ERROR : WLR_DEBUG);
+	}
+	if (watch->bound->lost || watch->fd < 0 || !path_watch_rearm(watch)) {
 		wl_event_source_timer_update(watch->timer, watch->delay_ms);
 	}
+	return 0;
+}
+
+/* inotify on the path's directories; false (logged) when there is none. */
+static bool path_watch_start_inotify(struct path_watch *watch, struct wl_event_loop *loop) {
+	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (watch->fd < 0) {
+		wlr_log_errno(WLR_ERROR, "path watch %s: inotify", watch->path);
+		return false;
+	}
+	watch->source = wl_event_loop_add_fd(loop, watch->fd, WL_EVENT_READABLE,
+		handle_path_watch_event, watch);
+	if (watch->source == NULL) {
+		wlr_log(WLR_ERROR, "path watch %s: cannot add inotify to the event loop",
+			watch->path);
+		close(watch->fd);
+		watch->fd = -1;
+		return false;
+	}
+	path_watch_rearm(watch);
+	return true;
 }
 
 struct path_watch *path_watch_create(struct wl_event_loop *loop, const char *path,
-		int levels, struct wl_event_source *timer, int delay_ms) {
+		int levels, int delay_ms, struct sock_watch *bound, const char *who,
+		path_watch_rebind_fn rebind, void *data) {
 	struct path_watch *watch = calloc(1, sizeof(*watch));
 	if (watch == NULL || (watch->path = strdup(path)) == NULL) {
 		wlr_log(WLR_ERROR, "path watch %s: out of memory", path);
 		free(watch);
 		return NULL;
 	}
+	watch->fd = -1;
 	watch->levels = levels < 1 ? 1 : levels > PATH_WATCH_LEVELS ? PATH_WATCH_LEVELS : levels;
 	for (int i = 0; i < PATH_WATCH_LEVELS; i++) {
 		watch->wd[i] = -1;
 	}
-	watch->timer = timer;
 	watch->delay_ms = delay_ms;
-	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (watch->fd < 0) {
-		wlr_log_errno(WLR_ERROR, "path watch %s: inotify", path);
-		free(watch->path);
-		free(watch);
-		return NULL;
-	}
-	watch->source = wl_event_loop_add_fd(loop, watch->fd, WL_EVENT_READABLE,
-		handle_path_watch_event, watch);
-	if (watch->source == NULL) {
-		wlr_log(WLR_ERROR, "path watch %s: cannot add inotify to the event loop", path);
+	watch->bound = bound;
+	watch->who = who;
+	watch->rebind = rebind;
+	watch->data = data;
+	watch->timer = wl_event_loop_add_timer(loop, handle_path_watch_timer, watch);
+	if (watch->timer == NULL) {
+		wlr_log(WLR_ERROR, "path watch %s: cannot create a timer", path);
 		path_watch_destroy(watch);
 		return NULL;
 	}
-	path_watch_rearm(watch);
+	/* Without inotify: a look every delay_ms, as the timer's handler goes on. */
+	if (!path_watch_start_inotify(watch, loop) &&
+			wl_event_source_timer_update(watch->timer, delay_ms) < 0) {
+		wlr_log(WLR_ERROR, "path watch %s: cannot arm its timer", path);
+		path_watch_destroy(watch);
+		return NULL;
+	}
 	return watch;
 }
 
@@ -132,7 +180,12 @@ void path_watch_destroy(struct path_watch *watch) {
 	if (watch->source != NULL) {
 		wl_event_source_remove(watch->source);
 	}
-	close(watch->fd);
+	if (watch->timer != NULL) {
+		wl_event_source_remove(watch->timer);
+	}
+	if (watch->fd >= 0) {
+		close(watch->fd);
+	}
 	free(watch->path);
 	free(watch);
 }

@@ -2,6 +2,9 @@
 #define CORDON_PATH_WATCH_H
 
 #include <wayland-server-core.h>
+#include <wlr/util/log.h>
+
+struct sock_watch;
 
 /*
  * Tells when a socket file cordon listens on may have gone: removed,
@@ -15,25 +18,23 @@
 struct path_watch;
 
 /*
- * Arms timer (delay_ms) whenever something may have gone: the caller's
- * timer handler looks at the path then, a while later rather than at once,
- * so that an rm -rf under way finishes before the socket is bound again.
- * NULL (logged) when inotify cannot be had.
+ * Binds the socket at the watched path again, after it went; says why it
+ * cannot at level (quiet after the first try: the reason was said then).
+ * Success is sock_watch_bound on the watch's sock_watch.
+ */
+typedef void (*path_watch_rebind_fn)(void *data, enum wlr_log_importance level);
+
+/*
+ * Looks at path whenever something may have gone, delay_ms later rather
+ * than at once, so that an rm -rf under way finishes before the socket is
+ * bound again. When the file there is no longer the one bound (bound),
+ * says so once (who: log prefix) and calls rebind(data, level), again
+ * every delay_ms until it succeeds. Without inotify (none to be had) it
+ * looks every delay_ms instead. NULL (logged) when it can do neither.
  */
 struct path_watch *path_watch_create(struct wl_event_loop *loop, const char *path,
-	int levels, struct wl_event_source *timer, int delay_ms);
+	int levels, int delay_ms, struct sock_watch *bound, const char *who,
+	path_watch_rebind_fn rebind, void *data);
 void path_watch_destroy(struct path_watch *watch); /* NULL is fine */
-/*
- * Watches the directories that are at the path's places now (after they
- * were made again). False when one could not be watched (it may not
- * exist yet).
- */
-bool path_watch_rearm(struct path_watch *watch);
-/*
- * For the timer's handler, after it looked: the timer runs again in
- * delay_ms only while the socket is still lost (binding again failed) or
- * the directories cannot be watched; otherwise inotify wakes it next.
- */
-void path_watch_looked(struct path_watch *watch, bool lost);
 
 #endif

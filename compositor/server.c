@@ -77,6 +77,16 @@
 		} \
 	} while (0)
 
+/*
+ * Creates a global (var = expr) and classifies it for the domains' filter
+ * in the same step, so none is ever offered unclassified.
+ */
+#define CREATE_GLOBAL(var, expr, what, class) \
+	do { \
+		CHECK_CREATE((var) = (expr), what); \
+		globals_register(server->globals, (var)->global, class); \
+	} while (0)
+
 static bool server_make_runtime_dir(struct cordon_server *server) {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg == NULL || xdg[0] != '/') {
@@ -105,65 +115,54 @@ static bool server_make_runtime_dir(struct cordon_server *server) {
 }
 
 static bool server_create_globals(struct cordon_server *server) {
-	struct cordon_globals *p = server->globals;
 	struct wl_display *d = server->display;
 
+	/* cordon's own wl_shm (render/shm.c): its global is not a struct member. */
 	CHECK_CREATE(server->shm = shm_create(d, server->renderer), "wl_shm");
-	globals_register(p, shm_global(server->shm), GLOBALS_GUEST);
+	globals_register(server->globals, shm_global(server->shm), GLOBALS_GUEST);
 
 	if (wlr_renderer_get_texture_formats(server->renderer, WLR_BUFFER_CAP_DMABUF) != NULL) {
 		struct wlr_linux_dmabuf_v1 *dmabuf;
-		CHECK_CREATE(dmabuf = wlr_linux_dmabuf_v1_create_with_renderer(d, 4,
-			server->renderer), "zwp_linux_dmabuf_v1");
-		globals_register(p, dmabuf->global, GLOBALS_GUEST);
+		CREATE_GLOBAL(dmabuf, wlr_linux_dmabuf_v1_create_with_renderer(d, 4,
+			server->renderer), "zwp_linux_dmabuf_v1", GLOBALS_GUEST);
 		wlr_scene_set_linux_dmabuf_v1(server->scene, dmabuf);
 	}
 
-	CHECK_CREATE(server->compositor = wlr_compositor_create(d, 6, server->renderer),
-		"wl_compositor");
-	globals_register(p, server->compositor->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(server->compositor, wlr_compositor_create(d, 6, server->renderer),
+		"wl_compositor", GLOBALS_GUEST);
 
 	struct wlr_subcompositor *sub;
-	CHECK_CREATE(sub = wlr_subcompositor_create(d), "wl_subcompositor");
-	globals_register(p, sub->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(sub, wlr_subcompositor_create(d), "wl_subcompositor", GLOBALS_GUEST);
 
 	/* The clipboard guard mediates every selection: offered, but special. */
-	CHECK_CREATE(server->data_device_manager = wlr_data_device_manager_create(d),
-		"wl_data_device_manager");
-	globals_register(p, server->data_device_manager->global, GLOBALS_SPECIAL);
-	CHECK_CREATE(server->primary_selection_manager =
+	CREATE_GLOBAL(server->data_device_manager, wlr_data_device_manager_create(d),
+		"wl_data_device_manager", GLOBALS_SPECIAL);
+	CREATE_GLOBAL(server->primary_selection_manager,
 		wlr_primary_selection_v1_device_manager_create(d),
-		"zwp_primary_selection_device_manager_v1");
-	globals_register(p, server->primary_selection_manager->global, GLOBALS_SPECIAL);
+		"zwp_primary_selection_device_manager_v1", GLOBALS_SPECIAL);
 
 	struct wlr_viewporter *viewporter;
-	CHECK_CREATE(viewporter = wlr_viewporter_create(d), "wp_viewporter");
-	globals_register(p, viewporter->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(viewporter, wlr_viewporter_create(d), "wp_viewporter", GLOBALS_GUEST);
 
 	struct wlr_presentation *presentation;
-	CHECK_CREATE(presentation = wlr_presentation_create(d, server->backend),
-		"wp_presentation");
-	globals_register(p, presentation->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(presentation, wlr_presentation_create(d, server->backend),
+		"wp_presentation", GLOBALS_GUEST);
 
 	struct wlr_single_pixel_buffer_manager_v1 *spb;
-	CHECK_CREATE(spb = wlr_single_pixel_buffer_manager_v1_create(d),
-		"wp_single_pixel_buffer_manager_v1");
-	globals_register(p, spb->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(spb, wlr_single_pixel_buffer_manager_v1_create(d),
+		"wp_single_pixel_buffer_manager_v1", GLOBALS_GUEST);
 
 	struct wlr_fractional_scale_manager_v1 *frac;
-	CHECK_CREATE(frac = wlr_fractional_scale_manager_v1_create(d, 1),
-		"wp_fractional_scale_manager_v1");
-	globals_register(p, frac->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(frac, wlr_fractional_scale_manager_v1_create(d, 1),
+		"wp_fractional_scale_manager_v1", GLOBALS_GUEST);
 
 	struct wlr_xdg_output_manager_v1 *xdg_output;
-	CHECK_CREATE(xdg_output = wlr_xdg_output_manager_v1_create(d, server->output_layout),
-		"zxdg_output_manager_v1");
-	globals_register(p, xdg_output->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(xdg_output, wlr_xdg_output_manager_v1_create(d, server->output_layout),
+		"zxdg_output_manager_v1", GLOBALS_GUEST);
 
 	struct wlr_cursor_shape_manager_v1 *shape;
-	CHECK_CREATE(shape = wlr_cursor_shape_manager_v1_create(d, 1),
-		"wp_cursor_shape_manager_v1");
-	globals_register(p, shape->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(shape, wlr_cursor_shape_manager_v1_create(d, 1),
+		"wp_cursor_shape_manager_v1", GLOBALS_GUEST);
 	cursor_init_shape(server, shape);
 
 	/*
@@ -172,48 +171,39 @@ static bool server_create_globals(struct cordon_server *server) {
 	 * scanout, no tearing page flips), so they give a guest nothing.
 	 */
 	struct wlr_content_type_manager_v1 *content_type;
-	CHECK_CREATE(content_type = wlr_content_type_manager_v1_create(d, 1),
-		"wp_content_type_manager_v1");
-	globals_register(p, content_type->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(content_type, wlr_content_type_manager_v1_create(d, 1),
+		"wp_content_type_manager_v1", GLOBALS_GUEST);
 	struct wlr_tearing_control_manager_v1 *tearing;
-	CHECK_CREATE(tearing = wlr_tearing_control_manager_v1_create(d, 1),
-		"wp_tearing_control_manager_v1");
-	globals_register(p, tearing->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(tearing, wlr_tearing_control_manager_v1_create(d, 1),
+		"wp_tearing_control_manager_v1", GLOBALS_GUEST);
 
 	/* Offered to guests, but tokens are only honoured under cordon's rules. */
-	CHECK_CREATE(server->activation = wlr_xdg_activation_v1_create(d),
-		"xdg_activation_v1");
-	globals_register(p, server->activation->global, GLOBALS_SPECIAL);
+	CREATE_GLOBAL(server->activation, wlr_xdg_activation_v1_create(d),
+		"xdg_activation_v1", GLOBALS_SPECIAL);
 
-	CHECK_CREATE(server->xdg_shell = wlr_xdg_shell_create(d, 6), "xdg_wm_base");
-	globals_register(p, server->xdg_shell->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(server->xdg_shell, wlr_xdg_shell_create(d, 6), "xdg_wm_base", GLOBALS_GUEST);
 
-	CHECK_CREATE(server->decoration_manager = wlr_xdg_decoration_manager_v1_create(d),
-		"zxdg_decoration_manager_v1");
-	globals_register(p, server->decoration_manager->global, GLOBALS_GUEST);
+	CREATE_GLOBAL(server->decoration_manager, wlr_xdg_decoration_manager_v1_create(d),
+		"zxdg_decoration_manager_v1", GLOBALS_GUEST);
 
 	/* Host-only: each of these reads or drives the whole desktop. */
 	struct wlr_screencopy_manager_v1 *screencopy;
-	CHECK_CREATE(screencopy = wlr_screencopy_manager_v1_create(d),
-		"zwlr_screencopy_manager_v1");
-	globals_register(p, screencopy->global, GLOBALS_HOST);
+	CREATE_GLOBAL(screencopy, wlr_screencopy_manager_v1_create(d),
+		"zwlr_screencopy_manager_v1", GLOBALS_HOST);
 
 	struct wlr_virtual_keyboard_manager_v1 *vkbd;
-	CHECK_CREATE(vkbd = wlr_virtual_keyboard_manager_v1_create(d),
-		"zwp_virtual_keyboard_manager_v1");
-	globals_register(p, vkbd->global, GLOBALS_HOST);
+	CREATE_GLOBAL(vkbd, wlr_virtual_keyboard_manager_v1_create(d),
+		"zwp_virtual_keyboard_manager_v1", GLOBALS_HOST);
 	input_init_virtual_keyboard(server, vkbd);
 
 	struct wlr_virtual_pointer_manager_v1 *vptr;
-	CHECK_CREATE(vptr = wlr_virtual_pointer_manager_v1_create(d),
-		"zwlr_virtual_pointer_manager_v1");
-	globals_register(p, vptr->global, GLOBALS_HOST);
+	CREATE_GLOBAL(vptr, wlr_virtual_pointer_manager_v1_create(d),
+		"zwlr_virtual_pointer_manager_v1", GLOBALS_HOST);
 	input_init_virtual_pointer(server, vptr);
 
 	/* Only the host may mint sandbox domains (Flatpak and the like). */
-	CHECK_CREATE(server->security_context = wlr_security_context_manager_v1_create(d),
-		"wp_security_context_manager_v1");
-	globals_register(p, server->security_context->global, GLOBALS_HOST);
+	CREATE_GLOBAL(server->security_context, wlr_security_context_manager_v1_create(d),
+		"wp_security_context_manager_v1", GLOBALS_HOST);
 	return true;
 fail:
 	return false;

@@ -245,17 +245,8 @@ static int domain_bind(struct cordon_domain *domain, const char *path,
  * file is watched and, once gone, bound again at the same path; the
  * clients already connected never notice.
  */
-static void domain_socket_check(struct cordon_domain *domain) {
-	bool first;
-	if (sock_watch_check(&domain->socket_watch, domain->socket_path, &first)) {
-		return;
-	}
-	if (first) {
-		wlr_log(WLR_ERROR, "domain %s: socket %s was removed; binding it again",
-			domain->name, domain->socket_path);
-	}
-	/* Quietly after the first try: the reason was said then. */
-	enum wlr_log_importance level = first ? WLR_ERROR : WLR_DEBUG;
+static void domain_socket_rebind(void *data, enum wlr_log_importance level) {
+	struct cordon_domain *domain = data;
 	if (domain->socket_dir != NULL &&
 			(!domain_own_dir(domain, domain->server->runtime_dir, level) ||
 			!domain_own_dir(domain, domain->socket_dir, level))) {
@@ -268,18 +259,6 @@ static void domain_socket_check(struct cordon_domain *domain) {
 			level)) {
 		sock_watch_bound(&domain->socket_watch, &st);
 	}
-}
-
-/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
-static int handle_domain_socket_check(void *data) {
-	struct cordon_domain *domain = data;
-	domain_socket_check(domain);
-	if (domain->socket_inotify != NULL) {
-		path_watch_looked(domain->socket_inotify, domain->socket_watch.lost);
-	} else {
-		wl_event_source_timer_update(domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
-	}
-	return 0;
 }
 
 static bool domain_listen(struct cordon_domain *domain) {
@@ -317,17 +296,14 @@ static bool domain_listen(struct cordon_domain *domain) {
 		.path = domain->socket_path,
 	};
 	bool paced = accept_pace_init(&domain->pace, server->loop);
-	domain->socket_timer = wl_event_loop_add_timer(server->loop,
-		handle_domain_socket_check, domain);
 	/* Its directory, cordon's runtime directory and the one above. */
-	if (domain->socket_path != NULL && domain->socket_timer != NULL) {
-		domain->socket_inotify = path_watch_create(server->loop, domain->socket_path,
-			cfg->socket != NULL ? 1 : 3, domain->socket_timer, DOMAIN_SOCKET_CHECK_MS);
+	if (domain->socket_path != NULL) {
+		domain->socket_path_watch = path_watch_create(server->loop, domain->socket_path,
+			cfg->socket != NULL ? 1 : 3, DOMAIN_SOCKET_CHECK_MS, &domain->socket_watch,
+			domain->log_name, domain_socket_rebind, domain);
 	}
 	if (domain->socket_path == NULL || domain->listen_source == NULL ||
-			!paced || domain->socket_timer == NULL ||
-			(domain->socket_inotify == NULL && wl_event_source_timer_update(
-				domain->socket_timer, DOMAIN_SOCKET_CHECK_MS) < 0)) {
+			!paced || domain->socket_path_watch == NULL) {
 		wlr_log(WLR_ERROR, "domain %s: cannot watch %s", domain->name, path);
 		/* Nothing may call back into a domain its caller frees. */
 		if (domain->listen_source != NULL) {
@@ -335,12 +311,8 @@ static bool domain_listen(struct cordon_domain *domain) {
 			domain->listen_source = NULL;
 		}
 		accept_pace_finish(&domain->pace);
-		if (domain->socket_timer != NULL) {
-			wl_event_source_remove(domain->socket_timer);
-			domain->socket_timer = NULL;
-		}
-		path_watch_destroy(domain->socket_inotify);
-		domain->socket_inotify = NULL;
+		path_watch_destroy(domain->socket_path_watch);
+		domain->socket_path_watch = NULL;
 		return false;
 	}
 	wlr_log(WLR_INFO, "domain %s: listening on %s", domain->name, path);
@@ -415,10 +387,7 @@ void domain_remove(struct cordon_domain *domain) {
 		wl_event_source_remove(domain->listen_source);
 	}
 	accept_pace_finish(&domain->pace);
-	if (domain->socket_timer != NULL) {
-		wl_event_source_remove(domain->socket_timer);
-	}
-	path_watch_destroy(domain->socket_inotify);
+	path_watch_destroy(domain->socket_path_watch);
 	if (domain->listen_fd >= 0) {
 		close(domain->listen_fd);
 	}

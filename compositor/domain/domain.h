@@ -37,8 +37,7 @@ struct cordon_domain {
 	bool full_logged;            /* max-clients refusal said once */
 	/* The socket file bound, watched so a removed one is bound again. */
 	struct sock_watch socket_watch;
-	struct wl_event_source *socket_timer;
-	struct path_watch *socket_inotify; /* says when to look; the timer retries */
+	struct path_watch *socket_path_watch; /* says when to look at it */
 
 	struct wl_list clients;      /* domain_client.link */
 	int n_clients;

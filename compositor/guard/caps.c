@@ -22,22 +22,17 @@ static const struct {
 	{ "wl_region", CONFIG_OBJ_REGION },
 };
 
-int caps_client_max(const struct cordon_domain *domain, enum config_object_kind kind) {
+void caps_limits(const struct cordon_domain *domain, enum config_object_kind kind,
+		int *client_max, int *domain_max) {
 	if (domain->config != NULL) {
-		return domain->config->client_max[kind];
+		*client_max = domain->config->client_max[kind];
+		*domain_max = domain->config->domain_max[kind];
+		return;
 	}
-	int client_max[CONFIG_OBJ_COUNT], domain_max[CONFIG_OBJ_COUNT];
-	config_object_defaults(client_max, domain_max);
-	return client_max[kind];
-}
-
-int caps_domain_max(const struct cordon_domain *domain, enum config_object_kind kind) {
-	if (domain->config != NULL) {
-		return domain->config->domain_max[kind];
-	}
-	int client_max[CONFIG_OBJ_COUNT], domain_max[CONFIG_OBJ_COUNT];
-	config_object_defaults(client_max, domain_max);
-	return domain_max[kind];
+	int client_defaults[CONFIG_OBJ_COUNT], domain_defaults[CONFIG_OBJ_COUNT];
+	config_object_defaults(client_defaults, domain_defaults);
+	*client_max = client_defaults[kind];
+	*domain_max = domain_defaults[kind];
 }
 
 static void handle_object_destroy(struct wl_listener *listener, void *data) {
@@ -65,8 +60,8 @@ static void handle_resource_created(struct wl_listener *listener, void *data) {
 	enum config_object_kind kind = caps_counted[i].kind;
 	struct cordon_domain *domain = record->domain;
 	const char *what = config_object_name(kind);
-	int client_max = caps_client_max(domain, kind);
-	int domain_max = caps_domain_max(domain, kind);
+	int client_max, domain_max;
+	caps_limits(domain, kind, &client_max, &domain_max);
 	if (record->n_objects[kind] >= client_max) {
 		wlr_log(WLR_ERROR, "domain %s: client pid %d reached max-%s %d; "
 			"disconnecting it", domain->name, (int)record->pid, what, client_max);

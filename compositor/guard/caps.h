@@ -17,8 +17,8 @@ struct domain_client;
 
 /* Starts counting the client's objects; the host's clients are not capped. */
 void caps_attach(struct domain_client *record);
-/* The caps that apply to a domain: its section's, or the defaults. */
-int caps_client_max(const struct cordon_domain *domain, enum config_object_kind kind);
-int caps_domain_max(const struct cordon_domain *domain, enum config_object_kind kind);
+/* The caps on kind that apply to a domain, per client and in all: its section's, or the defaults. */
+void caps_limits(const struct cordon_domain *domain, enum config_object_kind kind,
+	int *client_max, int *domain_max);
 
 #endif

@@ -128,10 +128,7 @@ void clipboard_secure_paste(struct cordon_server *server) {
 	clip->secure_memfd = -1;
 	/* Offer every allowed text type: the data is cordon's now. */
 	for (char **m = server->config->clipboard.mime; m && *m; m++) {
-		char **slot = wl_array_add(&owned->base.mime_types, sizeof(*slot));
-		if (slot != NULL && (*slot = strdup(*m)) == NULL) {
-			owned->base.mime_types.size -= sizeof(*slot);
-		}
+		clip_mimes_add(&owned->base.mime_types, *m);
 	}
 	struct clip_paste tmp = {
 		.from = clip->secure_from, .to = target->name, .mime = clip->secure_mime,

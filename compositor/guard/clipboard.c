@@ -13,6 +13,7 @@
 #include "compositor/guard/clipboard_internal.h"
 #include "compositor/guard/data_control.h"
 #include "compositor/guard/dnd.h"
+#include "compositor/guard/selection_source.h"
 #include "compositor/guard/transfer.h"
 #include "compositor/server.h"
 #include "compositor/util.h"
@@ -30,21 +31,12 @@ const char *clip_kind_name(enum clip_kind kind) {
 	return clip_kind_names[kind];
 }
 
-/* What the seat's selection for one target domain knows, of either kind. */
+/* The seat's selection for one target domain, of either kind. */
 struct clip_proxy {
+	struct selection_source base;
 	struct cordon_clipboard *clip;
 	struct clip_record *owner;
 	struct cordon_domain *target;
-};
-
-struct clip_data_proxy {
-	struct wlr_data_source base;
-	struct clip_proxy proxy;
-};
-
-struct clip_primary_proxy {
-	struct wlr_primary_selection_source base;
-	struct clip_proxy proxy;
 };
 
 
@@ -103,6 +95,18 @@ bool clip_mime_allowed(struct cordon_clipboard *clip, const char *mime) {
 	return false;
 }
 
+bool clip_mimes_add(struct wl_array *mimes, const char *mime) {
+	char **slot = wl_array_add(mimes, sizeof(*slot));
+	if (slot == NULL) {
+		return false;
+	}
+	if ((*slot = strdup(mime)) == NULL) {
+		mimes->size -= sizeof(*slot);
+		return false;
+	}
+	return true;
+}
+
 /* Copies the offerable types of owner for target into out. */
 bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		struct cordon_domain *target, struct wl_array *out) {
@@ -116,11 +120,7 @@ bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 		if (strlen(*mime) > CLIP_MAX_MIME_LEN || (cross && !clip_mime_allowed(clip, *mime))) {
 			continue;
 		}
-		char **slot = wl_array_add(out, sizeof(*slot));
-		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
-			if (slot != NULL) {
-				out->size -= sizeof(*slot);
-			}
+		if (!clip_mimes_add(out, *mime)) {
 			return false;
 		}
 		n++;
@@ -151,8 +151,9 @@ static bool clip_target_holds_keyboard(struct cordon_clipboard *clip,
 	return false;
 }
 
-/* A read through a proxy of either kind. */
-static void clip_proxy_read(struct clip_proxy *proxy, const char *mime, int fd) {
+/* A read through a proxy. */
+static void clip_proxy_read(struct selection_source *source, const char *mime, int fd) {
+	struct clip_proxy *proxy = wl_container_of(source, proxy, base);
 	if (!clip_target_holds_keyboard(proxy->clip, proxy->target)) {
 		close(fd);
 		return;
@@ -160,44 +161,14 @@ static void clip_proxy_read(struct clip_proxy *proxy, const char *mime, int fd) 
 	clip_proxy_send(proxy->clip, proxy->owner, proxy->target, mime, fd);
 }
 
-/* Fills a new proxy of either kind; its types are taken from mimes. */
-static void clip_proxy_fill(struct clip_proxy *proxy, struct wl_array *proxy_mimes,
-		const struct clip_proxy *what, struct wl_array *mimes) {
-	*proxy = *what;
-	wl_array_release(proxy_mimes);
-	*proxy_mimes = *mimes;
-	wl_array_init(mimes);
+static void clip_proxy_destroy(struct selection_source *source) {
+	struct clip_proxy *proxy = wl_container_of(source, proxy, base);
+	free(proxy);
 }
 
-static void data_proxy_send(struct wlr_data_source *source, const char *mime, int32_t fd) {
-	struct clip_data_proxy *data = wl_container_of(source, data, base);
-	clip_proxy_read(&data->proxy, mime, fd);
-}
-
-static void data_proxy_destroy(struct wlr_data_source *source) {
-	struct clip_data_proxy *data = wl_container_of(source, data, base);
-	free(data);
-}
-
-static const struct wlr_data_source_impl data_proxy_impl = {
-	.send = data_proxy_send,
-	.destroy = data_proxy_destroy,
-};
-
-static void primary_proxy_send(struct wlr_primary_selection_source *source,
-		const char *mime, int fd) {
-	struct clip_primary_proxy *primary = wl_container_of(source, primary, base);
-	clip_proxy_read(&primary->proxy, mime, fd);
-}
-
-static void primary_proxy_destroy(struct wlr_primary_selection_source *source) {
-	struct clip_primary_proxy *primary = wl_container_of(source, primary, base);
-	free(primary);
-}
-
-static const struct wlr_primary_selection_source_impl primary_proxy_impl = {
-	.send = primary_proxy_send,
-	.destroy = primary_proxy_destroy,
+static const struct selection_source_impl clip_proxy_impl = {
+	.send = clip_proxy_read,
+	.destroy = clip_proxy_destroy,
 };
 
 void *clip_proxy_new(struct cordon_clipboard *clip, enum clip_kind kind,
@@ -206,29 +177,19 @@ void *clip_proxy_new(struct cordon_clipboard *clip, enum clip_kind kind,
 	wl_array_init(&mimes);
 	bool offer = owner != NULL && target != NULL &&
 		clip_copy_mimes(clip, owner, target, &mimes);
-	const struct clip_proxy what = {.clip = clip, .owner = owner, .target = target};
-	void *proxy = NULL;
-	if (kind == CLIP_CLIPBOARD) {
-		struct clip_data_proxy *data = offer ? calloc(1, sizeof(*data)) : NULL;
-		if (data != NULL) {
-			wlr_data_source_init(&data->base, &data_proxy_impl);
-			clip_proxy_fill(&data->proxy, &data->base.mime_types, &what, &mimes);
-			proxy = &data->base;
-		}
-	} else {
-		struct clip_primary_proxy *primary = offer ? calloc(1, sizeof(*primary)) : NULL;
-		if (primary != NULL) {
-			wlr_primary_selection_source_init(&primary->base, &primary_proxy_impl);
-			clip_proxy_fill(&primary->proxy, &primary->base.mime_types, &what, &mimes);
-			proxy = &primary->base;
-		}
+	struct clip_proxy *proxy = offer ? calloc(1, sizeof(*proxy)) : NULL;
+	if (proxy != NULL) {
+		proxy->clip = clip;
+		proxy->owner = owner;
+		proxy->target = target;
+		selection_source_init(&proxy->base, kind, &clip_proxy_impl, &mimes);
 	}
 	char **m;
 	wl_array_for_each(m, &mimes) {
 		free(*m);
 	}
 	wl_array_release(&mimes);
-	return proxy;
+	return proxy != NULL ? selection_source_wlr(&proxy->base) : NULL;
 }
 
 /* Replaces the seat's selection with a proxy for the focused domain. */

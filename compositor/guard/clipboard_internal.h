@@ -241,6 +241,8 @@ void clip_proxy_send(struct cordon_clipboard *clip, struct clip_record *owner,
 /* Shared with data-control (data_control.c) as well. */
 /* The newest selection of kind, of any domain: what each domain is offered. */
 struct clip_record *clip_latest(struct cordon_clipboard *clip, enum clip_kind kind);
+/* Appends a copy of mime to mimes (char *); false, mimes as it was, when out of memory. */
+bool clip_mimes_add(struct wl_array *mimes, const char *mime);
 /* Copies the types of owner that target may be offered into out (strdup'd). */
 bool clip_copy_mimes(struct cordon_clipboard *clip, struct clip_record *owner,
 	struct cordon_domain *target, struct wl_array *out);

@@ -11,6 +11,7 @@
 #include "compositor/guard/data_control.h"
 #include "compositor/domain/domain.h"
 #include "compositor/guard/globals.h"
+#include "compositor/guard/selection_source.h"
 #include "compositor/server.h"
 #include "wlr-data-control-unstable-v1-protocol.h"
 
@@ -45,8 +46,7 @@ struct dc_offer {
 	uint64_t stamp;
 };
 
-struct dc_data_adapter;
-struct dc_primary_adapter;
+struct dc_adapter;
 
 /* A manager's source; once set, an adapter stands for it in cordon's records. */
 struct dc_source {
@@ -54,18 +54,12 @@ struct dc_source {
 	struct data_control *dc;
 	struct wl_array mimes;        /* char *, until set */
 	bool used;
-	struct dc_data_adapter *data;
-	struct dc_primary_adapter *primary;
+	struct dc_adapter *adapter;   /* once set, as one kind of selection */
 };
 
-struct dc_data_adapter {
-	struct wlr_data_source base;
+struct dc_adapter {
+	struct selection_source base;
 	struct dc_source *source;     /* NULL once the client destroyed it */
-};
-
-struct dc_primary_adapter {
-	struct wlr_primary_selection_source base;
-	struct dc_source *source;
 };
 
 static const struct zwlr_data_control_offer_v1_interface dc_offer_impl;
@@ -226,56 +220,27 @@ void data_control_selection_changed(struct cordon_server *server) {
 /* ---- sources ---- */
 
 /* What an adapter asks of its manager's source, while it has one. */
-static void dc_adapter_send(struct dc_source *source, const char *mime, int fd) {
-	if (source != NULL) {
-		zwlr_data_control_source_v1_send_send(source->resource, mime, fd);
+static void dc_adapter_send(struct selection_source *base, const char *mime, int fd) {
+	struct dc_adapter *adapter = wl_container_of(base, adapter, base);
+	if (adapter->source != NULL) {
+		zwlr_data_control_source_v1_send_send(adapter->source->resource, mime, fd);
 	}
 	close(fd);
 }
 
 /* Replaced in cordon's records: the manager no longer owns it. */
-static bool dc_adapter_cancel(struct dc_source *source) {
-	if (source != NULL) {
-		zwlr_data_control_source_v1_send_cancelled(source->resource);
-	}
-	return source != NULL;
-}
-
-static void dc_data_adapter_send(struct wlr_data_source *base, const char *mime, int32_t fd) {
-	struct dc_data_adapter *adapter = wl_container_of(base, adapter, base);
-	dc_adapter_send(adapter->source, mime, fd);
-}
-
-static void dc_data_adapter_destroy(struct wlr_data_source *base) {
-	struct dc_data_adapter *adapter = wl_container_of(base, adapter, base);
-	if (dc_adapter_cancel(adapter->source)) {
-		adapter->source->data = NULL;
+static void dc_adapter_destroy(struct selection_source *base) {
+	struct dc_adapter *adapter = wl_container_of(base, adapter, base);
+	if (adapter->source != NULL) {
+		zwlr_data_control_source_v1_send_cancelled(adapter->source->resource);
+		adapter->source->adapter = NULL;
 	}
 	free(adapter);
 }
 
-static const struct wlr_data_source_impl dc_data_adapter_impl = {
-	.send = dc_data_adapter_send,
-	.destroy = dc_data_adapter_destroy,
-};
-
-static void dc_primary_adapter_send(struct wlr_primary_selection_source *base,
-		const char *mime, int fd) {
-	struct dc_primary_adapter *adapter = wl_container_of(base, adapter, base);
-	dc_adapter_send(adapter->source, mime, fd);
-}
-
-static void dc_primary_adapter_destroy(struct wlr_primary_selection_source *base) {
-	struct dc_primary_adapter *adapter = wl_container_of(base, adapter, base);
-	if (dc_adapter_cancel(adapter->source)) {
-		adapter->source->primary = NULL;
-	}
-	free(adapter);
-}
-
-static const struct wlr_primary_selection_source_impl dc_primary_adapter_impl = {
-	.send = dc_primary_adapter_send,
-	.destroy = dc_primary_adapter_destroy,
+static const struct selection_source_impl dc_adapter_impl = {
+	.send = dc_adapter_send,
+	.destroy = dc_adapter_destroy,
 };
 
 static void dc_source_offer(struct wl_client *client, struct wl_resource *resource,
@@ -291,11 +256,7 @@ static void dc_source_offer(struct wl_client *client, struct wl_resource *resour
 			strlen(mime) > CLIP_MAX_MIME_LEN) {
 		return;
 	}
-	char **slot = wl_array_add(&source->mimes, sizeof(*slot));
-	if (slot == NULL || (*slot = strdup(mime)) == NULL) {
-		if (slot != NULL) {
-			source->mimes.size -= sizeof(*slot);
-		}
+	if (!clip_mimes_add(&source->mimes, mime)) {
 		wl_client_post_no_memory(client);
 	}
 }
@@ -308,17 +269,11 @@ static const struct zwlr_data_control_source_v1_interface dc_source_impl = {
 static void dc_source_handle_resource_destroy(struct wl_resource *resource) {
 	struct dc_source *source = wl_resource_get_user_data(resource);
 	/* Gone from cordon's records too, as a client's own source would be. */
-	if (source->data != NULL) {
-		struct dc_data_adapter *adapter = source->data;
+	struct dc_adapter *adapter = source->adapter;
+	if (adapter != NULL) {
 		adapter->source = NULL;
-		source->data = NULL;
-		wlr_data_source_destroy(&adapter->base);
-	}
-	if (source->primary != NULL) {
-		struct dc_primary_adapter *adapter = source->primary;
-		adapter->source = NULL;
-		source->primary = NULL;
-		wlr_primary_selection_source_destroy(&adapter->base);
+		source->adapter = NULL;
+		selection_source_destroy(&adapter->base);
 	}
 	dc_free_mimes(&source->mimes);
 	free(source);
@@ -345,36 +300,17 @@ static void dc_device_set(struct wl_resource *resource, struct wl_resource *sour
 		return;
 	}
 	source->used = true;
-	void *base;
-	if (kind == CLIP_CLIPBOARD) {
-		struct dc_data_adapter *adapter = calloc(1, sizeof(*adapter));
-		if (adapter == NULL) {
-			wl_client_post_no_memory(wl_resource_get_client(resource));
-			return;
-		}
-		wlr_data_source_init(&adapter->base, &dc_data_adapter_impl);
-		wl_array_release(&adapter->base.mime_types);
-		adapter->base.mime_types = source->mimes;
-		adapter->source = source;
-		source->data = adapter;
-		base = &adapter->base;
-	} else {
-		struct dc_primary_adapter *adapter = calloc(1, sizeof(*adapter));
-		if (adapter == NULL) {
-			wl_client_post_no_memory(wl_resource_get_client(resource));
-			return;
-		}
-		wlr_primary_selection_source_init(&adapter->base, &dc_primary_adapter_impl);
-		wl_array_release(&adapter->base.mime_types);
-		adapter->base.mime_types = source->mimes;
-		adapter->source = source;
-		source->primary = adapter;
-		base = &adapter->base;
+	struct dc_adapter *adapter = calloc(1, sizeof(*adapter));
+	if (adapter == NULL) {
+		wl_client_post_no_memory(wl_resource_get_client(resource));
+		return;
 	}
-	wl_array_init(&source->mimes);
+	selection_source_init(&adapter->base, kind, &dc_adapter_impl, &source->mimes);
+	adapter->source = source;
+	source->adapter = adapter;
 	wlr_log(WLR_DEBUG, "data control: a clipboard manager sets [%s]'s %s", domain->name,
 		kind == CLIP_CLIPBOARD ? "clipboard" : "primary selection");
-	clip_record_set(clip, domain, kind, base);
+	clip_record_set(clip, domain, kind, selection_source_wlr(&adapter->base));
 }
 
 static void dc_device_set_selection(struct wl_client *client, struct wl_resource *resource,

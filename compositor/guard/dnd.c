@@ -138,11 +138,7 @@ static struct clip_drag_proxy *drag_proxy_create(struct cordon_clipboard *clip,
 		if (strlen(*mime) > CLIP_MAX_MIME_LEN) {
 			continue;
 		}
-		char **slot = wl_array_add(&proxy->base.mime_types, sizeof(*slot));
-		if (slot == NULL || (*slot = strdup(*mime)) == NULL) {
-			if (slot != NULL) {
-				proxy->base.mime_types.size -= sizeof(*slot);
-			}
+		if (!clip_mimes_add(&proxy->base.mime_types, *mime)) {
 			break;
 		}
 		n++;

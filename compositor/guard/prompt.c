@@ -1,4 +1,5 @@
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,24 +144,14 @@ static void prompt_render(struct prompt *p) {
 		.lines = lines,
 		.n_lines = n_lines,
 	};
-	int w, h;
-	if (!text_buffer_measure_box(server->text, &spec, &w, &h)) {
-		return;
-	}
 	struct wlr_box area = output_box(output_at(server, server->cursor->x,
 		server->cursor->y));
-	if (w < 420) {
-		w = 420;
-	}
-	if (w > area.width - 40 && area.width > 80) {
-		w = area.width - 40;
-	}
-	spec.width = w;
-	spec.height = h;
-	struct wlr_buffer *buffer = text_buffer_render_box(server->text, &spec);
+	struct wlr_buffer *buffer = text_buffer_render_box_within(server->text, &spec, 420,
+		area.width > 80 ? area.width - 40 : INT_MAX);
 	if (buffer == NULL) {
 		return;
 	}
+	int w = spec.width, h = spec.height;
 	p->tree = wlr_scene_tree_create(server->layers[LAYER_PROMPT]);
 	if (p->tree == NULL) {
 		wlr_buffer_drop(buffer);

@@ -115,14 +115,32 @@ static enum char_class classify(uint32_t cp) {
 }
 
 /*
+ * The well-formed lead bytes of UTF-8 (Unicode, Table 3-7): how many
+ * continuation bytes follow, and the bounds on the first of them, which
+ * exclude overlong forms (E0 80..9F, F0 80..8F), surrogates (ED A0..BF)
+ * and values above U+10FFFF (F4 90..BF). C0, C1 and F5..FF never lead.
+ */
+static const struct utf8_lead {
+	uint8_t first, last; /* lead bytes */
+	uint8_t need;        /* continuation bytes */
+	uint8_t lo, hi;      /* bounds on the first continuation byte */
+} utf8_leads[] = {
+	{ 0xC2, 0xDF, 1, 0x80, 0xBF },
+	{ 0xE0, 0xE0, 2, 0xA0, 0xBF },
+	{ 0xE1, 0xEC, 2, 0x80, 0xBF },
+	{ 0xED, 0xED, 2, 0x80, 0x9F },
+	{ 0xEE, 0xEF, 2, 0x80, 0xBF },
+	{ 0xF0, 0xF0, 3, 0x90, 0xBF },
+	{ 0xF1, 0xF3, 3, 0x80, 0xBF },
+	{ 0xF4, 0xF4, 3, 0x80, 0x8F },
+};
+
+/*
  * Decodes one code point from s[0..len), len >= 1. Returns the bytes
  * consumed. A well-formed sequence gives its code point; otherwise
  * *cp = REPLACEMENT and the return value is the length of the maximal
  * ill-formed subpart (at least 1), so that one U+FFFD stands for it and
  * decoding resumes at the first byte that could start something valid.
- * The per-lead-byte bounds on the second byte exclude overlong forms
- * (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and values above
- * U+10FFFF (F4 90..BF); C0, C1 and F5..FF can never lead.
  */
 static size_t decode_utf8(const uint8_t *s, size_t len, uint32_t *cp) {
 	uint8_t b = s[0];
@@ -130,34 +148,22 @@ static size_t decode_utf8(const uint8_t *s, size_t len, uint32_t *cp) {
 		*cp = b;
 		return 1;
 	}
-	size_t need;
-	uint32_t c;
-	uint8_t lo = 0x80, hi = 0xBF;
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-		if (b == 0xE0) {
-			lo = 0xA0;
-		} else if (b == 0xED) {
-			hi = 0x9F;
+	const struct utf8_lead *lead = NULL;
+	for (size_t i = 0; i < sizeof(utf8_leads) / sizeof(utf8_leads[0]); i++) {
+		if (b >= utf8_leads[i].first && b <= utf8_leads[i].last) {
+			lead = &utf8_leads[i];
+			break;
 		}
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-		if (b == 0xF0) {
-			lo = 0x90;
-		} else if (b == 0xF4) {
-			hi = 0x8F;
-		}
-	} else {
+	}
+	if (lead == NULL) {
 		*cp = REPLACEMENT;
 		return 1;
 	}
+	/* The lead byte's payload: 5, 4 or 3 bits after its length prefix. */
+	uint32_t c = b & (0x7F >> (lead->need + 1));
+	uint8_t lo = lead->lo, hi = lead->hi;
 	size_t i;
-	for (i = 1; i <= need; i++) {
+	for (i = 1; i <= lead->need; i++) {
 		if (i >= len || s[i] < lo || s[i] > hi) {
 			*cp = REPLACEMENT;
 			return i;

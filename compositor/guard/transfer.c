@@ -54,11 +54,8 @@ static void transfer_remove_source(struct wl_event_source **source) {
 	}
 }
 
-static void transfer_finish(struct transfer *t, bool delivered, const char *why) {
-	if (t->finishing) {
-		return;
-	}
-	t->finishing = true;
+/* Stops every source and closes both pipes' ends it holds (not the buffer). */
+static void transfer_release_io(struct transfer *t) {
 	transfer_remove_source(&t->in_source);
 	transfer_remove_source(&t->out_source);
 	transfer_remove_source(&t->timer);
@@ -67,6 +64,22 @@ static void transfer_finish(struct transfer *t, bool delivered, const char *why)
 	transfer_close_fd(&t->in_read);
 	transfer_close_fd(&t->in_write);
 	transfer_close_fd(&t->out_fd);
+}
+
+/* A transfer that failed while being made: what it has goes, no callback runs. */
+static struct transfer *transfer_discard(struct transfer *t) {
+	transfer_release_io(t);
+	transfer_close_fd(&t->memfd);
+	free(t);
+	return NULL;
+}
+
+static void transfer_finish(struct transfer *t, bool delivered, const char *why) {
+	if (t->finishing) {
+		return;
+	}
+	t->finishing = true;
+	transfer_release_io(t);
 	if (!t->read_complete && t->impl->read_done != NULL) {
 		t->read_complete = false;
 		t->impl->read_done(t, false, why);
@@ -251,10 +264,7 @@ struct transfer *transfer_create(struct wl_event_loop *loop,
 	t->memfd = memfd_create("cordon-clipboard", MFD_CLOEXEC);
 	if (t->memfd < 0 || pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
 		wlr_log_errno(WLR_ERROR, "transfer: cannot create its buffers");
-		transfer_close_fd(&t->memfd);
-		wl_event_source_remove(t->timer);
-		free(t);
-		return NULL;
+		return transfer_discard(t);
 	}
 	t->in_read = fds[0];
 	t->in_write = fds[1];
@@ -265,12 +275,7 @@ struct transfer *transfer_create(struct wl_event_loop *loop,
 		handle_transfer_in, t);
 	if (t->in_source == NULL) {
 		wlr_log(WLR_ERROR, "transfer: cannot watch the source");
-		transfer_close_fd(&t->in_read);
-		transfer_close_fd(&t->in_write);
-		transfer_close_fd(&t->memfd);
-		wl_event_source_remove(t->timer);
-		free(t);
-		return NULL;
+		return transfer_discard(t);
 	}
 	return t;
 }
@@ -291,9 +296,7 @@ struct transfer *transfer_create_from_memfd(struct wl_event_loop *loop,
 	t->memfd = fcntl(memfd, F_DUPFD_CLOEXEC, 0);
 	if (t->memfd < 0) {
 		wlr_log_errno(WLR_ERROR, "transfer: cannot duplicate its buffer");
-		wl_event_source_remove(t->timer);
-		free(t);
-		return NULL;
+		return transfer_discard(t);
 	}
 	t->bytes = len;
 	t->max_bytes = len;

@@ -66,8 +66,7 @@ struct cordon_ipc {
 	struct wl_event_source *deadline_timer;
 	bool deadline_armed;
 	/* Watches the socket file, to bind it again if it is removed. */
-	struct wl_event_source *socket_timer;
-	struct path_watch *socket_inotify; /* says when to look; the timer retries */
+	struct path_watch *path_watch;
 };
 
 struct ipc_connection {
@@ -691,16 +690,8 @@ static int handle_listen_fd(int fd, uint32_t mask, void *data) {
  * gone it is bound again at the same path (when its directory is back:
  * domain.c makes it again); connected clients never notice.
  */
-static int ipc_socket_check(struct cordon_ipc *ipc) {
-	bool first;
-	if (sock_watch_check(&ipc->watch, ipc->path, &first)) {
-		return 0;
-	}
-	if (first) {
-		wlr_log(WLR_ERROR, "IPC: %s was removed; binding it again", ipc->path);
-	}
-	/* Quietly after the first try: the reason was said then. */
-	enum wlr_log_importance level = first ? WLR_ERROR : WLR_DEBUG;
+static void ipc_socket_rebind(void *data, enum wlr_log_importance level) {
+	struct cordon_ipc *ipc = data;
 	struct stat st;
 	/* Its directory too, if that went: private and ours, as before. */
 	char dir[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
@@ -713,7 +704,7 @@ static int ipc_socket_check(struct cordon_ipc *ipc) {
 		}
 		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
 			wlr_log(level, "IPC: %s is not a directory of ours", dir);
-			return 0;
+			return;
 		}
 	}
 	int fd = listen_logged("IPC", ipc->path, 16, &st, level);
@@ -721,19 +712,6 @@ static int ipc_socket_check(struct cordon_ipc *ipc) {
 			handle_listen_fd, ipc, level)) {
 		sock_watch_bound(&ipc->watch, &st);
 	}
-	return 0;
-}
-
-/* inotify (compositor/path_watch.c) arms the timer: idle, none runs. */
-static int handle_socket_check(void *data) {
-	struct cordon_ipc *ipc = data;
-	ipc_socket_check(ipc);
-	if (ipc->socket_inotify != NULL) {
-		path_watch_looked(ipc->socket_inotify, ipc->watch.lost);
-	} else {
-		wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS);
-	}
-	return 0;
 }
 
 struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
@@ -773,15 +751,10 @@ struct cordon_ipc *ipc_create(struct wl_event_loop *loop, const char *path,
 	};
 	bool paced = accept_pace_init(&ipc->pace, loop);
 	ipc->deadline_timer = wl_event_loop_add_timer(loop, handle_deadlines, ipc);
-	ipc->socket_timer = wl_event_loop_add_timer(loop, handle_socket_check, ipc);
 	/* Its directory (cordon's runtime directory) and the one above. */
-	if (ipc->socket_timer) {
-		ipc->socket_inotify = path_watch_create(loop, path, 2, ipc->socket_timer,
-			IPC_SOCKET_CHECK_MS);
-	}
-	if (!ipc->source || !paced || !ipc->deadline_timer ||
-			!ipc->socket_timer || (ipc->socket_inotify == NULL &&
-			wl_event_source_timer_update(ipc->socket_timer, IPC_SOCKET_CHECK_MS) < 0)) {
+	ipc->path_watch = path_watch_create(loop, ipc->path, 2, IPC_SOCKET_CHECK_MS,
+		&ipc->watch, "IPC", ipc_socket_rebind, ipc);
+	if (!ipc->source || !paced || !ipc->deadline_timer || !ipc->path_watch) {
 		wlr_log(WLR_ERROR, "IPC: cannot add %s to the event loop", path);
 		goto fail;
 	}
@@ -796,10 +769,7 @@ fail:
 	if (ipc->deadline_timer) {
 		wl_event_source_remove(ipc->deadline_timer);
 	}
-	if (ipc->socket_timer) {
-		wl_event_source_remove(ipc->socket_timer);
-	}
-	path_watch_destroy(ipc->socket_inotify);
+	path_watch_destroy(ipc->path_watch);
 	if (bound) {
 		unlink(path);
 	}
@@ -828,8 +798,7 @@ void ipc_destroy(struct cordon_ipc *ipc) {
 	wl_event_source_remove(ipc->source);
 	accept_pace_finish(&ipc->pace);
 	wl_event_source_remove(ipc->deadline_timer);
-	wl_event_source_remove(ipc->socket_timer);
-	path_watch_destroy(ipc->socket_inotify);
+	path_watch_destroy(ipc->path_watch);
 	close(ipc->fd);
 	if (sock_watch_is_ours(&ipc->watch, ipc->path) && unlink(ipc->path) < 0) {
 		wlr_log_errno(WLR_ERROR, "IPC: cannot remove %s", ipc->path);

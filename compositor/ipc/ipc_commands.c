@@ -23,24 +23,33 @@
 
 /*
  * The compositor's IPC commands. Each command declares the fields it takes
- * besides "cmd"; ipc_commands_dispatch checks presence and type of each
- * (and refuses any other field, so a typo is an error, not a silent
- * default) before the handler runs. A new command is one handler and one
- * table entry.
+ * besides "cmd"; ipc_commands_dispatch checks presence, type and range of
+ * each (and refuses any other field, so a typo is an error, not a silent
+ * default) before the handler runs. A window command gets its window from
+ * dispatch: the one named by "id", else the focused one. A new command is
+ * one handler and one table entry.
  */
 
 struct ipc_command_field {
 	const char *name;
 	enum json_type type;
 	bool required;
+	int64_t min, max; /* an integer's range; none when both are 0 */
 };
+
+/* The most fields a command takes besides "cmd". */
+#define IPC_COMMAND_FIELDS 3
 
 struct ipc_command {
 	const char *name;
-	const struct ipc_command_field *fields; /* ends with a NULL name */
-	/* Returns the reply, or NULL when out of memory. */
+	/* Returns the reply, or NULL when out of memory. view is the window
+	 * of a window command, NULL for the others. */
 	struct json_object *(*run)(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request);
+		struct cordon_view *view, struct json_object *request);
+	bool window;   /* acts on a window */
+	bool geometry; /* moves or resizes it: see window_geometry_refused */
+	/* Unused places have a NULL name. */
+	struct ipc_command_field fields[IPC_COMMAND_FIELDS];
 };
 
 /* {"ok":true, key: value}; takes value, NULL when out of memory. */
@@ -57,45 +66,77 @@ static struct json_object *ok_with(const char *key, struct json_object *value) {
 }
 
 static struct json_object *ipc_commands_version(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	return ok_with("version", json_object_new_string(CORDON_VERSION));
 }
 
-static struct json_object *ipc_commands_windows(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+/* Whether an element of a list is listed (NULL: all are). */
+typedef bool (*list_listed_fn)(struct wl_list *link);
+/* An element's JSON form (ipc_json.c); NULL when out of memory. */
+typedef struct json_object *(*list_item_fn)(struct cordon_server *server,
+	struct wl_list *link);
+
+/* {"ok":true, key: [item of each listed element of head, in its order]}. */
+static struct json_object *list_reply(struct cordon_server *server, const char *key,
+		struct wl_list *head, list_listed_fn listed, list_item_fn item) {
 	struct json_object *list = json_object_new_array();
 	if (!list) {
 		return NULL;
 	}
-	/* server->views is in focus order, most recent first; so is the list. */
-	struct cordon_view *view;
-	wl_list_for_each(view, &server->views, link) {
-		if (!view->mapped) {
+	for (struct wl_list *link = head->next; link != head; link = link->next) {
+		if (listed != NULL && !listed(link)) {
 			continue;
 		}
-		struct json_object *win = ipc_json_window(view);
-		if (!win || json_object_array_add(list, win) < 0) {
-			json_object_put(win);
+		struct json_object *obj = item(server, link);
+		if (!obj || json_object_array_add(list, obj) < 0) {
+			json_object_put(obj);
 			json_object_put(list);
 			return NULL;
 		}
 	}
-	return ok_with("windows", list);
+	return ok_with(key, list);
 }
 
+/* Unmapped views are not listed by "windows". */
+static bool window_listed(struct wl_list *link) {
+	struct cordon_view *view = wl_container_of(link, view, link);
+	return view->mapped;
+}
+
+static struct json_object *window_item(struct cordon_server *server, struct wl_list *link) {
+	struct cordon_view *view = wl_container_of(link, view, link);
+	return ipc_json_window(view);
+}
+
+static struct json_object *output_item(struct cordon_server *server, struct wl_list *link) {
+	struct cordon_output *output = wl_container_of(link, output, link);
+	return ipc_json_output(server, output);
+}
+
+static struct json_object *domain_item(struct cordon_server *server, struct wl_list *link) {
+	struct cordon_domain *domain = wl_container_of(link, domain, link);
+	return ipc_json_domain(domain);
+}
+
+static struct json_object *ipc_commands_windows(struct cordon_server *server,
+		struct cordon_view *view, struct json_object *request) {
+	/* server->views is in focus order, most recent first; so is the list. */
+	return list_reply(server, "windows", &server->views, window_listed, window_item);
+}
+
+static struct json_object *ipc_commands_outputs(struct cordon_server *server,
+		struct cordon_view *view, struct json_object *request) {
+	return list_reply(server, "outputs", &server->outputs, NULL, output_item);
+}
+
+static struct json_object *ipc_commands_domains(struct cordon_server *server,
+		struct cordon_view *view, struct json_object *request) {
+	return list_reply(server, "domains", &server->domains, NULL, domain_item);
+}
+
+/* "id" is required: dispatch found the window it names. */
 static struct json_object *ipc_commands_focus(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *id_obj = json_object_object_get(request, "id");
-	int64_t id = json_object_get_int64(id_obj);
-	struct cordon_view *view = NULL;
-	if (id >= 1 && id <= UINT32_MAX) {
-		view = view_from_id(server, (uint32_t)id);
-	}
-	/* Unmapped views are not listed by "windows": not there to focus. */
-	if (!view || !view->mapped) {
-		return ipc_error("no window with id %s",
-			json_object_to_json_string_ext(id_obj, JSON_C_TO_STRING_PLAIN));
-	}
+		struct cordon_view *view, struct json_object *request) {
 	/* One step, even across workspaces: no other window is focused on the way. */
 	view_focus(view);
 	cursor_rebase(server);
@@ -158,31 +199,20 @@ static struct json_object *window_geometry_refused(struct cordon_server *server,
 	return NULL;
 }
 
-/* An integer field in [min, max]; NULL, or the error reply. */
-static struct json_object *int_in_range(struct json_object *request,
-		const char *field, int64_t min, int64_t max, int *out) {
-	int64_t v = json_object_get_int64(json_object_object_get(request, field));
-	if (v < min || v > max) {
-		return ipc_error("field '%s' must be from %" PRId64 " to %" PRId64
-			" (got %" PRId64 ")", field, min, max, v);
-	}
-	*out = (int)v;
-	return NULL;
+/* An integer field whose range dispatch checked (struct ipc_command_field). */
+static int int_field(struct json_object *request, const char *name) {
+	return (int)json_object_get_int64(json_object_object_get(request, name));
+}
+
+/* Whether the request's "cmd" is name (for a command and its undoing). */
+static bool cmd_is(struct json_object *request, const char *name) {
+	return strcmp(json_object_get_string(json_object_object_get(request, "cmd")),
+		name) == 0;
 }
 
 static struct json_object *ipc_commands_move(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	int x = 0, y = 0;
-	if (view == NULL ||
-			(error = window_geometry_refused(server, view)) != NULL ||
-			(error = int_in_range(request, "x", -WINDOW_COORD_MAX,
-				WINDOW_COORD_MAX, &x)) != NULL ||
-			(error = int_in_range(request, "y", -WINDOW_COORD_MAX,
-				WINDOW_COORD_MAX, &y)) != NULL) {
-		return error;
-	}
+		struct cordon_view *view, struct json_object *request) {
+	int x = int_field(request, "x"), y = int_field(request, "y");
 	/* Somewhere the user can see it and grab its titlebar. */
 	struct wlr_box geo = view_geometry(view);
 	struct frame_extents ext = frame_extents(view->frame);
@@ -218,18 +248,8 @@ static struct json_object *ipc_commands_move(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_resize(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	int width = 0, height = 0;
-	if (view == NULL ||
-			(error = window_geometry_refused(server, view)) != NULL ||
-			(error = int_in_range(request, "width", 1, WINDOW_SIZE_MAX,
-				&width)) != NULL ||
-			(error = int_in_range(request, "height", 1, WINDOW_SIZE_MAX,
-				&height)) != NULL) {
-		return error;
-	}
+		struct cordon_view *view, struct json_object *request) {
+	int width = int_field(request, "width"), height = int_field(request, "height");
 	/* The client's own limits (0: none); asking past them is ignored. */
 	/* An X11 window's limits are its own affair: it answers what it takes. */
 	struct wlr_xdg_toplevel_state none = {0};
@@ -256,14 +276,8 @@ static struct json_object *ipc_commands_resize(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_maximize(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	if (view == NULL) {
-		return error;
-	}
-	bool on = strcmp(json_object_get_string(json_object_object_get(request, "cmd")),
-		"maximize") == 0;
+		struct cordon_view *view, struct json_object *request) {
+	bool on = cmd_is(request, "maximize");
 	if (view->fullscreen) {
 		return ipc_error("window %" PRIu32 " is fullscreen (unfullscreen it first)",
 			view->id);
@@ -273,14 +287,8 @@ static struct json_object *ipc_commands_maximize(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_fullscreen(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	if (view == NULL) {
-		return error;
-	}
-	bool on = strcmp(json_object_get_string(json_object_object_get(request, "cmd")),
-		"fullscreen") == 0;
+		struct cordon_view *view, struct json_object *request) {
+	bool on = cmd_is(request, "fullscreen");
 	/*
 	 * A fullscreen window covers all others: one the user is not typing
 	 * into would hide the window that gets the keys. As with the key
@@ -300,69 +308,21 @@ static struct json_object *ipc_commands_fullscreen(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_close(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	if (view == NULL) {
-		return error;
-	}
+		struct cordon_view *view, struct json_object *request) {
 	/* Asks the client; the window goes when it unmaps (event "close"). */
 	view_close(view);
 	return window_reply(server, view);
 }
 
 static struct json_object *ipc_commands_to_workspace(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *error = NULL;
-	struct cordon_view *view = window_target(server, request, &error);
-	int workspace = 0;
-	if (view == NULL || (error = int_in_range(request, "workspace", 1,
-			SERVER_WORKSPACES, &workspace)) != NULL) {
-		return error;
-	}
-	view_move_to_workspace(view, workspace - 1);
+		struct cordon_view *view, struct json_object *request) {
+	view_move_to_workspace(view, int_field(request, "workspace") - 1);
 	return window_reply(server, view);
-}
-
-static struct json_object *ipc_commands_outputs(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *list = json_object_new_array();
-	if (!list) {
-		return NULL;
-	}
-	struct cordon_output *output;
-	wl_list_for_each(output, &server->outputs, link) {
-		struct json_object *out = ipc_json_output(server, output);
-		if (!out || json_object_array_add(list, out) < 0) {
-			json_object_put(out);
-			json_object_put(list);
-			return NULL;
-		}
-	}
-	return ok_with("outputs", list);
-}
-
-static struct json_object *ipc_commands_domains(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
-	struct json_object *list = json_object_new_array();
-	if (!list) {
-		return NULL;
-	}
-	struct cordon_domain *domain;
-	wl_list_for_each(domain, &server->domains, link) {
-		struct json_object *dom = ipc_json_domain(domain);
-		if (!dom || json_object_array_add(list, dom) < 0) {
-			json_object_put(dom);
-			json_object_put(list);
-			return NULL;
-		}
-	}
-	return ok_with("domains", list);
 }
 
 /* attention: every visible surface with its domain (guard/attention.c). */
 static struct json_object *ipc_commands_attention(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct json_object *list = attention_list(server);
 	return list != NULL ? ok_with("surfaces", list) : NULL;
 }
@@ -394,17 +354,17 @@ static struct json_object *domain_action(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_start(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	return domain_action(server, request, launcher_start);
 }
 
 static struct json_object *ipc_commands_stop(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	return domain_action(server, request, launcher_stop);
 }
 
 static struct json_object *ipc_commands_restart(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	return domain_action(server, request, launcher_restart);
 }
 
@@ -412,7 +372,7 @@ static struct json_object *ipc_commands_restart(struct cordon_server *server,
 #define RUN_MAX_ARGS 1024
 
 static struct json_object *ipc_commands_run(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct json_object *error = NULL;
 	struct cordon_domain *domain = named_domain(server, request, &error);
 	if (domain == NULL) {
@@ -446,7 +406,7 @@ static struct json_object *ipc_commands_run(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_reload(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct config_errors errs = {0};
 	if (reload_config(server, &errs)) {
 		config_errors_finish(&errs);
@@ -468,7 +428,7 @@ static struct json_object *ipc_commands_reload(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_quit(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct json_object *reply = ipc_ok();
 	if (!reply) {
 		return NULL;
@@ -480,7 +440,7 @@ static struct json_object *ipc_commands_quit(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_lock(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	const char *why = NULL;
 	if (!session_lock_start_locker(server, &why)) {
 		return ipc_error("%s", why);
@@ -489,13 +449,13 @@ static struct json_object *ipc_commands_lock(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_prompts(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct json_object *list = prompt_list(server);
 	return list ? ok_with("prompts", list) : NULL;
 }
 
 static struct json_object *ipc_commands_answer(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	int64_t id = json_object_get_int64(json_object_object_get(request, "id"));
 	const char *decision = json_object_get_string(json_object_object_get(request, "decision"));
 	bool allow;
@@ -513,7 +473,7 @@ static struct json_object *ipc_commands_answer(struct cordon_server *server,
 }
 
 static struct json_object *ipc_commands_transfers(struct cordon_server *server,
-		struct ipc_connection *conn, struct json_object *request) {
+		struct cordon_view *view, struct json_object *request) {
 	struct json_object *list = clipboard_transfers(server);
 	struct json_object *reply = list ? ok_with("transfers", list) : NULL;
 	struct json_object *grants = reply ? clipboard_grants(server) : NULL;
@@ -523,83 +483,50 @@ static struct json_object *ipc_commands_transfers(struct cordon_server *server,
 	return reply;
 }
 
-static const struct ipc_command_field no_fields[] = {
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field focus_fields[] = {
-	{ "id", json_type_int, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field window_fields[] = {
-	{ "id", json_type_int, false },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field move_fields[] = {
-	{ "id", json_type_int, false },
-	{ "x", json_type_int, true },
-	{ "y", json_type_int, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field resize_fields[] = {
-	{ "id", json_type_int, false },
-	{ "width", json_type_int, true },
-	{ "height", json_type_int, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field workspace_fields[] = {
-	{ "id", json_type_int, false },
-	{ "workspace", json_type_int, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field name_fields[] = {
-	{ "name", json_type_string, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field run_fields[] = {
-	{ "name", json_type_string, true },
-	{ "argv", json_type_array, true },
-	{ NULL, json_type_null, false },
-};
-
-static const struct ipc_command_field answer_fields[] = {
-	{ "id", json_type_int, true },
-	{ "decision", json_type_string, true },
-	{ NULL, json_type_null, false },
-};
+/* Fields of the table below. */
+#define FIELD(name, type) { name, json_type_##type, true, 0, 0 }
+#define RANGED(name, min, max) { name, json_type_int, true, min, max }
+#define WINDOW_ID { "id", json_type_int, false, 0, 0 }
+#define COORD(name) RANGED(name, -WINDOW_COORD_MAX, WINDOW_COORD_MAX)
+#define SIZE(name) RANGED(name, 1, WINDOW_SIZE_MAX)
 
 /* "subscribe" is the transport's own (ipc.c). */
 static const struct ipc_command ipc_commands[] = {
-	{ "answer", answer_fields, ipc_commands_answer },
-	{ "close", window_fields, ipc_commands_close },
-	{ "domains", no_fields, ipc_commands_domains },
-	{ "attention", no_fields, ipc_commands_attention },
-	{ "focus", focus_fields, ipc_commands_focus },
-	{ "fullscreen", window_fields, ipc_commands_fullscreen },
-	{ "maximize", window_fields, ipc_commands_maximize },
-	{ "move", move_fields, ipc_commands_move },
-	{ "outputs", no_fields, ipc_commands_outputs },
-	{ "prompts", no_fields, ipc_commands_prompts },
-	{ "lock", no_fields, ipc_commands_lock },
-	{ "quit", no_fields, ipc_commands_quit },
-	{ "reload", no_fields, ipc_commands_reload },
-	{ "resize", resize_fields, ipc_commands_resize },
-	{ "restart", name_fields, ipc_commands_restart },
-	{ "run", run_fields, ipc_commands_run },
-	{ "start", name_fields, ipc_commands_start },
-	{ "stop", name_fields, ipc_commands_stop },
-	{ "to-workspace", workspace_fields, ipc_commands_to_workspace },
-	{ "transfers", no_fields, ipc_commands_transfers },
-	{ "unfullscreen", window_fields, ipc_commands_fullscreen },
-	{ "unmaximize", window_fields, ipc_commands_maximize },
-	{ "version", no_fields, ipc_commands_version },
-	{ "windows", no_fields, ipc_commands_windows },
+	{ .name = "answer", .run = ipc_commands_answer,
+		.fields = { FIELD("id", int), FIELD("decision", string) } },
+	{ .name = "attention", .run = ipc_commands_attention },
+	{ .name = "close", .run = ipc_commands_close, .window = true,
+		.fields = { WINDOW_ID } },
+	{ .name = "domains", .run = ipc_commands_domains },
+	{ .name = "focus", .run = ipc_commands_focus, .window = true,
+		.fields = { FIELD("id", int) } },
+	{ .name = "fullscreen", .run = ipc_commands_fullscreen, .window = true,
+		.fields = { WINDOW_ID } },
+	{ .name = "lock", .run = ipc_commands_lock },
+	{ .name = "maximize", .run = ipc_commands_maximize, .window = true,
+		.fields = { WINDOW_ID } },
+	{ .name = "move", .run = ipc_commands_move, .window = true, .geometry = true,
+		.fields = { WINDOW_ID, COORD("x"), COORD("y") } },
+	{ .name = "outputs", .run = ipc_commands_outputs },
+	{ .name = "prompts", .run = ipc_commands_prompts },
+	{ .name = "quit", .run = ipc_commands_quit },
+	{ .name = "reload", .run = ipc_commands_reload },
+	{ .name = "resize", .run = ipc_commands_resize, .window = true, .geometry = true,
+		.fields = { WINDOW_ID, SIZE("width"), SIZE("height") } },
+	{ .name = "restart", .run = ipc_commands_restart, .fields = { FIELD("name", string) } },
+	{ .name = "run", .run = ipc_commands_run,
+		.fields = { FIELD("name", string), FIELD("argv", array) } },
+	{ .name = "start", .run = ipc_commands_start, .fields = { FIELD("name", string) } },
+	{ .name = "stop", .run = ipc_commands_stop, .fields = { FIELD("name", string) } },
+	{ .name = "to-workspace", .run = ipc_commands_to_workspace, .window = true,
+		.fields = { WINDOW_ID, RANGED("workspace", 1, SERVER_WORKSPACES) } },
+	{ .name = "transfers", .run = ipc_commands_transfers },
+	{ .name = "unfullscreen", .run = ipc_commands_fullscreen, .window = true,
+		.fields = { WINDOW_ID } },
+	{ .name = "unmaximize", .run = ipc_commands_maximize, .window = true,
+		.fields = { WINDOW_ID } },
+	{ .name = "version", .run = ipc_commands_version },
+	{ .name = "windows", .run = ipc_commands_windows },
 };
 
 static const char *type_phrase(enum json_type type) {
@@ -623,18 +550,26 @@ static bool type_fits(struct json_object *value, enum json_type type) {
 	return json_object_is_type(value, type);
 }
 
-/* NULL when the request fits the command's fields, else the error reply. */
+/* The command's field named key; NULL when it takes none of that name. */
+static const struct ipc_command_field *command_field(const struct ipc_command *command,
+		const char *key) {
+	for (size_t i = 0; i < IPC_COMMAND_FIELDS && command->fields[i].name; i++) {
+		if (strcmp(command->fields[i].name, key) == 0) {
+			return &command->fields[i];
+		}
+	}
+	return NULL;
+}
+
+/* NULL when the request's fields are the command's and of their type, else the error reply. */
 static struct json_object *check_fields(const struct ipc_command *command,
 		struct json_object *request) {
 	json_object_object_foreach(request, key, value) {
 		if (strcmp(key, "cmd") == 0) {
 			continue;
 		}
-		const struct ipc_command_field *field = command->fields;
-		while (field->name && strcmp(field->name, key) != 0) {
-			field++;
-		}
-		if (!field->name) {
+		const struct ipc_command_field *field = command_field(command, key);
+		if (!field) {
 			return ipc_error("unknown field '%.64s' for '%s'", key,
 				command->name);
 		}
@@ -643,12 +578,31 @@ static struct json_object *check_fields(const struct ipc_command *command,
 				type_phrase(field->type));
 		}
 	}
-	for (const struct ipc_command_field *field = command->fields;
-			field->name; field++) {
+	for (size_t i = 0; i < IPC_COMMAND_FIELDS && command->fields[i].name; i++) {
+		const struct ipc_command_field *field = &command->fields[i];
 		if (field->required &&
 				!json_object_object_get_ex(request, field->name, NULL)) {
 			return ipc_error("missing field '%s' for '%s'", field->name,
 				command->name);
+		}
+	}
+	return NULL;
+}
+
+/* NULL when each integer field given is in its range, else the error reply. */
+static struct json_object *check_ranges(const struct ipc_command *command,
+		struct json_object *request) {
+	for (size_t i = 0; i < IPC_COMMAND_FIELDS && command->fields[i].name; i++) {
+		const struct ipc_command_field *field = &command->fields[i];
+		struct json_object *value;
+		if ((field->min == 0 && field->max == 0) ||
+				!json_object_object_get_ex(request, field->name, &value)) {
+			continue;
+		}
+		int64_t v = json_object_get_int64(value);
+		if (v < field->min || v > field->max) {
+			return ipc_error("field '%s' must be from %" PRId64 " to %" PRId64
+				" (got %" PRId64 ")", field->name, field->min, field->max, v);
 		}
 	}
 	return NULL;
@@ -668,11 +622,18 @@ struct json_object *ipc_commands_dispatch(struct ipc_connection *conn,
 	if (!command) {
 		return NULL; /* the transport answers "unknown command" */
 	}
+	/* In this order: a request's form, its window, whether that may
+	 * change now, then the values. */
 	struct json_object *error = check_fields(command, request);
-	if (error) {
+	struct cordon_view *view = NULL;
+	if (error || (command->window &&
+			(view = window_target(server, request, &error)) == NULL) ||
+			(command->geometry &&
+			(error = window_geometry_refused(server, view)) != NULL) ||
+			(error = check_ranges(command, request)) != NULL) {
 		return error;
 	}
-	struct json_object *reply = command->run(server, conn, request);
+	struct json_object *reply = command->run(server, view, request);
 	if (!reply) {
 		wlr_log(WLR_ERROR, "IPC: out of memory answering '%s'", cmd);
 		return ipc_error("out of memory answering '%s'", cmd);

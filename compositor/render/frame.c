@@ -34,6 +34,7 @@ struct cordon_frame {
 	enum frame_mode mode;
 	bool active, urgent;
 	int width, height;                /* content size last laid out */
+	float laid_out_scale;             /* 0 until the first layout */
 	int border_width, titlebar_height;
 	/* What the titlebar buffer was rendered for: re-render only on change. */
 	char *rendered_title;
@@ -143,6 +144,7 @@ static void frame_layout(struct cordon_frame *frame) {
 	int w = frame->width, h = frame->height;
 	int outer_w = w + e.left + e.right;
 	bool visible = frame->mode != FRAME_NONE;
+	frame->laid_out_scale = frame_scale(frame);
 	for (int i = 0; i < 4; i++) {
 		wlr_scene_node_set_enabled(&frame->border[i]->node, visible);
 	}
@@ -266,6 +268,14 @@ void frame_refresh(struct cordon_frame *frame) {
 }
 
 void frame_update(struct cordon_frame *frame, int width, int height) {
+	/*
+	 * Every commit lands here; most change nothing of the frame. Mode,
+	 * title, urgency and reload lay it out through their own calls.
+	 */
+	if (frame->laid_out_scale != 0 && width == frame->width && height == frame->height &&
+			frame_scale(frame) == frame->laid_out_scale) {
+		return;
+	}
 	frame->width = width;
 	frame->height = height;
 	frame_layout(frame);

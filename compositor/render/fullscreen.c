@@ -41,20 +41,13 @@ void fullscreen_banner_show(struct cordon_view *view) {
 		.lines = &line,
 		.n_lines = 1,
 	};
-	int w, h;
-	if (!text_buffer_measure_box(server->text, &spec, &w, &h)) {
-		return;
-	}
 	struct wlr_box area = output_box(output_at(server, view->x, view->y));
-	if (w > area.width - 2 * BANNER_MARGIN) {
-		w = area.width - 2 * BANNER_MARGIN;
-	}
-	spec.width = w;
-	spec.height = h;
-	struct wlr_buffer *buffer = text_buffer_render_box(server->text, &spec);
+	struct wlr_buffer *buffer = text_buffer_render_box_within(server->text, &spec, 0,
+		area.width - 2 * BANNER_MARGIN);
 	if (buffer == NULL) {
 		return;
 	}
+	int w = spec.width, h = spec.height;
 	/* The prompt layer is above every client surface, fullscreen ones included. */
 	view->banner = wlr_scene_tree_create(server->layers[LAYER_PROMPT]);
 	struct wlr_scene_buffer *sb =

@@ -68,16 +68,7 @@ void notify_show(struct cordon_server *server, uint32_t accent, const char *line
 		.lines = lines,
 		.n_lines = line2 ? 2 : 1,
 	};
-	int w, h;
-	if (!text_buffer_measure_box(server->text, &spec, &w, &h)) {
-		return;
-	}
-	if (w > 600) {
-		w = 600;
-	}
-	spec.width = w;
-	spec.height = h;
-	struct wlr_buffer *buffer = text_buffer_render_box(server->text, &spec);
+	struct wlr_buffer *buffer = text_buffer_render_box_within(server->text, &spec, 0, 600);
 	if (buffer == NULL) {
 		return;
 	}
@@ -100,9 +91,9 @@ void notify_show(struct cordon_server *server, uint32_t accent, const char *line
 		free(n);
 		return;
 	}
-	wlr_scene_buffer_set_dest_size(sb, w, h);
+	wlr_scene_buffer_set_dest_size(sb, spec.width, spec.height);
 	n->server = server;
-	n->height = h;
+	n->height = spec.height;
 	wl_event_source_timer_update(n->timer, NOTIFY_MS);
 	wl_list_insert(&server->notifications, &n->link);
 	/* Old notices make room rather than pile up off screen. */

@@ -111,17 +111,14 @@ bool text_buffer_measure_box(struct text_renderer *renderer,
 
 struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 		const struct box_spec *spec) {
-	if (!check_box_spec(renderer, spec)) {
-		return NULL;
-	}
-	PangoFontDescription *desc;
+	struct text_widget widget;
 	/* The border is everything outside the inner rectangle, painted first. */
-	struct text_buffer *buffer = text_widget_begin(renderer, spec->font, spec->width,
-		spec->height, spec->scale, spec->border, &desc);
-	if (buffer == NULL) {
+	if (!check_box_spec(renderer, spec) || !text_widget_begin(&widget, renderer,
+			spec->font, spec->width, spec->height, spec->scale, spec->border)) {
 		return NULL;
 	}
-	cairo_t *cr = buffer->cairo;
+	cairo_t *cr = widget.cr;
+	PangoFontDescription *desc = widget.desc;
 	double border = spec->border_width > 0 ? spec->border_width : 0;
 	double padding = spec->padding > 0 ? spec->padding : 0;
 
@@ -161,7 +158,7 @@ struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 			PangoLayout *layout = text_make_layout(renderer, desc,
 				(int)(text_w * PANGO_SCALE));
 			if (layout == NULL) {
-				return text_widget_abort(renderer, buffer, desc);
+				return text_widget_abort(&widget);
 			}
 			pango_layout_set_alignment(layout,
 				spec->align == TEXT_BUFFER_ALIGN_LEFT ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
@@ -173,6 +170,22 @@ struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 			g_object_unref(layout);
 		}
 	}
-	pango_font_description_free(desc);
-	return text_widget_finish(renderer, buffer, "a box");
+	return text_widget_finish(&widget, "a box");
+}
+
+struct wlr_buffer *text_buffer_render_box_within(struct text_renderer *renderer,
+		struct box_spec *spec, int min_width, int max_width) {
+	int w, h;
+	if (!text_buffer_measure_box(renderer, spec, &w, &h)) {
+		return NULL;
+	}
+	if (w < min_width) {
+		w = min_width;
+	}
+	if (w > max_width) {
+		w = max_width;
+	}
+	spec->width = w;
+	spec->height = h;
+	return text_buffer_render_box(renderer, spec);
 }

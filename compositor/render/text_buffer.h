@@ -145,6 +145,14 @@ struct wlr_buffer *text_buffer_render_box(struct text_renderer *renderer,
 	const struct box_spec *spec);
 
 /*
+ * Renders a box at the size its lines need (text_buffer_measure_box), its
+ * width brought to at least min_width and then at most max_width; sets
+ * spec->width and height to that size. NULL (logged) on failure.
+ */
+struct wlr_buffer *text_buffer_render_box_within(struct text_renderer *renderer,
+	struct box_spec *spec, int min_width, int max_width);
+
+/*
  * The smallest width and height (logical px) at which spec's lines fit
  * without ellipsis, border and padding included; spec->width, height and
  * scale are ignored. False (logged) on failure.

@@ -47,14 +47,19 @@ void text_show_layout_clipped(cairo_t *cr, PangoLayout *layout,
 	double clip_w, double clip_h);
 /* Rounds a logical y to the nearest device pixel row, for crisp baselines. */
 double text_snap_y(cairo_t *cr, double y);
-/* A buffer painted all over with fill, and its font; NULL (nothing held) on failure. */
-struct text_buffer *text_widget_begin(struct text_renderer *renderer, const char *font,
-	int width, int height, float scale, uint32_t fill, PangoFontDescription **desc);
-/* The finished buffer; NULL, dropped, when cairo failed while drawing. */
-struct wlr_buffer *text_widget_finish(struct text_renderer *renderer,
-	struct text_buffer *buffer, const char *what);
-/* Frees desc and drops buffer, leaving the renderer as found; NULL. */
-struct wlr_buffer *text_widget_abort(struct text_renderer *renderer,
-	struct text_buffer *buffer, PangoFontDescription *desc);
+/* A widget being drawn (text_titlebar.c, text_box.c). */
+struct text_widget {
+	struct text_renderer *renderer;
+	struct text_buffer *buffer;
+	cairo_t *cr;                /* the buffer's */
+	PangoFontDescription *desc; /* the spec's font, or the renderer's */
+};
+/* A buffer painted all over with fill, and the font; false (nothing held) on failure. */
+bool text_widget_begin(struct text_widget *widget, struct text_renderer *renderer,
+	const char *font, int width, int height, float scale, uint32_t fill);
+/* The finished buffer, the font freed; NULL, dropped, when cairo failed while drawing. */
+struct wlr_buffer *text_widget_finish(struct text_widget *widget, const char *what);
+/* Frees the font and drops the buffer, leaving the renderer as found; NULL. */
+struct wlr_buffer *text_widget_abort(struct text_widget *widget);
 
 #endif

@@ -248,10 +248,11 @@ double text_snap_y(cairo_t *cr, double y) {
 }
 
 /* Drops the buffer when cairo failed while drawing into it. */
-struct wlr_buffer *text_widget_finish(struct text_renderer *renderer,
-		struct text_buffer *buffer, const char *what) {
+struct wlr_buffer *text_widget_finish(struct text_widget *widget, const char *what) {
+	struct text_buffer *buffer = widget->buffer;
+	pango_font_description_free(widget->desc);
 	/* Leave the shared context as found: no state between calls. */
-	pango_context_set_matrix(renderer->context, NULL);
+	pango_context_set_matrix(widget->renderer->context, NULL);
 	cairo_status_t status = cairo_status(buffer->cairo);
 	if (status != CAIRO_STATUS_SUCCESS) {
 		wlr_log(WLR_ERROR, "text_buffer: drawing %s (%dx%d px): %s", what,
@@ -266,34 +267,34 @@ struct wlr_buffer *text_widget_finish(struct text_renderer *renderer,
 
 /*
  * A buffer to draw a widget into, painted all over with fill, and its
- * font; NULL (nothing held) on failure.
+ * font; false (nothing held) on failure.
  */
-struct text_buffer *text_widget_begin(struct text_renderer *renderer, const char *font,
-		int width, int height, float scale, uint32_t fill, PangoFontDescription **desc) {
-	*desc = text_spec_font(renderer, font);
-	if (*desc == NULL) {
-		return NULL;
+bool text_widget_begin(struct text_widget *widget, struct text_renderer *renderer,
+		const char *font, int width, int height, float scale, uint32_t fill) {
+	*widget = (struct text_widget){ .renderer = renderer };
+	widget->desc = text_spec_font(renderer, font);
+	if (widget->desc == NULL) {
+		return false;
 	}
-	struct text_buffer *buffer = text_buffer_create(width, height, scale);
-	if (buffer == NULL) {
-		pango_font_description_free(*desc);
-		*desc = NULL;
-		return NULL;
+	widget->buffer = text_buffer_create(width, height, scale);
+	if (widget->buffer == NULL) {
+		pango_font_description_free(widget->desc);
+		widget->desc = NULL;
+		return false;
 	}
-	cairo_t *cr = buffer->cairo;
+	cairo_t *cr = widget->cr = widget->buffer->cairo;
 	cairo_save(cr);
 	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
 	text_set_source_rgb(cr, fill);
 	cairo_paint(cr);
 	cairo_restore(cr);
-	return buffer;
+	return true;
 }
 
 /* Gives up a widget half drawn: its font and buffer go, the context is left as found. */
-struct wlr_buffer *text_widget_abort(struct text_renderer *renderer,
-		struct text_buffer *buffer, PangoFontDescription *desc) {
-	pango_font_description_free(desc);
-	pango_context_set_matrix(renderer->context, NULL);
-	wlr_buffer_drop(&buffer->base);
+struct wlr_buffer *text_widget_abort(struct text_widget *widget) {
+	pango_font_description_free(widget->desc);
+	pango_context_set_matrix(widget->renderer->context, NULL);
+	wlr_buffer_drop(&widget->buffer->base);
 	return NULL;
 }

@@ -11,13 +11,13 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 			renderer == NULL ? "renderer" : "spec");
 		return NULL;
 	}
-	PangoFontDescription *desc;
-	struct text_buffer *buffer = text_widget_begin(renderer, spec->font, spec->width,
-		spec->height, spec->scale, spec->background, &desc);
-	if (buffer == NULL) {
+	struct text_widget widget;
+	if (!text_widget_begin(&widget, renderer, spec->font, spec->width, spec->height,
+			spec->scale, spec->background)) {
 		return NULL;
 	}
-	cairo_t *cr = buffer->cairo;
+	cairo_t *cr = widget.cr;
+	PangoFontDescription *desc = widget.desc;
 	if (spec->texture != NULL) {
 		cairo_set_source(cr, spec->texture);
 		cairo_paint(cr);
@@ -78,9 +78,8 @@ struct wlr_buffer *text_buffer_render_titlebar(struct text_renderer *renderer,
 		text_show_layout_clipped(cr, layout, x, baseline, x, 0, right - x, spec->height);
 		g_object_unref(layout);
 	}
-	pango_font_description_free(desc);
-	return text_widget_finish(renderer, buffer, "a titlebar");
+	return text_widget_finish(&widget, "a titlebar");
 
 fail:
-	return text_widget_abort(renderer, buffer, desc);
+	return text_widget_abort(&widget);
 }

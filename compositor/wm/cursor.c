@@ -15,6 +15,7 @@
 #include "compositor/guard/attention.h"
 #include "compositor/domain/domain.h"
 #include "compositor/render/frame.h"
+#include "compositor/wm/idle.h"
 #include "compositor/wm/input.h"
 #include "compositor/guard/prompt.h"
 #include "compositor/wm/constraints.h"
@@ -32,35 +33,37 @@ static void cursor_process_move(struct cordon_server *server) {
 	view_update_position(view);
 }
 
+/*
+ * One axis of a resize: from a box edge at start, size long, the grabbed
+ * edge (low or high) follows the pointer's delta, never closer than a
+ * pixel to the other one.
+ */
+static void cursor_resize_axis(bool low, bool high, int start, int size, double delta,
+		int *lo, int *hi) {
+	*lo = start;
+	*hi = start + size;
+	if (low) {
+		*lo = (int)lround(start + delta);
+		if (*lo >= *hi) {
+			*lo = *hi - 1;
+		}
+	} else if (high) {
+		*hi = (int)lround(start + size + delta);
+		if (*hi <= *lo) {
+			*hi = *lo + 1;
+		}
+	}
+}
+
 static void cursor_process_resize(struct cordon_server *server) {
 	struct cordon_view *view = server->grab.view;
-	double dx = server->cursor->x - server->grab.x;
-	double dy = server->cursor->y - server->grab.y;
 	struct wlr_box box = server->grab.geobox;
-	int left = box.x, right = box.x + box.width;
-	int top = box.y, bottom = box.y + box.height;
-	if (server->grab.edges & WLR_EDGE_TOP) {
-		top = (int)lround(box.y + dy);
-		if (top >= bottom) {
-			top = bottom - 1;
-		}
-	} else if (server->grab.edges & WLR_EDGE_BOTTOM) {
-		bottom = (int)lround(box.y + box.height + dy);
-		if (bottom <= top) {
-			bottom = top + 1;
-		}
-	}
-	if (server->grab.edges & WLR_EDGE_LEFT) {
-		left = (int)lround(box.x + dx);
-		if (left >= right) {
-			left = right - 1;
-		}
-	} else if (server->grab.edges & WLR_EDGE_RIGHT) {
-		right = (int)lround(box.x + box.width + dx);
-		if (right <= left) {
-			right = left + 1;
-		}
-	}
+	uint32_t edges = server->grab.edges;
+	int left, right, top, bottom;
+	cursor_resize_axis(edges & WLR_EDGE_TOP, edges & WLR_EDGE_BOTTOM, box.y, box.height,
+		server->cursor->y - server->grab.y, &top, &bottom);
+	cursor_resize_axis(edges & WLR_EDGE_LEFT, edges & WLR_EDGE_RIGHT, box.x, box.width,
+		server->cursor->x - server->grab.x, &left, &right);
 	view_request_geometry(view, (struct wlr_box){left, top, right - left, bottom - top});
 }
 
@@ -279,6 +282,7 @@ static void handle_cursor_motion(struct wl_listener *listener, void *data) {
 	struct wlr_pointer_motion_event *event = data;
 	constraints_pointer_motion(server, event);
 	cursor_process_motion(server, event->time_msec);
+	idle_notify_activity(server);
 }
 
 static void handle_cursor_motion_absolute(struct wl_listener *listener, void *data) {
@@ -287,12 +291,11 @@ static void handle_cursor_motion_absolute(struct wl_listener *listener, void *da
 	struct wlr_pointer_motion_absolute_event *event = data;
 	wlr_cursor_warp_absolute(server->cursor, &event->pointer->base, event->x, event->y);
 	cursor_process_motion(server, event->time_msec);
+	idle_notify_activity(server);
 }
 
-static void handle_cursor_button(struct wl_listener *listener, void *data) {
-	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
-	struct wlr_pointer_button_event *event = data;
-
+static void cursor_button(struct cordon_server *server,
+		struct wlr_pointer_button_event *event) {
 	/* A click ends the secure-attention overlay and reaches nobody. */
 	if (attention_handle_button(server, event->button,
 			event->state == WL_POINTER_BUTTON_STATE_PRESSED)) {
@@ -375,11 +378,18 @@ static void handle_cursor_button(struct wl_listener *listener, void *data) {
 	}
 }
 
+static void handle_cursor_button(struct wl_listener *listener, void *data) {
+	struct cordon_server *server = wl_container_of(listener, server, cursor_button);
+	cursor_button(server, data);
+	idle_notify_activity(server);
+}
+
 static void handle_cursor_axis(struct wl_listener *listener, void *data) {
 	struct cordon_server *server = wl_container_of(listener, server, cursor_axis);
 	struct wlr_pointer_axis_event *event = data;
 	wlr_seat_pointer_notify_axis(server->seat, event->time_msec, event->orientation,
 		event->delta, event->delta_discrete, event->source, event->relative_direction);
+	idle_notify_activity(server);
 }
 
 static void handle_cursor_frame(struct wl_listener *listener, void *data) {

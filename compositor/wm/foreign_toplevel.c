@@ -55,9 +55,7 @@ static char *foreign_toplevel_title(struct cordon_view *view) {
 
 static void foreign_toplevel_set_output(struct foreign_toplevel *ft) {
 	struct cordon_view *view = ft->view;
-	struct wlr_box geo = view_geometry(view);
-	struct cordon_output *output = output_at(view->server, geo.x + geo.width / 2.0,
-		geo.y + geo.height / 2.0);
+	struct cordon_output *output = view_output(view);
 	struct wlr_output *want = output != NULL ? output->wlr_output : NULL;
 	bool have = false;
 	struct wlr_foreign_toplevel_handle_v1_output *ho, *tmp;

@@ -30,10 +30,6 @@ struct cordon_idle {
 	bool inhibited;
 
 	struct wl_listener new_inhibitor;
-	struct wl_listener cursor_motion;
-	struct wl_listener cursor_motion_absolute;
-	struct wl_listener cursor_button;
-	struct wl_listener cursor_axis;
 };
 
 struct idle_inhibitor {
@@ -150,26 +146,6 @@ static void handle_new_inhibitor(struct wl_listener *listener, void *data) {
 	idle_update_inhibit(idle->server);
 }
 
-static void handle_cursor_motion(struct wl_listener *listener, void *data) {
-	struct cordon_idle *idle = wl_container_of(listener, idle, cursor_motion);
-	idle_notify_activity(idle->server);
-}
-
-static void handle_cursor_motion_absolute(struct wl_listener *listener, void *data) {
-	struct cordon_idle *idle = wl_container_of(listener, idle, cursor_motion_absolute);
-	idle_notify_activity(idle->server);
-}
-
-static void handle_cursor_button(struct wl_listener *listener, void *data) {
-	struct cordon_idle *idle = wl_container_of(listener, idle, cursor_button);
-	idle_notify_activity(idle->server);
-}
-
-static void handle_cursor_axis(struct wl_listener *listener, void *data) {
-	struct cordon_idle *idle = wl_container_of(listener, idle, cursor_axis);
-	idle_notify_activity(idle->server);
-}
-
 bool idle_init(struct cordon_server *server) {
 	struct cordon_idle *idle = calloc(1, sizeof(*idle));
 	if (idle == NULL) {
@@ -196,13 +172,6 @@ bool idle_init(struct cordon_server *server) {
 	globals_register(server->globals, idle->inhibit_manager->global, GLOBALS_SPECIAL);
 	listener_connect(&idle->inhibit_manager->events.new_inhibitor, &idle->new_inhibitor,
 		handle_new_inhibitor);
-	listener_connect(&server->cursor->events.motion, &idle->cursor_motion,
-		handle_cursor_motion);
-	listener_connect(&server->cursor->events.motion_absolute, &idle->cursor_motion_absolute,
-		handle_cursor_motion_absolute);
-	listener_connect(&server->cursor->events.button, &idle->cursor_button,
-		handle_cursor_button);
-	listener_connect(&server->cursor->events.axis, &idle->cursor_axis, handle_cursor_axis);
 	server->idle = idle;
 	return true;
 }
@@ -219,10 +188,6 @@ void idle_finish(struct cordon_server *server) {
 		free(in);
 	}
 	wl_list_remove(&idle->new_inhibitor.link);
-	wl_list_remove(&idle->cursor_motion.link);
-	wl_list_remove(&idle->cursor_motion_absolute.link);
-	wl_list_remove(&idle->cursor_button.link);
-	wl_list_remove(&idle->cursor_axis.link);
 	wl_event_source_remove(idle->recheck);
 	free(idle);
 	server->idle = NULL;

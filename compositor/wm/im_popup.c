@@ -76,8 +76,7 @@ static void im_popup_place(struct im_popup *p) {
 	}
 	struct cordon_output *output = output_at(server, cursor.x, cursor.y);
 	if (output == NULL) {
-		struct wlr_box geo = view_geometry(view);
-		output = output_at(server, geo.x + geo.width / 2.0, geo.y + geo.height / 2.0);
+		output = view_output(view);
 	}
 	if (output == NULL) {
 		im_popup_hide(p);

@@ -61,10 +61,7 @@ static struct cordon_view *popup_toplevel_view(struct wlr_xdg_popup *popup) {
  */
 static void popup_unconstrain(struct cordon_popup *popup) {
 	struct cordon_view *view = popup->view;
-	struct wlr_box geo = view_geometry(view);
-	struct cordon_output *output = output_at(popup->server, geo.x + geo.width / 2.0,
-		geo.y + geo.height / 2.0);
-	struct wlr_box box = output_box(output);
+	struct wlr_box box = output_box(view_output(view));
 	int b = popup->border[0] != NULL ? POPUP_BORDER : 0;
 	box.x += b - (view->x - view->geo.x);
 	box.y += b - (view->y - view->geo.y);

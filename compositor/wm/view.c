@@ -446,12 +446,14 @@ void view_set_minimized(struct cordon_view *view, bool minimized) {
 	events_window(view, "state");
 }
 
+struct cordon_output *view_output(struct cordon_view *view) {
+	struct wlr_box geo = view_geometry(view);
+	return output_at(view->server, geo.x + geo.width / 2.0, geo.y + geo.height / 2.0);
+}
+
 /* The usable box of the output the view is (mostly) on: less panels' zones. */
 static struct wlr_box view_output_box(struct cordon_view *view) {
-	struct wlr_box geo = view_geometry(view);
-	struct cordon_output *output = output_at(view->server, geo.x + geo.width / 2.0,
-		geo.y + geo.height / 2.0);
-	return layer_shell_usable_box(view->server, output);
+	return layer_shell_usable_box(view->server, view_output(view));
 }
 
 static void view_fit(struct cordon_view *view, struct wlr_box area, enum frame_mode mode) {
@@ -484,14 +486,23 @@ static void view_end_interactive(struct cordon_view *view) {
 	}
 }
 
+/*
+ * A state request refused or with nothing to do: the protocol still wants
+ * a configure in reply to every request; an X11 window is told the state
+ * it keeps (x11_set(view->xsurface, now)).
+ */
+static void view_answer_unchanged(struct cordon_view *view,
+		void (*x11_set)(struct wlr_xwayland_surface *surface, bool on), bool now) {
+	if (view->xsurface != NULL) {
+		x11_set(view->xsurface, now);
+	} else if (view->toplevel->base->initialized) {
+		wlr_xdg_surface_schedule_configure(view->toplevel->base);
+	}
+}
+
 void view_set_maximized(struct cordon_view *view, bool maximized) {
 	if (view->fullscreen || view->maximized == maximized || !view->mapped) {
-		/* The protocol still wants a configure in reply to every request. */
-		if (view->xsurface != NULL) {
-			wlr_xwayland_surface_set_maximized(view->xsurface, view->maximized);
-		} else if (view->toplevel->base->initialized) {
-			wlr_xdg_surface_schedule_configure(view->toplevel->base);
-		}
+		view_answer_unchanged(view, wlr_xwayland_surface_set_maximized, view->maximized);
 		return;
 	}
 	view_end_interactive(view);
@@ -538,11 +549,7 @@ void view_set_fullscreen(struct cordon_view *view, bool fullscreen) {
 		if (fullscreen && policy == CONFIG_FULLSCREEN_DENY) {
 			wlr_log(WLR_INFO, "domain %s: fullscreen refused by policy", view->domain->name);
 		}
-		if (view->xsurface != NULL) {
-			wlr_xwayland_surface_set_fullscreen(view->xsurface, view->fullscreen);
-		} else if (view->toplevel->base->initialized) {
-			wlr_xdg_surface_schedule_configure(view->toplevel->base);
-		}
+		view_answer_unchanged(view, wlr_xwayland_surface_set_fullscreen, view->fullscreen);
 		return;
 	}
 	view_end_interactive(view);

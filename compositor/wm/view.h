@@ -110,6 +110,8 @@ void view_free(struct cordon_view *view);
 
 /* Content geometry of the view in layout coordinates, at least 1x1. */
 struct wlr_box view_geometry(struct cordon_view *view);
+/* The output the view is (mostly) on: the one under its centre, else the first. */
+struct cordon_output *view_output(struct cordon_view *view);
 /* An xdg surface's window geometry (surface-local), clamped to at least 1x1. */
 struct wlr_box xdg_surface_geometry(struct wlr_xdg_surface *surface);
 /* The window's root surface, xdg or X11. */

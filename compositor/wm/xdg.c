@@ -82,25 +82,26 @@ static void handle_toplevel_commit(struct wl_listener *listener, void *data) {
 	}
 }
 
+/* A move or resize the client asks for: only for a button it really has pressed. */
+static void xdg_request_grab(struct cordon_view *view, uint32_t serial,
+		enum cursor_mode mode, uint32_t edges) {
+	if (view->server->focused_view == view &&
+			wlr_seat_validate_pointer_grab_serial(view->server->seat,
+				view->toplevel->base->surface, serial)) {
+		view_begin_interactive(view, mode, edges);
+	}
+}
+
 static void handle_toplevel_request_move(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, request_move);
 	struct wlr_xdg_toplevel_move_event *event = data;
-	/* Honour it only for a button the client really has pressed. */
-	if (view->server->focused_view == view &&
-			wlr_seat_validate_pointer_grab_serial(view->server->seat,
-				view->toplevel->base->surface, event->serial)) {
-		view_begin_interactive(view, CURSOR_MOVE, 0);
-	}
+	xdg_request_grab(view, event->serial, CURSOR_MOVE, 0);
 }
 
 static void handle_toplevel_request_resize(struct wl_listener *listener, void *data) {
 	struct cordon_view *view = wl_container_of(listener, view, request_resize);
 	struct wlr_xdg_toplevel_resize_event *event = data;
-	if (view->server->focused_view == view &&
-			wlr_seat_validate_pointer_grab_serial(view->server->seat,
-				view->toplevel->base->surface, event->serial)) {
-		view_begin_interactive(view, CURSOR_RESIZE, event->edges);
-	}
+	xdg_request_grab(view, event->serial, CURSOR_RESIZE, event->edges);
 }
 
 static void handle_toplevel_request_maximize(struct wl_listener *listener, void *data) {
@@ -302,9 +303,8 @@ void xdg_init(struct cordon_server *server) {
 		handle_new_xdg_toplevel);
 	listener_connect(&server->xdg_shell->events.new_popup, &server->new_xdg_popup,
 		handle_new_xdg_popup);
-	server->new_decoration.notify = handle_new_decoration;
-	wl_signal_add(&server->decoration_manager->events.new_toplevel_decoration,
-		&server->new_decoration);
+	listener_connect(&server->decoration_manager->events.new_toplevel_decoration,
+		&server->new_decoration, handle_new_decoration);
 	activation_init(server);
 }
 

@@ -40,6 +40,12 @@ def main():
         nudge(c)
         idle.expect(r'^resume$', timeout=3)
 
+        # A button and a scroll are the user's too.
+        for action in (['click', 'right'], ['scroll', '1', '0']):
+            idle.expect(r'^idle$', timeout=4)
+            c.wlrctl('pointer', *action)
+            idle.expect(r'^resume$', timeout=3)
+
         # A guest window on screen with an inhibitor: no idle.
         work = wire.Connection(c.domain_socket('work'))
         work.setup()

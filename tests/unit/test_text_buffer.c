@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -575,6 +576,38 @@ static void test_measure_box(void **state) {
 	assert_null(text_buffer_render_box(renderer, &broken));
 }
 
+/* A box at its measured size, its width brought within bounds. */
+static void test_render_box_within(void **state) {
+	struct text_renderer *renderer = *state;
+	struct text_buffer_span span = { .text = "a good deal longer", .color = 0xffffff };
+	struct text_buffer_line line = { &span, 1 };
+	struct box_spec spec = {
+		.scale = 1, .border_width = 2, .padding = 5, .lines = &line, .n_lines = 1,
+	};
+	int width, height;
+	assert_true(text_buffer_measure_box(renderer, &spec, &width, &height));
+	const int bounds[][3] = {
+		/* min, max, the width drawn */
+		{ 0, INT_MAX, width },
+		{ width + 50, INT_MAX, width + 50 },
+		{ 0, width - 20, width - 20 },
+		{ width + 50, width + 10, width + 10 }, /* max wins */
+	};
+	for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+		spec.width = spec.height = 0;
+		struct wlr_buffer *buffer = text_buffer_render_box_within(renderer, &spec,
+			bounds[i][0], bounds[i][1]);
+		assert_non_null(buffer);
+		assert_int_equal(spec.width, bounds[i][2]);
+		assert_int_equal(spec.height, height);
+		assert_int_equal(buffer->width, bounds[i][2]);
+		assert_int_equal(buffer->height, height);
+		wlr_buffer_drop(buffer);
+	}
+	struct box_spec broken = { .n_lines = 2, .lines = NULL };
+	assert_null(text_buffer_render_box_within(renderer, &broken, 0, INT_MAX));
+}
+
 /* Bytes that are not UTF-8 in cordon's own strings: drawn as U+FFFD. */
 static void test_invalid_utf8(void **state) {
 	struct text_renderer *renderer = *state;
@@ -684,6 +717,7 @@ int main(void) {
 		cmocka_unit_test(test_box),
 		cmocka_unit_test(test_box_overflow),
 		cmocka_unit_test(test_measure_box),
+		cmocka_unit_test(test_render_box_within),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_pixman_renderer),
 	};
