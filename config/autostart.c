@@ -30,23 +30,13 @@ static bool autostart_push(struct config_parse *p, const char *command) {
 	return true;
 }
 
-static const struct config_name_value user_session_names[] = {
+/* [general] user-session: whether cordon runs the login session's units. */
+const struct config_name_value config_user_session_names[] = {
 	{ "auto", CONFIG_USER_SESSION_AUTO },
 	{ "yes", CONFIG_USER_SESSION_YES },
 	{ "no", CONFIG_USER_SESSION_NO },
 	{ NULL, 0 },
 };
-
-bool config_parse_session_key(const struct config_item *it) {
-	if (strcmp(it->e->key, "user-session") != 0) {
-		return false;
-	}
-	int v;
-	if (config_val_enum(it, user_session_names, &v)) {
-		it->p->config->user_session = (enum config_user_session)v;
-	}
-	return true;
-}
 
 void config_parse_autostart(struct config_parse *p,
 		const struct config_section *sec) {

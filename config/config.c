@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/array.h"
 #include "common/colour.h"
 #include "common/strv.h"
 #include "config/internal.h"
@@ -23,18 +24,14 @@ static void add_error(struct config_parse *p, int line, char *msg) {
 		p->oom = true;
 		return;
 	}
-	if (p->n_errors == p->cap_errors) {
-		size_t cap = p->cap_errors ? p->cap_errors * 2 : 8;
-		struct config_error_rec *grown =
-			realloc(p->errors, cap * sizeof(*grown));
-		if (grown == NULL) {
-			free(msg);
-			p->oom = true;
-			return;
-		}
-		p->errors = grown;
-		p->cap_errors = cap;
+	struct config_error_rec *grown =
+		array_grow(p->errors, p->n_errors, &p->cap_errors, sizeof(*grown));
+	if (grown == NULL) {
+		free(msg);
+		p->oom = true;
+		return;
 	}
+	p->errors = grown;
 	p->errors[p->n_errors] = (struct config_error_rec){
 		.line = line,
 		.seq = p->n_errors,
@@ -125,6 +122,13 @@ static void push_message(struct config_errors *errs, char *msg) {
 	errs->msgs[errs->len++] = msg;
 }
 
+void config_errors_add(struct config_errors *errs, const char *fmt, ...) {
+	va_list ap;
+	va_start(ap, fmt);
+	push_message(errs, vformat(fmt, ap));
+	va_end(ap);
+}
+
 /* Hands the errors, in file order, to the caller as "FILE:LINE: message". */
 static void report_errors(struct config_parse *p, struct config_errors *errs) {
 	qsort(p->errors, p->n_errors, sizeof(p->errors[0]), error_cmp);
@@ -140,11 +144,7 @@ static void report_errors(struct config_parse *p, struct config_errors *errs) {
 		free(e->msg);
 	}
 	if (p->oom && errs != NULL) {
-		char *msg;
-		if (asprintf(&msg, "%s: out of memory while reading the config",
-				p->name) >= 0) {
-			push_message(errs, msg);
-		}
+		config_errors_add(errs, "%s: out of memory while reading the config", p->name);
 	}
 	free(p->errors);
 	p->errors = NULL;
@@ -193,16 +193,12 @@ static void section_free(struct config_section *sec) {
 
 static bool add_section(struct config_parse *p, const char *header,
 		size_t len, int line) {
-	if (p->n_sections == p->cap_sections) {
-		size_t cap = p->cap_sections ? p->cap_sections * 2 : 8;
-		struct config_section *grown =
-			realloc(p->sections, cap * sizeof(*grown));
-		if (grown == NULL) {
-			return false;
-		}
-		p->sections = grown;
-		p->cap_sections = cap;
+	struct config_section *grown =
+		array_grow(p->sections, p->n_sections, &p->cap_sections, sizeof(*grown));
+	if (grown == NULL) {
+		return false;
 	}
+	p->sections = grown;
 	struct config_section sec = { .line = line };
 	sec.header = strndup(header, len);
 	size_t type_len = 0;
@@ -382,16 +378,12 @@ static char *read_line(char *buf, int size, void *stream) {
 }
 
 static bool add_entry(struct config_section *sec, const struct reader *r) {
-	if (sec->n_entries == sec->cap_entries) {
-		size_t cap = sec->cap_entries ? sec->cap_entries * 2 : 8;
-		struct config_entry *grown =
-			realloc(sec->entries, cap * sizeof(*grown));
-		if (grown == NULL) {
-			return false;
-		}
-		sec->entries = grown;
-		sec->cap_entries = cap;
+	struct config_entry *grown =
+		array_grow(sec->entries, sec->n_entries, &sec->cap_entries, sizeof(*grown));
+	if (grown == NULL) {
+		return false;
 	}
+	sec->entries = grown;
 	struct config_entry entry = {
 		.key = strndup(r->key, r->key_len),
 		.value = strndup(r->value, r->value_len),
@@ -540,9 +532,9 @@ static void interpret(struct config_parse *p) {
 			first_line[type] = sec->line;
 		}
 		switch ((enum section_type)type) {
-		case SEC_GENERAL: config_parse_general(p, sec); break;
-		case SEC_KEYBOARD: config_parse_keyboard(p, sec); break;
-		case SEC_POINTER: config_parse_pointer(p, sec); break;
+		case SEC_GENERAL: config_parse_fields(p, sec, config_general_fields, p->config, NULL); break;
+		case SEC_KEYBOARD: config_parse_fields(p, sec, config_keyboard_fields, p->config, NULL); break;
+		case SEC_POINTER: config_parse_fields(p, sec, config_pointer_fields, p->config, NULL); break;
 		case SEC_KEYS: config_parse_keys(p, sec); break;
 		case SEC_CLIPBOARD: config_parse_clipboard(p, sec); break;
 		case SEC_OUTPUT: config_parse_output(p, sec); break;
@@ -633,12 +625,8 @@ struct cordon_config *config_load_string(const char *text, const char *name,
 
 static void file_error(const char *path, const char *what, int err,
 		struct config_errors *errs) {
-	if (errs == NULL) {
-		return;
-	}
-	char *msg;
-	if (asprintf(&msg, "%s: %s: %s", path, what, strerror(err)) >= 0) {
-		push_message(errs, msg);
+	if (errs != NULL) {
+		config_errors_add(errs, "%s: %s: %s", path, what, strerror(err));
 	}
 }
 
@@ -822,6 +810,14 @@ const char *config_kind_name(enum config_domain_kind kind) {
 	}
 	return "unknown";
 }
+
+/* The policies a config may name (unset is only the absence of one). */
+const struct config_name_value config_clip_policy_names[] = {
+	{ "ask", CONFIG_CLIP_ASK },
+	{ "allow", CONFIG_CLIP_ALLOW },
+	{ "deny", CONFIG_CLIP_DENY },
+	{ NULL, 0 },
+};
 
 const char *config_clip_policy_name(enum config_clip_policy policy) {
 	switch (policy) {

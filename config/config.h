@@ -342,6 +342,9 @@ struct cordon_config *config_load(const char *explicit_path,
 
 void config_destroy(struct cordon_config *config);
 void config_errors_finish(struct config_errors *errs);
+/* Appends a message to errs (one the memory is not there for is dropped). */
+void config_errors_add(struct config_errors *errs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The [domain NAME] section, or NULL. Takes a const config, like strchr,
  * so read-only callers (policy, identity) use it too. */
@@ -358,8 +361,6 @@ uint32_t config_sandbox_color(const struct cordon_config *config, const char *do
 const char *config_kind_name(enum config_domain_kind kind);
 /* The Xwayland mode of a domain (cfg NULL: a sandbox, which has none). */
 enum config_xwayland config_domain_xwayland(const struct config_domain *cfg);
-/* Parses "no", "lazy", "yes"; false for anything else. */
-bool config_xwayland_parse(const char *s, enum config_xwayland *out);
 const char *config_clip_policy_name(enum config_clip_policy policy);
 const char *config_action_name(enum config_action action);
 

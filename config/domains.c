@@ -20,59 +20,93 @@ enum {
 	ON_LAUNCHED = ON_COMMAND | ON_CROSVM | ON_QEMU,
 };
 
+static const struct config_name_value kind_names[] = {
+	{ "socket", CONFIG_DOMAIN_SOCKET },
+	{ "command", CONFIG_DOMAIN_COMMAND },
+	{ "crosvm", CONFIG_DOMAIN_CROSVM },
+	{ "qemu", CONFIG_DOMAIN_QEMU },
+	{ NULL, 0 },
+};
+
+static const struct config_name_value fullscreen_names[] = {
+	{ "edge", CONFIG_FULLSCREEN_EDGE },
+	{ "allow", CONFIG_FULLSCREEN_ALLOW },
+	{ "deny", CONFIG_FULLSCREEN_DENY },
+	{ NULL, 0 },
+};
+
+static const struct config_name_value restart_names[] = {
+	{ "no", CONFIG_RESTART_NO },
+	{ "on-failure", CONFIG_RESTART_ON_FAILURE },
+	{ "always", CONFIG_RESTART_ALWAYS },
+	{ NULL, 0 },
+};
+
+const struct config_name_value config_xwayland_names[] = {
+	{ "no", CONFIG_XWAYLAND_NO },
+	{ "lazy", CONFIG_XWAYLAND_LAZY },
+	{ "yes", CONFIG_XWAYLAND_YES },
+	{ NULL, 0 },
+};
+
+/* A per-client (client_max) or per-domain (domain_max) cap on one kind of object. */
+#define OBJECT_MAX(key, table, kind) \
+	CONFIG_INT(key, struct config_domain, table[kind], 1, 1 << 20)
+
+/* Every key of [domain NAME]: the kinds it applies to, and its field unless custom. */
 static const struct domain_key {
-	const char *name;
+	struct config_field field;  /* CONFIG_FIELD_CUSTOM: read by parse_key */
 	unsigned kinds;
 	bool repeatable;
 } domain_keys[] = {
-	{ "color", ON_ALL, false },
-	{ "kind", ON_ALL, false },
-	{ "socket", ON_ALL, false },
-	{ "max-clients", ON_ALL, false },
-	{ "max-windows", ON_ALL, false },
-	{ "max-surfaces", ON_ALL, false },
-	{ "max-subsurfaces", ON_ALL, false },
-	{ "max-popups", ON_ALL, false },
-	{ "max-regions", ON_ALL, false },
-	{ "domain-max-surfaces", ON_ALL, false },
-	{ "domain-max-subsurfaces", ON_ALL, false },
-	{ "domain-max-popups", ON_ALL, false },
-	{ "domain-max-regions", ON_ALL, false },
-	{ "fullscreen", ON_ALL, false },
-	{ "protocols", ON_ALL, false },
-	{ "xwayland", ON_ALL, false },
-	{ "idle-inhibit", ON_ALL, false },
-	{ "paste-from", ON_ALL, false },
-	{ "copy-to", ON_ALL, false },
-	{ "trust", ON_ALL, false },
-	{ "pattern", ON_ALL, false },
-	{ "badge", ON_ALL, false },
-	{ "command", ON_COMMAND, false },
-	{ "exec", ON_COMMAND, false },
-	{ "crosvm", ON_CROSVM, false },
-	{ "kernel", ON_VM, false },
-	{ "initrd", ON_VM, false },
-	{ "root", ON_VM, false },
-	{ "disk", ON_VM, true },
-	{ "mem", ON_VM, false },
-	{ "cpus", ON_VM, false },
-	{ "params", ON_VM, false },
-	{ "share", ON_VM, true },
-	{ "net", ON_CROSVM, false },
-	{ "cid", ON_CROSVM, false },
-	{ "gpu", ON_CROSVM, false },
-	{ "sandbox", ON_CROSVM, false },
-	{ "args", ON_CROSVM, false },
-	{ "console-window", ON_CROSVM, false },
-	{ "qemu", ON_QEMU, false },
-	{ "accel", ON_QEMU, false },
-	{ "relay", ON_QEMU, false },
-	{ "agent", ON_LAUNCHED, false },
-	{ "autostart", ON_LAUNCHED, false },
-	{ "restart", ON_LAUNCHED, false },
-	{ "stop-timeout", ON_LAUNCHED, false },
-	{ "log-max", ON_LAUNCHED, false },
-	{ "apps", ON_LAUNCHED, false },
+	{ CONFIG_COLOR("color", struct config_domain, color), ON_ALL, false },
+	{ CONFIG_CUSTOM("kind"), ON_ALL, false },
+	{ CONFIG_CUSTOM("socket"), ON_ALL, false },
+	{ CONFIG_INT("max-clients", struct config_domain, max_clients, 1, 4096), ON_ALL, false },
+	{ CONFIG_INT("max-windows", struct config_domain, max_windows, 1, 65536), ON_ALL, false },
+	{ OBJECT_MAX("max-surfaces", client_max, CONFIG_OBJ_SURFACE), ON_ALL, false },
+	{ OBJECT_MAX("max-subsurfaces", client_max, CONFIG_OBJ_SUBSURFACE), ON_ALL, false },
+	{ OBJECT_MAX("max-popups", client_max, CONFIG_OBJ_POPUP), ON_ALL, false },
+	{ OBJECT_MAX("max-regions", client_max, CONFIG_OBJ_REGION), ON_ALL, false },
+	{ OBJECT_MAX("domain-max-surfaces", domain_max, CONFIG_OBJ_SURFACE), ON_ALL, false },
+	{ OBJECT_MAX("domain-max-subsurfaces", domain_max, CONFIG_OBJ_SUBSURFACE), ON_ALL, false },
+	{ OBJECT_MAX("domain-max-popups", domain_max, CONFIG_OBJ_POPUP), ON_ALL, false },
+	{ OBJECT_MAX("domain-max-regions", domain_max, CONFIG_OBJ_REGION), ON_ALL, false },
+	{ CONFIG_ENUM("fullscreen", struct config_domain, fullscreen, fullscreen_names), ON_ALL, false },
+	{ CONFIG_CUSTOM("protocols"), ON_ALL, false },
+	{ CONFIG_ENUM("xwayland", struct config_domain, xwayland, config_xwayland_names), ON_ALL, false },
+	{ CONFIG_BOOL("idle-inhibit", struct config_domain, idle_inhibit), ON_ALL, false },
+	{ CONFIG_CUSTOM("paste-from"), ON_ALL, false },
+	{ CONFIG_CUSTOM("copy-to"), ON_ALL, false },
+	{ CONFIG_CUSTOM("trust"), ON_ALL, false },
+	{ CONFIG_CUSTOM("pattern"), ON_ALL, false },
+	{ CONFIG_CUSTOM("badge"), ON_ALL, false },
+	{ CONFIG_CUSTOM("command"), ON_COMMAND, false },
+	{ CONFIG_CUSTOM("exec"), ON_COMMAND, false },
+	{ CONFIG_STRING("crosvm", struct config_domain, crosvm), ON_CROSVM, false },
+	{ CONFIG_STRING("kernel", struct config_domain, kernel), ON_VM, false },
+	{ CONFIG_STRING("initrd", struct config_domain, initrd), ON_VM, false },
+	{ CONFIG_STRING("root", struct config_domain, root), ON_VM, false },
+	{ CONFIG_CUSTOM("disk"), ON_VM, true },
+	{ CONFIG_INT("mem", struct config_domain, mem_mib, 64, 1048576), ON_VM, false },
+	{ CONFIG_INT("cpus", struct config_domain, cpus, 1, 256), ON_VM, false },
+	{ CONFIG_STRING("params", struct config_domain, params), ON_VM, false },
+	{ CONFIG_CUSTOM("share"), ON_VM, true },
+	{ CONFIG_CUSTOM("net"), ON_CROSVM, false },
+	{ CONFIG_CUSTOM("cid"), ON_CROSVM, false },
+	{ CONFIG_STRING("gpu", struct config_domain, gpu), ON_CROSVM, false },
+	{ CONFIG_BOOL("sandbox", struct config_domain, sandbox), ON_CROSVM, false },
+	{ CONFIG_CUSTOM("args"), ON_CROSVM, false },
+	{ CONFIG_BOOL("console-window", struct config_domain, console_window), ON_CROSVM, false },
+	{ CONFIG_CUSTOM("qemu"), ON_QEMU, false },
+	{ CONFIG_CUSTOM("accel"), ON_QEMU, false },
+	{ CONFIG_CUSTOM("relay"), ON_QEMU, false },
+	{ CONFIG_CUSTOM("agent"), ON_LAUNCHED, false },
+	{ CONFIG_BOOL("autostart", struct config_domain, autostart), ON_LAUNCHED, false },
+	{ CONFIG_ENUM("restart", struct config_domain, restart, restart_names), ON_LAUNCHED, false },
+	{ CONFIG_INT("stop-timeout", struct config_domain, stop_timeout, 1, 3600), ON_LAUNCHED, false },
+	{ CONFIG_CUSTOM("log-max"), ON_LAUNCHED, false },
+	{ CONFIG_CUSTOM("apps"), ON_LAUNCHED, false },
 };
 
 static const char *const object_names[CONFIG_OBJ_COUNT] = {
@@ -96,63 +130,6 @@ void config_object_defaults(int client_max[CONFIG_OBJ_COUNT],
 	domain_max[CONFIG_OBJ_SUBSURFACE] = CONFIG_DEFAULT_DOMAIN_MAX_SUBSURFACES;
 	domain_max[CONFIG_OBJ_POPUP] = CONFIG_DEFAULT_DOMAIN_MAX_POPUPS;
 	domain_max[CONFIG_OBJ_REGION] = CONFIG_DEFAULT_DOMAIN_MAX_REGIONS;
-}
-
-/* The field behind max-KIND (one client) or domain-max-KIND, else NULL. */
-static int *object_limit_key(struct config_domain *d, const char *key) {
-	int *table = d->client_max;
-	if (strncmp(key, "domain-", 7) == 0) {
-		table = d->domain_max;
-		key += 7;
-	}
-	if (strncmp(key, "max-", 4) != 0) {
-		return NULL;
-	}
-	for (int i = 0; i < CONFIG_OBJ_COUNT; i++) {
-		if (strcmp(key + 4, object_names[i]) == 0) {
-			return &table[i];
-		}
-	}
-	return NULL;
-}
-
-static const struct config_name_value kind_names[] = {
-	{ "socket", CONFIG_DOMAIN_SOCKET },
-	{ "command", CONFIG_DOMAIN_COMMAND },
-	{ "crosvm", CONFIG_DOMAIN_CROSVM },
-	{ "qemu", CONFIG_DOMAIN_QEMU },
-	{ NULL, 0 },
-};
-
-static const struct config_name_value fullscreen_names[] = {
-	{ "edge", CONFIG_FULLSCREEN_EDGE },
-	{ "allow", CONFIG_FULLSCREEN_ALLOW },
-	{ "deny", CONFIG_FULLSCREEN_DENY },
-	{ NULL, 0 },
-};
-
-static const struct config_name_value restart_names[] = {
-	{ "no", CONFIG_RESTART_NO },
-	{ "on-failure", CONFIG_RESTART_ON_FAILURE },
-	{ "always", CONFIG_RESTART_ALWAYS },
-	{ NULL, 0 },
-};
-
-static const struct config_name_value xwayland_names[] = {
-	{ "no", CONFIG_XWAYLAND_NO },
-	{ "lazy", CONFIG_XWAYLAND_LAZY },
-	{ "yes", CONFIG_XWAYLAND_YES },
-	{ NULL, 0 },
-};
-
-bool config_xwayland_parse(const char *s, enum config_xwayland *out) {
-	for (const struct config_name_value *n = xwayland_names; n->name != NULL; n++) {
-		if (strcmp(n->name, s) == 0) {
-			*out = (enum config_xwayland)n->value;
-			return true;
-		}
-	}
-	return false;
 }
 
 enum config_xwayland config_domain_xwayland(const struct config_domain *cfg) {
@@ -455,21 +432,14 @@ static void parse_rule(const struct config_item *it, struct config_domain *d,
 	wl_list_insert(rules->prev, &rule->link);
 }
 
-static void set_enum(int *v, const struct config_item *it,
-		const struct config_name_value *names) {
-	config_val_enum(it, names, v);
-}
-
 static const char *const command_subst[] = { "socket", "display", "dir", "name", NULL };
 static const char *const exec_subst[] = { "cmd", "socket", "display", "dir", "name", NULL };
 
+/* The keys that are more than a field (CONFIG_FIELD_CUSTOM in domain_keys). */
 static void parse_key(const struct config_item *it, struct config_domain *d) {
 	const char *k = it->e->key;
 	const char *v = it->e->value;
-	int e;
-	if (strcmp(k, "color") == 0) {
-		config_val_color(it, &d->color);
-	} else if (config_parse_identity_key(it, d)) {
+	if (config_parse_identity_key(it, d)) {
 		/* trust, pattern, badge: config/identity.c */
 	} else if (strcmp(k, "kind") == 0) {
 		/* Read before every other key: see config_parse_domain. */
@@ -478,32 +448,16 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 		if (is_socket_path(v)) {
 			config_val_string(it, &d->socket);
 		}
-	} else if (strcmp(k, "max-clients") == 0) {
-		config_val_set_int(&d->max_clients, it, 1, 4096);
-	} else if (strcmp(k, "max-windows") == 0) {
-		config_val_set_int(&d->max_windows, it, 1, 65536);
-	} else if (object_limit_key(d, k) != NULL) {
-		config_val_set_int(object_limit_key(d, k), it, 1, 1 << 20);
-	} else if (strcmp(k, "fullscreen") == 0) {
-		e = d->fullscreen;
-		set_enum(&e, it, fullscreen_names);
-		d->fullscreen = (enum config_fullscreen)e;
-	} else if (strcmp(k, "xwayland") == 0) {
-		e = d->xwayland;
-		set_enum(&e, it, xwayland_names);
-		d->xwayland = (enum config_xwayland)e;
-	} else if (strcmp(k, "idle-inhibit") == 0) {
-		config_val_bool(it, &d->idle_inhibit);
 	} else if (strcmp(k, "protocols") == 0) {
 		config_val_list(it, is_interface_name,
 			"Wayland interface name", &d->protocols);
 	} else if (strcmp(k, "paste-from") == 0 || strcmp(k, "copy-to") == 0) {
-		enum config_clip_policy *field =
-			k[0] == 'p' ? &d->paste_from : &d->copy_to;
-		e = *field;
-		set_enum(&e, it, config_clip_policy_names);
-		*field = (enum config_clip_policy)e;
-		*(k[0] == 'p' ? &d->paste_from_line : &d->copy_to_line) = it->e->line;
+		bool paste = k[0] == 'p';
+		int policy;
+		if (config_val_enum(it, config_clip_policy_names, &policy)) {
+			*(paste ? &d->paste_from : &d->copy_to) = (enum config_clip_policy)policy;
+		}
+		*(paste ? &d->paste_from_line : &d->copy_to_line) = it->e->line;
 	} else if (strncmp(k, "paste-from.", 11) == 0) {
 		parse_rule(it, d, k + 11, &d->paste_from_rules);
 	} else if (strncmp(k, "copy-to.", 8) == 0) {
@@ -522,22 +476,8 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 			return;
 		}
 		config_val_string(it, &d->exec);
-	} else if (strcmp(k, "crosvm") == 0) {
-		config_val_string(it, &d->crosvm);
-	} else if (strcmp(k, "kernel") == 0) {
-		config_val_string(it, &d->kernel);
-	} else if (strcmp(k, "initrd") == 0) {
-		config_val_string(it, &d->initrd);
-	} else if (strcmp(k, "root") == 0) {
-		config_val_string(it, &d->root);
 	} else if (strcmp(k, "disk") == 0) {
 		parse_disk(it, d);
-	} else if (strcmp(k, "mem") == 0) {
-		config_val_set_int(&d->mem_mib, it, 64, 1048576);
-	} else if (strcmp(k, "cpus") == 0) {
-		config_val_set_int(&d->cpus, it, 1, 256);
-	} else if (strcmp(k, "params") == 0) {
-		config_val_string(it, &d->params);
 	} else if (strcmp(k, "share") == 0) {
 		parse_share(it, d);
 	} else if (strcmp(k, "net") == 0) {
@@ -548,28 +488,14 @@ static void parse_key(const struct config_item *it, struct config_domain *d) {
 			d->cid = (uint32_t)cid;
 			d->cid_line = it->e->line;
 		}
-	} else if (strcmp(k, "gpu") == 0) {
-		config_val_string(it, &d->gpu);
-	} else if (strcmp(k, "sandbox") == 0) {
-		config_val_bool(it, &d->sandbox);
 	} else if (strcmp(k, "args") == 0) {
 		parse_args(it, d);
-	} else if (strcmp(k, "console-window") == 0) {
-		config_val_bool(it, &d->console_window);
 	} else if (strcmp(k, "agent") == 0 && d->kind == CONFIG_DOMAIN_QEMU) {
 		config_parse_qemu_agent(it, d);
 	} else if (strcmp(k, "agent") == 0) {
 		parse_agent(it, d);
 	} else if (config_parse_qemu_key(it, d)) {
 		/* qemu, accel, relay: config/qemu_keys.c */
-	} else if (strcmp(k, "autostart") == 0) {
-		config_val_bool(it, &d->autostart);
-	} else if (strcmp(k, "restart") == 0) {
-		e = d->restart;
-		set_enum(&e, it, restart_names);
-		d->restart = (enum config_restart)e;
-	} else if (strcmp(k, "stop-timeout") == 0) {
-		config_val_set_int(&d->stop_timeout, it, 1, 3600);
 	} else if (strcmp(k, "log-max") == 0) {
 		uint64_t bytes;
 		if (config_val_size(it, 4096, 1ull << 30, &bytes)) {
@@ -585,12 +511,12 @@ static const struct domain_key *find_key(const char *key) {
 	size_t len = dot ? (size_t)(dot - key) : strlen(key);
 	for (size_t i = 0; i < sizeof(domain_keys) / sizeof(domain_keys[0]); i++) {
 		const struct domain_key *dk = &domain_keys[i];
-		if (strlen(dk->name) != len || strncmp(dk->name, key, len) != 0) {
+		if (strlen(dk->field.key) != len || strncmp(dk->field.key, key, len) != 0) {
 			continue;
 		}
 		/* Only the clipboard keys take a .OTHER suffix. */
-		bool pair = strcmp(dk->name, "paste-from") == 0 ||
-			strcmp(dk->name, "copy-to") == 0;
+		bool pair = strcmp(dk->field.key, "paste-from") == 0 ||
+			strcmp(dk->field.key, "copy-to") == 0;
 		if (dot != NULL && !pair) {
 			return NULL;
 		}
@@ -667,7 +593,9 @@ void config_parse_domain(struct config_parse *p,
 			}
 			continue;
 		}
-		parse_key(&it, d);
+		if (!config_field_set(&dk->field, d, &it)) {
+			parse_key(&it, d);
+		}
 	}
 
 	/* A key that was given but rejected has had its error already. */

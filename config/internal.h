@@ -95,6 +95,68 @@ bool config_val_size(const struct config_item *it, uint64_t min,
 bool config_val_duration_ms(const struct config_item *it, long long min_ms,
 	long long max_ms, long long *out);
 
+/*
+ * A key that only sets a field, described by a table row (config/fields.c)
+ * rather than a branch of its own. offset is into the struct the section
+ * fills; the CONFIG_* row macros below check the field's type at compile
+ * time.
+ */
+enum config_field_type {
+	CONFIG_FIELD_CUSTOM = 0, /* read by the section's own code */
+	CONFIG_FIELD_INT,        /* int, min to max */
+	CONFIG_FIELD_DECIMAL,    /* double, min to max */
+	CONFIG_FIELD_BOOL,       /* bool */
+	CONFIG_FIELD_COLOR,      /* uint32_t 0xrrggbb */
+	CONFIG_FIELD_ENUM,       /* an int-sized enum, one of names */
+	CONFIG_FIELD_STRING,     /* char *, a copy; empty is an error */
+	CONFIG_FIELD_OPTIONAL,   /* char *, a copy; empty is NULL (the default) */
+};
+
+struct config_field {
+	const char *key;
+	enum config_field_type type;
+	size_t offset;
+	double min, max;
+	const struct config_name_value *names;
+};
+
+/* offsetof(st, member), refused at compile time unless member is a ctype. */
+#define CONFIG_OFFSET(st, member, ctype) \
+	(offsetof(st, member) + 0 * sizeof((ctype *){ &((st *)NULL)->member }))
+#define CONFIG_ENUM_OFFSET(st, member) (offsetof(st, member) + \
+	0 * sizeof(char[sizeof(((st *)NULL)->member) == sizeof(int) ? 1 : -1]))
+
+#define CONFIG_INT(key, st, member, min, max) \
+	{ (key), CONFIG_FIELD_INT, CONFIG_OFFSET(st, member, int), (min), (max), NULL }
+#define CONFIG_DECIMAL(key, st, member, min, max) \
+	{ (key), CONFIG_FIELD_DECIMAL, CONFIG_OFFSET(st, member, double), (min), (max), NULL }
+#define CONFIG_BOOL(key, st, member) \
+	{ (key), CONFIG_FIELD_BOOL, CONFIG_OFFSET(st, member, bool), 0, 0, NULL }
+#define CONFIG_COLOR(key, st, member) \
+	{ (key), CONFIG_FIELD_COLOR, CONFIG_OFFSET(st, member, uint32_t), 0, 0, NULL }
+#define CONFIG_ENUM(key, st, member, names) \
+	{ (key), CONFIG_FIELD_ENUM, CONFIG_ENUM_OFFSET(st, member), 0, 0, (names) }
+#define CONFIG_STRING(key, st, member) \
+	{ (key), CONFIG_FIELD_STRING, CONFIG_OFFSET(st, member, char *), 0, 0, NULL }
+#define CONFIG_OPTIONAL(key, st, member) \
+	{ (key), CONFIG_FIELD_OPTIONAL, CONFIG_OFFSET(st, member, char *), 0, 0, NULL }
+#define CONFIG_CUSTOM(key) { (key), CONFIG_FIELD_CUSTOM, 0, 0, 0, NULL }
+
+/* Reads the item into f's field of base; false for a CONFIG_FIELD_CUSTOM f. */
+bool config_field_set(const struct config_field *f, void *base,
+	const struct config_item *it);
+/* config_field_set with the row for the item's key; false if fields has none. */
+bool config_fields_parse(const struct config_field *fields, void *base,
+	const struct config_item *it);
+/*
+ * A whole section: each key (given once) by its row in fields (ended by
+ * { 0 }), else by parse_key (may be NULL; false: not one of its keys),
+ * else an unknown key.
+ */
+void config_parse_fields(struct config_parse *p, const struct config_section *sec,
+	const struct config_field *fields, void *base,
+	bool (*parse_key)(const struct config_item *it, void *base));
+
 /* Whole-string conversions: no blanks, no plus sign, no trailing text. */
 bool config_str_to_ll(const char *s, long long *out, bool *overflow);
 bool config_str_to_decimal(const char *s, double *out);
@@ -126,12 +188,10 @@ bool config_next_item(struct config_parse *p, const struct config_section *sec,
 	size_t *i, struct config_item *it);
 
 /* The file's sections, by type. */
-void config_parse_general(struct config_parse *p,
-	const struct config_section *sec);
-void config_parse_keyboard(struct config_parse *p,
-	const struct config_section *sec);
-void config_parse_pointer(struct config_parse *p,
-	const struct config_section *sec);
+/* [general], [keyboard] and [pointer]: fields of struct cordon_config only. */
+extern const struct config_field config_general_fields[];
+extern const struct config_field config_keyboard_fields[];
+extern const struct config_field config_pointer_fields[];
 void config_parse_output(struct config_parse *p,
 	const struct config_section *sec);
 void config_parse_sandbox(struct config_parse *p,
@@ -141,8 +201,9 @@ void config_parse_clipboard(struct config_parse *p,
 void config_parse_keys(struct config_parse *p, const struct config_section *sec);
 void config_parse_autostart(struct config_parse *p,
 	const struct config_section *sec);
-/* [general] keys of the login session (autostart.c); false if not one. */
-bool config_parse_session_key(const struct config_item *it);
+/* [general] user-session (autostart.c) and xwayland (domains.c, also a domain key). */
+extern const struct config_name_value config_user_session_names[];
+extern const struct config_name_value config_xwayland_names[];
 /* kind = qemu keys qemu, accel, relay (config/qemu_keys.c); false: not one of them. */
 struct config_domain;
 bool config_parse_qemu_key(const struct config_item *it, struct config_domain *d);

@@ -32,108 +32,52 @@ bool config_next_item(struct config_parse *p, const struct config_section *sec,
 	return false;
 }
 
-static void unknown_key(struct config_parse *p, const struct config_section *sec,
-		const struct config_entry *e) {
-	config_section_error(p, sec, e->line, "unknown key '%s'", e->key);
-}
-
-void config_parse_general(struct config_parse *p,
-		const struct config_section *sec) {
-	struct cordon_config *c = p->config;
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "border-width") == 0) {
-			config_val_set_int(&c->border_width, &it, 0, 64);
-		} else if (strcmp(e->key, "host-color") == 0) {
-			config_val_color(&it, &c->host_color);
-		} else if (strcmp(e->key, "title-max") == 0) {
-			config_val_set_int(&c->title_max, &it, 16, 4096);
-		} else if (strcmp(e->key, "font") == 0) {
-			config_val_string(&it, &c->font);
-		} else if (strcmp(e->key, "cursor-theme") == 0) {
-			config_val_string(&it, &c->cursor_theme);
-		} else if (strcmp(e->key, "locker") == 0) {
-			config_val_string(&it, &c->locker);
-		} else if (strcmp(e->key, "cursor-size") == 0) {
-			config_val_set_int(&c->cursor_size, &it, 8, 256);
-		} else if (strcmp(e->key, "xwayland") == 0) {
-			if (!config_xwayland_parse(e->value, &c->host_xwayland)) {
-				config_section_error(p, sec, e->line,
-					"xwayland: '%s' is not one of no, lazy, yes", e->value);
-			}
-		} else if (config_parse_session_key(&it)) {
-			/* parsed */
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
-}
+const struct config_field config_general_fields[] = {
+	CONFIG_INT("border-width", struct cordon_config, border_width, 0, 64),
+	CONFIG_COLOR("host-color", struct cordon_config, host_color),
+	CONFIG_INT("title-max", struct cordon_config, title_max, 16, 4096),
+	CONFIG_STRING("font", struct cordon_config, font),
+	CONFIG_STRING("cursor-theme", struct cordon_config, cursor_theme),
+	CONFIG_STRING("locker", struct cordon_config, locker),
+	CONFIG_INT("cursor-size", struct cordon_config, cursor_size, 8, 256),
+	CONFIG_ENUM("xwayland", struct cordon_config, host_xwayland, config_xwayland_names),
+	CONFIG_ENUM("user-session", struct cordon_config, user_session,
+		config_user_session_names),
+	{ 0 },
+};
 
 /* An empty keyboard string means "the xkb default", the same as leaving it out. */
-static void set_xkb(char **field, const struct config_item *it) {
-	if (it->e->value[0] == '\0') {
-		free(*field);
-		*field = NULL;
-		return;
-	}
-	config_val_string(it, field);
-}
+const struct config_field config_keyboard_fields[] = {
+	CONFIG_OPTIONAL("layout", struct cordon_config, xkb_layout),
+	CONFIG_OPTIONAL("variant", struct cordon_config, xkb_variant),
+	CONFIG_OPTIONAL("options", struct cordon_config, xkb_options),
+	CONFIG_OPTIONAL("model", struct cordon_config, xkb_model),
+	CONFIG_OPTIONAL("rules", struct cordon_config, xkb_rules),
+	CONFIG_INT("repeat-rate", struct cordon_config, repeat_rate, 0, 1000),
+	CONFIG_INT("repeat-delay", struct cordon_config, repeat_delay, 0, 10000),
+	{ 0 },
+};
 
-void config_parse_keyboard(struct config_parse *p,
-		const struct config_section *sec) {
-	struct cordon_config *c = p->config;
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "layout") == 0) {
-			set_xkb(&c->xkb_layout, &it);
-		} else if (strcmp(e->key, "variant") == 0) {
-			set_xkb(&c->xkb_variant, &it);
-		} else if (strcmp(e->key, "options") == 0) {
-			set_xkb(&c->xkb_options, &it);
-		} else if (strcmp(e->key, "model") == 0) {
-			set_xkb(&c->xkb_model, &it);
-		} else if (strcmp(e->key, "rules") == 0) {
-			set_xkb(&c->xkb_rules, &it);
-		} else if (strcmp(e->key, "repeat-rate") == 0) {
-			config_val_set_int(&c->repeat_rate, &it, 0, 1000);
-		} else if (strcmp(e->key, "repeat-delay") == 0) {
-			config_val_set_int(&c->repeat_delay, &it, 0, 10000);
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
-}
+const struct config_field config_pointer_fields[] = {
+	CONFIG_BOOL("natural-scroll", struct cordon_config, natural_scroll),
+	CONFIG_BOOL("tap", struct cordon_config, tap_to_click),
+	CONFIG_DECIMAL("accel", struct cordon_config, accel_speed, -1, 1),
+	{ 0 },
+};
 
-void config_parse_pointer(struct config_parse *p,
-		const struct config_section *sec) {
-	struct cordon_config *c = p->config;
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "natural-scroll") == 0) {
-			config_val_bool(&it, &c->natural_scroll);
-		} else if (strcmp(e->key, "tap") == 0) {
-			config_val_bool(&it, &c->tap_to_click);
-		} else if (strcmp(e->key, "accel") == 0) {
-			config_val_decimal(&it, -1, 1, &c->accel_speed);
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
-}
-
-static bool is_output_name(const char *name) {
-	if (strcmp(name, "*") == 0) {
-		return true;
-	}
+/* 1 to 64 of A-Z, a-z, 0-9, '.', '_' or '-': a connector or an engine. */
+static bool is_plain_name(const char *name) {
+	size_t len = strlen(name);
 	for (const char *c = name; *c; c++) {
 		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
 			return false;
 		}
 	}
-	return *name != '\0' && strlen(name) <= 64;
+	return len >= 1 && len <= 64;
+}
+
+static bool is_output_name(const char *name) {
+	return strcmp(name, "*") == 0 || is_plain_name(name);
 }
 
 /* Splits text at the first sep into a copy of each side. */
@@ -238,147 +182,153 @@ static const struct config_name_value transform_names[] = {
 	{ NULL, 0 },
 };
 
-void config_parse_output(struct config_parse *p,
-		const struct config_section *sec) {
-	struct cordon_config *c = p->config;
-	if (!is_output_name(sec->arg)) {
-		config_error(p, sec->line, "bad output name '%s' (expected a "
-			"connector name such as HDMI-A-1 or HEADLESS-1, or *)", sec->arg);
+/* The keys of [output NAME] that are more than a field. */
+static bool parse_output_key(const struct config_item *it, void *item) {
+	struct config_output *out = item;
+	const char *k = it->e->key;
+	if (strcmp(k, "mode") == 0) {
+		parse_mode(it, out);
+	} else if (strcmp(k, "position") == 0) {
+		parse_position(it, out);
+	} else if (strcmp(k, "enable") == 0) {
+		bool enable;
+		if (config_val_bool(it, &enable)) {
+			out->disabled = !enable;
+		}
+	} else {
+		return false;
 	}
-	struct config_output *prev;
-	wl_list_for_each(prev, &c->outputs, link) {
-		if (strcmp(prev->name, sec->arg) == 0) {
-			config_error(p, sec->line, "output '%s' is configured twice "
-				"(lines %d and %d)", sec->arg, prev->line, sec->line);
+	return true;
+}
+
+static const struct config_field output_fields[] = {
+	CONFIG_DECIMAL("scale", struct config_output, scale, 0.25, 10),
+	CONFIG_ENUM("transform", struct config_output, transform, transform_names),
+	{ 0 },
+};
+
+static const struct config_field sandbox_fields[] = {
+	CONFIG_COLOR("color", struct config_sandbox, color),
+	{ 0 },
+};
+
+/*
+ * A [TYPE NAME] section that adds an item to a list of the config: the
+ * item starts as a copy of defaults, then gets the name, the line and the
+ * keys. Where the name, line and list link sit in the item is by offset,
+ * so outputs and sandboxes share this code.
+ */
+struct named_section {
+	const char *what;            /* "bad WHAT name" */
+	bool (*name_ok)(const char *name);
+	const char *expected;        /* the names name_ok takes */
+	size_t list;                 /* of the struct wl_list in struct cordon_config */
+	const void *defaults;
+	size_t size, link, name, line; /* the item's size and offsets */
+	const struct config_field *fields;
+	bool (*parse_key)(const struct config_item *it, void *item);
+};
+
+static void parse_named(struct config_parse *p, const struct config_section *sec,
+		const struct named_section *ns) {
+	if (!ns->name_ok(sec->arg)) {
+		config_error(p, sec->line, "bad %s name '%s' (expected %s)", ns->what,
+			sec->arg, ns->expected);
+	}
+	for (const struct config_section *prev = p->sections; prev < sec; prev++) {
+		if (strcmp(prev->type, sec->type) == 0 && prev->arg != NULL &&
+				strcmp(prev->arg, sec->arg) == 0) {
+			config_error(p, sec->line, "%s '%s' is configured twice "
+				"(lines %d and %d)", sec->type, sec->arg, prev->line, sec->line);
 			break;
 		}
 	}
-	struct config_output *out = calloc(1, sizeof(*out));
-	if (out == NULL || (out->name = strdup(sec->arg)) == NULL) {
-		free(out);
-		p->oom = true;
+	char *item = malloc(ns->size);
+	char *name = strdup(sec->arg);
+	if (item == NULL || name == NULL) {
+		free(item);
+		free(name);
+		config_note_oom(p);
 		return;
 	}
-	out->transform = -1;
-	out->line = sec->line;
-	wl_list_insert(c->outputs.prev, &out->link);
-
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "mode") == 0) {
-			parse_mode(&it, out);
-		} else if (strcmp(e->key, "position") == 0) {
-			parse_position(&it, out);
-		} else if (strcmp(e->key, "scale") == 0) {
-			config_val_decimal(&it, 0.25, 10, &out->scale);
-		} else if (strcmp(e->key, "transform") == 0) {
-			config_val_enum(&it, transform_names, &out->transform);
-		} else if (strcmp(e->key, "enable") == 0) {
-			bool enable;
-			if (config_val_bool(&it, &enable)) {
-				out->disabled = !enable;
-			}
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
+	memcpy(item, ns->defaults, ns->size);
+	memcpy(item + ns->name, &name, sizeof(name));
+	memcpy(item + ns->line, &sec->line, sizeof(sec->line));
+	struct wl_list *list = (struct wl_list *)((char *)p->config + ns->list);
+	wl_list_insert(list->prev, (struct wl_list *)(item + ns->link));
+	config_parse_fields(p, sec, ns->fields, item, ns->parse_key);
 }
 
-static bool is_engine_name(const char *name) {
-	size_t len = strlen(name);
-	for (const char *c = name; *c; c++) {
-		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
-			return false;
-		}
-	}
-	return len >= 1 && len <= 64;
+#define NAMED_ITEM(type, name_field) sizeof(type), offsetof(type, link), \
+	CONFIG_OFFSET(type, name_field, char *), CONFIG_OFFSET(type, line, int)
+
+static const struct config_output output_defaults = { .transform = -1 };
+static const struct named_section output_section = {
+	"output", is_output_name, "a connector name such as HDMI-A-1 or HEADLESS-1, or *",
+	offsetof(struct cordon_config, outputs), &output_defaults,
+	NAMED_ITEM(struct config_output, name), output_fields, parse_output_key,
+};
+
+static const struct config_sandbox sandbox_defaults = { .color = COLOUR_DEFAULT };
+static const struct named_section sandbox_section = {
+	"sandbox engine", is_plain_name, "1 to 64 of A-Z, a-z, 0-9, '.', '_' or '-', e.g. flatpak",
+	offsetof(struct cordon_config, sandboxes), &sandbox_defaults,
+	NAMED_ITEM(struct config_sandbox, engine), sandbox_fields, NULL,
+};
+
+void config_parse_output(struct config_parse *p, const struct config_section *sec) {
+	parse_named(p, sec, &output_section);
 }
 
-void config_parse_sandbox(struct config_parse *p,
-		const struct config_section *sec) {
-	struct cordon_config *c = p->config;
-	if (!is_engine_name(sec->arg)) {
-		config_error(p, sec->line, "bad sandbox engine name '%s' (expected "
-			"1 to 64 of A-Z, a-z, 0-9, '.', '_' or '-', e.g. flatpak)",
-			sec->arg);
-	}
-	struct config_sandbox *prev;
-	wl_list_for_each(prev, &c->sandboxes, link) {
-		if (strcmp(prev->engine, sec->arg) == 0) {
-			config_error(p, sec->line, "sandbox '%s' is configured twice "
-				"(lines %d and %d)", sec->arg, prev->line, sec->line);
-			break;
-		}
-	}
-	struct config_sandbox *sb = calloc(1, sizeof(*sb));
-	if (sb == NULL || (sb->engine = strdup(sec->arg)) == NULL) {
-		free(sb);
-		p->oom = true;
-		return;
-	}
-	sb->color = COLOUR_DEFAULT;
-	sb->line = sec->line;
-	wl_list_insert(c->sandboxes.prev, &sb->link);
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "color") == 0) {
-			config_val_color(&it, &sb->color);
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
+void config_parse_sandbox(struct config_parse *p, const struct config_section *sec) {
+	parse_named(p, sec, &sandbox_section);
 }
 
-const struct config_name_value config_clip_policy_names[] = {
-	{ "ask", CONFIG_CLIP_ASK },
-	{ "allow", CONFIG_CLIP_ALLOW },
-	{ "deny", CONFIG_CLIP_DENY },
-	{ NULL, 0 },
+/* The keys of [clipboard] that are more than a field. */
+static bool parse_clipboard_key(const struct config_item *it, void *base) {
+	struct config_clipboard *clip = base;
+	const char *k = it->e->key;
+	if (strcmp(k, "default") == 0) {
+		int v;
+		if (config_val_enum(it, config_clip_policy_names, &v)) {
+			clip->default_policy = (enum config_clip_policy)v;
+			clip->default_given = true;
+		}
+	} else if (strcmp(k, "max-bytes") == 0) {
+		uint64_t max = 4ull << 30, bytes;
+		if (max > SIZE_MAX) {
+			max = SIZE_MAX;
+		}
+		if (config_val_size(it, 1, max, &bytes)) {
+			clip->max_bytes = (size_t)bytes;
+		}
+	} else if (strcmp(k, "timeout") == 0) {
+		long long ms;
+		if (config_val_duration_ms(it, 100, 3600 * 1000, &ms)) {
+			clip->timeout_ms = (int)ms;
+		}
+	} else if (strcmp(k, "grant") == 0) {
+		long long ms;
+		if (config_val_duration_ms(it, 0, 3600 * 1000, &ms)) {
+			clip->grant_ms = (int)ms;
+		}
+	} else if (strcmp(k, "mime") == 0) {
+		config_val_list(it, NULL, NULL, &clip->mime);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static const struct config_field clipboard_fields[] = {
+	CONFIG_ENUM("up", struct config_clipboard, up, config_clip_policy_names),
+	CONFIG_ENUM("down", struct config_clipboard, down, config_clip_policy_names),
+	CONFIG_ENUM("level", struct config_clipboard, level, config_clip_policy_names),
+	{ 0 },
 };
 
 void config_parse_clipboard(struct config_parse *p,
 		const struct config_section *sec) {
-	struct config_clipboard *clip = &p->config->clipboard;
-	struct config_item it;
-	for (size_t i = 0; config_next_item(p, sec, &i, &it); i++) {
-		const struct config_entry *e = it.e;
-		if (strcmp(e->key, "default") == 0) {
-			int v;
-			if (config_val_enum(&it, config_clip_policy_names, &v)) {
-				clip->default_policy = (enum config_clip_policy)v;
-				clip->default_given = true;
-			}
-		} else if (strcmp(e->key, "up") == 0 || strcmp(e->key, "down") == 0 ||
-				strcmp(e->key, "level") == 0) {
-			int v;
-			if (config_val_enum(&it, config_clip_policy_names, &v)) {
-				*(e->key[0] == 'u' ? &clip->up : e->key[0] == 'd' ?
-					&clip->down : &clip->level) = (enum config_clip_policy)v;
-			}
-		} else if (strcmp(e->key, "max-bytes") == 0) {
-			uint64_t max = 4ull << 30, v;
-			if (max > SIZE_MAX) {
-				max = SIZE_MAX;
-			}
-			if (config_val_size(&it, 1, max, &v)) {
-				clip->max_bytes = (size_t)v;
-			}
-		} else if (strcmp(e->key, "timeout") == 0) {
-			long long ms;
-			if (config_val_duration_ms(&it, 100, 3600 * 1000, &ms)) {
-				clip->timeout_ms = (int)ms;
-			}
-		} else if (strcmp(e->key, "grant") == 0) {
-			long long ms;
-			if (config_val_duration_ms(&it, 0, 3600 * 1000, &ms)) {
-				clip->grant_ms = (int)ms;
-			}
-		} else if (strcmp(e->key, "mime") == 0) {
-			config_val_list(&it, NULL, NULL, &clip->mime);
-		} else {
-			unknown_key(p, sec, e);
-		}
-	}
+	config_parse_fields(p, sec, clipboard_fields, &p->config->clipboard,
+		parse_clipboard_key);
 }

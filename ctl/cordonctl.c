@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "common/mstime.h"
+#include "common/strv.h"
 #include "ctl/cordonctl.h"
 #include "compositor/guard/sanitize.h"
 
@@ -73,84 +74,48 @@ static size_t ctl_width(const char *text) {
 	return width;
 }
 
+/* Cells pushed row by row, the header row first; cleaned when printed. */
 struct ctl_table {
 	size_t ncols;
-	char **cells;   /* row-major, the header row first */
-	size_t ncells;
-	bool failed;
+	struct strv cells;
 };
 
 static void ctl_table_add(struct ctl_table *table, const char *text) {
-	if (table->failed) {
-		return;
-	}
-	char **cells = realloc(table->cells,
-		(table->ncells + 1) * sizeof(*cells));
-	char *cell = ctl_clean(text);
-	if (!cells || !cell) {
-		free(cell);
-		if (cells) {
-			table->cells = cells;
-		}
-		table->failed = true;
-		return;
-	}
-	table->cells = cells;
-	table->cells[table->ncells++] = cell;
-}
-
-/* Starts a table whose first row, and its width, is headers. */
-static void ctl_table_headers(struct ctl_table *table, const char *const *headers, size_t n) {
-	table->ncols = n;
-	for (size_t i = 0; i < n; i++) {
-		ctl_table_add(table, headers[i]);
-	}
-}
-
-static void ctl_table_addf(struct ctl_table *table, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ctl_table_addf(struct ctl_table *table, const char *fmt, ...) {
-	char buf[256];
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
-	va_end(args);
-	ctl_table_add(table, buf);
+	strv_push(&table->cells, text);
 }
 
 /* Prints aligned columns (the last one unpadded) and frees the table. */
 static void ctl_table_print(struct ctl_table *table) {
-	if (table->failed) {
+	struct strv *cells = &table->cells;
+	for (size_t i = 0; !cells->failed && i < cells->len; i++) {
+		char *clean = ctl_clean(cells->v[i]);
+		free(cells->v[i]);
+		cells->v[i] = clean;
+		cells->failed = clean == NULL;
+	}
+	size_t *widths = cells->failed ? NULL : calloc(table->ncols, sizeof(*widths));
+	if (!widths) {
 		fprintf(stderr, "cordonctl: out of memory\n");
 	} else {
-		size_t *widths = calloc(table->ncols, sizeof(*widths));
-		if (!widths) {
-			fprintf(stderr, "cordonctl: out of memory\n");
-		} else {
-			for (size_t i = 0; i < table->ncells; i++) {
-				size_t w = ctl_width(table->cells[i]);
-				if (w > widths[i % table->ncols]) {
-					widths[i % table->ncols] = w;
-				}
+		for (size_t i = 0; i < cells->len; i++) {
+			size_t w = ctl_width(cells->v[i]);
+			if (w > widths[i % table->ncols]) {
+				widths[i % table->ncols] = w;
 			}
-			for (size_t i = 0; i < table->ncells; i++) {
-				size_t col = i % table->ncols;
-				fputs(table->cells[i], stdout);
-				if (col + 1 == table->ncols) {
-					putchar('\n');
-				} else {
-					size_t pad = widths[col] - ctl_width(table->cells[i]) + 2;
-					printf("%*s", (int)pad, "");
-				}
-			}
-			free(widths);
 		}
+		for (size_t i = 0; i < cells->len; i++) {
+			size_t col = i % table->ncols;
+			fputs(cells->v[i], stdout);
+			if (col + 1 == table->ncols) {
+				putchar('\n');
+			} else {
+				size_t pad = widths[col] - ctl_width(cells->v[i]) + 2;
+				printf("%*s", (int)pad, "");
+			}
+		}
+		free(widths);
 	}
-	for (size_t i = 0; i < table->ncells; i++) {
-		free(table->cells[i]);
-	}
-	free(table->cells);
+	strv_discard(cells);
 }
 
 const char *ctl_str(struct json_object *obj, const char *key) {
@@ -180,209 +145,202 @@ size_t ctl_array(struct json_object *reply, const char *key,
 	return json_object_array_length(*array);
 }
 
+/* The strings under each key up to NULL, a cell each. */
+static void ctl_table_strs(struct ctl_table *table, struct json_object *obj, ...)
+	__attribute__((sentinel));
+
+static void ctl_table_strs(struct ctl_table *table, struct json_object *obj, ...) {
+	va_list keys;
+	va_start(keys, obj);
+	for (const char *key; (key = va_arg(keys, const char *)) != NULL;) {
+		ctl_table_add(table, ctl_str(obj, key));
+	}
+	va_end(keys);
+}
+
+/* The integer under key, as a cell. */
+static void ctl_table_int(struct ctl_table *table, struct json_object *obj,
+		const char *key) {
+	strv_pushf(&table->cells, "%" PRId64, ctl_int(obj, key));
+}
+
+/* WIDTHxHEIGHT+X+Y of a window or an output. */
+static void ctl_table_geometry(struct ctl_table *table, struct json_object *obj) {
+	strv_pushf(&table->cells, "%" PRId64 "x%" PRId64 "%+" PRId64 "%+" PRId64,
+		ctl_int(obj, "width"), ctl_int(obj, "height"),
+		ctl_int(obj, "x"), ctl_int(obj, "y"));
+}
+
+/* A table of the reply's array under key: the headers, then row() of each element. */
+static void ctl_print_list(struct json_object *reply, const char *key,
+		const char *const *headers, size_t ncols,
+		void (*row)(struct ctl_table *table, struct json_object *item)) {
+	struct ctl_table table = { .ncols = ncols };
+	for (size_t i = 0; i < ncols; i++) {
+		ctl_table_add(&table, headers[i]);
+	}
+	struct json_object *list;
+	size_t n = ctl_array(reply, key, &list);
+	for (size_t i = 0; i < n; i++) {
+		row(&table, json_object_array_get_idx(list, i));
+	}
+	ctl_table_print(&table);
+}
+
+#define CTL_PRINT_LIST(reply, key, headers, row) \
+	ctl_print_list(reply, key, headers, sizeof(headers) / sizeof(headers[0]), row)
+
+static void ctl_window_row(struct ctl_table *table, struct json_object *win) {
+	char flags[64] = "";
+	if (ctl_bool(win, "fullscreen")) {
+		strcat(flags, "fullscreen,");
+	}
+	if (ctl_bool(win, "maximized")) {
+		strcat(flags, "maximized,");
+	}
+	if (ctl_bool(win, "urgent")) {
+		strcat(flags, "urgent,");
+	}
+	if (ctl_bool(win, "minimized")) {
+		strcat(flags, "minimized,");
+	}
+	size_t flags_len = strlen(flags);
+	if (flags_len > 0) {
+		flags[flags_len - 1] = '\0';
+	}
+	ctl_table_int(table, win, "id");
+	ctl_table_add(table, ctl_str(win, "domain"));
+	ctl_table_int(table, win, "workspace");
+	ctl_table_add(table, ctl_bool(win, "focused") ? "*" : "");
+	ctl_table_geometry(table, win);
+	ctl_table_add(table, flags_len > 0 ? flags : "-");
+	ctl_table_strs(table, win, "app_id", "title", NULL);
+}
+
 static void ctl_print_windows(struct json_object *reply) {
 	static const char *const headers[] = { "ID", "DOMAIN", "WS", "FOCUS",
 		"GEOMETRY", "FLAGS", "APP_ID", "TITLE" };
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
-	struct json_object *list;
-	size_t n = ctl_array(reply, "windows", &list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *win = json_object_array_get_idx(list, i);
-		char flags[64] = "";
-		if (ctl_bool(win, "fullscreen")) {
-			strcat(flags, "fullscreen,");
-		}
-		if (ctl_bool(win, "maximized")) {
-			strcat(flags, "maximized,");
-		}
-		if (ctl_bool(win, "urgent")) {
-			strcat(flags, "urgent,");
-		}
-		if (ctl_bool(win, "minimized")) {
-			strcat(flags, "minimized,");
-		}
-		size_t flags_len = strlen(flags);
-		if (flags_len > 0) {
-			flags[flags_len - 1] = '\0';
-		}
-		ctl_table_addf(&table, "%" PRId64, ctl_int(win, "id"));
-		ctl_table_add(&table, ctl_str(win, "domain"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(win, "workspace"));
-		ctl_table_add(&table, ctl_bool(win, "focused") ? "*" : "");
-		ctl_table_addf(&table, "%" PRId64 "x%" PRId64 "%+" PRId64 "%+" PRId64,
-			ctl_int(win, "width"), ctl_int(win, "height"),
-			ctl_int(win, "x"), ctl_int(win, "y"));
-		ctl_table_add(&table, flags_len > 0 ? flags : "-");
-		ctl_table_add(&table, ctl_str(win, "app_id"));
-		ctl_table_add(&table, ctl_str(win, "title"));
-	}
-	ctl_table_print(&table);
+	CTL_PRINT_LIST(reply, "windows", headers, ctl_window_row);
+}
+
+static void ctl_output_row(struct ctl_table *table, struct json_object *out) {
+	int64_t mhz = ctl_int(out, "refresh");
+	ctl_table_add(table, ctl_str(out, "name"));
+	/* An output an idle daemon blanked is still in the layout. */
+	bool blanked = strcmp(ctl_str(out, "power"), "off") == 0;
+	ctl_table_add(table, !ctl_bool(out, "enabled") ? "no" :
+		blanked ? "yes (off)" : "yes");
+	ctl_table_geometry(table, out);
+	strv_pushf(&table->cells, "%g",
+		json_object_get_double(json_object_object_get(out, "scale")));
+	ctl_table_add(table, ctl_str(out, "transform"));
+	strv_pushf(&table->cells, "%" PRId64 ".%03" PRId64 " Hz", mhz / 1000, mhz % 1000);
+	ctl_table_strs(table, out, "make", "model", NULL);
 }
 
 static void ctl_print_outputs(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "ENABLED", "GEOMETRY",
 		"SCALE", "TRANSFORM", "REFRESH", "MAKE", "MODEL" };
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
-	struct json_object *list;
-	size_t n = ctl_array(reply, "outputs", &list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *out = json_object_array_get_idx(list, i);
-		int64_t mhz = ctl_int(out, "refresh");
-		ctl_table_add(&table, ctl_str(out, "name"));
-		/* An output an idle daemon blanked is still in the layout. */
-		bool blanked = strcmp(ctl_str(out, "power"), "off") == 0;
-		ctl_table_add(&table, !ctl_bool(out, "enabled") ? "no" :
-			blanked ? "yes (off)" : "yes");
-		ctl_table_addf(&table, "%" PRId64 "x%" PRId64 "%+" PRId64 "%+" PRId64,
-			ctl_int(out, "width"), ctl_int(out, "height"),
-			ctl_int(out, "x"), ctl_int(out, "y"));
-		ctl_table_addf(&table, "%g",
-			json_object_get_double(json_object_object_get(out, "scale")));
-		ctl_table_add(&table, ctl_str(out, "transform"));
-		ctl_table_addf(&table, "%" PRId64 ".%03" PRId64 " Hz",
-			mhz / 1000, mhz % 1000);
-		ctl_table_add(&table, ctl_str(out, "make"));
-		ctl_table_add(&table, ctl_str(out, "model"));
-	}
-	ctl_table_print(&table);
+	CTL_PRINT_LIST(reply, "outputs", headers, ctl_output_row);
+}
+
+static void ctl_attention_row(struct ctl_table *table, struct json_object *s) {
+	ctl_table_strs(table, s, "domain", "kind", NULL);
+	ctl_table_int(table, s, "x");
+	ctl_table_int(table, s, "y");
+	ctl_table_int(table, s, "width");
+	ctl_table_int(table, s, "height");
+	bool focused = ctl_bool(s, "focused");
+	bool host = ctl_bool(s, "host");
+	ctl_table_add(table, focused && host ? "focused,host" : focused ? "focused" :
+		host ? "host" : "-");
 }
 
 /* attention: who owns each visible surface, top of the stack first. */
 static void ctl_print_attention(struct json_object *reply) {
 	static const char *const headers[] = { "DOMAIN", "KIND", "X", "Y", "WIDTH",
 		"HEIGHT", "MARK" };
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
-	struct json_object *list;
-	size_t n = ctl_array(reply, "surfaces", &list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *s = json_object_array_get_idx(list, i);
-		ctl_table_add(&table, ctl_str(s, "domain"));
-		ctl_table_add(&table, ctl_str(s, "kind"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "x"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "y"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "width"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(s, "height"));
-		bool focused = json_object_get_boolean(json_object_object_get(s, "focused"));
-		bool host = json_object_get_boolean(json_object_object_get(s, "host"));
-		ctl_table_add(&table, focused && host ? "focused,host" : focused ? "focused" :
-			host ? "host" : "-");
+	CTL_PRINT_LIST(reply, "surfaces", headers, ctl_attention_row);
+}
+
+static void ctl_domain_row(struct ctl_table *table, struct json_object *dom) {
+	ctl_table_strs(table, dom, "name", "kind", "color", NULL);
+	ctl_table_int(table, dom, "trust");
+	ctl_table_strs(table, dom, "pattern", "badge", NULL);
+	ctl_table_int(table, dom, "clients");
+	ctl_table_int(table, dom, "windows");
+	struct json_object *state = json_object_object_get(dom, "state");
+	if (state == NULL) {
+		for (int k = 0; k < 4; k++) {
+			ctl_table_add(table, "-");
+		}
+	} else {
+		ctl_table_add(table, json_object_get_string(state));
+		if (ctl_int(dom, "pid") > 0) {
+			ctl_table_int(table, dom, "pid");
+		} else {
+			ctl_table_add(table, "-");
+		}
+		int64_t up = ctl_int(dom, "uptime_ms") / 1000;
+		strv_pushf(&table->cells, "%" PRId64 ":%02" PRId64 ":%02" PRId64, up / 3600,
+			up / 60 % 60, up % 60);
+		ctl_table_int(table, dom, "restarts");
 	}
-	ctl_table_print(&table);
+	ctl_table_strs(table, dom, "display", "socket", NULL);
 }
 
 static void ctl_print_domains(struct json_object *reply) {
 	static const char *const headers[] = { "NAME", "KIND", "COLOR", "TRUST", "PATTERN",
 		"BADGE", "CLIENTS", "WINDOWS", "STATE", "PID", "UPTIME", "RESTARTS", "DISPLAY", "SOCKET" };
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, headers, sizeof(headers) / sizeof(headers[0]));
-	struct json_object *list;
-	size_t n = ctl_array(reply, "domains", &list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *dom = json_object_array_get_idx(list, i);
-		ctl_table_add(&table, ctl_str(dom, "name"));
-		ctl_table_add(&table, ctl_str(dom, "kind"));
-		ctl_table_add(&table, ctl_str(dom, "color"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "trust"));
-		ctl_table_add(&table, ctl_str(dom, "pattern"));
-		ctl_table_add(&table, ctl_str(dom, "badge"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "clients"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "windows"));
-		struct json_object *state = json_object_object_get(dom, "state");
-		if (state == NULL) {
-			for (int k = 0; k < 4; k++) {
-				ctl_table_add(&table, "-");
-			}
-		} else {
-			ctl_table_add(&table, json_object_get_string(state));
-			int64_t pid = ctl_int(dom, "pid");
-			if (pid > 0) {
-				ctl_table_addf(&table, "%" PRId64, pid);
-			} else {
-				ctl_table_add(&table, "-");
-			}
-			int64_t up = ctl_int(dom, "uptime_ms") / 1000;
-			ctl_table_addf(&table, "%" PRId64 ":%02" PRId64 ":%02" PRId64, up / 3600,
-				up / 60 % 60, up % 60);
-			ctl_table_addf(&table, "%" PRId64, ctl_int(dom, "restarts"));
-		}
-		ctl_table_add(&table, ctl_str(dom, "display"));
-		ctl_table_add(&table, ctl_str(dom, "socket"));
+	CTL_PRINT_LIST(reply, "domains", headers, ctl_domain_row);
+}
+
+static void ctl_prompt_row(struct ctl_table *table, struct json_object *p) {
+	ctl_table_int(table, p, "id");
+	ctl_table_strs(table, p, "from", "to", "mime", NULL);
+	if (json_object_object_get(p, "size") != NULL) {
+		ctl_table_int(table, p, "size");
+	} else {
+		ctl_table_add(table, "?");
 	}
-	ctl_table_print(&table);
+	ctl_table_add(table, ctl_bool(p, "visible") ? "yes" : "queued");
 }
 
 static void ctl_print_prompts(struct json_object *reply) {
-	struct json_object *list = NULL;
-	size_t n = ctl_array(reply, "prompts", &list);
-	const char *head[] = {"ID", "FROM", "TO", "MIME", "SIZE", "SHOWN"};
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, head, sizeof(head) / sizeof(head[0]));
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *p = json_object_array_get_idx(list, i);
-		struct json_object *size = json_object_object_get(p, "size");
-		ctl_table_addf(&table, "%" PRId64, ctl_int(p, "id"));
-		ctl_table_add(&table, ctl_str(p, "from"));
-		ctl_table_add(&table, ctl_str(p, "to"));
-		ctl_table_add(&table, ctl_str(p, "mime"));
-		if (size != NULL) {
-			ctl_table_addf(&table, "%" PRId64, json_object_get_int64(size));
-		} else {
-			ctl_table_add(&table, "?");
-		}
-		ctl_table_add(&table, ctl_bool(p, "visible") ? "yes" : "queued");
+	static const char *const headers[] = { "ID", "FROM", "TO", "MIME", "SIZE", "SHOWN" };
+	CTL_PRINT_LIST(reply, "prompts", headers, ctl_prompt_row);
+}
+
+static void ctl_transfer_row(struct ctl_table *table, struct json_object *t) {
+	time_t when = (time_t)ctl_int(t, "time");
+	struct tm tm;
+	char stamp[32] = "?";
+	if (localtime_r(&when, &tm) != NULL) {
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	}
-	ctl_table_print(&table);
+	ctl_table_add(table, stamp);
+	ctl_table_strs(table, t, "kind", "from", "to", "mime", NULL);
+	ctl_table_int(table, t, "bytes");
+	ctl_table_strs(table, t, "decision", "result", NULL);
+}
+
+static void ctl_grant_row(struct ctl_table *table, struct json_object *g) {
+	ctl_table_strs(table, g, "decision", "kind", "from", "to", NULL);
+	ctl_table_int(table, g, "uses");
+	strv_pushf(&table->cells, "in %" PRId64 " s", (ctl_int(g, "expires_in_ms") + 999) / 1000);
 }
 
 static void ctl_print_transfers(struct json_object *reply) {
-	struct json_object *list = NULL;
-	size_t n = ctl_array(reply, "transfers", &list);
-	const char *head[] = {"TIME", "KIND", "FROM", "TO", "MIME", "BYTES", "DECISION", "RESULT"};
-	struct ctl_table table = {0};
-	ctl_table_headers(&table, head, sizeof(head) / sizeof(head[0]));
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *t = json_object_array_get_idx(list, i);
-		time_t when = (time_t)ctl_int(t, "time");
-		struct tm tm;
-		char stamp[32] = "?";
-		if (localtime_r(&when, &tm) != NULL) {
-			strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-		}
-		ctl_table_add(&table, stamp);
-		ctl_table_add(&table, ctl_str(t, "kind"));
-		ctl_table_add(&table, ctl_str(t, "from"));
-		ctl_table_add(&table, ctl_str(t, "to"));
-		ctl_table_add(&table, ctl_str(t, "mime"));
-		ctl_table_addf(&table, "%" PRId64, ctl_int(t, "bytes"));
-		ctl_table_add(&table, ctl_str(t, "decision"));
-		ctl_table_add(&table, ctl_str(t, "result"));
+	static const char *const headers[] = { "TIME", "KIND", "FROM", "TO", "MIME",
+		"BYTES", "DECISION", "RESULT" };
+	CTL_PRINT_LIST(reply, "transfers", headers, ctl_transfer_row);
+	struct json_object *grants;
+	if (ctl_array(reply, "grants", &grants) > 0) {
+		static const char *const grant_headers[] = { "GRANT", "KIND", "FROM", "TO",
+			"USES", "EXPIRES" };
+		printf("\n");
+		CTL_PRINT_LIST(reply, "grants", grant_headers, ctl_grant_row);
 	}
-	ctl_table_print(&table);
-
-	struct json_object *grants = NULL;
-	size_t ng = ctl_array(reply, "grants", &grants);
-	if (ng == 0) {
-		return;
-	}
-	printf("\n");
-	struct ctl_table gtable = {.ncols = 6};
-	const char *ghead[] = {"GRANT", "KIND", "FROM", "TO", "USES", "EXPIRES"};
-	for (size_t i = 0; i < 6; i++) {
-		ctl_table_add(&gtable, ghead[i]);
-	}
-	for (size_t i = 0; i < ng; i++) {
-		struct json_object *g = json_object_array_get_idx(grants, i);
-		ctl_table_add(&gtable, ctl_str(g, "decision"));
-		ctl_table_add(&gtable, ctl_str(g, "kind"));
-		ctl_table_add(&gtable, ctl_str(g, "from"));
-		ctl_table_add(&gtable, ctl_str(g, "to"));
-		ctl_table_addf(&gtable, "%" PRId64, ctl_int(g, "uses"));
-		ctl_table_addf(&gtable, "in %" PRId64 " s", (ctl_int(g, "expires_in_ms") + 999) / 1000);
-	}
-	ctl_table_print(&gtable);
 }
 
 static void ctl_print_version(struct json_object *reply) {

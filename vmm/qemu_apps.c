@@ -80,23 +80,23 @@ static void app_free(struct qemu_app *app) {
 	free(app);
 }
 
+/* Tells cordonctl (if still there) why, and closes its connection. */
+static void app_verror(struct qemu_app *app, const char *fmt, va_list ap) {
+	char msg[512];
+	struct json_object *o = json_whole_refusal(-1, msg, sizeof(msg), fmt, ap);
+	qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "app: %s", msg);
+	app_send(app, o);
+	app_close_client(app);
+}
+
 static void app_error(struct qemu_app *app, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void app_error(struct qemu_app *app, const char *fmt, ...) {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	app_verror(app, fmt, ap);
 	va_end(ap);
-	qemu_vm_say(app->vm, SUPERVISOR_LOG_ERROR, "app: %s", msg);
-	struct json_object *o = json_object_new_object();
-	if (o != NULL) {
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
-	}
-	app_send(app, o);
-	app_close_client(app);
 }
 
 static void app_unplug(struct qemu_app *app);
@@ -178,14 +178,12 @@ static void app_unplug(struct qemu_app *app) {
 static void app_fail(struct qemu_app *app, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Tells cordonctl (if still there) and releases what the app holds. */
+/* app_error, then releases what the app holds. */
 static void app_fail(struct qemu_app *app, const char *fmt, ...) {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	app_verror(app, fmt, ap);
 	va_end(ap);
-	app_error(app, "%s", msg);
 	app_unplug(app);
 }
 
@@ -739,6 +737,13 @@ static void agent_line(struct qemu_vm *vm, const char *line, size_t len) {
 	json_object_put(o);
 }
 
+/* A line for json_whole_lines: true while the link is still up. */
+static bool agent_take_line(void *data, const char *line, size_t len) {
+	struct qemu_vm *vm = data;
+	agent_line(vm, line, len);
+	return vm->agent_fd >= 0;
+}
+
 static int handle_agent_fd(int fd, uint32_t mask, void *data) {
 	struct qemu_vm *vm = data;
 	if (mask & WL_EVENT_WRITABLE) {
@@ -765,27 +770,10 @@ static int handle_agent_fd(int fd, uint32_t mask, void *data) {
 			return 0;
 		}
 		budget -= (size_t)n;
-		size_t end = vm->agent_in_len + (size_t)n, start = 0;
-		for (size_t i = vm->agent_in_len; i < end; i++) {
-			if (vm->agent_in[i] != '\n') {
-				continue;
-			}
-			if (!vm->agent_skipping) {
-				agent_line(vm, vm->agent_in + start, i - start);
-			}
-			vm->agent_skipping = false;
-			start = i + 1;
-			if (vm->agent_fd < 0) {
-				return 0;
-			}
-		}
-		memmove(vm->agent_in, vm->agent_in + start, end - start);
-		vm->agent_in_len = end - start;
-		if (vm->agent_in_len == sizeof(vm->agent_in) - 1) {
-			/* Overlong: drop it and everything up to the next newline. */
+		if (json_whole_lines(vm->agent_in, sizeof(vm->agent_in) - 1, &vm->agent_in_len,
+				(size_t)n, &vm->agent_skipping, agent_take_line, vm)) {
+			/* Overlong: dropped, and everything up to the next newline. */
 			agent_garbage(vm, "line longer than the protocol allows");
-			vm->agent_in_len = 0;
-			vm->agent_skipping = true;
 		}
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common/execpipe.h"
 #include "vmm/errmsg.h"
 #include "vmm/spawn.h"
 #include "common/strv.h"
@@ -246,12 +247,7 @@ static _Noreturn void keeper_main(const struct child_ctx *c) {
 	setpgid(program, program);
 	close(ep[1]);
 	int exec_errno = 0;
-	ssize_t n;
-	do {
-		n = read(ep[0], &exec_errno, sizeof(exec_errno));
-	} while (n < 0 && errno == EINTR);
-	close(ep[0]);
-	if (n == (ssize_t)sizeof(exec_errno)) {
+	if (execpipe_failed(ep[0], &exec_errno, sizeof(exec_errno))) {
 		write_record(status_fd, SPAWN_RECORD_EXEC_FAILED, exec_errno);
 	} else {
 		write_record(status_fd, SPAWN_RECORD_STARTED, program);
@@ -363,26 +359,40 @@ static void spawn_close_fds(int *devnull, int pipes[][2], int n) {
 }
 
 /*
- * Forks into entry(c), puts the child in its own process group and closes
- * the parent's copies of /dev/null and the pipes' write ends. -1 on failure.
+ * Opens /dev/null and n close-on-exec pipes into p, and forks into entry
+ * with the write ends of pipes out, err and extra on its stdout, stderr and
+ * fd 3; the child gets a process group of its own. The parent keeps only
+ * the read ends. Returns the pid with child reset to no fds, or -1 with err
+ * set and everything closed.
  */
-static pid_t spawn_fork(struct child_ctx *c, void (*entry)(const struct child_ctx *),
-		int *devnull, int pipes[][2], int n, char *err, size_t errlen) {
-	c->devnull = *devnull;
-	c->parent = getpid();
-	c->max_fd = max_fd();
+static pid_t spawn_start(void (*entry)(const struct child_ctx *), const char *path,
+		char *const argv[], char *const envp[], int p[][2], int n, int out,
+		int err_pipe, int extra, struct spawn_child *child, char *err, size_t errlen) {
+	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
+		.err_fd = -1, .status_fd = -1 };
+	int devnull;
+	if (!spawn_open_fds(&devnull, p, n, err, errlen)) {
+		spawn_close_fds(&devnull, p, n);
+		return -1;
+	}
+	struct child_ctx c = {
+		.path = path, .argv = argv, .envp = envp, .devnull = devnull,
+		.out_w = p[out][1], .err_w = p[err_pipe][1], .extra_w = p[extra][1],
+		.parent = getpid(), .max_fd = max_fd(),
+	};
 	pid_t pid = fork();
 	if (pid == 0) {
-		entry(c);
+		entry(&c);
 		_exit(127); /* entry never returns; this keeps the child out of our code */
 	}
 	if (pid < 0) {
 		errmsg_fail(err, errlen, "fork: %s", strerror(errno));
+		spawn_close_fds(&devnull, p, n);
 		return -1;
 	}
-	close_fd(devnull);
+	close_fd(&devnull);
 	for (int i = 0; i < n; i++) {
-		close_fd(&pipes[i][1]);
+		close_fd(&p[i][1]);
 	}
 	setpgid(pid, pid); /* races with the child's own call; either wins */
 	return pid;
@@ -400,20 +410,10 @@ static bool spawn_abandon(struct spawn_child *child, pid_t pid) {
 
 bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 		struct spawn_child *child, char *err, size_t errlen) {
-	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
-		.err_fd = -1, .status_fd = -1 };
-	int devnull, p[3][2]; /* stdout, stderr, keeper status */
-	if (!spawn_open_fds(&devnull, p, 3, err, errlen)) {
-		spawn_close_fds(&devnull, p, 3);
-		return false;
-	}
-	struct child_ctx c = {
-		.path = path, .argv = argv, .envp = envp,
-		.out_w = p[0][1], .err_w = p[1][1], .extra_w = p[2][1],
-	};
-	pid_t pid = spawn_fork(&c, keeper_main, &devnull, p, 3, err, errlen);
+	int p[3][2]; /* stdout, stderr, keeper status */
+	pid_t pid = spawn_start(keeper_main, path, argv, envp, p, 3, 0, 1, 2, child,
+		err, errlen);
 	if (pid < 0) {
-		spawn_close_fds(&devnull, p, 3);
 		return false;
 	}
 	child->pid = pid;
@@ -436,30 +436,15 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 
 bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 		struct spawn_child *child, char *err, size_t errlen) {
-	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
-		.err_fd = -1, .status_fd = -1 };
-	int devnull, p[2][2]; /* stdout and stderr together, exec errno */
-	if (!spawn_open_fds(&devnull, p, 2, err, errlen)) {
-		spawn_close_fds(&devnull, p, 2);
-		return false;
-	}
-	struct child_ctx c = {
-		.path = path, .argv = argv, .envp = envp,
-		.out_w = p[0][1], .err_w = p[0][1], .extra_w = p[1][1],
-	};
-	pid_t pid = spawn_fork(&c, plain_main, &devnull, p, 2, err, errlen);
+	int p[2][2]; /* stdout and stderr together, exec errno */
+	pid_t pid = spawn_start(plain_main, path, argv, envp, p, 2, 0, 0, 1, child,
+		err, errlen);
 	if (pid < 0) {
-		spawn_close_fds(&devnull, p, 2);
 		return false;
 	}
 	/* Returns at once: EOF on exec (close-on-exec), or the child's errno. */
 	int exec_errno = 0;
-	ssize_t n;
-	do {
-		n = read(p[1][0], &exec_errno, sizeof(exec_errno));
-	} while (n < 0 && errno == EINTR);
-	close_fd(&p[1][0]);
-	if (n == (ssize_t)sizeof(exec_errno)) {
+	if (execpipe_failed(p[1][0], &exec_errno, sizeof(exec_errno))) {
 		waitpid(pid, NULL, 0);
 		close_fd(&p[0][0]);
 		return errmsg_fail(err, errlen, "cannot execute %s: %s", path,

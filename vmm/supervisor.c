@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "common/child.h"
 #include "common/mstime.h"
+#include "vmm/errmsg.h"
 #include "vmm/output.h"
 #include "vmm/spawn.h"
 #include "common/strv.h"
@@ -40,16 +41,28 @@ enum stop_phase {
 	PHASE_LAST,      /* the keeper did not finish; everything got SIGKILL */
 };
 
-struct supervisor {
-	struct wl_event_loop *loop;
-	struct supervisor_callbacks cb;
-
-	/* Options, owned copies. */
+/* The strings of the options, owned copies. */
+struct owned_options {
 	char *name;
 	char **argv;
 	char **stop_argv;
 	char **env;
 	char *log_path;
+};
+
+static void owned_options_free(struct owned_options *own) {
+	free(own->name);
+	strv_free(own->argv);
+	strv_free(own->stop_argv);
+	strv_free(own->env);
+	free(own->log_path);
+}
+
+struct supervisor {
+	struct wl_event_loop *loop;
+	struct supervisor_callbacks cb;
+
+	struct owned_options own;
 	enum supervisor_restart restart;
 	int stop_timeout_ms;
 	int backoff_base_ms;
@@ -121,7 +134,7 @@ static void log_write(struct supervisor *s, const char *stream, const char *line
 	if (!output_log_write(&s->log, stream, line) && s->cb.log) {
 		char msg[600];
 		snprintf(msg, sizeof(msg), "%s: cannot write log file %s: %s; its lines "
-			"are dropped until it can", s->name, s->log_path, strerror(errno));
+			"are dropped until it can", s->own.name, s->own.log_path, strerror(errno));
 		s->cb.log(s, SUPERVISOR_LOG_ERROR, msg, s->cb.data);
 	}
 }
@@ -139,7 +152,7 @@ static void say(struct supervisor *s, enum supervisor_log_level level,
 	log_write(s, "cordon", msg);
 	if (s->cb.log) {
 		char full[1100];
-		snprintf(full, sizeof(full), "%s: %s", s->name, msg);
+		snprintf(full, sizeof(full), "%s: %s", s->own.name, msg);
 		s->cb.log(s, level, full, s->cb.data);
 	}
 }
@@ -316,12 +329,38 @@ static void cancel_restart(struct supervisor *s) {
 /* ---- spawning ---- */
 
 static const char *env_path(struct supervisor *s) {
-	for (char **e = s->env; e && *e; e++) {
+	for (char **e = s->own.env; e && *e; e++) {
 		if (strncmp(*e, "PATH=", 5) == 0) {
 			return *e + 5;
 		}
 	}
 	return NULL;
+}
+
+typedef bool (*spawn_fn)(const char *path, char *const argv[], char *const envp[],
+	struct spawn_child *child, char *err, size_t errlen);
+
+/*
+ * Finds argv[0] on the domain's PATH and starts it with the domain's
+ * environment through start (spawn_keeper or spawn_plain). False with the
+ * reason in err: "cannot find …", or what (e.g. "cannot start crosvm")
+ * and why.
+ */
+static bool start_child(struct supervisor *s, char **argv, spawn_fn start,
+		struct spawn_child *child, const char *what, char *err, size_t errlen) {
+	char *path = spawn_find_program(argv[0], env_path(s));
+	if (!path) {
+		return errmsg_fail(err, errlen, "cannot find %s: %s", argv[0], strerror(errno));
+	}
+	char **envp = spawn_build_env(NULL, s->own.env);
+	char why[256] = "out of memory";
+	bool ok = envp && start(path, argv, envp, child, why, sizeof(why));
+	free(path);
+	strv_free(envp);
+	if (!ok) {
+		errmsg_fail(err, errlen, "%s: %s", what, why);
+	}
+	return ok;
 }
 
 static void close_main(struct supervisor *s) {
@@ -349,32 +388,18 @@ static bool do_spawn(struct supervisor *s) {
 		return false;
 	}
 	if (s->cb.prepare && !s->cb.prepare(s, s->cb.data)) {
-		set_state(s, SUPERVISOR_FAILED, "could not prepare to start %s", s->argv[0]);
+		set_state(s, SUPERVISOR_FAILED, "could not prepare to start %s", s->own.argv[0]);
 		return false;
 	}
-	char *path = spawn_find_program(s->argv[0], env_path(s));
-	if (!path) {
-		set_state(s, SUPERVISOR_FAILED, "cannot find %s: %s", s->argv[0],
-			strerror(errno));
-		return false;
-	}
-	char **envp = spawn_build_env(NULL, s->env);
-	if (!envp) {
-		free(path);
-		set_state(s, SUPERVISOR_FAILED, "out of memory");
-		return false;
-	}
-	char err[256];
 	s->pid = 0;
 	s->started_ms = 0;
 	s->exec_failed = false;
 	s->have_exit = false;
 	s->status_len = 0;
-	bool ok = spawn_keeper(path, s->argv, envp, &s->main, err, sizeof(err));
-	free(path);
-	strv_free(envp);
-	if (!ok) {
-		set_state(s, SUPERVISOR_FAILED, "cannot start %s: %s", s->argv[0], err);
+	char what[256], err[512];
+	snprintf(what, sizeof(what), "cannot start %s", s->own.argv[0]);
+	if (!start_child(s, s->own.argv, spawn_keeper, &s->main, what, err, sizeof(err))) {
+		set_state(s, SUPERVISOR_FAILED, "%s", err);
 		return false;
 	}
 	s->pidfd_source = wl_event_loop_add_fd(s->loop, s->main.pidfd,
@@ -388,19 +413,19 @@ static bool do_spawn(struct supervisor *s) {
 		waitpid(s->main.pid, NULL, 0);
 		close_main(s);
 		set_state(s, SUPERVISOR_FAILED, "cannot watch %s: out of memory",
-			s->argv[0]);
+			s->own.argv[0]);
 		return false;
 	}
 	char *cmdline = NULL;
 	size_t cmdlen = 0;
 	FILE *f = open_memstream(&cmdline, &cmdlen);
 	if (f) {
-		for (char **a = s->argv; *a; a++) {
-			fprintf(f, "%s%s", a == s->argv ? "" : " ", *a);
+		for (char **a = s->own.argv; *a; a++) {
+			fprintf(f, "%s%s", a == s->own.argv ? "" : " ", *a);
 		}
 		fclose(f);
 	}
-	set_state(s, SUPERVISOR_STARTING, "starting: %s", cmdline ? cmdline : s->argv[0]);
+	set_state(s, SUPERVISOR_STARTING, "starting: %s", cmdline ? cmdline : s->own.argv[0]);
 	free(cmdline);
 	return true;
 }
@@ -517,20 +542,10 @@ static int handle_helper_exit(int fd, uint32_t mask, void *data) {
 }
 
 static bool run_stop_command(struct supervisor *s) {
-	char *path = spawn_find_program(s->stop_argv[0], env_path(s));
-	if (!path) {
-		say(s, SUPERVISOR_LOG_ERROR, "cannot find %s: %s", s->stop_argv[0],
-			strerror(errno));
-		return false;
-	}
-	char **envp = spawn_build_env(NULL, s->env);
-	char err[256] = "out of memory";
-	bool ok = envp && spawn_plain(path, s->stop_argv, envp, &s->helper, err,
-		sizeof(err));
-	free(path);
-	strv_free(envp);
-	if (!ok) {
-		say(s, SUPERVISOR_LOG_ERROR, "cannot run the stop command: %s", err);
+	char err[512];
+	if (!start_child(s, s->own.stop_argv, spawn_plain, &s->helper,
+			"cannot run the stop command", err, sizeof(err))) {
+		say(s, SUPERVISOR_LOG_ERROR, "%s", err);
 		return false;
 	}
 	s->helper_source = wl_event_loop_add_fd(s->loop, s->helper.pidfd,
@@ -553,7 +568,7 @@ static void polite_stop(struct supervisor *s) {
 		say(s, SUPERVISOR_LOG_INFO, "asked the program to stop; SIGTERM in %d ms",
 			(int)(s->stop_timeout_ms / 2 - (mstime_now() - s->stop_began_ms)));
 		arm_stop_timer(s, s->stop_timeout_ms / 2);
-	} else if (s->stop_argv && run_stop_command(s)) {
+	} else if (s->own.stop_argv && run_stop_command(s)) {
 		s->phase = PHASE_COMMAND;
 		say(s, SUPERVISOR_LOG_INFO, "ran the stop command; SIGTERM in %d ms",
 			(int)(s->stop_timeout_ms / 2 - (mstime_now() - s->stop_began_ms)));
@@ -591,7 +606,7 @@ static void handle_exit(struct supervisor *s, int status, bool known,
 	}
 	if (s->exec_failed) {
 		/* Trying again would fail the same way; say so instead. */
-		set_state(s, SUPERVISOR_FAILED, "cannot execute %s: %s", s->argv[0],
+		set_state(s, SUPERVISOR_FAILED, "cannot execute %s: %s", s->own.argv[0],
 			strerror(s->exec_errno));
 		return;
 	}
@@ -669,29 +684,21 @@ static bool copy_options(struct supervisor *s, const struct supervisor_options *
 	if (!o->argv || !o->argv[0]) {
 		return false;
 	}
-	char *name = strdup(o->name ? o->name : o->argv[0]);
-	char **argv = strv_copy(o->argv);
-	char **stop_argv = o->stop_argv && o->stop_argv[0] ? strv_copy(o->stop_argv) : NULL;
-	char **env = o->env ? strv_copy(o->env) : NULL;
-	char *log_path = o->log_path ? strdup(o->log_path) : NULL;
-	if (!name || !argv || (o->stop_argv && o->stop_argv[0] && !stop_argv) ||
-			(o->env && !env) || (o->log_path && !log_path)) {
-		free(name);
-		strv_free(argv);
-		strv_free(stop_argv);
-		strv_free(env);
-		free(log_path);
+	struct owned_options own = {
+		.name = strdup(o->name ? o->name : o->argv[0]),
+		.argv = strv_copy(o->argv),
+		.stop_argv = o->stop_argv && o->stop_argv[0] ? strv_copy(o->stop_argv) : NULL,
+		.env = o->env ? strv_copy(o->env) : NULL,
+		.log_path = o->log_path ? strdup(o->log_path) : NULL,
+	};
+	if (!own.name || !own.argv || (o->stop_argv && o->stop_argv[0] && !own.stop_argv) ||
+			(o->env && !own.env) || (o->log_path && !own.log_path)) {
+		owned_options_free(&own);
 		return false;
 	}
-	free(s->name);
-	strv_free(s->argv);
-	strv_free(s->stop_argv);
-	strv_free(s->env);
 	output_log_close(&s->log);
-	s->name = name;
-	s->argv = argv;
-	s->stop_argv = stop_argv;
-	s->env = env;
+	owned_options_free(&s->own);
+	s->own = own;
 	s->restart = o->restart;
 	s->stop_timeout_ms = o->stop_timeout_ms > 0 ? o->stop_timeout_ms :
 		DEFAULT_STOP_TIMEOUT_MS;
@@ -711,9 +718,7 @@ static bool copy_options(struct supervisor *s, const struct supervisor_options *
 	s->log_max_bytes = o->log_max_bytes > 0 ? o->log_max_bytes :
 		DEFAULT_LOG_MAX_BYTES;
 	/* Reopened, under the new path if it changed, at the next line. */
-	free(s->log_path);
-	s->log_path = log_path;
-	output_log_init(&s->log, s->log_path, s->log_max_bytes);
+	output_log_init(&s->log, s->own.log_path, s->log_max_bytes);
 	return true;
 }
 
@@ -814,21 +819,14 @@ void supervisor_stop(struct supervisor *s) {
 
 void supervisor_restart(struct supervisor *s) {
 	enter(s);
-	switch (s->state) {
-	case SUPERVISOR_STARTING:
-	case SUPERVISOR_RUNNING:
+	if (s->state == SUPERVISOR_STARTING || s->state == SUPERVISOR_RUNNING) {
 		supervisor_stop(s);
 		if (s->state == SUPERVISOR_STOPPING) {
 			s->restart_after_stop = true;
 		}
-		break;
-	case SUPERVISOR_STOPPING:
-		s->restart_after_stop = true;
-		break;
-	case SUPERVISOR_STOPPED:
-	case SUPERVISOR_FAILED:
+	} else {
+		/* Stopping: once stopped; stopped or failed: now. */
 		supervisor_start(s);
-		break;
 	}
 	leave(s);
 }
@@ -838,19 +836,14 @@ enum supervisor_state supervisor_state(const struct supervisor *s) {
 }
 
 const char *supervisor_state_name(enum supervisor_state state) {
-	switch (state) {
-	case SUPERVISOR_STOPPED:
-		return "stopped";
-	case SUPERVISOR_STARTING:
-		return "starting";
-	case SUPERVISOR_RUNNING:
-		return "running";
-	case SUPERVISOR_STOPPING:
-		return "stopping";
-	case SUPERVISOR_FAILED:
-		return "failed";
-	}
-	return "unknown";
+	static const char *const names[] = {
+		[SUPERVISOR_STOPPED] = "stopped",
+		[SUPERVISOR_STARTING] = "starting",
+		[SUPERVISOR_RUNNING] = "running",
+		[SUPERVISOR_STOPPING] = "stopping",
+		[SUPERVISOR_FAILED] = "failed",
+	};
+	return (size_t)state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
 }
 
 pid_t supervisor_pid(const struct supervisor *s) {
@@ -922,11 +915,7 @@ static void really_destroy(struct supervisor *s) {
 		wl_event_source_remove(s->restart_timer);
 	}
 	output_log_close(&s->log);
-	free(s->name);
-	strv_free(s->argv);
-	strv_free(s->stop_argv);
-	strv_free(s->env);
-	free(s->log_path);
+	owned_options_free(&s->own);
 	free(s);
 }
 

@@ -19,6 +19,14 @@
 
 #define DEFAULT_STOP_TIMEOUT_S 20
 
+/* What a domain's config builds for the supervisor. */
+struct built {
+	char **argv;
+	char **stop_argv;
+	char **env;     /* changes, not a full environment */
+	char *agent;
+};
+
 struct vmm {
 	struct supervisor *sup;
 	struct vmm_callbacks cb;
@@ -33,10 +41,7 @@ struct vmm {
 	struct qemu_vm *qemu;        /* kind qemu */
 	struct supervisor_options opts; /* as last given to the supervisor */
 	char *log_path;
-	char *agent;
-	char **argv;
-	char **stop_argv;
-	char **env;
+	struct built built;  /* what the config makes the supervisor run */
 };
 
 static char *path_join(const char *dir, const char *file) {
@@ -93,13 +98,6 @@ static enum supervisor_restart restart_policy(enum config_restart r) {
 	}
 	return SUPERVISOR_RESTART_ON_FAILURE;
 }
-
-struct built {
-	char **argv;
-	char **stop_argv;
-	char **env;     /* changes, not a full environment */
-	char *agent;
-};
 
 static void built_free(struct built *b) {
 	strv_free(b->argv);
@@ -166,9 +164,9 @@ static struct supervisor_options options_for(const struct vmm *v,
 	int timeout_s = cfg->stop_timeout > 0 ? cfg->stop_timeout : DEFAULT_STOP_TIMEOUT_S;
 	return (struct supervisor_options){
 		.name = v->name,
-		.argv = v->argv,
-		.stop_argv = v->stop_argv,
-		.env = v->env,
+		.argv = v->built.argv,
+		.stop_argv = v->built.stop_argv,
+		.env = v->built.env,
 		.log_path = v->log_path,
 		.log_max_bytes = cfg->log_max,
 		.restart = restart_policy(cfg->restart),
@@ -229,10 +227,10 @@ static bool handle_prepare(struct supervisor *sup, void *data) {
 		/* The accelerator may have changed (accel = auto fell back to TCG). */
 		char **argv = qemu_vm_argv(v->qemu, err, sizeof(err));
 		if (argv != NULL) {
-			strv_free(v->argv);
-			v->argv = argv;
+			strv_free(v->built.argv);
+			v->built.argv = argv;
 			struct supervisor_options opts = v->opts;
-			opts.argv = v->argv;
+			opts.argv = v->built.argv;
 			supervisor_set_options(v->sup, &opts);
 		}
 		if (argv == NULL || !qemu_vm_prepare(v->qemu, err, sizeof(err))) {
@@ -315,10 +313,7 @@ static void vmm_free(struct vmm *v) {
 	free(v->control);
 	free(v->serial);
 	free(v->log_path);
-	free(v->agent);
-	strv_free(v->argv);
-	strv_free(v->stop_argv);
-	strv_free(v->env);
+	built_free(&v->built);
 	free(v);
 }
 
@@ -379,10 +374,7 @@ struct vmm *vmm_create(struct wl_event_loop *loop, const struct config_domain *c
 		vmm_free(v);
 		return NULL;
 	}
-	v->argv = b.argv;
-	v->stop_argv = b.stop_argv;
-	v->env = b.env;
-	v->agent = b.agent;
+	v->built = b;
 	struct supervisor_options opts = options_for(v, cfg);
 	v->opts = opts;
 	struct supervisor_callbacks cbs = {
@@ -404,7 +396,7 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 		return errmsg_fail(err, errlen, "domain %s: kind or name changed; "
 			"recreate the launcher", v->name);
 	}
-	if (v->qemu != NULL && !qemu_vm_reconfigure(v->qemu, cfg, v->env, err, errlen)) {
+	if (v->qemu != NULL && !qemu_vm_reconfigure(v->qemu, cfg, v->built.env, err, errlen)) {
 		return false;
 	}
 	struct built b;
@@ -415,26 +407,16 @@ bool vmm_reconfigure(struct vmm *v, const struct config_domain *cfg,
 		vmm_console_set_max(v->console, cfg->log_max);
 	}
 	/* The supervisor copies; swap ours only once it accepted them. */
-	char **old_argv = v->argv, **old_stop = v->stop_argv, **old_env = v->env;
-	char *old_agent = v->agent;
-	v->argv = b.argv;
-	v->stop_argv = b.stop_argv;
-	v->env = b.env;
-	v->agent = b.agent;
+	struct built old = v->built;
+	v->built = b;
 	struct supervisor_options opts = options_for(v, cfg);
 	if (!supervisor_set_options(v->sup, &opts)) {
-		v->argv = old_argv;
-		v->stop_argv = old_stop;
-		v->env = old_env;
-		v->agent = old_agent;
+		v->built = old;
 		built_free(&b);
 		return errmsg_fail(err, errlen, "out of memory");
 	}
 	v->opts = opts;
-	strv_free(old_argv);
-	strv_free(old_stop);
-	strv_free(old_env);
-	free(old_agent);
+	built_free(&old);
 	return true;
 }
 
@@ -483,11 +465,11 @@ const char *vmm_log_path(const struct vmm *v) {
 }
 
 char *const *vmm_argv(const struct vmm *v) {
-	return v->argv;
+	return v->built.argv;
 }
 
 const char *vmm_agent_address(const struct vmm *v) {
-	return v->agent;
+	return v->built.agent;
 }
 
 void vmm_destroy(struct vmm *v) {

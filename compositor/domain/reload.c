@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,25 +15,6 @@
 #include "compositor/render/text_buffer.h"
 #include "compositor/wm/view.h"
 #include "vmm/vmm.h"
-
-static void reload_error(struct config_errors *errs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void reload_error(struct config_errors *errs, const char *fmt, ...) {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	char **msgs = realloc(errs->msgs, (errs->len + 1) * sizeof(*msgs));
-	if (msgs == NULL) {
-		return;
-	}
-	errs->msgs = msgs;
-	if ((errs->msgs[errs->len] = strdup(msg)) != NULL) {
-		errs->len++;
-	}
-}
 
 static bool same_string(const char *a, const char *b) {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
@@ -55,16 +35,16 @@ static bool reload_check_domains(struct cordon_server *server,
 		const char *file = next->path ? next->path : "config";
 		struct config_domain *cfg = config_find_domain(next, domain->name);
 		if (cfg == NULL) {
-			reload_error(errs, "%s: domain '%s' was removed; removing a domain needs a "
+			config_errors_add(errs, "%s: domain '%s' was removed; removing a domain needs a "
 				"restart of cordon", file, domain->name);
 			ok = false;
 		} else if (cfg->kind != domain->config->kind) {
-			reload_error(errs, "%s:%d: [domain %s] kind changed from %s to %s; that needs "
+			config_errors_add(errs, "%s:%d: [domain %s] kind changed from %s to %s; that needs "
 				"a restart of cordon", file, cfg->line, cfg->name,
 				config_kind_name(domain->config->kind), config_kind_name(cfg->kind));
 			ok = false;
 		} else if (!same_string(cfg->socket, domain->config->socket)) {
-			reload_error(errs, "%s:%d: [domain %s] socket changed; that needs a restart "
+			config_errors_add(errs, "%s:%d: [domain %s] socket changed; that needs a restart "
 				"of cordon", file, cfg->line, cfg->name);
 			ok = false;
 		}
@@ -103,7 +83,7 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 	struct cordon_domain **added = calloc((size_t)wl_list_length(&next->domains) + 1,
 		sizeof(*added));
 	if (added == NULL) {
-		reload_error(errs, "out of memory");
+		config_errors_add(errs, "out of memory");
 		config_destroy(next);
 		return false;
 	}
@@ -114,7 +94,7 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 		}
 		struct cordon_domain *domain = domain_add_config(server, cfg);
 		if (domain == NULL) {
-			reload_error(errs, "%s:%d: [domain %s] its socket cannot be bound (the log "
+			config_errors_add(errs, "%s:%d: [domain %s] its socket cannot be bound (the log "
 				"says why)", next->path ? next->path : "config", cfg->line, cfg->name);
 			for (size_t i = 0; i < n_added; i++) {
 				domain_remove(added[i]);
@@ -127,7 +107,7 @@ bool reload_config(struct cordon_server *server, struct config_errors *errs) {
 	}
 	/* The last check that can fail; the font is the renderer's own state. */
 	if (!text_renderer_set_font(server->text, next->font)) {
-		reload_error(errs, "%s: font '%s' cannot be used", next->path ? next->path : "config",
+		config_errors_add(errs, "%s: font '%s' cannot be used", next->path ? next->path : "config",
 			next->font);
 		for (size_t i = 0; i < n_added; i++) {
 			domain_remove(added[i]);

@@ -4,6 +4,7 @@
  * drifted before it was shared is a live listener whose backlog is full.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,8 @@
 #include "common/mstime.h"
 #include "common/sock.h"
 #include "common/strv.h"
+#include "common/array.h"
+#include "common/execpipe.h"
 
 struct dir {
 	char path[32];
@@ -210,6 +213,52 @@ static void test_strv(void **state) {
 	assert_null(strv_finish(&sv));
 }
 
+static void test_array_grow(void **state) {
+	int *v = NULL;
+	size_t len = 0, cap = 0;
+	for (int i = 0; i < 20; i++) {
+		int *grown = array_grow(v, len, &cap, sizeof(*grown));
+		assert_non_null(grown);
+		v = grown;
+		v[len++] = i;
+		assert_true(len <= cap);
+	}
+	assert_int_equal(cap, 32);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(v[i], i);
+	}
+	/* Room left: the same array back, capacity unchanged. */
+	len = 30;
+	assert_ptr_equal(array_grow(v, len, &cap, sizeof(*v)), v);
+	assert_int_equal(cap, 32);
+	/* A size that would overflow: refused, the array and cap kept. */
+	size_t huge = SIZE_MAX / 2;
+	assert_null(array_grow(v, huge, &huge, sizeof(*v)));
+	assert_int_equal(huge, SIZE_MAX / 2);
+	free(v);
+}
+
+static void test_execpipe(void **state) {
+	int p[2], report = 0;
+	/* A whole report: the exec failed. */
+	assert_int_equal(pipe(p), 0);
+	int e = ENOENT;
+	assert_int_equal(write(p[1], &e, sizeof(e)), sizeof(e));
+	close(p[1]);
+	assert_true(execpipe_failed(p[0], &report, sizeof(report)));
+	assert_int_equal(report, ENOENT);
+	/* EOF: the exec went through; fd is closed either way. */
+	assert_int_equal(pipe(p), 0);
+	close(p[1]);
+	assert_false(execpipe_failed(p[0], &report, sizeof(report)));
+	assert_int_equal(fcntl(p[0], F_GETFD), -1);
+	/* A short report is not one. */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	close(p[1]);
+	assert_false(execpipe_failed(p[0], &report, sizeof(report)));
+}
+
 static void test_colour(void **state) {
 	float c[4];
 	colour_to_float(0xff8000, c);
@@ -237,6 +286,8 @@ int main(void) {
 		cmocka_unit_test_setup_teardown(test_sock_watch, dir_setup, dir_teardown),
 		cmocka_unit_test(test_child_wait),
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_array_grow),
+		cmocka_unit_test(test_execpipe),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_mstime),
 	};

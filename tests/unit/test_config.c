@@ -191,7 +191,11 @@ static void test_xwayland(void **state) {
 	assert_int_equal(c->host_xwayland, CONFIG_XWAYLAND_LAZY);
 	config_destroy(c);
 	expect_refused("[domain a]\nxwayland = maybe\n");
-	expect_refused("[general]\nxwayland = on\n");
+	/* The same message as the domain key's, with file and line. */
+	struct config_errors errs = { 0 };
+	assert_null(load("[general]\nxwayland = on\n", &errs));
+	expect_one_error(&errs, ":2: [general] xwayland: bad value 'on' "
+		"(expected no, lazy or yes)");
 }
 
 /* [general] locker and a domain's idle-inhibit (issue 11). */

@@ -34,8 +34,10 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common/execpipe.h"
 #include "vmm/agent/protocol.h"
 #include "vmm/agent/agent.h"
+#include "vmm/agent/json_whole.h"
 
 void logf_(const char *fmt, ...) {
 	va_list ap;
@@ -86,13 +88,10 @@ static void reply_error(struct conn *c, const char *fmt, ...) {
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct json_object *o = json_whole_refusal(-1, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	logf_("rejected request: %s", msg);
-	struct json_object *o = json_object_new_object();
 	if (o) {
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
 		conn_queue(c, o);
 		json_object_put(o);
 	}
@@ -388,12 +387,7 @@ pid_t agent_spawn(struct agent *a, struct request *r, char *err, size_t errlen) 
 	}
 	/* EOF once exec succeeded (close-on-exec), else the stage that failed. */
 	struct spawn_error e;
-	ssize_t n;
-	do {
-		n = read(ep[0], &e, sizeof(e));
-	} while (n < 0 && errno == EINTR);
-	close(ep[0]);
-	if (n == (ssize_t)sizeof(e)) {
+	if (execpipe_failed(ep[0], &e, sizeof(e))) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 		}
 		static const char *stages[] = { "cannot switch to the user",

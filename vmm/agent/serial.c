@@ -186,15 +186,9 @@ static void serial_reply_error(struct serial *s, int64_t id, const char *fmt, ..
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct json_object *o = json_whole_refusal(id, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	logf_("request %lld refused: %s", (long long)id, msg);
-	struct json_object *o = json_object_new_object();
-	if (o) {
-		json_object_object_add(o, "id", json_object_new_int64(id));
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(msg));
-	}
 	serial_send(s, o);
 }
 
@@ -276,27 +270,17 @@ static struct bridge *bridge_new(struct serial *s, const char *port, char *err,
 	return b;
 }
 
-/* Moves bytes from fd into buf; false at EOF or on an error. */
-static bool bridge_fill(int fd, char *buf, size_t *len) {
-	while (*len < BRIDGE_BUF) {
-		ssize_t n = read(fd, buf + *len, BRIDGE_BUF - *len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0 && errno == EAGAIN) {
-			return true;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		*len += (size_t)n;
-	}
-	return true;
-}
+enum bridge_way { BRIDGE_FILL, BRIDGE_DRAIN };
 
-static bool bridge_drain(int fd, char *buf, size_t *len) {
-	while (*len > 0) {
-		ssize_t n = write(fd, buf, *len);
+/*
+ * Moves bytes between fd and buf until fd would block: BRIDGE_FILL reads
+ * into the room buf has left, BRIDGE_DRAIN writes out what it holds. False
+ * at EOF or on an error.
+ */
+static bool bridge_move(int fd, char *buf, size_t *len, enum bridge_way way) {
+	bool fill = way == BRIDGE_FILL;
+	while (fill ? *len < BRIDGE_BUF : *len > 0) {
+		ssize_t n = fill ? read(fd, buf + *len, BRIDGE_BUF - *len) : write(fd, buf, *len);
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
@@ -306,8 +290,12 @@ static bool bridge_drain(int fd, char *buf, size_t *len) {
 		if (n <= 0) {
 			return false;
 		}
-		memmove(buf, buf + n, *len - (size_t)n);
-		*len -= (size_t)n;
+		if (fill) {
+			*len += (size_t)n;
+		} else {
+			memmove(buf, buf + n, *len - (size_t)n);
+			*len -= (size_t)n;
+		}
 	}
 	return true;
 }
@@ -331,15 +319,15 @@ static void bridge_io(struct bridge *b, short port_re, short conn_re, short list
 		return;
 	}
 	if ((port_re & (POLLIN | POLLHUP | POLLERR)) &&
-			!bridge_fill(b->port_fd, b->to_conn, &b->to_conn_len)) {
+			!bridge_move(b->port_fd, b->to_conn, &b->to_conn_len, BRIDGE_FILL)) {
 		b->port_eof = true;
 	}
 	if ((conn_re & (POLLIN | POLLHUP | POLLERR)) &&
-			!bridge_fill(b->conn_fd, b->to_port, &b->to_port_len)) {
+			!bridge_move(b->conn_fd, b->to_port, &b->to_port_len, BRIDGE_FILL)) {
 		b->conn_eof = true;
 	}
-	bool ok = bridge_drain(b->conn_fd, b->to_conn, &b->to_conn_len) &&
-		bridge_drain(b->port_fd, b->to_port, &b->to_port_len);
+	bool ok = bridge_move(b->conn_fd, b->to_conn, &b->to_conn_len, BRIDGE_DRAIN) &&
+		bridge_move(b->port_fd, b->to_port, &b->to_port_len, BRIDGE_DRAIN);
 	/* Either end gone: the Wayland connection is over; waypipe then exits. */
 	if (!ok || (b->port_eof && b->to_conn_len == 0) ||
 			(b->conn_eof && b->to_port_len == 0)) {
@@ -471,6 +459,11 @@ static void serial_line(struct serial *s, const char *line, size_t len) {
 	json_object_put(o);
 }
 
+static bool serial_take_line(void *data, const char *line, size_t len) {
+	serial_line(data, line, len);
+	return true;
+}
+
 static void serial_read(struct serial *s) {
 	for (;;) {
 		size_t room = sizeof(s->in) - 1 - s->in_len;
@@ -486,23 +479,9 @@ static void serial_read(struct serial *s) {
 			s->hup_until = now_ms() + HUP_PAUSE_MS;
 			return;
 		}
-		size_t end = s->in_len + (size_t)n, start = 0;
-		for (size_t i = s->in_len; i < end; i++) {
-			if (s->in[i] != '\n') {
-				continue;
-			}
-			if (!s->skipping) {
-				serial_line(s, s->in + start, i - start);
-			}
-			s->skipping = false;
-			start = i + 1;
-		}
-		memmove(s->in, s->in + start, end - start);
-		s->in_len = end - start;
-		if (s->in_len == sizeof(s->in) - 1) {
+		if (json_whole_lines(s->in, sizeof(s->in) - 1, &s->in_len, (size_t)n,
+				&s->skipping, serial_take_line, s)) {
 			logf_("dropped a line longer than %d bytes", AGENT_PROTOCOL_MAX_MESSAGE);
-			s->in_len = 0;
-			s->skipping = true;
 		}
 	}
 }
