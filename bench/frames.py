@@ -510,7 +510,7 @@ def run_one(args, comp_cls, wl, round_no):
             clients.reports(anim, 0)
         cpu0, sw0, t0 = proc_cpu_ns(comp.pid), proc_switches(comp.pid), time.monotonic()
         prof = None
-        if args.profile and comp.name == 'cordon' and wl.name == args.profile:
+        if args.profile and comp.name == args.profile_compositor and wl.name == args.profile:
             data = os.path.join(args.results, f'perf-{wl.name}.data')
             prof = subprocess.Popen(['perf', 'record', '--call-graph', args.callgraph,
                                      '-F', '999', '-o', data,
@@ -665,6 +665,8 @@ def main():
                     help='perf record -g cordon during this workload (bench/results/perf-*.data)')
     ap.add_argument('--many-timeout', type=float, default=120,
                     help='seconds the 1000 idle windows may take to map')
+    ap.add_argument('--profile-compositor', default='cordon', metavar='NAME',
+                    help='whose process --profile records (default cordon; labwc to compare)')
     ap.add_argument('--callgraph', default='fp', help="perf's --call-graph (fp, dwarf)")
     ap.add_argument('--results', default=os.path.join(TOP, 'bench', 'results'))
     ap.add_argument('--keep', action='store_true', help='keep the runtime dirs (logs)')
