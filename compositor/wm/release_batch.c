@@ -3,6 +3,7 @@
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/util/log.h>
 #include "common/listener.h"
+#include "common/mstime.h"
 #include "compositor/server.h"
 #include "compositor/wm/release_batch.h"
 
@@ -17,6 +18,13 @@ struct release_batch {
 	struct cordon_server *server;
 	struct wl_list held;        /* release_surface.held_link */
 	struct wl_event_source *fallback;
+	/*
+	 * Left armed when a frame empties the list: re-arming it at every
+	 * frame would cost a system call per frame for a timer that is only
+	 * there for surfaces no frame reaches. When it fires it lets go only
+	 * of buffers held that long, and waits again for the others.
+	 */
+	bool fallback_armed;
 	struct wl_listener new_surface;
 };
 
@@ -29,6 +37,7 @@ struct release_surface {
 	struct release_batch *batch;
 	struct wlr_surface *surface;
 	struct wlr_buffer *held;
+	int64_t held_at;            /* mstime_now() */
 	struct wl_list held_link;
 	struct wl_listener client_commit;
 	struct wl_listener destroy;
@@ -55,7 +64,22 @@ void release_batch_flush(struct release_batch *batch) {
 }
 
 static int handle_fallback(void *data) {
-	release_batch_flush(data);
+	struct release_batch *batch = data;
+	batch->fallback_armed = false;
+	int64_t now = mstime_now(), next = -1;
+	struct release_surface *rs, *tmp;
+	wl_list_for_each_safe(rs, tmp, &batch->held, held_link) {
+		int64_t left = rs->held_at + RELEASE_BATCH_FALLBACK_MS - now;
+		if (left <= 0) {
+			release_surface_let_go(rs);
+		} else if (next < 0 || left < next) {
+			next = left;
+		}
+	}
+	if (next > 0) {
+		wl_event_source_timer_update(batch->fallback, (int)next);
+		batch->fallback_armed = true;
+	}
 	return 0;
 }
 
@@ -68,10 +92,12 @@ static void handle_client_commit(struct wl_listener *listener, void *data) {
 		return;
 	}
 	struct release_batch *batch = rs->batch;
-	if (wl_list_empty(&batch->held)) {
+	if (!batch->fallback_armed) {
 		wl_event_source_timer_update(batch->fallback, RELEASE_BATCH_FALLBACK_MS);
+		batch->fallback_armed = true;
 	}
 	rs->held = wlr_buffer_lock(surface->buffer->source);
+	rs->held_at = mstime_now();
 	wl_list_insert(batch->held.prev, &rs->held_link);
 }
 
