@@ -51,6 +51,8 @@ struct shm_mapping {
 	void *data;
 	size_t size;
 	int refs;                           /* the pool while current, accesses */
+	/* Set by the SIGBUS handler: the file went short under this mapping. */
+	volatile sig_atomic_t truncated;
 };
 
 /*
@@ -72,6 +74,7 @@ struct shm_pool {
 	struct shm_mapping *mapping;
 	int fd;
 	bool writable;
+	bool reported;                      /* its truncation was posted */
 	int refs;                           /* the resource and each buffer */
 };
 
@@ -99,6 +102,7 @@ static void handle_sigbus(int sig, siginfo_t *info, void *context) {
 		 */
 		if (mmap(m->data, m->size, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) {
+			m->truncated = 1;
 			return;
 		}
 		break;
@@ -250,6 +254,18 @@ static bool shm_buffer_begin_access(struct wlr_buffer *wlr_buffer, uint32_t flag
 
 static void shm_buffer_end_access(struct wlr_buffer *wlr_buffer) {
 	struct shm_buffer *buffer = wl_container_of(wlr_buffer, buffer, base);
+	/*
+	 * The client truncated the file under its pool while cordon read it:
+	 * the error wl_shm has for it, once; the client's connection ends
+	 * after this dispatch, and what was read meanwhile was zeroes.
+	 */
+	if (buffer->accessing->truncated && buffer->resource != NULL &&
+			!buffer->pool->reported) {
+		buffer->pool->reported = true;
+		wl_resource_post_error(buffer->resource, WL_SHM_ERROR_INVALID_FD,
+			"the file of this buffer's pool was truncated to less than the pool's "
+			"%zu bytes", buffer->accessing->size);
+	}
 	shm_mapping_unref(buffer->accessing);
 	buffer->accessing = NULL;
 }

@@ -21,7 +21,7 @@ struct wlr_renderer;
  * product overflows, a format not advertised. Each is the protocol error
  * wl_shm names for it. A pool whose file the client truncates afterwards
  * reads as zeroes (the handler maps anonymous pages over it) instead of
- * killing cordon. A read-only file is accepted for buffers cordon only
+ * killing cordon, and the client gets invalid_fd on the buffer read. A read-only file is accepted for buffers cordon only
  * reads from; writing into it (a screencopy target) fails cleanly.
  */
 struct cordon_shm;
