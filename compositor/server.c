@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <wlr/interfaces/wlr_buffer.h>
+#include <wlr/render/pixman.h>
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_content_type_v1.h>
 #include <wlr/types/wlr_cursor_shape_v1.h>
@@ -50,6 +51,7 @@
 #include "compositor/guard/prompt.h"
 #include "compositor/domain/reload.h"
 #include "compositor/server.h"
+#include "compositor/render/blit.h"
 #include "compositor/render/identity.h"
 #include "compositor/render/shm.h"
 #include "compositor/guard/attention.h"
@@ -238,6 +240,11 @@ struct cordon_server *server_create(struct cordon_config *config) {
 	CHECK_CREATE(server->backend = wlr_backend_autocreate(server->loop, &server->session),
 		"backend (is a session, WAYLAND_DISPLAY, DISPLAY or WLR_BACKENDS=headless available?)");
 	CHECK_CREATE(server->renderer = wlr_renderer_autocreate(server->backend), "renderer");
+	if (wlr_renderer_is_pixman(server->renderer)) {
+		/* Software rendering: window copies go around the cache (render/blit.c). */
+		CHECK_CREATE(server->renderer = blit_renderer_create(server->renderer),
+			"copying renderer over pixman");
+	}
 	CHECK_CREATE(server->allocator = wlr_allocator_autocreate(server->backend,
 		server->renderer), "allocator");
 	CHECK_CREATE(server->text = text_renderer_create(config->font), "text renderer");
