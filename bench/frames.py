@@ -221,7 +221,7 @@ class Cordon(Compositor):
         return self.args.cordon
 
     def available(self):
-        return os.access(self.args.cordon, os.X_OK)
+        return os.access(self.argv0(), os.X_OK)
 
     def start(self, wl):
         conf = ['[output *]', f'mode = {OUT_W}x{OUT_H}', '']
@@ -231,7 +231,7 @@ class Cordon(Compositor):
         with open(path, 'w') as f:
             f.write('\n'.join(conf))
         rfd, wfd = os.pipe()
-        self.proc = subprocess.Popen([self.args.cordon, '-c', path, '--ready-fd', str(wfd)],
+        self.proc = subprocess.Popen([self.argv0(), '-c', path, '--ready-fd', str(wfd)],
                                      env=self.env, stdout=self.logf, stderr=self.logf,
                                      pass_fds=(wfd,))
         os.close(wfd)
@@ -389,7 +389,18 @@ class Weston(Compositor):
     # itself, and windows may overlap (bench/README.md).
 
 
-COMPOSITORS = {'cordon': Cordon, 'labwc': Labwc, 'sway': Sway, 'weston': Weston}
+class CordonBase(Cordon):
+    """Another build of cordon (--baseline), run like cordon on every workload:
+    a change's before and after in the same interleaved rounds."""
+    name = 'cordon-base'
+
+    def argv0(self):
+        return os.path.join(self.args.baseline, 'compositor', 'cordon')
+
+
+COMPOSITORS = {'cordon': Cordon, 'cordon-base': CordonBase, 'labwc': Labwc, 'sway': Sway,
+               'weston': Weston}
+CORDONS = ('cordon', 'cordon-base')
 
 
 # --------------------------------------------------------------- one run
@@ -614,11 +625,12 @@ def table(summary, wls, comps):
         out.append(header)
         out.append('  ' + 'compositor'.ljust(18) + ''.join(h.rjust(W) for _, h, _, _ in FIGURES))
         shown = [c for c in comps if (wl.name, c) in summary] if wl.peers or wl.share is None \
-            else ['cordon']
+            else list(CORDONS)
         if wl.share:
-            shown = ['cordon'] + [c for c in comps if c != 'cordon' and (peer_wl, c) in summary]
+            shown = list(CORDONS) + [c for c in comps
+                                     if c not in CORDONS and (peer_wl, c) in summary]
         for c in shown:
-            key = (wl.name if c == 'cordon' else peer_wl, c)
+            key = (wl.name if c in CORDONS else peer_wl, c)
             s = summary.get(key)
             if s is None:
                 continue
@@ -635,15 +647,19 @@ def table(summary, wls, comps):
             suffix = ''
             if s.get('accept_s'):
                 suffix = f"  [idle ones mapped in {s['accept_s']['median']:.1f} s]"
-            label = c + (' (' + peer_wl + ')' if c != 'cordon' and wl.share else '')
+            label = c + (' (' + peer_wl + ')' if c not in CORDONS and wl.share else '')
             out.append('  ' + label.ljust(18) + ''.join(cells) + suffix)
         # cordon / best peer, and cordon / labwc (the peer issue 15's targets name)
         cs = summary.get((wl.name, 'cordon'))
-        peers = [summary[(peer_wl, c)] for c in comps if c != 'cordon' and (peer_wl, c) in summary]
+        peers = [summary[(peer_wl, c)] for c in comps
+                 if c not in CORDONS and (peer_wl, c) in summary]
         if cs and peers:
             out.append(ratio_row('cordon/best peer', wl, cs, peers, W))
         if cs and 'labwc' in comps and (peer_wl, 'labwc') in summary and len(peers) > 1:
             out.append(ratio_row('cordon/labwc', wl, cs, [summary[(peer_wl, 'labwc')]], W))
+        if cs and (wl.name, 'cordon-base') in summary:
+            out.append(ratio_row('cordon/baseline', wl, cs,
+                                 [summary[(wl.name, 'cordon-base')]], W))
         out.append('')
     return '\n'.join(out)
 
@@ -668,6 +684,9 @@ def main():
     ap.add_argument('--profile-compositor', default='cordon', metavar='NAME',
                     help='whose process --profile records (default cordon; labwc to compare)')
     ap.add_argument('--callgraph', default='fp', help="perf's --call-graph (fp, dwarf)")
+    ap.add_argument('--baseline', metavar='BUILD',
+                    help="another cordon build dir, run as cordon-base beside cordon in the "
+                         "same rounds (a change's before and after)")
     ap.add_argument('--results', default=os.path.join(TOP, 'bench', 'results'))
     ap.add_argument('--keep', action='store_true', help='keep the runtime dirs (logs)')
     ap.add_argument('--screenshots', action='store_true',
@@ -689,8 +708,11 @@ def main():
             log(f'frames.py: unknown workloads {unknown}; known: {[w.name for w in wls]}')
             return 2
         wls = [w for w in wls if w.name in names]
+    names = args.compositors.split(',')
+    if args.baseline and 'cordon-base' not in names:
+        names.insert(names.index('cordon') + 1 if 'cordon' in names else 0, 'cordon-base')
     comps = []
-    for name in args.compositors.split(','):
+    for name in names:
         cls = COMPOSITORS.get(name)
         if cls is None:
             log(f'frames.py: unknown compositor {name}')
@@ -698,6 +720,9 @@ def main():
         probe = cls.__new__(cls)
         probe.args = args
         if not probe.available():
+            if name == 'cordon-base':
+                log(f'frames.py: --baseline {args.baseline}: {probe.argv0()} is missing')
+                return 1
             log(f'frames.py: {name} is not installed; left out')
             continue
         comps.append(name)
@@ -713,7 +738,7 @@ def main():
             if wl.max_rounds is not None and rnd >= wl.max_rounds:
                 continue
             for c in comps:
-                if c != 'cordon' and not wl.peers:
+                if c not in CORDONS and not wl.peers:
                     continue
                 log(f'round {rnd + 1}/{args.rounds}: {c} {wl.name}')
                 r = run_one(args, COMPOSITORS[c], wl, rnd)
