@@ -524,7 +524,7 @@ def run_one(args, comp_cls, wl, round_no):
         if args.profile and comp.name == args.profile_compositor and wl.name == args.profile:
             data = os.path.join(args.results, f'perf-{wl.name}.data')
             prof = subprocess.Popen(['perf', 'record', '--call-graph', args.callgraph,
-                                     '-F', '999', '-o', data,
+                                     '-F', str(args.profile_freq), '-o', data,
                                      '-p', str(comp.pid)], stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
         time.sleep(args.seconds)
@@ -684,6 +684,8 @@ def main():
     ap.add_argument('--profile-compositor', default='cordon', metavar='NAME',
                     help='whose process --profile records (default cordon; labwc to compare)')
     ap.add_argument('--callgraph', default='fp', help="perf's --call-graph (fp, dwarf)")
+    ap.add_argument('--profile-freq', type=int, default=999, metavar='HZ',
+                    help="perf's sampling frequency (default 999)")
     ap.add_argument('--baseline', metavar='BUILD',
                     help="another cordon build dir, run as cordon-base beside cordon in the "
                          "same rounds (a change's before and after)")
