@@ -199,15 +199,14 @@ char **qemu_run_argv(const struct config_domain *cfg, const struct qemu_paths *p
 	return argv;
 }
 
-char **qemu_virtiofsd_argv(const char *binary, const char *socket, const char *root,
+char **qemu_virtiofsd_argv(const char *binary, int fd, const char *root,
 		bool sandbox, char *err, size_t errlen) {
-	if (!qemu_check_path("virtiofs socket", socket, err, errlen) ||
-			!qemu_check_path("root", root, err, errlen)) {
+	if (!qemu_check_path("root", root, err, errlen)) {
 		return NULL;
 	}
 	struct strv sv = {0};
 	strv_push(&sv, binary);
-	strv_pushf(&sv, "--socket-path=%s", socket);
+	strv_pushf(&sv, "--fd=%d", fd);
 	strv_pushf(&sv, "--shared-dir=%s", root);
 	strv_push(&sv, "--readonly");
 	strv_push(&sv, "--cache=always");

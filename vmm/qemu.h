@@ -50,8 +50,11 @@ struct qemu_choice {
 char **qemu_run_argv(const struct config_domain *cfg, const struct qemu_paths *paths,
 	const struct qemu_choice *choice, char *err, size_t errlen);
 
-/* "virtiofsd --socket-path … --shared-dir ROOT --readonly …" for a directory root. */
-char **qemu_virtiofsd_argv(const char *binary, const char *socket, const char *root,
+/*
+ * "virtiofsd --fd=FD --shared-dir ROOT --readonly …" for a directory root:
+ * virtiofsd serves on the listening socket it finds at fd FD.
+ */
+char **qemu_virtiofsd_argv(const char *binary, int fd, const char *root,
 	bool sandbox, char *err, size_t errlen);
 
 /* The binary the config names, or qemu-system-x86_64. */

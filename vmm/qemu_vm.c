@@ -26,7 +26,9 @@
 #include "vmm/spawn.h"
 
 #define QMP_TIMEOUT_MS 10000
-#define VIRTIOFSD_SOCKET_MS 5000
+/* The virtiofs socket's backlog: one QEMU connects, once per start. */
+#define VIRTIOFS_BACKLOG 2
+
 /* How long QEMU gets to end by itself after its QMP or virtiofsd failed. */
 #define QEMU_VM_GRACE_MS 2000
 
@@ -374,7 +376,7 @@ static bool vm_start_virtiofsd(struct qemu_vm *vm, char *err, size_t errlen) {
 		qemu_vm_say(vm, SUPERVISOR_LOG_INFO, "no user namespaces here: virtiofsd runs "
 			"with --sandbox=none");
 	}
-	char **argv = qemu_virtiofsd_argv(bin, vm->vfs_path, vm->c.root, sandbox, err, errlen);
+	char **argv = qemu_virtiofsd_argv(bin, 3, vm->c.root, sandbox, err, errlen);
 	free(bin);
 	char *log = qemu_vm_path(vm->dir, "virtiofsd.log");
 	if (argv == NULL || log == NULL) {
@@ -387,7 +389,7 @@ static bool vm_start_virtiofsd(struct qemu_vm *vm, char *err, size_t errlen) {
 	struct supervisor_options opts = {
 		.name = name, .argv = argv, .env = vm->env, .log_path = log,
 		.restart = SUPERVISOR_RESTART_NO, .stop_timeout_ms = 3000,
-		.log_max_bytes = vm->c.log_max,
+		.log_max_bytes = vm->c.log_max, .listen_fd = vm->vfs_fd,
 	};
 	bool ok;
 	if (vm->virtiofsd == NULL) {
@@ -410,17 +412,38 @@ static bool vm_start_virtiofsd(struct qemu_vm *vm, char *err, size_t errlen) {
 		return errmsg_fail(err, errlen, "cannot start virtiofsd: %s",
 			supervisor_reason(vm->virtiofsd));
 	}
-	/* QEMU connects at start-up: the socket must be there (bounded wait). */
-	int64_t deadline = mstime_now() + VIRTIOFSD_SOCKET_MS;
-	struct stat sst;
-	while (lstat(vm->vfs_path, &sst) < 0 || !S_ISSOCK(sst.st_mode)) {
-		if (mstime_now() >= deadline) {
-			return errmsg_fail(err, errlen, "virtiofsd made no socket at %s within "
-				"%d ms", vm->vfs_path, VIRTIOFSD_SOCKET_MS);
-		}
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
+	return true;
+}
+
+/*
+ * A fresh listening socket for virtiofsd at vfs_path. QEMU connects to it
+ * at start-up; the kernel queues that connection until virtiofsd accepts,
+ * so nothing waits for virtiofsd to get going. Blocking: virtiofsd's
+ * accept expects it, and cordon never accepts on it.
+ */
+static bool vm_listen_virtiofs(struct qemu_vm *vm, char *err, size_t errlen) {
+	if (vm->vfs_fd >= 0) {
+		close(vm->vfs_fd);
+		vm->vfs_fd = -1;
 	}
+	if (!vm_remove_stale(vm->vfs_path, err, errlen)) {
+		return false;
+	}
+	struct stat bound;
+	bool replaced;
+	int fd = sock_listen(vm->vfs_path, VIRTIOFS_BACKLOG, &bound, &replaced, err, errlen);
+	if (fd < 0) {
+		return false;
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(vm->vfs_path);
+		return errmsg_fail(err, errlen, "virtiofs socket %s: %s", vm->vfs_path,
+			strerror(e));
+	}
+	vm->vfs_fd = fd;
 	return true;
 }
 
@@ -447,9 +470,11 @@ bool qemu_vm_prepare(struct qemu_vm *vm, char *err, size_t errlen) {
 		return false;
 	}
 	if (vm->c.root_is_dir) {
+		/* A virtiofsd still up keeps its socket; a new one gets a fresh one,
+		 * with no connection of an earlier QEMU left queued on it. */
 		if (vm->virtiofsd == NULL || supervisor_state(vm->virtiofsd) == SUPERVISOR_STOPPED ||
-				supervisor_state(vm->virtiofsd) == SUPERVISOR_FAILED) {
-			if (!vm_remove_stale(vm->vfs_path, err, errlen)) {
+				supervisor_state(vm->virtiofsd) == SUPERVISOR_FAILED || vm->vfs_fd < 0) {
+			if (!vm_listen_virtiofs(vm, err, errlen)) {
 				return false;
 			}
 		}
@@ -494,6 +519,7 @@ struct qemu_vm *qemu_vm_create(struct wl_event_loop *loop, const struct config_d
 	}
 	vm->loop = loop;
 	vm->listen_fd = -1;
+	vm->vfs_fd = -1;
 	vm->agent_fd = -1;
 	vm->next_id = 1;
 	wl_list_init(&vm->apps);
@@ -546,6 +572,10 @@ void qemu_vm_destroy(struct qemu_vm *vm) {
 	qemu_apps_close_link(vm);
 	qmp_destroy(vm->qmp);
 	supervisor_destroy(vm->virtiofsd);
+	if (vm->vfs_fd >= 0) {
+		close(vm->vfs_fd);
+		unlink(vm->vfs_path);
+	}
 	if (vm->listen_source) {
 		wl_event_source_remove(vm->listen_source);
 	}

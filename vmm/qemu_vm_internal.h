@@ -69,6 +69,9 @@ struct qemu_vm {
 		bool root_is_dir;
 	} c;
 	char *qmp_path, *agent_path, *vfs_path, *run_path, *agent_address;
+	/* The virtiofs socket, made and listened on by cordon and handed to
+	 * virtiofsd as its fd 3, so QEMU can connect at once (-1: none). */
+	int vfs_fd;
 
 	bool kvm_bad;          /* accel auto: KVM failed once; TCG from now on */
 	bool kvm_confirmed;    /* the agent answered under KVM */

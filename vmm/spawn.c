@@ -27,6 +27,7 @@ struct child_ctx {
 	int out_w;
 	int err_w;
 	int extra_w;      /* lands on fd 3, close-on-exec: status or exec-error pipe */
+	int pass_fd;      /* keeper: lands on fd 4, close-on-exec; the program's fd 3 */
 	pid_t parent;
 	int max_fd;       /* for closing fds where close_range is missing */
 };
@@ -54,28 +55,31 @@ static void close_from(int low, int max_fd) {
 }
 
 /*
- * Puts in, out, err on 0, 1, 2 and extra (if any) on 3 with close-on-exec,
- * then closes everything else. Going through copies at 10 and above first
- * means a source that already sits on 0..3 is never clobbered.
+ * Puts in, out, err on 0, 1, 2, extra (if any) on 3 and the fd to pass on
+ * (if any, only with extra) on 4, those two close-on-exec, then closes
+ * everything else. Going through copies at 10 and above first means a
+ * source that already sits on 0..4 is never clobbered.
  */
 static int setup_fds(const struct child_ctx *c) {
-	int src[4] = { c->devnull, c->out_w, c->err_w, c->extra_w };
-	int tmp[4];
-	for (int i = 0; i < 4; i++) {
+	int src[5] = { c->devnull, c->out_w, c->err_w, c->extra_w, c->pass_fd };
+	int tmp[5];
+	for (int i = 0; i < 5; i++) {
 		tmp[i] = -1;
 		if (src[i] >= 0 && (tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10)) < 0) {
 			return -1;
 		}
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (tmp[i] >= 0 && dup2(tmp[i], i) < 0) {
 			return -1;
 		}
 	}
-	if (c->extra_w >= 0 && fcntl(3, F_SETFD, FD_CLOEXEC) < 0) {
-		return -1;
+	for (int i = 3; i < 5; i++) {
+		if (src[i] >= 0 && fcntl(i, F_SETFD, FD_CLOEXEC) < 0) {
+			return -1;
+		}
 	}
-	close_from(c->extra_w >= 0 ? 4 : 3, c->max_fd);
+	close_from(c->pass_fd >= 0 ? 5 : c->extra_w >= 0 ? 4 : 3, c->max_fd);
 	return 0;
 }
 
@@ -233,6 +237,12 @@ static _Noreturn void keeper_main(const struct child_ctx *c) {
 	if (program == 0) {
 		close(ep[0]);
 		close(status_fd);
+		/* dup2 leaves the copy without close-on-exec: the program keeps it. */
+		if (c->pass_fd >= 0 && (dup2(4, 3) < 0 || close(4) < 0)) {
+			int e = errno;
+			write_all(ep[1], &e, sizeof(e));
+			_exit(127);
+		}
 		setpgid(0, 0);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self) {
 			_exit(127);
@@ -367,7 +377,8 @@ static void spawn_close_fds(int *devnull, int pipes[][2], int n) {
  */
 static pid_t spawn_start(void (*entry)(const struct child_ctx *), const char *path,
 		char *const argv[], char *const envp[], int p[][2], int n, int out,
-		int err_pipe, int extra, struct spawn_child *child, char *err, size_t errlen) {
+		int err_pipe, int extra, int pass_fd, struct spawn_child *child, char *err,
+		size_t errlen) {
 	*child = (struct spawn_child){ .pid = -1, .pidfd = -1, .out_fd = -1,
 		.err_fd = -1, .status_fd = -1 };
 	int devnull;
@@ -378,7 +389,7 @@ static pid_t spawn_start(void (*entry)(const struct child_ctx *), const char *pa
 	struct child_ctx c = {
 		.path = path, .argv = argv, .envp = envp, .devnull = devnull,
 		.out_w = p[out][1], .err_w = p[err_pipe][1], .extra_w = p[extra][1],
-		.parent = getpid(), .max_fd = max_fd(),
+		.pass_fd = pass_fd, .parent = getpid(), .max_fd = max_fd(),
 	};
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -408,10 +419,10 @@ static bool spawn_abandon(struct spawn_child *child, pid_t pid) {
 	return false;
 }
 
-bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
+bool spawn_keeper(const char *path, char *const argv[], char *const envp[], int pass_fd,
 		struct spawn_child *child, char *err, size_t errlen) {
 	int p[3][2]; /* stdout, stderr, keeper status */
-	pid_t pid = spawn_start(keeper_main, path, argv, envp, p, 3, 0, 1, 2, child,
+	pid_t pid = spawn_start(keeper_main, path, argv, envp, p, 3, 0, 1, 2, pass_fd, child,
 		err, errlen);
 	if (pid < 0) {
 		return false;
@@ -437,7 +448,7 @@ bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
 bool spawn_plain(const char *path, char *const argv[], char *const envp[],
 		struct spawn_child *child, char *err, size_t errlen) {
 	int p[2][2]; /* stdout and stderr together, exec errno */
-	pid_t pid = spawn_start(plain_main, path, argv, envp, p, 2, 0, 0, 1, child,
+	pid_t pid = spawn_start(plain_main, path, argv, envp, p, 2, 0, 0, 1, -1, child,
 		err, errlen);
 	if (pid < 0) {
 		return false;

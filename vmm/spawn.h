@@ -65,8 +65,13 @@ char *spawn_find_program(const char *name, const char *path_env);
  */
 char **spawn_build_env(char *const *base, char *const *changes);
 
-/* Starts argv under a keeper as described above. */
-bool spawn_keeper(const char *path, char *const argv[], char *const envp[],
+/*
+ * Starts argv under a keeper as described above. pass_fd (-1: none) is
+ * handed to the program as its fd 3, not close-on-exec: a socket cordon
+ * made for it (virtiofsd --fd=3), so nobody waits for the program to make
+ * its own. The program gets no other fd beyond 0-2.
+ */
+bool spawn_keeper(const char *path, char *const argv[], char *const envp[], int pass_fd,
 	struct spawn_child *child, char *err, size_t errlen);
 
 /*

@@ -64,6 +64,7 @@ struct supervisor {
 
 	struct owned_options own;
 	enum supervisor_restart restart;
+	int listen_fd;
 	int stop_timeout_ms;
 	int backoff_base_ms;
 	int backoff_max_ms;
@@ -337,16 +338,13 @@ static const char *env_path(struct supervisor *s) {
 	return NULL;
 }
 
-typedef bool (*spawn_fn)(const char *path, char *const argv[], char *const envp[],
-	struct spawn_child *child, char *err, size_t errlen);
-
 /*
  * Finds argv[0] on the domain's PATH and starts it with the domain's
- * environment through start (spawn_keeper or spawn_plain). False with the
- * reason in err: "cannot find …", or what (e.g. "cannot start crosvm")
- * and why.
+ * environment, under a keeper (the program) or plainly (a stop helper).
+ * False with the reason in err: "cannot find …", or what (e.g. "cannot
+ * start crosvm") and why.
  */
-static bool start_child(struct supervisor *s, char **argv, spawn_fn start,
+static bool start_child(struct supervisor *s, char **argv, bool keeper,
 		struct spawn_child *child, const char *what, char *err, size_t errlen) {
 	char *path = spawn_find_program(argv[0], env_path(s));
 	if (!path) {
@@ -354,7 +352,10 @@ static bool start_child(struct supervisor *s, char **argv, spawn_fn start,
 	}
 	char **envp = spawn_build_env(NULL, s->own.env);
 	char why[256] = "out of memory";
-	bool ok = envp && start(path, argv, envp, child, why, sizeof(why));
+	bool ok = envp && (keeper ?
+		spawn_keeper(path, argv, envp, s->listen_fd > 2 ? s->listen_fd : -1, child,
+			why, sizeof(why)) :
+		spawn_plain(path, argv, envp, child, why, sizeof(why)));
 	free(path);
 	strv_free(envp);
 	if (!ok) {
@@ -398,7 +399,7 @@ static bool do_spawn(struct supervisor *s) {
 	s->status_len = 0;
 	char what[256], err[512];
 	snprintf(what, sizeof(what), "cannot start %s", s->own.argv[0]);
-	if (!start_child(s, s->own.argv, spawn_keeper, &s->main, what, err, sizeof(err))) {
+	if (!start_child(s, s->own.argv, true, &s->main, what, err, sizeof(err))) {
 		set_state(s, SUPERVISOR_FAILED, "%s", err);
 		return false;
 	}
@@ -543,7 +544,7 @@ static int handle_helper_exit(int fd, uint32_t mask, void *data) {
 
 static bool run_stop_command(struct supervisor *s) {
 	char err[512];
-	if (!start_child(s, s->own.stop_argv, spawn_plain, &s->helper,
+	if (!start_child(s, s->own.stop_argv, false, &s->helper,
 			"cannot run the stop command", err, sizeof(err))) {
 		say(s, SUPERVISOR_LOG_ERROR, "%s", err);
 		return false;
@@ -700,6 +701,7 @@ static bool copy_options(struct supervisor *s, const struct supervisor_options *
 	owned_options_free(&s->own);
 	s->own = own;
 	s->restart = o->restart;
+	s->listen_fd = o->listen_fd;
 	s->stop_timeout_ms = o->stop_timeout_ms > 0 ? o->stop_timeout_ms :
 		DEFAULT_STOP_TIMEOUT_MS;
 	s->backoff_base_ms = o->backoff_base_ms > 0 ? o->backoff_base_ms :

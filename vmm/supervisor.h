@@ -62,6 +62,9 @@ struct supervisor_options {
 	int fail_limit;             /* give up after this many failures … [5] */
 	int fail_window_ms;         /* … within this window [300000] */
 	size_t log_max_bytes;       /* rotate the log file past this [1 MiB] */
+	/* A listening socket the program gets as its fd 3 at every start
+	 * (0: none; the caller keeps it open while the supervisor lives). */
+	int listen_fd;
 };
 
 struct supervisor;

@@ -227,13 +227,16 @@ static void test_argv_rutabaga_and_errors(void **state) {
 	assert_string_equal(err, "kernel 'vmlinuz' is not an absolute path");
 	config_destroy(c);
 
-	char **argv = qemu_virtiofsd_argv("/usr/libexec/virtiofsd", "/r/v.sock", "/srv/root", false,
+	char **argv = qemu_virtiofsd_argv("/usr/libexec/virtiofsd", 3, "/srv/root", false,
 		err, sizeof(err));
 	s = joined(argv);
-	assert_string_equal(s, "'/usr/libexec/virtiofsd' '--socket-path=/r/v.sock' "
+	assert_string_equal(s, "'/usr/libexec/virtiofsd' '--fd=3' "
 		"'--shared-dir=/srv/root' '--readonly' '--cache=always' '--sandbox=none'");
 	free(s);
 	strv_free(argv);
+	assert_null(qemu_virtiofsd_argv("/usr/libexec/virtiofsd", 3, "srv/root", false,
+		err, sizeof(err)));
+	assert_string_equal(err, "root 'srv/root' is not an absolute path");
 }
 
 /* ---- QMP against the fake QEMU ---- */

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -443,6 +445,51 @@ static void test_no_fd_leak(void **state) {
 	assert_string_equal(buf, "/dev/null ");
 }
 
+static bool ended_and_stopped(void *data) {
+	struct rec *r = data;
+	return fixture_events_find(&r->ev, "stdout: --end") != NULL && is_stopped(r);
+}
+
+/* A listening socket handed over (virtiofsd --fd=3): on fd 3, and nothing else. */
+static void test_listen_fd_passed(void **state) {
+	struct rec *r = *state;
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(sock >= 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/l.sock", r->dir);
+	assert_int_equal(bind(sock, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(sock, 2), 0);
+	/* Away from 3 and 4, so the test sees it moved, and close-on-exec, as
+	 * cordon's own sockets are. */
+	int fd = fcntl(sock, F_DUPFD_CLOEXEC, 40);
+	assert_true(fd >= 40);
+	close(sock);
+	char want[64], self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(self, want, sizeof(want) - 2);
+	assert_true(n > 0);
+	want[n] = ' ';
+	want[n + 1] = '\0';
+	struct supervisor_options o = { .listen_fd = fd, .restart = SUPERVISOR_RESTART_NO };
+	launch(r, SH("echo --self; ls -1 /proc/$$/fd; echo --three; readlink /proc/$$/fd/3; "
+		"echo --keeper; ls -1 /proc/$PPID/fd; echo --end"), &o, is_stopped, 5000);
+	char buf[256];
+	lines_after(r, "--self", buf, sizeof(buf));
+	assert_string_equal(buf, "0 1 2 3 ");
+	lines_after(r, "--three", buf, sizeof(buf));
+	assert_string_equal(buf, want);
+	/* The keeper holds it (at 4) to hand it to every start. */
+	lines_after(r, "--keeper", buf, sizeof(buf));
+	assert_string_equal(buf, "0 1 2 3 4 ");
+	/* Started again, the program gets it again. */
+	r->ev.n_lines = 0;
+	assert_true(supervisor_start(r->sup));
+	assert_true(run_until(r, ended_and_stopped, 5000));
+	lines_after(r, "--three", buf, sizeof(buf));
+	assert_string_equal(buf, want);
+	close(fd);
+}
+
 static unsigned long long status_mask(const char *line, const char *field) {
 	const char *p = strstr(line, field);
 	assert_non_null(p);
@@ -795,6 +842,7 @@ int main(void) {
 		SUPERVISOR_TEST(test_exit_sweeps_leftovers),
 		SUPERVISOR_TEST(test_destroy_kills_everything),
 		SUPERVISOR_TEST(test_parent_killed),
+		SUPERVISOR_TEST(test_listen_fd_passed),
 		SUPERVISOR_TEST(test_not_found),
 		SUPERVISOR_TEST(test_exec_failure_not_restarted),
 		SUPERVISOR_TEST(test_long_lines_split),
