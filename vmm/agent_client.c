@@ -341,19 +341,34 @@ bool agent_client_run_notify(const char *address, char *const *argv, char *const
 	}
 	unsigned char hdr[4] = { (unsigned char)(len >> 24), (unsigned char)(len >> 16),
 		(unsigned char)(len >> 8), (unsigned char)len };
-	if (!write_all(fd, hdr, 4, deadline, err, errlen) ||
-			!write_all(fd, text, len, deadline, err, errlen)) {
-		goto out;
+	bool sent = write_all(fd, hdr, 4, deadline, err, errlen) &&
+		write_all(fd, text, len, deadline, err, errlen);
+	/*
+	 * The agent refuses a request it will not read whole (too large) as
+	 * soon as it has the header, and closes: the send then fails, but the
+	 * reason may be there to read. Without one, the send's error stands.
+	 */
+	char send_err[256] = "";
+	if (!sent) {
+		snprintf(send_err, sizeof(send_err), "%s", err);
 	}
 	bool eof;
 	reply = read_message(fd, deadline, &eof, err, errlen);
 	if (!reply) {
+		if (!sent) {
+			snprintf(err, errlen, "%s", send_err);
+		}
 		goto out;
 	}
 	struct json_object *okv, *pid, *msg;
 	if (!json_object_object_get_ex(reply, "ok", &okv) ||
 			!json_object_is_type(okv, json_type_boolean)) {
 		errmsg_fail(err, errlen, "the agent sent an unexpected reply");
+		goto out;
+	}
+	if (!sent && json_object_get_boolean(okv)) {
+		/* Nothing can have started from half a request. */
+		snprintf(err, errlen, "%s", send_err);
 		goto out;
 	}
 	if (!json_object_get_boolean(okv)) {

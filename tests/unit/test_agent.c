@@ -313,6 +313,23 @@ static void test_max_request_option(void **state) {
 	assert_non_null(strstr(err, "too large"));
 	char *short_argv[] = { "true", NULL };
 	run_ok(a, short_argv, NULL, NULL, true);
+
+	/* Larger than the socket buffers: the agent refuses at the header and
+	 * closes while the client is still sending, whose send then fails; the
+	 * client still reports the agent's reason, not a broken pipe. */
+	size_t big = 1 << 20;
+	char *arg = malloc(big + 1);
+	assert_non_null(arg);
+	memset(arg, 'x', big);
+	arg[big] = '\0';
+	char *huge_argv[] = { "echo", arg, NULL };
+	err[0] = '\0';
+	assert_false(agent_client_run(a->addr, huge_argv, NULL, NULL, 5000, true, &res,
+		err, sizeof(err)));
+	free(arg);
+	if (strstr(err, "too large") == NULL) {
+		fail_msg("a request refused mid-send reads: %s", err);
+	}
 }
 
 static void test_client_errors(void **state) {
