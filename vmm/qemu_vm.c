@@ -345,11 +345,25 @@ static void handle_vfs_log(struct supervisor *sup, enum supervisor_log_level lev
 	}
 }
 
+/*
+ * Nobody accepts on the virtiofs socket once its virtiofsd has ended: a
+ * QEMU connecting then would wait in the backlog for good. Closed, the
+ * connection is refused (or dropped) and the next start makes a new one.
+ */
+static void vm_close_virtiofs(struct qemu_vm *vm) {
+	if (vm->vfs_fd >= 0) {
+		close(vm->vfs_fd);
+		vm->vfs_fd = -1;
+		unlink(vm->vfs_path);
+	}
+}
+
 static void handle_vfs_state(struct supervisor *sup, enum supervisor_state state,
 		void *data) {
 	struct qemu_vm *vm = data;
 	/* The guest's root is gone: the guest cannot go on. */
 	if (state == SUPERVISOR_STOPPED || state == SUPERVISOR_FAILED) {
+		vm_close_virtiofs(vm);
 		char msg[200];
 		snprintf(msg, sizeof(msg), "virtiofsd ended while the guest ran (%s)",
 			supervisor_reason(sup));
@@ -422,10 +436,7 @@ static bool vm_start_virtiofsd(struct qemu_vm *vm, char *err, size_t errlen) {
  * accept expects it, and cordon never accepts on it.
  */
 static bool vm_listen_virtiofs(struct qemu_vm *vm, char *err, size_t errlen) {
-	if (vm->vfs_fd >= 0) {
-		close(vm->vfs_fd);
-		vm->vfs_fd = -1;
-	}
+	vm_close_virtiofs(vm);
 	if (!vm_remove_stale(vm->vfs_path, err, errlen)) {
 		return false;
 	}
@@ -572,10 +583,7 @@ void qemu_vm_destroy(struct qemu_vm *vm) {
 	qemu_apps_close_link(vm);
 	qmp_destroy(vm->qmp);
 	supervisor_destroy(vm->virtiofsd);
-	if (vm->vfs_fd >= 0) {
-		close(vm->vfs_fd);
-		unlink(vm->vfs_path);
-	}
+	vm_close_virtiofs(vm);
 	if (vm->listen_source) {
 		wl_event_source_remove(vm->listen_source);
 	}

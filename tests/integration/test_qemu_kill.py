@@ -2,7 +2,8 @@
 """Issue 13: QEMU SIGKILLed under a real guest's window. The VM's windows
 go at once, the VM's other host processes (virtiofsd, the relay halves)
 end with it, and `restart = on-failure` boots it again: a new QEMU, whose
-guest runs the next app. Then cordon itself is SIGKILLed: nothing of the
+guest runs the next app. virtiofsd SIGKILLed under the guest does the
+same. Then cordon itself is SIGKILLed: nothing of the
 VM (QEMU, virtiofsd, waypipe) survives it."""
 import os
 import signal
@@ -47,6 +48,20 @@ def main():
         qemutest.run_app(c, *qemutest.foot_titled('two'))
         qemutest.wait_guest_window(c, 'two', img)
         log(f'restarted VM\'s window {time.monotonic() - t0:.1f} s after the kill')
+
+        # virtiofsd SIGKILLed under the running guest: its root is gone, so
+        # the VM goes and comes back with a new QEMU and a new virtiofsd on
+        # a new socket (cordon made the old one: no QEMU may wait on it).
+        procs = qemutest.vm_processes(c)
+        qpid = qemutest.qemu_pid(procs)
+        vpid = [p for p, a in procs.items() if os.path.basename(a[0]) == 'virtiofsd']
+        check(len(vpid) == 1, f'one virtiofsd: {procs!r}')
+        os.kill(vpid[0], signal.SIGKILL)
+        wait_for(restarted, 60, what=f'the vm running again after virtiofsd was killed; '
+                                     f'domain: {c.domain("vm")!r}')
+        qemutest.run_app(c, *qemutest.foot_titled('three'))
+        qemutest.wait_guest_window(c, 'three', img)
+        log('virtiofsd killed under the guest: the VM came back and runs the next app')
 
         procs = qemutest.vm_processes(c)
         check(len(procs) >= 3, f'QEMU, virtiofsd and a relay half below cordon: {procs!r}')
